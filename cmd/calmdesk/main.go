@@ -1,0 +1,23 @@
+// Command calmdesk is a customer-support desk that turns angry customers into
+// satisfied ones. See the README for the two commands a newcomer needs.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/calmdesk/calmdesk/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := cli.Run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "calmdesk:", err)
+		os.Exit(1)
+	}
+}
