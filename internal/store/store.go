@@ -1,0 +1,178 @@
+// Package store opens calmdesk's database — SQLite embedded by default,
+// PostgreSQL for scale — and applies its migrations. The SQL of each domain
+// lives with that domain; this package only owns connections, transactions
+// and the few places where the two engines differ.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Engine names a database engine.
+type Engine string
+
+// The supported engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DB is an open calmdesk database. On SQLite it keeps one writer connection
+// (SQLite allows one writer at a time; queuing in Go is cheaper than retrying
+// on SQLITE_BUSY) and a pool of readers; on PostgreSQL both are one pool.
+type DB struct {
+	Engine Engine
+	write  *sql.DB
+	read   *sql.DB
+}
+
+// DefaultURL is the embedded default: a SQLite file in the working directory.
+const DefaultURL = "sqlite:calmdesk.db"
+
+// Open connects to the database named by rawURL: "sqlite:PATH" (or a bare
+// path ending in .db) or "postgres://…". It does not migrate; call Migrate.
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		return openPostgres(ctx, rawURL)
+	case strings.HasPrefix(rawURL, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//"))
+	case strings.HasSuffix(rawURL, ".db"):
+		return openSQLite(ctx, rawURL)
+	}
+	return nil, fmt.Errorf("store: unsupported database URL %q (want sqlite:PATH or postgres://…)", redact(rawURL))
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("store: sqlite URL needs a file path, e.g. sqlite:calmdesk.db")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: create directory for %s: %w", path, err)
+		}
+	}
+	// _time_format=sqlite stores times as text SQLite's date functions read,
+	// without Go's monotonic clock suffix; _txlock=immediate takes the write
+	// lock at BEGIN so a transaction never fails half-way on SQLITE_BUSY.
+	params := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+		params.Add("_pragma", p)
+	}
+	params.Set("_time_format", "sqlite")
+	params.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + params.Encode()
+
+	write, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0)*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return &DB{Engine: SQLite, write: write, read: read}, nil
+}
+
+func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
+	db, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", redact(rawURL), err)
+	}
+	db.SetMaxOpenConns(max(8, runtime.GOMAXPROCS(0)*4))
+	db.SetMaxIdleConns(max(8, runtime.GOMAXPROCS(0)*4))
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", redact(rawURL), err)
+	}
+	return &DB{Engine: Postgres, write: db, read: db}, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Read returns the pool for queries that do not write.
+func (db *DB) Read() *sql.DB { return db.read }
+
+// Ping checks that the database answers; /readyz uses it.
+func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+
+// Tx runs fn in one write transaction: committed when fn returns nil, rolled
+// back otherwise (and on panic). Every domain operation goes through here.
+func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint violation.
+func IsUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		return liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// redact hides the password in a database URL before it reaches a log.
+func redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil {
+		return rawURL
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
