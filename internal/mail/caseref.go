@@ -1,0 +1,44 @@
+package mail
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// caseToken matches the case token in a subject: "[#1234]".
+var caseToken = regexp.MustCompile(`\[#(\d{1,18})\]`)
+
+// CaseToken formats the token that ties mail to case id: "[#1234]".
+// Outbound subjects carry it so the customer's reply finds its case.
+func CaseToken(id int64) string {
+	return fmt.Sprintf("[#%d]", id)
+}
+
+// CaseRefFromSubject returns the case id of the first case token in
+// subject, and whether there was one.
+func CaseRefFromSubject(subject string) (int64, bool) {
+	m := caseToken.FindStringSubmatch(subject)
+	if m == nil {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil || id <= 0 {
+		return 0, false
+	}
+	return id, true
+}
+
+// replyPrefix matches reply/forward prefixes mail clients add.
+var replyPrefix = regexp.MustCompile(`(?i)^\s*((re|aw|sv|vs|antw|fwd?|wg|tr|rv)\s*(\[\d+\])?\s*:\s*)+`)
+
+// ReplySubject returns the subject of calmdesk's reply on case id to a
+// message with subject: "Re: " once and the case token once, at the end.
+func ReplySubject(subject string, id int64) string {
+	s := cleanLine(subject, 900)
+	// Other cases' tokens go: the first token in a subject wins.
+	s = caseToken.ReplaceAllString(s, "")
+	s = replyPrefix.ReplaceAllString(strings.Join(strings.Fields(s), " "), "")
+	return strings.Join(strings.Fields("Re: "+s+" "+CaseToken(id)), " ")
+}
