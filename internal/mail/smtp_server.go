@@ -1,0 +1,214 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// SMTPConfig configures the built-in mail receiver.
+type SMTPConfig struct {
+	Addr   string // listen address, e.g. "127.0.0.1:2525"
+	Domain string // host name announced in the greeting; "localhost" if empty
+
+	// Recipients accepted: addresses in AcceptAddresses and any address at
+	// a domain in AcceptDomains (both case-insensitive). When both are
+	// empty every recipient is accepted.
+	AcceptAddresses []string
+	AcceptDomains   []string
+
+	Limits        Limits      // parsing limits; Limits.MaxMessageBytes is also the SMTP SIZE
+	MaxRecipients int         // per message; 100 if zero
+	TLS           *tls.Config // enables STARTTLS when set
+	RequireTLS    bool        // refuse MAIL FROM before STARTTLS
+	LMTP          bool        // speak LMTP (RFC 2033) instead of SMTP
+
+	// DeliverTimeout bounds one Deliver call; 1 minute if zero.
+	DeliverTimeout time.Duration
+	// ReadTimeout and WriteTimeout bound each network read and write;
+	// 5 minutes and 1 minute if zero.
+	ReadTimeout, WriteTimeout time.Duration
+
+	Logger *slog.Logger // slog.Default() if nil
+}
+
+// SMTPServer receives mail over SMTP or LMTP and hands every message to a
+// Deliverer, acknowledging it (250) only after Deliver returned nil.
+type SMTPServer struct {
+	cfg       SMTPConfig
+	sink      Deliverer
+	srv       *smtp.Server
+	addresses map[string]bool
+	domains   map[string]bool
+}
+
+// NewSMTPServer returns a receiver for cfg that delivers into sink. Start
+// it with ListenAndServe or Serve.
+func NewSMTPServer(cfg SMTPConfig, sink Deliverer) *SMTPServer {
+	cfg.Limits = cfg.Limits.withDefaults()
+	if cfg.Domain == "" {
+		cfg.Domain = "localhost"
+	}
+	if cfg.MaxRecipients <= 0 {
+		cfg.MaxRecipients = 100
+	}
+	if cfg.DeliverTimeout <= 0 {
+		cfg.DeliverTimeout = time.Minute
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = 5 * time.Minute
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &SMTPServer{cfg: cfg, sink: sink, addresses: map[string]bool{}, domains: map[string]bool{}}
+	for _, a := range cfg.AcceptAddresses {
+		s.addresses[strings.ToLower(strings.TrimSpace(a))] = true
+	}
+	for _, d := range cfg.AcceptDomains {
+		s.domains[strings.ToLower(strings.TrimPrefix(strings.TrimSpace(d), "@"))] = true
+	}
+	srv := smtp.NewServer(smtp.BackendFunc(s.newSession))
+	srv.Addr = cfg.Addr
+	srv.Domain = cfg.Domain
+	srv.MaxMessageBytes = cfg.Limits.MaxMessageBytes
+	srv.MaxRecipients = cfg.MaxRecipients
+	srv.ReadTimeout = cfg.ReadTimeout
+	srv.WriteTimeout = cfg.WriteTimeout
+	srv.TLSConfig = cfg.TLS
+	srv.LMTP = cfg.LMTP
+	srv.EnableSMTPUTF8 = true
+	srv.ErrorLog = slogPrinter{cfg.Logger}
+	s.srv = srv
+	return s
+}
+
+// ListenAndServe listens on cfg.Addr and serves until Close or Shutdown.
+func (s *SMTPServer) ListenAndServe() error {
+	l, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("mail: smtp listen: %w", err)
+	}
+	return s.Serve(l)
+}
+
+// Serve serves connections accepted on l until Close or Shutdown.
+func (s *SMTPServer) Serve(l net.Listener) error {
+	s.cfg.Logger.Info("mail: receiving", "addr", l.Addr().String(), "lmtp", s.cfg.LMTP, "starttls", s.cfg.TLS != nil)
+	if err := s.srv.Serve(l); err != nil && !errors.Is(err, smtp.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
+		return fmt.Errorf("mail: smtp serve: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting connections and waits for open sessions, so a
+// message being delivered is either acknowledged or never was.
+func (s *SMTPServer) Shutdown(ctx context.Context) error {
+	return s.srv.Shutdown(ctx)
+}
+
+// Close closes the listener and all connections at once.
+func (s *SMTPServer) Close() error {
+	return s.srv.Close()
+}
+
+// accepts reports whether rcpt is an address this server receives for.
+func (s *SMTPServer) accepts(rcpt string) bool {
+	if len(s.addresses) == 0 && len(s.domains) == 0 {
+		return true
+	}
+	if s.addresses[rcpt] {
+		return true
+	}
+	at := strings.LastIndexByte(rcpt, '@')
+	return at >= 0 && s.domains[rcpt[at+1:]]
+}
+
+func (s *SMTPServer) newSession(c *smtp.Conn) (smtp.Session, error) {
+	return &smtpSession{srv: s, conn: c}, nil
+}
+
+// smtpSession is one SMTP connection's transaction state.
+type smtpSession struct {
+	srv   *SMTPServer
+	conn  *smtp.Conn
+	from  string
+	rcpts []string
+}
+
+func (ss *smtpSession) Reset() {
+	ss.from, ss.rcpts = "", nil
+}
+
+func (ss *smtpSession) Logout() error { return nil }
+
+func (ss *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.srv.cfg.RequireTLS {
+		if _, ok := ss.conn.TLSConnectionState(); !ok {
+			return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Must issue a STARTTLS command first"}
+		}
+	}
+	ss.from = from
+	return nil
+}
+
+func (ss *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	rcpt := strings.ToLower(strings.TrimSpace(to))
+	if !ss.srv.accepts(rcpt) {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such mailbox here"}
+	}
+	ss.rcpts = append(ss.rcpts, rcpt)
+	return nil
+}
+
+// Data reads the message, parses it and delivers it. Its nil return is
+// the 250: it happens only after the Deliverer committed the message.
+func (ss *smtpSession) Data(r io.Reader) error {
+	log := ss.srv.cfg.Logger
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err // ErrDataTooLarge (552) or a broken connection
+	}
+	msg, err := ParseBytes(raw, ss.srv.cfg.Limits)
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return smtp.ErrDataTooLarge
+	case err != nil:
+		log.Warn("mail: unreadable message refused", "from", ss.from, "err", err)
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Message header cannot be read"}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), ss.srv.cfg.DeliverTimeout)
+	defer cancel()
+	if err := ss.srv.sink.Deliver(ctx, raw, msg, ss.rcpts); err != nil {
+		if errors.Is(err, ErrRejected) {
+			log.Info("mail: message rejected", "from", ss.from, "message_id", msg.MessageID, "err", err)
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Message rejected"}
+		}
+		log.Error("mail: delivery failed; sender will retry", "from", ss.from, "message_id", msg.MessageID, "err", err)
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary failure, please try again later"}
+	}
+	log.Debug("mail: message accepted", "from", ss.from, "message_id", msg.MessageID, "rcpts", len(ss.rcpts), "bytes", len(raw))
+	return nil
+}
+
+// slogPrinter lets go-smtp report its internal errors through slog.
+type slogPrinter struct{ log *slog.Logger }
+
+func (p slogPrinter) Printf(format string, v ...any) {
+	p.log.Warn("mail: smtp: " + fmt.Sprintf(format, v...))
+}
+
+func (p slogPrinter) Println(v ...any) {
+	p.log.Warn("mail: smtp: " + strings.TrimSuffix(fmt.Sprintln(v...), "\n"))
+}
