@@ -37,8 +37,14 @@ var replyPrefix = regexp.MustCompile(`(?i)^\s*((re|aw|sv|vs|antw|fwd?|wg|tr|rv)\
 // message with subject: "Re: " once and the case token once, at the end.
 func ReplySubject(subject string, id int64) string {
 	s := cleanLine(subject, 900)
-	// Other cases' tokens go: the first token in a subject wins.
-	s = caseToken.ReplaceAllString(s, "")
-	s = replyPrefix.ReplaceAllString(strings.Join(strings.Fields(s), " "), "")
-	return strings.Join(strings.Fields("Re: "+s+" "+CaseToken(id)), " ")
+	s = replyPrefix.ReplaceAllString(caseToken.ReplaceAllString(s, ""), "")
+	return "Re: " + WithCaseToken(s, id)
+}
+
+// WithCaseToken returns subject carrying case id's token once, at the end;
+// tokens of other cases are removed, since the first token in a subject
+// decides the case.
+func WithCaseToken(subject string, id int64) string {
+	s := caseToken.ReplaceAllString(cleanLine(subject, 900), "")
+	return strings.Join(strings.Fields(s+" "+CaseToken(id)), " ")
 }
