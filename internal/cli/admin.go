@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	ucli "github.com/urfave/cli/v3"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/desk"
+)
+
+// withDesk opens the database and runs fn with a desk on it.
+func withDesk(ctx context.Context, cmd *ucli.Command, fn func(d *desk.Desk) error) error {
+	log, err := logger(cmd)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cmd, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(desk.New(db, desk.Options{Analyzer: analyze.Default(), Logger: log}))
+}
+
+func migrateCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "migrate",
+		Usage: "apply database migrations (serve does this too)",
+		Action: func(ctx context.Context, cmd *ucli.Command) error {
+			log, err := logger(cmd)
+			if err != nil {
+				return err
+			}
+			db, err := openDB(ctx, cmd, log)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			_, err = fmt.Fprintf(cmd.Root().Writer, "database is up to date (%s)\n", db.Engine)
+			return err
+		},
+	}
+}
+
+func userCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "user",
+		Usage: "manage the people who sign in",
+		Commands: []*ucli.Command{
+			{
+				Name:  "add",
+				Usage: "add a user; prints the password when none is given",
+				Flags: []ucli.Flag{
+					&ucli.StringFlag{Name: "email", Required: true, Usage: "sign-in email"},
+					&ucli.StringFlag{Name: "name", Required: true, Usage: "name shown to colleagues and customers"},
+					&ucli.StringFlag{Name: "role", Value: "agent", Usage: "agent, supervisor, admin or trainee"},
+					&ucli.StringFlag{Name: "password", Usage: fmt.Sprintf("at least %d characters; generated when empty", desk.MinPasswordLength)},
+				},
+				Action: func(ctx context.Context, cmd *ucli.Command) error {
+					return withDesk(ctx, cmd, func(d *desk.Desk) error {
+						u, pw, err := d.AddUser(ctx, desk.SystemActor, desk.NewUser{
+							Email: cmd.String("email"), Name: cmd.String("name"),
+							Role: desk.Role(cmd.String("role")), Password: cmd.String("password"),
+						})
+						if err != nil {
+							return err
+						}
+						out := cmd.Root().Writer
+						fmt.Fprintf(out, "added %s <%s> as %s (id %d)\n", u.Name, u.Email, u.Role, u.ID)
+						if cmd.String("password") == "" {
+							fmt.Fprintf(out, "password: %s\n", pw)
+						}
+						return nil
+					})
+				},
+			},
+			{
+				Name:  "list",
+				Usage: "list users",
+				Action: func(ctx context.Context, cmd *ucli.Command) error {
+					return withDesk(ctx, cmd, func(d *desk.Desk) error {
+						users, err := d.Users(ctx)
+						if err != nil {
+							return err
+						}
+						tw := tabwriter.NewWriter(cmd.Root().Writer, 0, 4, 2, ' ', 0)
+						fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tDISABLED")
+						for _, u := range users {
+							fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\n", u.ID, u.Email, u.Name, u.Role, u.Disabled)
+						}
+						return tw.Flush()
+					})
+				},
+			},
+		},
+	}
+}
+
+func tokenCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "token",
+		Usage: "manage API tokens",
+		Commands: []*ucli.Command{{
+			Name:  "create",
+			Usage: "create an API token for a user and print it (alone, on standard output)",
+			Flags: []ucli.Flag{
+				&ucli.StringFlag{Name: "user", Required: true, Usage: "the user's email"},
+				&ucli.StringFlag{Name: "name", Usage: "what the token is for"},
+			},
+			Action: func(ctx context.Context, cmd *ucli.Command) error {
+				return withDesk(ctx, cmd, func(d *desk.Desk) error {
+					token, err := d.CreateToken(ctx, desk.SystemActor, cmd.String("user"), cmd.String("name"))
+					if err != nil {
+						return err
+					}
+					_, err = fmt.Fprintln(cmd.Root().Writer, token)
+					return err
+				})
+			},
+		}},
+	}
+}

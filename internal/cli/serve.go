@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	ucli "github.com/urfave/cli/v3"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/demo"
+	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/web"
+)
+
+func serveCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "serve",
+		Usage: "run the desk: web UI, JSON API, background work (migrates the database first)",
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "HTTP listen address", Sources: ucli.EnvVars("CALMDESK_ADDR")},
+			&ucli.BoolFlag{Name: "demo", Usage: "load sample customers, cases and users so a newcomer sees a living desk", Sources: ucli.EnvVars("CALMDESK_DEMO")},
+			&ucli.Int64Flag{Name: "max-body", Value: 1 << 20, Usage: "largest accepted request body in bytes", Sources: ucli.EnvVars("CALMDESK_MAX_BODY")},
+			&ucli.BoolFlag{Name: "insecure-cookies", Usage: "send session cookies over plain HTTP (automatic on a loopback address)", Sources: ucli.EnvVars("CALMDESK_INSECURE_COOKIES")},
+		},
+		Action: serve,
+	}
+}
+
+func serve(ctx context.Context, cmd *ucli.Command) error {
+	log, err := logger(cmd)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cmd, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	d := desk.New(db, desk.Options{Analyzer: analyze.Default(), Logger: log})
+	if err := firstAdmin(ctx, cmd, d); err != nil {
+		return err
+	}
+	if cmd.Bool("demo") {
+		if err := loadDemo(ctx, cmd, d); err != nil {
+			return err
+		}
+	}
+
+	addr := cmd.String("addr")
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler: web.New(d, web.Config{
+			MaxBodyBytes:  cmd.Int64("max-body"),
+			SecureCookies: !cmd.Bool("insecure-cookies") && !isLoopback(addr),
+			Version:       Version,
+		}, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("calmdesk is serving", "url", "http://"+ln.Addr().String(), "database", db.Engine, "version", Version)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// firstAdmin creates an admin when the desk has no users yet and prints
+// the credentials once, so a fresh install can be signed into.
+func firstAdmin(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
+	n, err := d.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	u, pw, err := d.AddUser(ctx, desk.SystemActor, desk.NewUser{Email: "admin@calmdesk.local", Name: "Admin", Role: desk.RoleAdmin})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.Root().ErrWriter, "\nFirst start: created admin %s with password %s\n(change it, or add your own users with `calmdesk user add`)\n\n", u.Email, pw)
+	return nil
+}
+
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func demoCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "demo",
+		Usage: "load sample customers, cases and users into the database (safe to run again)",
+		Action: func(ctx context.Context, cmd *ucli.Command) error {
+			return withDesk(ctx, cmd, func(d *desk.Desk) error { return loadDemo(ctx, cmd, d) })
+		},
+	}
+}
+
+func loadDemo(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
+	res, err := demo.Load(ctx, d)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	out := cmd.Root().ErrWriter
+	fmt.Fprintf(out, "Demo data: %d new messages on %d cases.\n", res.Messages, res.Cases)
+	for _, u := range res.NewUsers {
+		fmt.Fprintf(out, "  demo %-10s %-24s password %s\n", u.Role, u.Email, u.Password)
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package desk
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Actor is who did something: a user, a customer or the system.
+type Actor struct {
+	UserID int64  // 0 when not a user
+	Label  string // "user:3", "customer:12", "system"
+}
+
+// SystemActor is calmdesk itself (rules, timers, the command line).
+var SystemActor = Actor{Label: "system"}
+
+// UserActor returns the actor for a signed-in user.
+func UserActor(u User) Actor { return Actor{UserID: u.ID, Label: fmt.Sprintf("user:%d", u.ID)} }
+
+// AuditEvent is one entry of the append-only audit log.
+type AuditEvent struct {
+	ID     int64           `json:"id"`
+	At     time.Time       `json:"at"`
+	Actor  string          `json:"actor"`
+	CaseID *int64          `json:"case_id,omitempty"`
+	Action string          `json:"action"`
+	Detail json.RawMessage `json:"detail"`
+}
+
+// audit appends an event inside the caller's transaction, so the log and the
+// change it describes commit together or not at all.
+func audit(ctx context.Context, tx *sql.Tx, at time.Time, actor Actor, caseID int64, action string, detail any) error {
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return fmt.Errorf("desk: audit %s: %w", action, err)
+	}
+	if detail == nil {
+		b = []byte("{}")
+	}
+	_, err = tx.ExecContext(ctx,
+		`INSERT INTO audit_events (at, actor, actor_user_id, case_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)`,
+		at, actor.Label, nullID(actor.UserID), nullID(caseID), action, string(b))
+	if err != nil {
+		return fmt.Errorf("desk: audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// AuditLog returns the events of a case (or of everything when caseID is 0), oldest first.
+func (d *Desk) AuditLog(ctx context.Context, caseID int64, limit int) ([]AuditEvent, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	q := `SELECT id, at, actor, case_id, action, detail FROM audit_events`
+	args := []any{limit}
+	if caseID != 0 {
+		q += ` WHERE case_id = $2`
+		args = append(args, caseID)
+	}
+	q += ` ORDER BY id LIMIT $1`
+	rows, err := d.db.Read().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("desk: audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []AuditEvent
+	for rows.Next() {
+		var e AuditEvent
+		var caseRef sql.NullInt64
+		var detail string
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &caseRef, &e.Action, &detail); err != nil {
+			return nil, fmt.Errorf("desk: audit log: %w", err)
+		}
+		if caseRef.Valid {
+			e.CaseID = &caseRef.Int64
+		}
+		e.Detail = json.RawMessage(detail)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }

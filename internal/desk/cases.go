@@ -1,0 +1,179 @@
+package desk
+
+import (
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+)
+
+// Status is where a case is in its life.
+type Status string
+
+// Case statuses. A resolved case reopens when the customer writes again; a
+// closed one does not (a new message starts a new case).
+const (
+	StatusNew       Status = "new"
+	StatusOpen      Status = "open"
+	StatusPending   Status = "pending"
+	StatusEscalated Status = "escalated"
+	StatusResolved  Status = "resolved"
+	StatusClosed    Status = "closed"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusNew, StatusOpen, StatusPending, StatusEscalated, StatusResolved, StatusClosed:
+		return true
+	}
+	return false
+}
+
+// Customer is a person who writes to support.
+type Customer struct {
+	ID             int64     `json:"id"`
+	Email          string    `json:"email"`
+	Name           string    `json:"name"`
+	Tier           string    `json:"tier"`
+	ValueCents     int64     `json:"value_cents"`
+	TimeZone       string    `json:"time_zone,omitempty"`
+	ContactCount   int       `json:"contact_count"`
+	FirstContactAt time.Time `json:"first_contact_at"`
+	LastContactAt  time.Time `json:"last_contact_at"`
+}
+
+// Anger is a case's anger trajectory over the customer's messages.
+type Anger struct {
+	First  int    `json:"first"`
+	Latest int    `json:"latest"`
+	Peak   int    `json:"peak"`
+	Trend  string `json:"trend"` // rising, falling, steady
+}
+
+func trend(first, latest int) string {
+	switch d := latest - first; {
+	case d >= 10:
+		return "rising"
+	case d <= -10:
+		return "falling"
+	}
+	return "steady"
+}
+
+// Case is one customer problem from first message to resolution.
+type Case struct {
+	ID                 int64      `json:"id"`
+	Customer           Customer   `json:"customer"`
+	Subject            string     `json:"subject"`
+	Status             Status     `json:"status"`
+	Priority           int        `json:"priority"`
+	AssigneeID         *int64     `json:"assignee_id"`
+	Category           string     `json:"category"`
+	Tags               []string   `json:"tags"`
+	Channel            string     `json:"channel"`
+	Anger              Anger      `json:"anger"`
+	Signals            []string   `json:"signals"`
+	InboundCount       int        `json:"inbound_count"`
+	OutboundCount      int        `json:"outbound_count"`
+	CreatedAt          time.Time  `json:"created_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
+	LastInboundAt      *time.Time `json:"last_inbound_at"`
+	FirstResponseDueAt *time.Time `json:"first_response_due_at"`
+	ResolutionDueAt    *time.Time `json:"resolution_due_at"`
+	FirstRespondedAt   *time.Time `json:"first_responded_at"`
+	EscalatedAt        *time.Time `json:"escalated_at"`
+	EscalationReason   string     `json:"escalation_reason,omitempty"`
+	ResolvedAt         *time.Time `json:"resolved_at"`
+	ClosedAt           *time.Time `json:"closed_at"`
+}
+
+// Direction says who a message is from: the customer, an agent, or an
+// internal note the customer never sees.
+type Direction string
+
+// Message directions.
+const (
+	Inbound  Direction = "inbound"
+	Outbound Direction = "outbound"
+	Note     Direction = "note"
+)
+
+// Message is one message on a case.
+type Message struct {
+	ID           int64            `json:"id"`
+	CaseID       int64            `json:"case_id"`
+	Direction    Direction        `json:"direction"`
+	Channel      string           `json:"channel"`
+	AuthorUserID *int64           `json:"author_user_id,omitempty"`
+	CustomerID   *int64           `json:"customer_id,omitempty"`
+	ExternalID   string           `json:"external_id,omitempty"`
+	RawText      string           `json:"raw_text"`
+	CleanText    string           `json:"text"`
+	Reading      *analyze.Reading `json:"reading,omitempty"`
+	Review       json.RawMessage  `json:"review,omitempty"`
+	CreatedAt    time.Time        `json:"created_at"`
+}
+
+// caseColumns selects a case joined with its customer, in scanCase's order.
+const caseColumns = `c.id, c.subject, c.status, c.priority, c.assignee_id, c.category, c.tags, c.channel,
+	c.anger_first, c.anger_latest, c.anger_peak, c.signals, c.inbound_count, c.outbound_count,
+	c.created_at, c.updated_at, c.last_inbound_at, c.first_response_due_at, c.resolution_due_at,
+	c.first_responded_at, c.escalated_at, c.escalation_reason, c.resolved_at, c.closed_at,
+	cu.id, cu.email, cu.name, cu.tier, cu.value_cents, cu.time_zone, cu.contact_count,
+	cu.first_contact_at, cu.last_contact_at`
+
+const caseFrom = ` FROM cases c JOIN customers cu ON cu.id = c.customer_id`
+
+func scanCase(r rowScanner) (Case, error) {
+	var c Case
+	var assignee sql.NullInt64
+	var tags, signals string
+	var lastIn, frDue, resDue, frAt, escAt, resAt, closedAt sql.NullTime
+	cu := &c.Customer
+	err := r.Scan(&c.ID, &c.Subject, &c.Status, &c.Priority, &assignee, &c.Category, &tags, &c.Channel,
+		&c.Anger.First, &c.Anger.Latest, &c.Anger.Peak, &signals, &c.InboundCount, &c.OutboundCount,
+		&c.CreatedAt, &c.UpdatedAt, &lastIn, &frDue, &resDue, &frAt, &escAt, &c.EscalationReason, &resAt, &closedAt,
+		&cu.ID, &cu.Email, &cu.Name, &cu.Tier, &cu.ValueCents, &cu.TimeZone, &cu.ContactCount,
+		&cu.FirstContactAt, &cu.LastContactAt)
+	if err != nil {
+		return Case{}, err
+	}
+	if assignee.Valid {
+		c.AssigneeID = &assignee.Int64
+	}
+	c.Tags = decodeStrings(tags)
+	c.Signals = decodeStrings(signals)
+	c.Anger.Trend = trend(c.Anger.First, c.Anger.Latest)
+	c.LastInboundAt = timePtr(lastIn)
+	c.FirstResponseDueAt = timePtr(frDue)
+	c.ResolutionDueAt = timePtr(resDue)
+	c.FirstRespondedAt = timePtr(frAt)
+	c.EscalatedAt = timePtr(escAt)
+	c.ResolvedAt = timePtr(resAt)
+	c.ClosedAt = timePtr(closedAt)
+	return c, nil
+}
+
+func decodeStrings(s string) []string {
+	out := []string{}
+	_ = json.Unmarshal([]byte(s), &out)
+	return out
+}
+
+func encodeStrings(v []string) string {
+	if v == nil {
+		v = []string{}
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func timePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}

@@ -1,0 +1,52 @@
+// Package desk is calmdesk's domain: customers, cases, messages, users,
+// tokens and the audit log. Each exported operation is one database
+// transaction; the SQL it runs lives beside it. Only the web and cli
+// packages turn its typed errors into HTTP statuses or exit codes.
+package desk
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/store"
+)
+
+// Analyzer reads a customer message; analyze.Default() is the real one.
+type Analyzer interface {
+	Read(text string) (analyze.Reading, error)
+}
+
+// Desk runs the domain operations against one database.
+type Desk struct {
+	db       *store.DB
+	analyzer Analyzer
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// Options configure a Desk. Zero values pick the production defaults.
+type Options struct {
+	Analyzer Analyzer         // required: analyze.Default() in production
+	Now      func() time.Time // default time.Now; tests pass a fixed clock
+	Logger   *slog.Logger     // default slog.Default()
+}
+
+// New returns a Desk on db.
+func New(db *store.DB, opt Options) *Desk {
+	d := &Desk{db: db, analyzer: opt.Analyzer, now: opt.Now, log: opt.Logger}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.log == nil {
+		d.log = slog.Default()
+	}
+	return d
+}
+
+// DB returns the database the desk runs on.
+func (d *Desk) DB() *store.DB { return d.db }
+
+// clock returns the current time in UTC at microsecond precision, the
+// precision both engines store.
+func (d *Desk) clock() time.Time { return d.now().UTC().Truncate(time.Microsecond) }

@@ -1,0 +1,150 @@
+package desk
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// CaseQuery filters and pages the case list. The order is hottest first
+// (priority, then newest); pages are cut by a keyset cursor, so a page costs
+// the same however many cases exist — nothing counts every row.
+type CaseQuery struct {
+	Status     Status // empty: every status except closed
+	AssigneeID int64  // 0: anyone
+	Unassigned bool
+	Category   string
+	Limit      int    // default 25, at most 100
+	Cursor     string // from the previous page's NextCursor
+}
+
+// CasePage is one page of cases.
+type CasePage struct {
+	Cases      []Case `json:"cases"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// ListCases returns cases hottest first.
+func (d *Desk) ListCases(ctx context.Context, q CaseQuery) (CasePage, error) {
+	v := validator{}
+	v.check(q.Status == "" || q.Status.Valid(), "status", "must be one of new, open, pending, escalated, resolved, closed")
+	v.check(q.Limit >= 0 && q.Limit <= 100, "limit", "must be between 1 and 100")
+	afterPrio, afterID, cursorErr := decodeCursor(q.Cursor)
+	v.check(cursorErr == nil, "cursor", "is not a cursor this server issued")
+	if err := v.err(); err != nil {
+		return CasePage{}, err
+	}
+	if q.Limit == 0 {
+		q.Limit = 25
+	}
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if q.Status != "" {
+		where = append(where, "c.status = "+arg(string(q.Status)))
+	} else {
+		where = append(where, "c.status <> 'closed'")
+	}
+	if q.AssigneeID != 0 {
+		where = append(where, "c.assignee_id = "+arg(q.AssigneeID))
+	}
+	if q.Unassigned {
+		where = append(where, "c.assignee_id IS NULL")
+	}
+	if q.Category != "" {
+		where = append(where, "c.category = "+arg(q.Category))
+	}
+	if q.Cursor != "" {
+		p, id := arg(afterPrio), arg(afterID)
+		where = append(where, fmt.Sprintf("(c.priority < %s OR (c.priority = %s AND c.id < %s))", p, p, id))
+	}
+	query := `SELECT ` + caseColumns + caseFrom + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY c.priority DESC, c.id DESC LIMIT ` + arg(q.Limit+1)
+	rows, err := d.db.Read().QueryContext(ctx, query, args...)
+	if err != nil {
+		return CasePage{}, fmt.Errorf("desk: list cases: %w", err)
+	}
+	defer rows.Close()
+	page := CasePage{Cases: []Case{}}
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return CasePage{}, fmt.Errorf("desk: list cases: %w", err)
+		}
+		page.Cases = append(page.Cases, c)
+	}
+	if err := rows.Err(); err != nil {
+		return CasePage{}, fmt.Errorf("desk: list cases: %w", err)
+	}
+	if len(page.Cases) > q.Limit {
+		page.Cases = page.Cases[:q.Limit]
+		last := page.Cases[q.Limit-1]
+		page.NextCursor = encodeCursor(last.Priority, last.ID)
+	}
+	return page, nil
+}
+
+func encodeCursor(priority int, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("%d:%d", priority, id)))
+}
+
+func decodeCursor(s string) (int, int64, error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return 0, 0, err
+	}
+	p, id, ok := strings.Cut(string(b), ":")
+	if !ok {
+		return 0, 0, errors.New("malformed cursor")
+	}
+	prio, err1 := strconv.Atoi(p)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, 0, err
+	}
+	return prio, n, nil
+}
+
+// CaseDetail is a case with everything an agent needs to answer it.
+type CaseDetail struct {
+	Case
+	Messages    []Message    `json:"messages"`
+	Concerns    []Concern    `json:"concerns"`
+	Escalations []Escalation `json:"escalations"`
+	Commitments []Commitment `json:"commitments"`
+}
+
+// GetCase returns a case with its messages (and their readings), the
+// customer's concerns, escalations and commitments.
+func (d *Desk) GetCase(ctx context.Context, id int64) (CaseDetail, error) {
+	db := d.db.Read()
+	c, err := scanCase(db.QueryRowContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE c.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return CaseDetail{}, ErrNotFound
+	}
+	if err != nil {
+		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
+	}
+	detail := CaseDetail{Case: c}
+	if detail.Messages, err = caseMessages(ctx, db, id); err != nil {
+		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
+	}
+	detail.Concerns = concernsOf(detail.Messages)
+	if detail.Escalations, err = caseEscalations(ctx, db, id); err != nil {
+		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
+	}
+	if detail.Commitments, err = d.commitments(ctx, CommitmentQuery{CaseID: id}); err != nil {
+		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
+	}
+	return detail, nil
+}

@@ -1,0 +1,58 @@
+package desk
+
+import "slices"
+
+// Role is a named set of permissions given to a user.
+type Role string
+
+// The roles calmdesk knows.
+const (
+	RoleAgent      Role = "agent"
+	RoleSupervisor Role = "supervisor"
+	RoleAdmin      Role = "admin"
+	RoleTrainee    Role = "trainee"
+)
+
+// Permission names one thing a user may do; routes check permissions, never roles.
+type Permission string
+
+// The permissions routes check.
+const (
+	PermCasesRead       Permission = "cases:read"
+	PermMessagesIngest  Permission = "messages:ingest"
+	PermCasesReply      Permission = "cases:reply"
+	PermCasesResolve    Permission = "cases:resolve"
+	PermCasesEscalate   Permission = "cases:escalate"
+	PermCommitmentsRead Permission = "commitments:read"
+	PermCoachUse        Permission = "coach:use"
+	PermGoodwillApprove Permission = "goodwill:approve"
+	PermUsersManage     Permission = "users:manage"
+	PermSettingsManage  Permission = "settings:manage"
+	PermTrainingUse     Permission = "training:use"
+)
+
+var agentPerms = []Permission{
+	PermCasesRead, PermMessagesIngest, PermCasesReply, PermCasesResolve,
+	PermCasesEscalate, PermCommitmentsRead, PermCoachUse, PermTrainingUse,
+}
+
+var rolePerms = map[Role][]Permission{
+	RoleTrainee:    {PermCoachUse, PermTrainingUse},
+	RoleAgent:      agentPerms,
+	RoleSupervisor: append(slices.Clone(agentPerms), PermGoodwillApprove),
+	RoleAdmin:      append(slices.Clone(agentPerms), PermGoodwillApprove, PermUsersManage, PermSettingsManage),
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	_, ok := rolePerms[r]
+	return ok
+}
+
+// Can reports whether the role grants p.
+func (r Role) Can(p Permission) bool {
+	return slices.Contains(rolePerms[r], p)
+}
+
+// Permissions lists what the role grants.
+func (r Role) Permissions() []Permission { return slices.Clone(rolePerms[r]) }

@@ -1,0 +1,62 @@
+package desk
+
+import "time"
+
+// escalationSignals are the signals that by themselves call for a supervisor's eyes.
+var escalationSignals = map[string]bool{
+	"manager_request": true, "legal_threat": true, "regulator_complaint": true,
+	"chargeback": true, "public_exposure": true, "safety_issue": true,
+}
+
+// Priority ranks a case 0-100; the inbox shows the highest first.
+//
+//	0.7 × latest anger + 0.3 × peak anger   how hot the customer is now, remembering how hot they were
+//	+ 15  any escalation signal (manager, legal, regulator, chargeback, public, safety)
+//	+  8  repeat contact or long wait       they have already waited for us
+//	+  5  churn threat or vulnerable customer
+//	+  5  gold tier, +10 platinum or vip
+//
+// clamped to 0-100. Waiting time and SLA time left join the formula with
+// the SLA engine, which re-ranks open cases as time passes.
+func Priority(latestAnger, peakAnger int, signals []string, tier string) int {
+	p := 0.7*float64(latestAnger) + 0.3*float64(peakAnger)
+	var escalation, waited, risk bool
+	for _, s := range signals {
+		switch {
+		case escalationSignals[s]:
+			escalation = true
+		case s == "repeat_contact" || s == "long_wait":
+			waited = true
+		case s == "churn_threat" || s == "vulnerable_customer":
+			risk = true
+		}
+	}
+	if escalation {
+		p += 15
+	}
+	if waited {
+		p += 8
+	}
+	if risk {
+		p += 5
+	}
+	switch tier {
+	case "gold":
+		p += 5
+	case "platinum", "vip":
+		p += 10
+	}
+	return min(100, max(0, int(p+0.5)))
+}
+
+// responseTargets are the default first-response and resolution targets by
+// priority, in wall-clock time until the SLA engine brings business hours.
+func responseTargets(priority int) (firstResponse, resolution time.Duration) {
+	switch {
+	case priority >= 70:
+		return time.Hour, 24 * time.Hour
+	case priority >= 40:
+		return 4 * time.Hour, 72 * time.Hour
+	}
+	return 24 * time.Hour, 120 * time.Hour
+}

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+)
+
+type ingestRequest struct {
+	Customer struct {
+		Email string `json:"email"`
+		Name  string `json:"name"`
+	} `json:"customer"`
+	Subject    string     `json:"subject"`
+	Text       string     `json:"text"`
+	RawText    string     `json:"raw_text"`
+	Channel    string     `json:"channel"`
+	ExternalID string     `json:"external_id"`
+	CaseID     int64      `json:"case_id"`
+	InReplyTo  []string   `json:"in_reply_to"`
+	ReceivedAt *time.Time `json:"received_at"`
+}
+
+func (s *Server) ingestMessage(w http.ResponseWriter, r *http.Request, _ desk.User) error {
+	var req ingestRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	in := desk.InboundMessage{
+		CustomerEmail: req.Customer.Email, CustomerName: req.Customer.Name,
+		Subject: req.Subject, Text: req.Text, RawText: req.RawText, Channel: req.Channel,
+		ExternalID: req.ExternalID, CaseID: req.CaseID, InReplyTo: req.InReplyTo,
+	}
+	if req.ReceivedAt != nil {
+		in.ReceivedAt = *req.ReceivedAt
+	}
+	res, err := s.desk.Ingest(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if res.Duplicate {
+		status = http.StatusOK
+	} else {
+		s.metrics.ingested.WithLabelValues(in.Channel).Inc()
+	}
+	writeJSON(w, status, res)
+	return nil
+}
+
+func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	q := r.URL.Query()
+	query := desk.CaseQuery{Status: desk.Status(q.Get("status")), Category: q.Get("category"), Cursor: q.Get("cursor")}
+	fields := map[string]string{}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fields["limit"] = "must be an integer"
+		}
+		query.Limit = n
+	}
+	switch v := q.Get("assignee"); v {
+	case "":
+	case "me":
+		query.AssigneeID = u.ID
+	case "none":
+		query.Unassigned = true
+	default:
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			fields["assignee"] = "must be me, none or a user id"
+		}
+		query.AssigneeID = id
+	}
+	if len(fields) > 0 {
+		return &desk.ValidationError{Fields: fields}
+	}
+	page, err := s.desk.ListCases(r.Context(), query)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request, _ desk.User) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := s.desk.GetCase(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) postReply(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Text string `json:"text"`
+		Note bool   `json:"note"`
+	}
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	m, err := s.desk.Reply(r.Context(), u, desk.ReplyInput{CaseID: id, Text: req.Text, Note: req.Note})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"message": m})
+	return nil
+}
+
+func (s *Server) resolveCase(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := s.desk.Resolve(r.Context(), desk.UserActor(u), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) escalateCase(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if r.ContentLength != 0 {
+		if err := s.decode(w, r, &req); err != nil {
+			return err
+		}
+	}
+	if req.Reason == "" {
+		req.Reason = "escalated by " + u.Name
+	}
+	c, err := s.desk.Escalate(r.Context(), desk.UserActor(u), id, "manual", req.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request, _ desk.User) error {
+	list, err := s.desk.Commitments(r.Context(), desk.CommitmentQuery{Status: r.URL.Query().Get("status")})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"commitments": list})
+	return nil
+}
+
+func (s *Server) coachReview(w http.ResponseWriter, r *http.Request, _ desk.User) error {
+	return &apiError{status: http.StatusNotImplemented, code: "not_implemented", message: "the reply coach is not built yet"}
+}
+
+func (s *Server) coachDraft(w http.ResponseWriter, r *http.Request, _ desk.User) error {
+	return &apiError{status: http.StatusNotImplemented, code: "not_implemented", message: "the reply coach is not built yet"}
+}

@@ -1,0 +1,101 @@
+package web
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+)
+
+// Login rate limits, counted in the database so every instance sees them.
+const (
+	loginWindow         = 15 * time.Minute
+	maxFailuresPerEmail = 5
+	maxFailuresPerIP    = 20
+)
+
+type loginView struct {
+	Email string
+	Error string
+	Next  string
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.sessionUser(r); err == nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login.html", loginView{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	view := loginView{Email: email, Next: safeNext(r.PostForm.Get("next"))}
+	ip := clientIP(r)
+	blocked, err := s.desk.LoginBlocked(r.Context(), email, ip, loginWindow, maxFailuresPerEmail, maxFailuresPerIP)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "login rate check failed", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if blocked {
+		w.Header().Set("Retry-After", "900")
+		view.Error = "Too many failed sign-ins. Wait 15 minutes and try again."
+		s.render(w, r, http.StatusTooManyRequests, "login.html", view)
+		return
+	}
+	u, err := s.desk.Authenticate(r.Context(), email, r.PostForm.Get("password"))
+	if errors.Is(err, desk.ErrUnauthenticated) {
+		if err := s.desk.RecordLoginFailure(r.Context(), email, ip); err != nil {
+			s.log.ErrorContext(r.Context(), "record login failure", "err", err)
+		}
+		view.Error = "That email and password do not match."
+		s.render(w, r, http.StatusUnauthorized, "login.html", view)
+		return
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "login failed", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	// A fresh token on privilege change stops session fixation.
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
+	http.Redirect(w, r, view.Next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.log.ErrorContext(r.Context(), "logout", "err", err)
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// safeNext keeps post-login redirects on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+// clientIP is the peer address. Behind a proxy every client shares the
+// proxy's address; the per-email limit still holds then.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

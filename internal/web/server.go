@@ -1,0 +1,56 @@
+// Package web serves calmdesk over HTTP: the JSON API under /api/v1, the
+// server-rendered pages, health and metrics. It turns the desk's typed
+// errors into HTTP statuses; no other package knows about HTTP.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+)
+
+// Config holds the HTTP settings.
+type Config struct {
+	MaxBodyBytes  int64 // request bodies above this get 413; default 1 MiB
+	SecureCookies bool  // set the Secure flag on cookies (on unless serving plain HTTP on loopback)
+	Version       string
+}
+
+// Server is calmdesk's HTTP front.
+type Server struct {
+	desk     *desk.Desk
+	cfg      Config
+	log      *slog.Logger
+	sessions *scs.SessionManager
+	metrics  *metrics
+	handler  http.Handler
+}
+
+// New builds the server and its route table.
+func New(d *desk.Desk, cfg Config, log *slog.Logger) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{desk: d, cfg: cfg, log: log, metrics: newMetrics(prometheus.NewRegistry())}
+	s.sessions = scs.New()
+	s.sessions.Store = &sessionStore{db: d.DB()}
+	s.sessions.Lifetime = 12 * time.Hour
+	s.sessions.IdleTimeout = 2 * time.Hour
+	s.sessions.Cookie.Name = "calmdesk_session"
+	s.sessions.Cookie.HttpOnly = true
+	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
+	s.sessions.Cookie.Secure = cfg.SecureCookies
+	s.handler = s.routes()
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

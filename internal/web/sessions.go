@@ -1,0 +1,73 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/store"
+)
+
+// sessionStore keeps browser sessions in the database, so any instance
+// behind a load balancer can serve any request. It implements scs.CtxStore.
+type sessionStore struct {
+	db *store.DB
+}
+
+func (s *sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	var data []byte
+	err := s.db.Read().QueryRowContext(ctx,
+		`SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, time.Now().UTC()).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("web: find session: %w", err)
+	}
+	return data, true, nil
+}
+
+func (s *sessionStore) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
+			 ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
+			token, data, expiry.UTC())
+		return err
+	})
+}
+
+func (s *sessionStore) DeleteCtx(ctx context.Context, token string) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token)
+		return err
+	})
+}
+
+// The context-free methods satisfy scs.Store; scs calls the Ctx ones.
+func (s *sessionStore) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
+func (s *sessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	return s.CommitCtx(context.Background(), token, b, expiry)
+}
+func (s *sessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
+
+const sessionUserKey = "user_id"
+
+// sessionUser returns the signed-in user of a browser request.
+func (s *Server) sessionUser(r *http.Request) (desk.User, error) {
+	id := s.sessions.GetInt64(r.Context(), sessionUserKey)
+	if id == 0 {
+		return desk.User{}, desk.ErrUnauthenticated
+	}
+	u, err := s.desk.UserByID(r.Context(), id)
+	if errors.Is(err, desk.ErrNotFound) || (err == nil && u.Disabled) {
+		return desk.User{}, desk.ErrUnauthenticated
+	}
+	return u, err
+}
