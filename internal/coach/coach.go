@@ -1,0 +1,317 @@
+// Package coach reviews an agent's reply to an upset customer against the
+// de-escalation method in package playbook, before it is sent: which steps
+// of the method it takes, which pitfalls will make the customer angrier
+// (with byte spans and rewrites), which of the customer's concerns it
+// answers, and which promises it makes, with due times computed on the
+// business calendar. It also drafts a reply that follows the method.
+//
+// The package is pure: no clock, no I/O, no randomness. The caller passes
+// the time the reply will be sent and the calendar to count in.
+package coach
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/calendar"
+	"github.com/calmdesk/calmdesk/internal/playbook"
+)
+
+// MaxReplyBytes is the longest reply Review reads. Replies are written by
+// people; anything longer is a paste accident or an attack.
+const MaxReplyBytes = 64 << 10
+
+// Errors Review and Draft return.
+var (
+	ErrEmptyReply    = errors.New("coach: the reply is empty")
+	ErrReplyTooLong  = fmt.Errorf("coach: the reply is longer than %d bytes", MaxReplyBytes)
+	ErrBadPlaybook   = errors.New("coach: the playbook cannot be compiled")
+	ErrNoResolutions = errors.New("coach: the category has no resolution options")
+)
+
+// Context is what the coach knows about the case besides the reply.
+type Context struct {
+	// CustomerName is the customer's name as they sign ("Dana Reyes"); the
+	// greeting should use the first name.
+	CustomerName string
+	// Readings are the analyses of the customer's latest messages (the ones
+	// this reply answers), oldest first.
+	Readings []analyze.Reading
+	// Category is the case category ("billing"); it picks the resolution
+	// options of a draft.
+	Category string
+	// SentAt is when the reply will be sent; due times count from it. The
+	// zero time leaves due times unset.
+	SentAt time.Time
+	// Calendar is the business calendar in the customer's time zone. The
+	// zero Calendar means calendar.Default().
+	Calendar calendar.Calendar
+	// VentingWave is true when the customer sent several angry messages in
+	// a row before anyone answered: acknowledgement weighs more.
+	VentingWave bool
+	// Level overrides the anger level read from Readings; with neither,
+	// the coach assumes "annoyed".
+	Level analyze.Level
+	// AgentName signs drafts.
+	AgentName string
+}
+
+// Review is the coach's verdict on one reply. Its JSON names are part of the
+// public API contract. All offsets are byte offsets into the reply; a
+// finding about something missing has Start == End == 0.
+type Review struct {
+	Score       int          `json:"score"` // 0-100
+	Ready       bool         `json:"ready"` // no error-level finding
+	Language    string       `json:"language"`
+	Supported   bool         `json:"supported"` // false: the language is not read, nothing was judged
+	Level       string       `json:"level"`     // the customer's anger level the review assumed
+	Steps       []Step       `json:"steps"`
+	ASAP        ASAP         `json:"asap"`
+	Findings    []Finding    `json:"findings"`
+	Concerns    []Concern    `json:"concerns"`
+	Commitments []Commitment `json:"commitments"`
+	Playbook    string       `json:"playbook"` // the playbook version used
+}
+
+// Step says whether the reply takes one step of the method, and where.
+type Step struct {
+	ID       string `json:"id"`
+	Done     bool   `json:"done"`
+	Required bool   `json:"required"` // expected at this anger level
+	Start    int    `json:"start"`
+	End      int    `json:"end"`
+}
+
+// ASAP is the acronym view: Apologize, Sympathize, Accept responsibility,
+// Prepare to act.
+type ASAP struct {
+	Apologize            bool `json:"apologize"`
+	Sympathize           bool `json:"sympathize"`
+	AcceptResponsibility bool `json:"accept_responsibility"`
+	PrepareToAct         bool `json:"prepare_to_act"`
+}
+
+// Finding is one pitfall or missing step.
+type Finding struct {
+	Rule       string            `json:"rule"`
+	Severity   playbook.Severity `json:"severity"`
+	Start      int               `json:"start"`
+	End        int               `json:"end"`
+	Text       string            `json:"text,omitempty"` // the reply's words at Start:End
+	Message    string            `json:"message"`
+	Suggestion string            `json:"suggestion"`
+}
+
+// Concern is one of the customer's points and whether the reply answers it.
+type Concern struct {
+	Kind       string `json:"kind"`
+	Text       string `json:"text"`
+	Paraphrase string `json:"paraphrase,omitempty"`
+	Message    int    `json:"message"` // index into Context.Readings
+	Addressed  bool   `json:"addressed"`
+	Start      int    `json:"start"` // where the reply answers it
+	End        int    `json:"end"`
+}
+
+// Commitment is a promise the reply makes.
+type Commitment struct {
+	Action  string     `json:"action"`
+	Amount  string     `json:"amount,omitempty"` // "59.90 USD"
+	DueAt   *time.Time `json:"due_at"`           // RFC 3339; null when vague or when SentAt is unknown
+	DueText string     `json:"due_text,omitempty"`
+	Vague   bool       `json:"vague"` // no concrete time given
+	Start   int        `json:"start"`
+	End     int        `json:"end"`
+}
+
+// owner kinds of compiled patterns.
+const (
+	ownStep = iota
+	ownStepExcept
+	ownRule
+	ownRuleExcept
+	ownVocab
+)
+
+type owner struct {
+	kind int
+	id   string
+}
+
+// Coach reviews and drafts replies with one playbook. It is safe for
+// concurrent use.
+type Coach struct {
+	pb     *playbook.Playbook
+	err    error
+	m      matcher
+	owners []owner
+	// owner index by kind and id
+	index map[owner]int
+
+	actionVerbs, weakVerbs elem
+	acronyms               map[string]bool
+	jargonLabels           map[string]bool
+	english                map[string]bool
+	concepts               map[string]string
+	stepByID               map[string]*playbook.Step
+	ruleByID               map[string]*playbook.Rule
+	rewrites               map[[2]int]string // (owner, cue) -> rewrite
+}
+
+// New compiles a playbook into a coach; nil means playbook.Default(). A
+// playbook whose patterns do not compile makes every call return an error
+// wrapping ErrBadPlaybook.
+func New(pb *playbook.Playbook) *Coach {
+	if pb == nil {
+		pb = playbook.Default()
+	}
+	c := &Coach{pb: pb, index: map[owner]int{}, rewrites: map[[2]int]string{},
+		stepByID: map[string]*playbook.Step{}, ruleByID: map[string]*playbook.Rule{}}
+	if err := pb.Validate(); err != nil {
+		c.err = fmt.Errorf("%w: %w", ErrBadPlaybook, err)
+		return c
+	}
+	if err := c.compile(); err != nil {
+		c.err = fmt.Errorf("%w: %w", ErrBadPlaybook, err)
+	}
+	return c
+}
+
+// Playbook returns the playbook the coach uses.
+func (c *Coach) Playbook() *playbook.Playbook { return c.pb }
+
+func (c *Coach) ownerID(kind int, id string) int {
+	o := owner{kind, id}
+	if i, ok := c.index[o]; ok {
+		return i
+	}
+	c.owners = append(c.owners, o)
+	c.index[o] = len(c.owners) - 1
+	return len(c.owners) - 1
+}
+
+func (c *Coach) addCues(kind int, id string, cues []string) error {
+	o := c.ownerID(kind, id)
+	var errs []error
+	for i, s := range cues {
+		p, rewrite := playbook.Cue(s)
+		if err := c.m.add(p, o, i); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", id, err))
+			continue
+		}
+		if rewrite != "" {
+			c.rewrites[[2]int{o, i}] = rewrite
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Coach) compile() error {
+	pb := c.pb
+	var errs []error
+	for i := range pb.Steps {
+		s := &pb.Steps[i]
+		c.stepByID[s.ID] = s
+		errs = append(errs, c.addCues(ownStep, s.ID, s.Cues), c.addCues(ownStepExcept, s.ID, s.Except))
+	}
+	for i := range pb.Rules {
+		r := &pb.Rules[i]
+		c.ruleByID[r.ID] = r
+		errs = append(errs, c.addCues(ownRule, r.ID, r.Cues), c.addCues(ownRuleExcept, r.ID, r.Except))
+	}
+	for _, name := range []string{"commitment_first_person", "commitment_other", "commitment_except", "action_frames"} {
+		errs = append(errs, c.addCues(ownVocab, name, pb.Vocabulary[name]))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	c.actionVerbs = wordSet(pb.Vocabulary["action_verbs"])
+	c.weakVerbs = wordSet(pb.Vocabulary["weak_verbs"])
+	c.acronyms = boolSet(pb.Vocabulary["acronyms"])
+	c.jargonLabels = boolSet(pb.Vocabulary["jargon_labels"])
+	c.english = boolSet(pb.Vocabulary["english"])
+	c.concepts = map[string]string{}
+	for _, kv := range pb.Vocabulary["concepts"] {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			c.concepts[k] = v
+		}
+	}
+	return nil
+}
+
+func wordSet(words []string) elem {
+	e := elem{kind: eSet, words: map[string]bool{}}
+	for _, w := range words {
+		w = strings.ToLower(w)
+		if p, ok := strings.CutSuffix(w, "*"); ok {
+			e.prefixes = append(e.prefixes, p)
+		} else {
+			e.words[w] = true
+		}
+	}
+	return e
+}
+
+func boolSet(words []string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[strings.ToLower(w)] = true
+	}
+	return m
+}
+
+// level is the anger level the review assumes.
+func level(ctx Context) string {
+	if ctx.Level != "" && playbook.LevelIndex(string(ctx.Level)) >= 0 {
+		return string(ctx.Level)
+	}
+	best := -1
+	for _, r := range ctx.Readings {
+		if !r.Supported && r.Level == "" {
+			continue
+		}
+		l := playbook.LevelIndex(string(r.Level))
+		if l < 0 {
+			l = anger2level(r.Anger)
+		}
+		if l > best {
+			best = l
+		}
+	}
+	if best < 0 {
+		return "annoyed"
+	}
+	return playbook.Levels[best]
+}
+
+// anger2level maps a 0-100 score to a band when a Reading carries no level.
+func anger2level(a int) int {
+	switch {
+	case a >= 80:
+		return 3
+	case a >= 60:
+		return 2
+	case a >= 35:
+		return 1
+	}
+	return 0
+}
+
+func (ctx Context) calendar() calendar.Calendar {
+	cal := ctx.Calendar
+	if len(cal.Workdays) == 0 && cal.Open == 0 && cal.Close == 0 {
+		def := calendar.Default()
+		if cal.Location != nil {
+			def.Location = cal.Location
+		}
+		def.Holidays = cal.Holidays
+		return def
+	}
+	if cal.Location == nil {
+		cal.Location = time.UTC
+	}
+	return cal
+}

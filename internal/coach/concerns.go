@@ -1,0 +1,142 @@
+package coach
+
+import "strings"
+
+// generic words say nothing about which concern a sentence answers.
+var generic = map[string]bool{
+	"order": true, "issue": true, "problem": true, "thing": true, "things": true, "help": true, "time": true, "service": true,
+	"customer": true, "company": true, "please": true, "want": true, "need": true, "just": true, "really": true, "still": true,
+	"you": true, "your": true, "yours": true, "this": true, "that": true, "with": true, "have": true, "has": true, "had": true,
+	"was": true, "were": true, "are": true, "been": true, "being": true, "why": true, "what": true, "when": true, "how": true,
+	"who": true, "where": true, "which": true, "would": true, "could": true, "should": true, "will": true, "can": true,
+	"not": true, "now": true, "all": true, "any": true, "some": true, "did": true, "does": true, "get": true, "got": true,
+	"going": true, "make": true, "made": true, "let": true, "know": true, "told": false, "even": true, "again": true,
+	"for": true, "and": true, "but": true, "the": true, "from": true, "into": true, "about": true, "there": true, "their": true,
+	"they": true, "them": true, "then": true, "than": true, "also": true, "very": true, "here": true, "able": true, "yet": false,
+	"one": true, "my": true, "me": true, "our": true, "we": true, "us": true, "its": true, "it": true, "is": true, "be": true,
+	"to": true, "of": true, "in": true, "on": true, "at": true, "by": true, "as": true, "or": true, "if": true, "so": true,
+	"do": true, "an": true, "a": true, "no": true, "yes": true, "ok": true, "okay": true, "say": true, "said": true,
+	"today": true, "day": true, "days": false, "week": false, "month": true, "year": true, "anyone": true, "someone": true,
+	"nothing": true, "something": true, "everything": true, "anything": true, "fix": true, "sort": true, "sorted": true,
+	"people": true, "guys": true, "team": true, "support": true, "times": false, "ever": true, "never": true, "because": true,
+	"right": true, "way": true, "back": true, "like": true, "money": false, "pay": false, "again.": true, "asked": true, "ask": true,
+}
+
+// stem folds a word to a crude stem so that "charged" meets "charge".
+func stem(w string) string {
+	for _, suf := range []string{"ing", "ed", "es", "s", "ly"} {
+		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
+}
+
+// keyOf maps a word to the key concerns are compared on: its concept when
+// the playbook names one, else its stem. Empty means "not a content word".
+func (c *Coach) keyOf(t *tok) string {
+	w := t.norm
+	if k, ok := c.concepts[w]; ok {
+		return k
+	}
+	if t.kind == kNumber {
+		if len(w) >= 3 {
+			return w
+		}
+		return ""
+	}
+	if len(w) < 3 || generic[w] || c.english[w] {
+		return ""
+	}
+	return stem(w)
+}
+
+// concerns checks which of the customer's concerns the reply answers. A
+// feeling is answered by acknowledgement; any other concern by a sentence
+// that names its order number or amount, or shares enough of its words.
+func (c *Coach) concerns(d *doc, acknowledged bool) (out []Concern, allAddressed bool, start, end int) {
+	// Keys of each reply sentence.
+	sentKeys := make([]map[string]bool, len(d.sents))
+	for si, s := range d.sents {
+		m := map[string]bool{}
+		for i := s.from; i < s.to; i++ {
+			if k := c.keyOf(&d.toks[i]); k != "" {
+				m[k] = true
+			}
+		}
+		sentKeys[si] = m
+	}
+	out = []Concern{}
+	allAddressed = true
+	start, end = 0, 0
+	any := false
+	for ri, r := range d.ctx.Readings {
+		for _, cn := range r.Concerns {
+			con := Concern{Kind: cn.Kind, Text: cn.Text, Paraphrase: cn.Paraphrase, Message: ri}
+			if cn.Kind == "feeling" {
+				con.Addressed = acknowledged
+			} else {
+				keys := map[string]bool{}
+				for _, src := range []string{cn.Text, cn.Paraphrase} {
+					for _, t := range tokenize(src) {
+						if k := c.keyOf(&t); k != "" {
+							keys[k] = true
+						}
+					}
+				}
+				for _, e := range cn.Entities {
+					for _, t := range tokenize(e.Text) {
+						if t.kind == kNumber && len(t.norm) >= 3 {
+							keys["#"+t.norm] = true
+						}
+					}
+				}
+				bestSi, best := -1, 0.0
+				for si, sk := range sentKeys {
+					hits, entity := 0, false
+					for k := range keys {
+						if strings.HasPrefix(k, "#") {
+							if sk[k[1:]] {
+								entity = true
+							}
+							continue
+						}
+						if sk[k] {
+							hits++
+						}
+					}
+					n := 0
+					for k := range keys {
+						if !strings.HasPrefix(k, "#") {
+							n++
+						}
+					}
+					score := 0.0
+					switch {
+					case entity:
+						score = 1
+					case n > 0 && (hits >= 2 || hits >= 1 && n <= 2 || float64(hits)/float64(n) >= 0.5):
+						score = float64(hits) / float64(n)
+					}
+					if score > best {
+						bestSi, best = si, score
+					}
+				}
+				if bestSi >= 0 {
+					con.Addressed = true
+					con.Start, con.End = d.sents[bestSi].start, d.sents[bestSi].end
+				}
+			}
+			if !con.Addressed {
+				allAddressed = false
+			} else if !any && con.End > 0 {
+				start, end, any = con.Start, con.End, true
+			}
+			out = append(out, con)
+		}
+	}
+	if len(out) == 0 {
+		allAddressed = false
+	}
+	return out, allAddressed, start, end
+}

@@ -1,0 +1,606 @@
+package coach
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/calmdesk/calmdesk/internal/playbook"
+)
+
+// doc is a reply being reviewed: its tokens, sentences, pattern matches and
+// times, computed once and shared by every check.
+type doc struct {
+	text     string
+	toks     []tok
+	sents    []sentence
+	sentOf   []int // token index -> sentence index
+	matches  map[int][]match
+	times    []timeExpr
+	timeSent []int // time index -> sentence index
+	level    string
+	ctx      *Context
+	custText string // the customer's concern texts, lower-cased, for jargon
+}
+
+// Review judges a reply in its context. It returns ErrEmptyReply and
+// ErrReplyTooLong for input it will not read; every other input, HTML,
+// invalid UTF-8 and other languages included, gets a Review.
+func (c *Coach) Review(reply string, ctx Context) (Review, error) {
+	if c.err != nil {
+		return Review{}, c.err
+	}
+	if len(reply) > MaxReplyBytes {
+		return Review{}, ErrReplyTooLong
+	}
+	toks := tokenize(reply)
+	words := 0
+	for i := range toks {
+		if toks[i].kind == kWord || toks[i].kind == kNumber {
+			words++
+		}
+	}
+	if words == 0 {
+		return Review{}, ErrEmptyReply
+	}
+	d := &doc{text: reply, toks: toks, sents: sentences(toks), level: level(ctx), ctx: &ctx}
+	rv := Review{Language: "en", Supported: true, Level: d.level, Playbook: c.pb.Version,
+		Findings: []Finding{}, Concerns: []Concern{}, Commitments: []Commitment{}}
+	if lang, ok := c.language(toks); !ok {
+		rv.Language, rv.Supported, rv.Ready = lang, false, true
+		for _, id := range playbook.StepIDs {
+			rv.Steps = append(rv.Steps, Step{ID: id})
+		}
+		rv.Findings = append(rv.Findings, c.finding(playbook.RuleUnsupportedLanguage, playbook.Info, d, 0, 0, ""))
+		return rv, nil
+	}
+	d.sentOf = make([]int, len(toks))
+	for si, s := range d.sents {
+		for i := s.from; i < s.to; i++ {
+			d.sentOf[i] = si
+		}
+		if s.to < len(toks) {
+			d.sentOf[s.to] = si
+		}
+	}
+	d.matches = c.filteredMatches(toks)
+	d.times = parseTimes(toks)
+	d.timeSent = make([]int, len(d.times))
+	for i, t := range d.times {
+		d.timeSent[i] = d.sentOf[t.from]
+	}
+	var b strings.Builder
+	for _, r := range ctx.Readings {
+		for _, cn := range r.Concerns {
+			b.WriteString(strings.ToLower(cn.Text))
+			b.WriteByte(' ')
+		}
+	}
+	d.custText = b.String()
+
+	steps := c.steps(d)
+	concerns, covered, coverStart, coverEnd := c.concerns(d, steps[playbook.StepEmpathy].Done || steps[playbook.StepApology].Done)
+	st := steps[playbook.StepConcerns]
+	st.Done, st.Start, st.End = covered, coverStart, coverEnd
+	steps[playbook.StepConcerns] = st
+	rv.Concerns = concerns
+
+	rv.Findings = append(rv.Findings, c.pitfalls(d)...)
+	rv.Findings = append(rv.Findings, c.missing(d, steps, concerns, rv.Findings)...)
+	sort.SliceStable(rv.Findings, func(i, j int) bool {
+		a, b := rv.Findings[i], rv.Findings[j]
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return a.Severity.Rank() > b.Severity.Rank()
+	})
+	rv.Commitments = c.commitments(d)
+
+	li := playbook.LevelIndex(d.level)
+	total, got := 0, 0
+	for _, id := range playbook.StepIDs {
+		s := steps[id]
+		ps := c.stepByID[id]
+		s.Required = li >= playbook.LevelIndex(ps.RequiredFrom)
+		if id == playbook.StepConcerns && len(concerns) == 0 {
+			s.Required = false
+		}
+		if s.Required {
+			total += ps.Weight
+			if s.Done {
+				got += ps.Weight
+			}
+		}
+		rv.Steps = append(rv.Steps, s)
+	}
+	rv.ASAP = ASAP{
+		Apologize:            steps[playbook.StepApology].Done,
+		Sympathize:           steps[playbook.StepEmpathy].Done,
+		AcceptResponsibility: steps[playbook.StepOwnership].Done,
+		PrepareToAct:         steps[playbook.StepAction].Done,
+	}
+	score := 100
+	if total > 0 {
+		score = 100 * got / total
+	}
+	rv.Ready = true
+	for _, f := range rv.Findings {
+		score -= c.pb.Penalties[f.Severity]
+		if f.Severity == playbook.Error {
+			rv.Ready = false
+		}
+	}
+	rv.Score = min(100, max(0, score))
+	return rv, nil
+}
+
+// filteredMatches runs the matcher and drops every cue match an exception
+// of the same step or rule overlaps.
+func (c *Coach) filteredMatches(toks []tok) map[int][]match {
+	all := c.m.find(toks, make([]match, 0, 32))
+	by := make(map[int][]match, 16)
+	for _, m := range all {
+		by[m.owner] = append(by[m.owner], m)
+	}
+	for o, ms := range by {
+		var exceptOwner int
+		var ok bool
+		switch c.owners[o].kind {
+		case ownStep:
+			exceptOwner, ok = c.index[owner{ownStepExcept, c.owners[o].id}]
+		case ownRule:
+			exceptOwner, ok = c.index[owner{ownRuleExcept, c.owners[o].id}]
+		case ownVocab:
+			if strings.HasPrefix(c.owners[o].id, "commitment_") && c.owners[o].id != "commitment_except" {
+				exceptOwner, ok = c.index[owner{ownVocab, "commitment_except"}]
+			}
+		}
+		if !ok || len(by[exceptOwner]) == 0 {
+			continue
+		}
+		kept := ms[:0]
+		for _, m := range ms {
+			if !overlapsAny(m, by[exceptOwner]) {
+				kept = append(kept, m)
+			}
+		}
+		by[o] = kept
+	}
+	return by
+}
+
+func overlapsAny(m match, ms []match) bool {
+	for _, x := range ms {
+		if x.from < m.to && m.from < x.to {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Coach) stepMatches(d *doc, id string) []match {
+	return d.matches[c.index[owner{ownStep, id}]]
+}
+
+func (c *Coach) ruleMatches(d *doc, id string) []match {
+	o, ok := c.index[owner{ownRule, id}]
+	if !ok {
+		return nil
+	}
+	return d.matches[o]
+}
+
+func (c *Coach) vocabMatches(d *doc, name string) []match {
+	return d.matches[c.index[owner{ownVocab, name}]]
+}
+
+// span is the byte span of toks [from, to).
+func (d *doc) span(from, to int) (int, int) {
+	if from >= len(d.toks) || to <= from {
+		return 0, 0
+	}
+	return d.toks[from].start, d.toks[to-1].end
+}
+
+func stepAt(id string, d *doc, m match) Step {
+	s, e := d.span(m.from, m.to)
+	return Step{ID: id, Done: true, Start: s, End: e}
+}
+
+// steps decides which steps of the method the reply takes.
+func (c *Coach) steps(d *doc) map[string]Step {
+	out := make(map[string]Step, len(playbook.StepIDs))
+	for _, id := range playbook.StepIDs {
+		out[id] = Step{ID: id}
+	}
+	// Greeting: a greeting word in the first sentence, with the first name
+	// when the name is known.
+	for _, m := range c.stepMatches(d, playbook.StepGreeting) {
+		if d.sentOf[m.from] != 0 {
+			continue
+		}
+		s := d.sents[0]
+		first := firstName(d.ctx.CustomerName)
+		end := m.to
+		named := first == ""
+		for i := s.from; i < s.to && i < m.to+4 && !named; i++ {
+			if d.toks[i].norm == first {
+				named, end = true, i+1
+			}
+		}
+		if named {
+			st, e := d.span(m.from, end)
+			out[playbook.StepGreeting] = Step{ID: playbook.StepGreeting, Done: true, Start: st, End: e}
+		}
+		break
+	}
+	for _, id := range []string{playbook.StepEmpathy, playbook.StepApology, playbook.StepOwnership, playbook.StepFollowUp, playbook.StepThanks} {
+		if ms := c.stepMatches(d, id); len(ms) > 0 {
+			out[id] = stepAt(id, d, ms[0])
+		}
+	}
+	// Action: a sentence with a frame of doing (I will, I have, you will
+	// receive, would you prefer) and a concrete action verb after it.
+	frames := append(append([]match(nil), c.vocabMatches(d, "action_frames")...), c.stepMatches(d, playbook.StepOwnership)...)
+	sort.Slice(frames, func(i, j int) bool { return frames[i].from < frames[j].from })
+	for _, f := range frames {
+		si := d.sentOf[f.from]
+		s := d.sents[si]
+		for i := f.from; i < s.to; i++ {
+			if d.toks[i].kind == kWord && c.actionVerbs.matches(&d.toks[i]) && !isQuestion(d, si) {
+				out[playbook.StepAction] = Step{ID: playbook.StepAction, Done: true, Start: s.start, End: s.end}
+				break
+			}
+		}
+		if out[playbook.StepAction].Done {
+			break
+		}
+	}
+	// Expectation: a concrete time that is a deadline or sits in a sentence
+	// about the future.
+	for i, t := range d.times {
+		if t.deadline || c.futureSentence(d, d.timeSent[i]) {
+			s, e := d.span(t.from, t.to)
+			out[playbook.StepExpectation] = Step{ID: playbook.StepExpectation, Done: true, Start: s, End: e}
+			break
+		}
+	}
+	return out
+}
+
+// futureSentence reports whether a sentence speaks of what will happen.
+func (c *Coach) futureSentence(d *doc, si int) bool {
+	s := d.sents[si]
+	for i := s.from; i < s.to; i++ {
+		switch d.toks[i].norm {
+		case "will", "going", "should", "expect", "expected", "shall", "can", "scheduled", "booked", "planned", "due", "arrive", "arriving", "tomorrow":
+			return true
+		}
+	}
+	return false
+}
+
+func isQuestion(d *doc, si int) bool {
+	s := d.sents[si]
+	return s.to < len(d.toks) && strings.Contains(d.text[d.toks[s.to].start:d.toks[s.to].end], "?")
+}
+
+func firstName(name string) string {
+	for _, t := range tokenize(name) {
+		if t.kind == kWord {
+			return t.norm
+		}
+	}
+	return ""
+}
+
+// finding builds a finding of rule id, with the playbook's wording.
+func (c *Coach) finding(id string, sev playbook.Severity, d *doc, start, end int, rewrite string) Finding {
+	r := c.ruleByID[id]
+	f := Finding{Rule: id, Severity: sev, Start: start, End: end}
+	if r != nil {
+		f.Message, f.Suggestion = r.Message, r.Suggestion
+	}
+	if rewrite != "" {
+		f.Suggestion = rewrite
+	}
+	if end > start {
+		f.Text = d.text[start:end]
+	}
+	return f
+}
+
+// cueRules are the pitfalls recognised by their cue phrases.
+var cueRules = []string{playbook.RuleBlame, playbook.RuleDeflection, playbook.RuleMinimizing, playbook.RuleArguing, playbook.RuleNonApology, playbook.RuleVagueTiming, playbook.RuleOverpromise, playbook.RuleSarcasm, playbook.RuleJargon, playbook.RuleRobotic}
+
+// pitfalls finds what the reply says that it should not.
+func (c *Coach) pitfalls(d *doc) []Finding {
+	var out []Finding
+	for _, id := range cueRules {
+		sev := c.ruleByID[id].Severity.At(d.level)
+		if sev == playbook.None {
+			continue
+		}
+		ms := c.ruleMatches(d, id)
+		if len(ms) == 0 {
+			continue
+		}
+		ms = mergeMatches(ms)
+		o := c.index[owner{ownRule, id}]
+		for _, m := range ms {
+			if id == playbook.RuleVagueTiming && c.sentenceHasTime(d, d.sentOf[m.from]) {
+				continue // "as soon as possible, and by Friday at the latest"
+			}
+			s, e := d.span(m.from, m.to)
+			out = append(out, c.finding(id, sev, d, s, e, c.rewrites[[2]int{o, m.cue}]))
+		}
+	}
+	out = append(out, c.shouting(d)...)
+	out = append(out, c.codes(d)...)
+	out = append(out, c.wallOfText(d)...)
+	return out
+}
+
+// mergeMatches sorts matches and joins overlapping ones, keeping the cue of
+// the first.
+func mergeMatches(ms []match) []match {
+	ms = append([]match(nil), ms...)
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].from != ms[j].from {
+			return ms[i].from < ms[j].from
+		}
+		return ms[i].to > ms[j].to
+	})
+	out := ms[:0]
+	for _, m := range ms {
+		if n := len(out); n > 0 && m.from < out[n-1].to {
+			out[n-1].to = max(out[n-1].to, m.to)
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func (c *Coach) sentenceHasTime(d *doc, si int) bool {
+	for i := range d.times {
+		if d.timeSent[i] == si {
+			return true
+		}
+	}
+	return false
+}
+
+// shouting flags words in capitals (not acronyms) and stacked '!'.
+func (c *Coach) shouting(d *doc) []Finding {
+	sev := c.ruleByID[playbook.RuleShouting].Severity.At(d.level)
+	if sev == playbook.None {
+		return nil
+	}
+	var out []Finding
+	toks := d.toks
+	isShout := func(i int) bool {
+		t := &toks[i]
+		if t.kind != kWord || !t.caps || t.code || c.acronyms[t.norm] {
+			return false
+		}
+		// A capitalised word the customer used too is a name ("NOW TV").
+		return !strings.Contains(d.custText, t.norm)
+	}
+	for i := 0; i < len(toks); i++ {
+		if !isShout(i) {
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && (isShout(j) || toks[j].start == toks[j-1].start) {
+			j++
+		}
+		long := toks[i].end-toks[i].start >= 3 || j-i > 1
+		if long {
+			s, e := d.span(i, j)
+			out = append(out, c.finding(playbook.RuleShouting, sev, d, s, e, ""))
+		}
+		i = j - 1
+	}
+	for _, t := range toks {
+		if t.kind == kBound && t.excl >= 2 {
+			out = append(out, c.finding(playbook.RuleShouting, sev, d, t.start, t.end, "Use one exclamation mark at most, or none."))
+		}
+	}
+	return out
+}
+
+// codes flags internal codes ("ERR_PAYMENT_51", "INC-20931") that are not
+// introduced as a reference for the customer and that the customer did not
+// use themselves.
+func (c *Coach) codes(d *doc) []Finding {
+	sev := c.ruleByID[playbook.RuleJargon].Severity.At(d.level)
+	if sev == playbook.None {
+		return nil
+	}
+	var out []Finding
+	toks := d.toks
+	for i := 0; i < len(toks); i++ {
+		t := &toks[i]
+		if t.kind != kWord {
+			continue
+		}
+		end := i + 1
+		isCode := false
+		switch {
+		case strings.Contains(t.norm, "_"):
+			isCode = true
+		case t.caps && len(t.norm) >= 2 && len(t.norm) <= 6 && i+1 < len(toks) && toks[i+1].kind == kNumber &&
+			toks[i+1].start == t.end+1 && d.text[t.end] == '-' && !c.acronyms[t.norm]:
+			isCode, end = true, i+2
+		case t.code && t.caps:
+			digits := 0
+			for _, r := range t.norm {
+				if r >= '0' && r <= '9' {
+					digits++
+				}
+			}
+			isCode = digits >= 2 && len(t.norm)-digits >= 2 && len(t.norm) >= 6
+		}
+		if !isCode {
+			continue
+		}
+		s, e := d.span(i, end)
+		if strings.Contains(d.custText, strings.ToLower(d.text[s:e])) {
+			continue
+		}
+		labelled := false
+		for k := max(0, i-4); k < i; k++ {
+			if toks[k].kind == kBound {
+				labelled = false
+				continue
+			}
+			if c.jargonLabels[toks[k].norm] {
+				labelled = true
+			}
+		}
+		if labelled {
+			continue
+		}
+		out = append(out, c.finding(playbook.RuleJargon, sev, d, s, e, "Leave internal codes out, or say what they mean for the customer."))
+		i = end - 1
+	}
+	return out
+}
+
+// wallOfText flags a reply too long to read when upset: a long paragraph,
+// a very long sentence, or simply too many words.
+func (c *Coach) wallOfText(d *doc) []Finding {
+	sev := c.ruleByID[playbook.RuleWallOfText].Severity.At(d.level)
+	lim := c.pb.Limits
+	if sev == playbook.None || lim.MaxWords <= 0 {
+		return nil
+	}
+	total := 0
+	paraWords := map[int]int{}
+	for _, t := range d.toks {
+		if t.kind == kWord || t.kind == kNumber {
+			total++
+			paraWords[t.para]++
+		}
+	}
+	// The longest paragraph is the span to show.
+	bestPara, bestN := -1, 0
+	for p, n := range paraWords {
+		if n > bestN || n == bestN && p < bestPara {
+			bestPara, bestN = p, n
+		}
+	}
+	longSentence := -1
+	for si, s := range d.sents {
+		n := 0
+		for i := s.from; i < s.to; i++ {
+			if d.toks[i].kind != kSymbol {
+				n++
+			}
+		}
+		if lim.MaxSentenceWords > 0 && n > lim.MaxSentenceWords {
+			longSentence = si
+			break
+		}
+	}
+	switch {
+	case lim.MaxParagraphWords > 0 && bestN > lim.MaxParagraphWords, total > lim.MaxWords:
+		start, end := -1, 0
+		for _, t := range d.toks {
+			if t.para == bestPara {
+				if start < 0 {
+					start = t.start
+				}
+				end = t.end
+			}
+		}
+		msg := fmt.Sprintf("The reply runs to %d words; its longest paragraph has %d.", total, bestN)
+		f := c.finding(playbook.RuleWallOfText, sev, d, start, end, "")
+		f.Message = msg + " " + f.Message
+		return []Finding{f}
+	case longSentence >= 0:
+		s := d.sents[longSentence]
+		return []Finding{c.finding(playbook.RuleWallOfText, sev, d, s.start, s.end, "Split this sentence: one idea each.")}
+	}
+	return nil
+}
+
+// missing reports the steps a reply to this customer should take and does
+// not.
+func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found []Finding) []Finding {
+	var out []Finding
+	lvl := d.level
+	add := func(id string, raise bool, start, end int, msg string) {
+		sev := c.ruleByID[id].Severity.At(lvl)
+		if sev == playbook.None {
+			return
+		}
+		if raise {
+			sev = sev.Raise()
+		}
+		f := c.finding(id, sev, d, start, end, "")
+		if msg != "" {
+			f.Message = msg
+		}
+		out = append(out, f)
+	}
+	has := func(rule string) bool {
+		for _, f := range found {
+			if f.Rule == rule {
+				return true
+			}
+		}
+		return false
+	}
+	if !steps[playbook.StepApology].Done {
+		add(playbook.RuleMissingApology, false, 0, 0, "")
+	}
+	if !steps[playbook.StepEmpathy].Done {
+		add(playbook.RuleMissingEmpathy, d.ctx.VentingWave, 0, 0, "")
+	}
+	for _, cn := range concerns {
+		if !cn.Addressed {
+			what := cn.Paraphrase
+			if what == "" {
+				what = cn.Text
+			}
+			add(playbook.RuleIgnoredConcern, false, 0, 0, fmt.Sprintf("The reply does not answer: %q. %s", clip(what, 120), c.ruleByID[playbook.RuleIgnoredConcern].Message))
+		}
+	}
+	if !steps[playbook.StepAction].Done {
+		add(playbook.RuleNoAction, false, 0, 0, "")
+	} else if !steps[playbook.StepExpectation].Done && !has(playbook.RuleVagueTiming) {
+		add(playbook.RuleNoExpectation, false, 0, 0, "")
+	}
+	if d.ctx.VentingWave && (steps[playbook.StepEmpathy].Done || steps[playbook.StepApology].Done) {
+		// The acknowledgement should come in the first two sentences after
+		// the greeting.
+		first := len(d.text)
+		for _, id := range []string{playbook.StepEmpathy, playbook.StepApology} {
+			if s := steps[id]; s.Done && s.Start < first {
+				first = s.Start
+			}
+		}
+		si := 0
+		if steps[playbook.StepGreeting].Done || len(c.stepMatches(d, playbook.StepGreeting)) > 0 {
+			si = 1
+		}
+		if si+2 < len(d.sents) && first >= d.sents[si+2].start {
+			add(playbook.RuleAcknowledgeFirst, false, d.sents[si].start, d.sents[si].end, "")
+		}
+	}
+	return out
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !isRuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
