@@ -23,6 +23,12 @@ func automatic(h message.Header, in *Inbound, report string) (AutoKind, string) 
 	if report == "delivery-status" {
 		return Bounce, "multipart/report; report-type=delivery-status"
 	}
+	if report == "disposition-notification" {
+		return AutoReply, "multipart/report; report-type=disposition-notification"
+	}
+	if v := h.Get("X-Failed-Recipients"); v != "" {
+		return Bounce, "X-Failed-Recipients"
+	}
 	if daemonSender.MatchString(in.From.Email) {
 		return Bounce, "sender " + in.From.Email
 	}

@@ -80,11 +80,23 @@ func HTMLToText(s string) string {
 				}
 				stack = stack[:n-1]
 			}
-			if isBlock(a) {
+			if isParagraph(a) {
+				c.paragraph()
+			} else if isBlock(a) {
 				c.block()
 			}
 		}
 	}
+}
+
+// isParagraph reports whether a's end separates paragraphs with a blank
+// line. Divs do not: mail editors wrap every line in one.
+func isParagraph(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Ul, atom.Ol, atom.Table, atom.Pre:
+		return true
+	}
+	return false
 }
 
 // quoteClass matches class/id values mail clients give the quoted history.
@@ -167,6 +179,12 @@ func (c *textRenderer) block() {
 	if c.cur.Len() > 0 {
 		c.newline()
 	}
+}
+
+// paragraph ends the current line and adds a blank line.
+func (c *textRenderer) paragraph() {
+	c.block()
+	c.newline()
 }
 
 func (c *textRenderer) finish() string {

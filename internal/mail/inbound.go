@@ -37,9 +37,22 @@ type Inbound struct {
 	// CaseRef is the case number from a [#1234] token in the subject, 0 if none.
 	CaseRef int64
 
+	// Fingerprint is "sha256:" and the hex SHA-256 of the raw message.
+	Fingerprint string
+
 	// Problems lists what was wrong with the message but did not stop
 	// parsing: unknown charsets, broken MIME, attachments dropped by limits.
 	Problems []string
+}
+
+// DedupKey is the key under which this message is stored once: its
+// Message-ID, or its Fingerprint when it has none, so that a sender
+// retrying the same bytes is not stored twice either.
+func (in *Inbound) DedupKey() string {
+	if in.MessageID != "" {
+		return in.MessageID
+	}
+	return in.Fingerprint
 }
 
 // Address is a mailbox: a display name and an address.

@@ -16,12 +16,12 @@ type Limits struct {
 	MaxDepth           int   // multipart nesting followed
 }
 
-// DefaultLimits returns limits fit for a support desk: 30 MiB messages
-// (a 25 MiB attachment base64-encoded), 25 MiB attachments, 50 attachments,
-// 1 MiB of text.
+// DefaultLimits returns limits fit for a support desk: 40 MiB messages
+// (room for a 25 MiB attachment, which base64 makes 34 MiB), 25 MiB
+// attachments, 50 attachments, 1 MiB of text.
 func DefaultLimits() Limits {
 	return Limits{
-		MaxMessageBytes:    30 << 20,
+		MaxMessageBytes:    40 << 20,
 		MaxAttachmentBytes: 25 << 20,
 		MaxAttachments:     50,
 		MaxTextBytes:       1 << 20,

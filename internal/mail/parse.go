@@ -2,6 +2,8 @@ package mail
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
@@ -36,7 +38,8 @@ func ParseBytes(raw []byte, limits Limits) (*Inbound, error) {
 	if e == nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	in := &Inbound{}
+	sum := sha256.Sum256(raw)
+	in := &Inbound{Fingerprint: "sha256:" + hex.EncodeToString(sum[:])}
 	if err != nil {
 		in.problem("%v", err)
 	}

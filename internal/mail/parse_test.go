@@ -1,6 +1,8 @@
 package mail
 
 import (
+	"bytes"
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
@@ -91,7 +93,7 @@ func TestParseFixtures(t *testing.T) {
 		{
 			file:       "html_only.eml",
 			from:       Address{"Marketing-averse customer", "ray@webmail.example"},
-			newText:    "After the update all my notes are gone. Years of work!\nI want to know what happened and whether you can restore them.\n- Device: Pixel 8\n- App version: 4.2.0\nRay",
+			newText:    "After the update all my notes are gone. Years of work!\n\nI want to know what happened and whether you can restore them.\n\n- Device: Pixel 8\n- App version: 4.2.0\n\nRay",
 			htmlHas:    []string{"<b>all my notes are gone</b>"},
 			htmlHasNot: []string{"tracker.example"},
 		},
@@ -99,7 +101,7 @@ func TestParseFixtures(t *testing.T) {
 			file:       "hostile_html.eml",
 			from:       Address{"Admin Bcc: victim@example.com", "attacker@evil.example"},
 			subject:    "Urgent Bcc: all@calmdesk.example",
-			newText:    "Please click here to see my complaint.\nmy order",
+			newText:    "Please click here to see my complaint.\n\nmy order",
 			htmlHas:    []string{`href="https://shop.example/order/4471"`},
 			htmlHasNot: []string{"<script", "onload", "onerror", "javascript:", "<iframe", "<form", "<input", "<style", "evil.example", "<svg"},
 			attach:     1,
@@ -324,5 +326,66 @@ func TestParsePrecedenceBulk(t *testing.T) {
 	in, _ = Parse(strings.NewReader(raw), Limits{})
 	if in.Automatic != NotAutomatic {
 		t.Errorf("ordinary Outlook mail: Automatic = %q (%s)", in.Automatic, in.AutomaticReason)
+	}
+}
+
+func TestParseAutomaticHeaders(t *testing.T) {
+	tests := []struct {
+		name, raw string
+		want      AutoKind
+	}{
+		{"failed recipients", "From: mail@isp.example\r\nX-Failed-Recipients: x@y.example\r\nSubject: failure\r\n\r\nfailed\r\n", Bounce},
+		{"read receipt", "From: a@b.example\r\nContent-Type: multipart/report; report-type=disposition-notification; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nRead.\r\n--b--\r\n", AutoReply},
+		{"postmaster", "From: postmaster@isp.example\r\nSubject: x\r\n\r\nx\r\n", Bounce},
+		{"list", "From: a@b.example\r\nList-Id: <news.b.example>\r\nList-Unsubscribe: <mailto:u@b.example>\r\n\r\nx\r\n", Bulk},
+		{"person", "From: a@b.example\r\nSubject: Out of office? No, I am angry\r\n\r\nx\r\n", NotAutomatic},
+	}
+	for _, tt := range tests {
+		in, err := Parse(strings.NewReader(tt.raw), Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.Automatic != tt.want {
+			t.Errorf("%s: Automatic = %q (%s), want %q", tt.name, in.Automatic, in.AutomaticReason, tt.want)
+		}
+	}
+}
+
+func TestParseDedupKey(t *testing.T) {
+	raw := "From: a@b.example\r\nSubject: no id\r\n\r\nx\r\n"
+	a, _ := Parse(strings.NewReader(raw), Limits{})
+	b, _ := Parse(strings.NewReader(raw), Limits{})
+	c, _ := Parse(strings.NewReader(raw+"y\r\n"), Limits{})
+	if a.DedupKey() == "" || a.DedupKey() != b.DedupKey() || a.DedupKey() == c.DedupKey() || !strings.HasPrefix(a.DedupKey(), "sha256:") {
+		t.Errorf("keys %q %q %q", a.DedupKey(), b.DedupKey(), c.DedupKey())
+	}
+	g := parseFixture(t, "gmail_reply.eml", Limits{})
+	if g.DedupKey() != g.MessageID {
+		t.Errorf("DedupKey = %q, want the Message-ID", g.DedupKey())
+	}
+}
+
+// TestParseLargeAttachment parses a message with a 25 MB attachment with
+// the default limits: it is kept whole.
+func TestParseLargeAttachment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("25 MB message")
+	}
+	data := bytes.Repeat([]byte("calmdesk"), 25_000_000/8)
+	var b bytes.Buffer
+	b.WriteString("From: Big <big@example.com>\r\nSubject: video of the fault\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nSee the video.\r\n--x\r\nContent-Type: video/mp4\r\nContent-Disposition: attachment; filename=fault.mp4\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+	enc := base64.StdEncoding.EncodeToString(data)
+	for len(enc) > 76 {
+		b.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	b.WriteString(enc + "\r\n--x--\r\n")
+	in, err := Parse(&b, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := in.Attachments[0]
+	if a.Size != int64(len(data)) || !bytes.Equal(a.Data, data) || a.Omitted != "" || in.NewText != "See the video." {
+		t.Errorf("attachment size %d omitted %q, text %q", a.Size, a.Omitted, in.NewText)
 	}
 }

@@ -98,6 +98,8 @@ var (
 	// translations; "________________________________" (Outlook's rule).
 	originalMessage = regexp.MustCompile(`(?i)^-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht)\s*-{2,}$`)
 	outlookRule     = regexp.MustCompile(`^_{20,}$`)
+	// Forwarded mail: the customer's note is above, the old mail below.
+	forwarded = regexp.MustCompile(`(?i)^(-{3,}\s*(forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado)\s*-{3,}|begin forwarded message:)$`)
 	// Outlook's pasted header block: "From: …" then "Sent:"/"Date:" and
 	// "To:"/"Subject:" within a few lines (also bold "*From:*" in text).
 	headerFrom    = regexp.MustCompile(`(?i)^\*?(from|von|de|da|van|od)\s*:\*?\s`)
@@ -108,7 +110,7 @@ var (
 // isHistoryStart reports whether lines begin pasted, unquoted history.
 func isHistoryStart(lines []string) bool {
 	first := strings.TrimSpace(lines[0])
-	if originalMessage.MatchString(first) {
+	if originalMessage.MatchString(first) || forwarded.MatchString(first) {
 		return true
 	}
 	if outlookRule.MatchString(first) {

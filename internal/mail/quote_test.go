@@ -34,6 +34,10 @@ func TestStripQuotes(t *testing.T) {
 		{"bottom posted", "> question?\n\nanswer", "answer"},
 		{"on without wrote kept", "On Monday I was charged twice.\nPlease refund.", "On Monday I was charged twice.\nPlease refund."},
 		{"CRLF", "Hi\r\n\r\nOn Mon, Sam <s@x.example> wrote:\r\n> old\r\n", "Hi"},
+		{"gmail forward", "See below, still broken!\n\n---------- Forwarded message ---------\nFrom: Sam <s@x.example>\nDate: Mon, 2 Mar 2026 at 16:02\nSubject: Ticket\nTo: <a@x.example>\n\nold", "See below, still broken!"},
+		{"apple forward", "FYI\n\nBegin forwarded message:\n\nFrom: Sam <s@x.example>\nold", "FYI"},
+		{"yahoo", "Why?\n\nOn Tuesday, March 3, 2026, 10:12:00 AM GMT+1, Sam <s@x.example> wrote:\n\n\nold text unquoted", "Why?"},
+		{"thunderbird", "Why?\n\nOn 03/03/2026 10:12, Sam wrote:\n> old", "Why?"},
 		{"blank lines collapsed", "a\n\n\n\nb", "a\n\nb"},
 		{"outlook rule alone is text", "Line one\n____________________________\nLine two", "Line one\n____________________________\nLine two"},
 	}
