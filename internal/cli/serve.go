@@ -14,6 +14,8 @@ import (
 	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/demo"
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/mail"
+	"github.com/calmdesk/calmdesk/internal/mailintake"
 	"github.com/calmdesk/calmdesk/internal/web"
 )
 
@@ -25,6 +27,9 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "HTTP listen address", Sources: ucli.EnvVars("CALMDESK_ADDR")},
 			&ucli.BoolFlag{Name: "demo", Usage: "load sample customers, cases and users so a newcomer sees a living desk", Sources: ucli.EnvVars("CALMDESK_DEMO")},
 			&ucli.Int64Flag{Name: "max-body", Value: 1 << 20, Usage: "largest accepted request body in bytes", Sources: ucli.EnvVars("CALMDESK_MAX_BODY")},
+			&ucli.StringFlag{Name: "smtp-addr", Usage: "listen address of the built-in mail receiver, e.g. :2525 (off when empty)", Sources: ucli.EnvVars("CALMDESK_SMTP_ADDR")},
+			&ucli.StringFlag{Name: "smtp-domain", Value: "localhost", Usage: "host name the mail receiver announces", Sources: ucli.EnvVars("CALMDESK_SMTP_DOMAIN")},
+			&ucli.StringSliceFlag{Name: "smtp-accept-domain", Usage: "accept mail only for these recipient domains (repeatable; all when unset)", Sources: ucli.EnvVars("CALMDESK_SMTP_ACCEPT_DOMAINS")},
 			&ucli.BoolFlag{Name: "insecure-cookies", Usage: "send session cookies over plain HTTP (automatic on a loopback address)", Sources: ucli.EnvVars("CALMDESK_INSECURE_COOKIES")},
 		},
 		Action: serve,
@@ -66,6 +71,25 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if addr := cmd.String("smtp-addr"); addr != "" {
+		smtpLn, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("mail receiver: listen on %s: %w", addr, err)
+		}
+		mailSrv := mail.NewSMTPServer(mail.SMTPConfig{
+			Domain:        cmd.String("smtp-domain"),
+			AcceptDomains: cmd.StringSlice("smtp-accept-domain"),
+			Limits:        mail.DefaultLimits(),
+			Logger:        log,
+		}, mailintake.Intake{Desk: d, Log: log})
+		go func() {
+			if err := mailSrv.Serve(smtpLn); err != nil {
+				log.Error("mail receiver stopped", "err", err)
+			}
+		}()
+		defer mailSrv.Close()
+		log.Info("mail receiver listening", "addr", smtpLn.Addr().String())
 	}
 	log.Info("calmdesk is serving", "url", "http://"+ln.Addr().String(), "database", db.Engine, "version", Version)
 	errc := make(chan error, 1)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/calendar"
+	"github.com/calmdesk/calmdesk/internal/coach"
 	"github.com/calmdesk/calmdesk/internal/store"
 )
 
@@ -21,20 +23,27 @@ type Analyzer interface {
 type Desk struct {
 	db       *store.DB
 	analyzer Analyzer
+	coach    *coach.Coach
+	calendar calendar.Calendar
 	now      func() time.Time
 	log      *slog.Logger
 }
 
 // Options configure a Desk. Zero values pick the production defaults.
 type Options struct {
-	Analyzer Analyzer         // required: analyze.Default() in production
-	Now      func() time.Time // default time.Now; tests pass a fixed clock
-	Logger   *slog.Logger     // default slog.Default()
+	Analyzer Analyzer           // required: analyze.Default() in production
+	Coach    *coach.Coach       // default coach.New(nil): the built-in playbook
+	Calendar *calendar.Calendar // business hours for due times; default Mon-Fri 9-17 UTC
+	Now      func() time.Time   // default time.Now; tests pass a fixed clock
+	Logger   *slog.Logger       // default slog.Default()
 }
 
 // New returns a Desk on db.
 func New(db *store.DB, opt Options) *Desk {
-	d := &Desk{db: db, analyzer: opt.Analyzer, now: opt.Now, log: opt.Logger}
+	d := &Desk{db: db, analyzer: opt.Analyzer, coach: opt.Coach, calendar: defaultCalendar(opt.Calendar), now: opt.Now, log: opt.Logger}
+	if d.coach == nil {
+		d.coach = coach.New(nil)
+	}
 	if d.now == nil {
 		d.now = time.Now
 	}

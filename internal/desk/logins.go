@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // RecordLoginFailure notes a failed sign-in for rate limiting.
@@ -36,9 +37,13 @@ func (d *Desk) LoginBlocked(ctx context.Context, email, ip string, window time.D
 	return byEmail >= perEmail || byIP >= perIP, nil
 }
 
+// truncate cuts s to at most n bytes without splitting a character.
 func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
+	if len(s) <= n {
+		return s
 	}
-	return s
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

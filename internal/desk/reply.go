@@ -3,10 +3,14 @@ package desk
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/coach"
 )
 
 // MaxReplyBytes caps an agent's reply or note.
@@ -19,17 +23,44 @@ type ReplyInput struct {
 	Note   bool // internal note: never sent, never reviewed
 }
 
-// Reply stores an agent's reply (or note) on a case. A first reply opens a
-// new case and stops its first-response clock.
-func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (Message, error) {
+// ReplyResult is a stored reply with the coach's review of it and the
+// promises it made, now tracked.
+type ReplyResult struct {
+	Message     Message       `json:"message"`
+	Review      *coach.Review `json:"review,omitempty"`
+	Commitments []Commitment  `json:"commitments"`
+}
+
+// Reply stores an agent's reply (or note) on a case. A reply is reviewed by
+// the coach and its promises become tracked commitments, in the same
+// transaction as the message. A first reply opens a new case and stops its
+// first-response clock.
+func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResult, error) {
 	v := validator{}
 	v.check(strings.TrimSpace(in.Text) != "", "text", "is required")
 	v.check(utf8.ValidString(in.Text), "text", "must be valid UTF-8")
 	v.check(len(in.Text) <= MaxReplyBytes, "text", fmt.Sprintf("must be at most %d bytes", MaxReplyBytes))
 	if err := v.err(); err != nil {
-		return Message{}, err
+		return ReplyResult{}, err
 	}
 	now := d.clock()
+	res := ReplyResult{Commitments: []Commitment{}}
+	var reviewJSON sql.NullString
+	if !in.Note {
+		cctx, err := d.coachContext(ctx, author, in.CaseID, "", "", now)
+		if err != nil {
+			return ReplyResult{}, err
+		}
+		review, err := d.review(in.Text, cctx)
+		if err != nil {
+			return ReplyResult{}, err
+		}
+		b, err := json.Marshal(review)
+		if err != nil {
+			return ReplyResult{}, fmt.Errorf("desk: encode review: %w", err)
+		}
+		res.Review, reviewJSON = &review, sql.NullString{String: string(b), Valid: true}
+	}
 	m := Message{CaseID: in.CaseID, Direction: Outbound, AuthorUserID: &author.ID, RawText: in.Text, CleanText: in.Text, CreatedAt: now}
 	if in.Note {
 		m.Direction = Note
@@ -46,9 +77,9 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (Message, 
 			return err
 		}
 		err = tx.QueryRowContext(ctx,
-			`INSERT INTO messages (case_id, direction, channel, author_user_id, raw_text, clean_text, created_at)
-			 VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id`,
-			in.CaseID, string(m.Direction), m.Channel, author.ID, in.Text, now).Scan(&m.ID)
+			`INSERT INTO messages (case_id, direction, channel, author_user_id, raw_text, clean_text, review, created_at)
+			 VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING id`,
+			in.CaseID, string(m.Direction), m.Channel, author.ID, in.Text, reviewJSON, now).Scan(&m.ID)
 		if err != nil {
 			return err
 		}
@@ -64,12 +95,48 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (Message, 
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, UserActor(author), in.CaseID, "reply.sent", map[string]any{"message_id": m.ID})
+		if res.Commitments, err = recordCommitments(ctx, tx, m, author, res.Review, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, UserActor(author), in.CaseID, "reply.sent", map[string]any{
+			"message_id": m.ID, "score": res.Review.Score, "ready": res.Review.Ready, "commitments": len(res.Commitments)})
 	})
 	if err != nil {
-		return Message{}, wrapOp(err, "reply to case %d", in.CaseID)
+		return ReplyResult{}, wrapOp(err, "reply to case %d", in.CaseID)
 	}
-	return m, nil
+	if reviewJSON.Valid {
+		m.Review = json.RawMessage(reviewJSON.String)
+	}
+	res.Message = m
+	return res, nil
+}
+
+// recordCommitments turns the promises the coach found in a sent reply into
+// tracked commitments owned by the reply's author.
+func recordCommitments(ctx context.Context, tx *sql.Tx, m Message, author User, review *coach.Review, now time.Time) ([]Commitment, error) {
+	out := []Commitment{}
+	for _, c := range review.Commitments {
+		quote := ""
+		if c.Start >= 0 && c.End <= len(m.CleanText) && c.Start < c.End {
+			quote = m.CleanText[c.Start:c.End]
+		}
+		rec := Commitment{CaseID: m.CaseID, MessageID: m.ID, OwnerUserID: &author.ID, Action: c.Action, Amount: c.Amount,
+			Quote: quote, Vague: c.Vague, Status: "open", CreatedAt: now}
+		var due sql.NullTime
+		if c.DueAt != nil {
+			t := c.DueAt.UTC()
+			rec.DueAt, due = &t, sql.NullTime{Time: t, Valid: true}
+		}
+		err := tx.QueryRowContext(ctx,
+			`INSERT INTO commitments (case_id, message_id, owner_user_id, action, amount, quote, due_at, vague, status, created_at)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9) RETURNING id`,
+			m.CaseID, m.ID, author.ID, truncate(c.Action, 500), truncate(c.Amount, 100), truncate(quote, 1000), due, c.Vague, now).Scan(&rec.ID)
+		if err != nil {
+			return nil, fmt.Errorf("record commitment: %w", err)
+		}
+		out = append(out, rec)
+	}
+	return out, nil
 }
 
 func caseStatus(ctx context.Context, tx *sql.Tx, caseID int64) (Status, error) {

@@ -110,11 +110,11 @@ func (s *Server) postReply(w http.ResponseWriter, r *http.Request, u desk.User) 
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	m, err := s.desk.Reply(r.Context(), u, desk.ReplyInput{CaseID: id, Text: req.Text, Note: req.Note})
+	res, err := s.desk.Reply(r.Context(), u, desk.ReplyInput{CaseID: id, Text: req.Text, Note: req.Note})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"message": m})
+	writeJSON(w, http.StatusCreated, res)
 	return nil
 }
 
@@ -162,12 +162,4 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request, _ desk.
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"commitments": list})
 	return nil
-}
-
-func (s *Server) coachReview(w http.ResponseWriter, r *http.Request, _ desk.User) error {
-	return &apiError{status: http.StatusNotImplemented, code: "not_implemented", message: "the reply coach is not built yet"}
-}
-
-func (s *Server) coachDraft(w http.ResponseWriter, r *http.Request, _ desk.User) error {
-	return &apiError{status: http.StatusNotImplemented, code: "not_implemented", message: "the reply coach is not built yet"}
 }

@@ -1,0 +1,134 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/calendar"
+	"github.com/calmdesk/calmdesk/internal/coach"
+)
+
+// ReviewInput asks the coach about a draft reply, in the context of a case
+// or of a customer message given as text.
+type ReviewInput struct {
+	Reply        string
+	CaseID       int64     // review against this case's open concerns
+	CustomerText string    // or against this customer message
+	CustomerName string    // with CustomerText: the customer's name
+	SentAt       time.Time // zero: now
+}
+
+// ReviewReply reviews a draft without storing anything.
+func (d *Desk) ReviewReply(ctx context.Context, author User, in ReviewInput) (coach.Review, error) {
+	v := validator{}
+	v.check(strings.TrimSpace(in.Reply) != "", "reply", "is required")
+	v.check(utf8.ValidString(in.Reply), "reply", "must be valid UTF-8")
+	v.check(len(in.Reply) <= MaxReplyBytes, "reply", "is too long")
+	v.check(in.CaseID != 0 || strings.TrimSpace(in.CustomerText) != "", "case_id", "give case_id or customer_text")
+	if err := v.err(); err != nil {
+		return coach.Review{}, err
+	}
+	cctx, err := d.coachContext(ctx, author, in.CaseID, in.CustomerText, in.CustomerName, in.SentAt)
+	if err != nil {
+		return coach.Review{}, err
+	}
+	return d.review(in.Reply, cctx)
+}
+
+// DraftReply writes a reply that follows the method, for a case or a customer message.
+func (d *Desk) DraftReply(ctx context.Context, author User, caseID int64, customerText, customerName string) (string, error) {
+	if caseID == 0 && strings.TrimSpace(customerText) == "" {
+		return "", &ValidationError{Fields: map[string]string{"case_id": "give case_id or customer_text"}}
+	}
+	cctx, err := d.coachContext(ctx, author, caseID, customerText, customerName, time.Time{})
+	if err != nil {
+		return "", err
+	}
+	draft, err := d.coach.Draft(cctx)
+	if err != nil {
+		return "", wrapOp(err, "draft reply")
+	}
+	return draft, nil
+}
+
+func (d *Desk) review(reply string, cctx coach.Context) (coach.Review, error) {
+	r, err := d.coach.Review(reply, cctx)
+	if errors.Is(err, coach.ErrEmptyReply) || errors.Is(err, coach.ErrReplyTooLong) {
+		return coach.Review{}, &ValidationError{Fields: map[string]string{"reply": err.Error()}}
+	}
+	return r, err
+}
+
+// coachContext gathers what the coach needs: the customer's messages since
+// the last reply, their name and time zone, the case category.
+func (d *Desk) coachContext(ctx context.Context, author User, caseID int64, customerText, customerName string, sentAt time.Time) (coach.Context, error) {
+	if sentAt.IsZero() {
+		sentAt = d.clock()
+	}
+	cctx := coach.Context{SentAt: sentAt, Calendar: d.calendar, AgentName: author.Name, CustomerName: customerName}
+	if caseID == 0 {
+		if !utf8.ValidString(customerText) || len(customerText) > MaxTextBytes {
+			return coach.Context{}, &ValidationError{Fields: map[string]string{"customer_text": "must be valid UTF-8 of at most 100000 bytes"}}
+		}
+		r, err := d.analyzer.Read(customerText)
+		if err != nil {
+			return coach.Context{}, &ValidationError{Fields: map[string]string{"customer_text": err.Error()}}
+		}
+		cctx.Readings = []analyze.Reading{r}
+		return cctx, nil
+	}
+	c, err := d.caseByID(ctx, caseID)
+	if err != nil {
+		return coach.Context{}, err
+	}
+	msgs, err := caseMessages(ctx, d.db.Read(), caseID)
+	if err != nil {
+		return coach.Context{}, wrapOp(err, "coach context for case %d", caseID)
+	}
+	cctx.CustomerName = c.Customer.Name
+	cctx.Category = c.Category
+	if loc, err := time.LoadLocation(c.Customer.TimeZone); c.Customer.TimeZone != "" && err == nil {
+		cctx.Calendar = cctx.Calendar.In(loc)
+	}
+	cctx.Readings = unansweredReadings(msgs)
+	cctx.VentingWave = ventingWave(cctx.Readings)
+	return cctx, nil
+}
+
+// unansweredReadings are the readings of the customer's messages since the
+// last reply: the ones the next reply answers.
+func unansweredReadings(msgs []Message) []analyze.Reading {
+	var out []analyze.Reading
+	for _, m := range msgs {
+		switch {
+		case m.Direction == Outbound:
+			out = nil
+		case m.Direction == Inbound && m.Reading != nil:
+			out = append(out, *m.Reading)
+		}
+	}
+	return out
+}
+
+// ventingWave is true when at least three customer messages arrived without
+// a reply and at least two of them were angry: acknowledge before solving.
+func ventingWave(unanswered []analyze.Reading) bool {
+	angry := 0
+	for _, r := range unanswered {
+		if r.Angry {
+			angry++
+		}
+	}
+	return len(unanswered) >= 3 && angry >= 2
+}
+
+func defaultCalendar(c *calendar.Calendar) calendar.Calendar {
+	if c == nil {
+		return calendar.Default()
+	}
+	return *c
+}

@@ -1,0 +1,96 @@
+// Package mailintake connects the mail channel to the desk: every message
+// the SMTP receiver or the IMAP poller accepts becomes a desk.Ingest call.
+// It is the only package that knows both.
+package mailintake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/mail"
+)
+
+// Intake stores received mail on the desk. It implements mail.Deliverer:
+// Deliver returns nil only after the message is committed, and a message
+// delivered twice (same Message-ID) is stored once.
+type Intake struct {
+	Desk *desk.Desk
+	Log  *slog.Logger
+}
+
+// Deliver implements mail.Deliverer.
+func (in Intake) Deliver(ctx context.Context, raw []byte, msg *mail.Inbound, rcpts []string) error {
+	log := in.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	if msg.Automatic != mail.NotAutomatic {
+		// Out-of-office replies and bounces are not customers speaking: they
+		// must neither open cases nor count as anger. Accept and drop them.
+		log.InfoContext(ctx, "automatic mail not stored", "from", msg.From.Email, "reason", msg.AutomaticReason, "message_id", msg.MessageID)
+		return nil
+	}
+	m := desk.InboundMessage{
+		CustomerEmail: msg.From.Email,
+		CustomerName:  msg.From.Name,
+		Subject:       clip(msg.Subject, desk.MaxSubjectBytes),
+		Text:          clip(firstNonBlank(msg.NewText, msg.Text, msg.Subject, "(empty message)"), desk.MaxTextBytes),
+		RawText:       clip(msg.Text, desk.MaxRawTextBytes),
+		Channel:       "email",
+		ExternalID:    clip(msg.DedupKey(), desk.MaxExternalID),
+		CaseID:        msg.CaseRef,
+		InReplyTo:     threadRefs(msg),
+	}
+	_, err := in.Desk.Ingest(ctx, m)
+	var verr *desk.ValidationError
+	if errors.As(err, &verr) {
+		if _, badCase := verr.Fields["case_id"]; badCase && len(verr.Fields) == 1 {
+			// A case token that is not this customer's (a forwarded mail, a
+			// typo): thread by headers or open a new case instead.
+			m.CaseID = 0
+			_, err = in.Desk.Ingest(ctx, m)
+		}
+	}
+	if errors.As(err, &verr) {
+		return fmt.Errorf("%w: %s", mail.ErrRejected, verr.Error())
+	}
+	return err
+}
+
+// threadRefs are the ids a message answers, newest first, at most 20.
+func threadRefs(msg *mail.Inbound) []string {
+	refs := append([]string{}, msg.InReplyTo...)
+	for i := len(msg.References) - 1; i >= 0; i-- {
+		refs = append(refs, msg.References[i])
+	}
+	if len(refs) > 20 {
+		refs = refs[:20]
+	}
+	return refs
+}
+
+func firstNonBlank(options ...string) string {
+	for _, s := range options {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// clip cuts s to at most n bytes on a character boundary: an over-long
+// email is stored shortened rather than refused.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
