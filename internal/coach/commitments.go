@@ -41,7 +41,7 @@ func (c *Coach) commitments(d *doc) []Commitment {
 	}
 	for qi, q := range cues {
 		si := d.sentOf[q.m.from]
-		if isQuestion(d, si) || conditionalOffer(d, si, q.m.from) {
+		if isQuestion(d, si) || conditionalOffer(d, si, q.m.from) || negatedBefore(d, d.sents[si], q.m.from) {
 			continue
 		}
 		s := d.sents[si]

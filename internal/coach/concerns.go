@@ -19,7 +19,7 @@ var generic = map[string]bool{
 	"today": true, "day": true, "days": false, "week": false, "month": true, "year": true, "anyone": true, "someone": true,
 	"nothing": true, "something": true, "everything": true, "anything": true, "fix": true, "sort": true, "sorted": true,
 	"people": true, "guys": true, "team": true, "support": true, "times": false, "ever": true, "never": true, "because": true,
-	"right": true, "way": true, "back": true, "like": true, "money": false, "pay": false, "again.": true, "asked": true, "ask": true,
+	"right": true, "way": true, "back": true, "like": true, "money": false, "pay": false, "again.": true, "asked": true, "ask": true, "through": true, "put": true, "speak": true, "talk": true,
 }
 
 // stem folds a word to a crude stem so that "charged" meets "charge".

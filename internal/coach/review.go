@@ -85,8 +85,9 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 	steps[playbook.StepConcerns] = st
 	rv.Concerns = concerns
 
+	rv.Commitments = c.commitments(d)
 	rv.Findings = append(rv.Findings, c.pitfalls(d)...)
-	rv.Findings = append(rv.Findings, c.missing(d, steps, concerns, rv.Findings)...)
+	rv.Findings = append(rv.Findings, c.missing(d, steps, concerns, rv.Findings, rv.Commitments)...)
 	sort.SliceStable(rv.Findings, func(i, j int) bool {
 		a, b := rv.Findings[i], rv.Findings[j]
 		if a.Start != b.Start {
@@ -94,7 +95,6 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 		}
 		return a.Severity.Rank() > b.Severity.Rank()
 	})
-	rv.Commitments = c.commitments(d)
 
 	li := playbook.LevelIndex(d.level)
 	total, got := 0, 0
@@ -246,7 +246,14 @@ func (c *Coach) steps(d *doc) map[string]Step {
 	for _, f := range frames {
 		si := d.sentOf[f.from]
 		s := d.sents[si]
-		for i := f.from; i < s.to; i++ {
+		if negatedBefore(d, s, f.from) {
+			continue
+		}
+		// The verb must follow the frame closely and in the same clause.
+		for i := f.from; i < s.to && i < f.to+6; i++ {
+			if negation[d.toks[i].norm] || clauseBreak[d.toks[i].norm] {
+				break // "I am unable to refund" is no action
+			}
 			if d.toks[i].kind == kWord && c.actionVerbs.matches(&d.toks[i]) && !isQuestion(d, si) {
 				out[playbook.StepAction] = Step{ID: playbook.StepAction, Done: true, Start: s.start, End: s.end}
 				break
@@ -266,6 +273,24 @@ func (c *Coach) steps(d *doc) map[string]Step {
 		}
 	}
 	return out
+}
+
+// negation words cancel an action that follows them in the sentence.
+var negation = map[string]bool{"not": true, "unable": true, "never": true, "no": true, "nothing": true, "cannot": true, "neither": true, "nor": true}
+
+// clauseBreak words start a clause about something else.
+var clauseBreak = map[string]bool{"but": true, "because": true, "although": true, "though": true, "however": true, "unless": true, "since": true, "whereas": true}
+
+// negatedBefore reports whether one of the two words before toks[at]
+// negates it: "nothing I can do", "won't let me".
+func negatedBefore(d *doc, s sentence, at int) bool {
+	for i := max(s.from, at-2); i < at; i++ {
+		switch d.toks[i].norm {
+		case "not", "nothing", "unable", "never", "cannot":
+			return true
+		}
+	}
+	return false
 }
 
 // futureSentence reports whether a sentence speaks of what will happen.
@@ -528,7 +553,7 @@ func (c *Coach) wallOfText(d *doc) []Finding {
 
 // missing reports the steps a reply to this customer should take and does
 // not.
-func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found []Finding) []Finding {
+func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found []Finding, commitments []Commitment) []Finding {
 	var out []Finding
 	lvl := d.level
 	add := func(id string, raise bool, start, end int, msg string) {
@@ -571,7 +596,13 @@ func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found
 	if !steps[playbook.StepAction].Done {
 		add(playbook.RuleNoAction, false, 0, 0, "")
 	} else if !steps[playbook.StepExpectation].Done && !has(playbook.RuleVagueTiming) {
-		add(playbook.RuleNoExpectation, false, 0, 0, "")
+		// Only a promise needs a time: an action already done does not.
+		for _, cm := range commitments {
+			if cm.Vague {
+				add(playbook.RuleNoExpectation, false, cm.Start, cm.End, "")
+				break
+			}
+		}
 	}
 	if d.ctx.VentingWave && (steps[playbook.StepEmpathy].Done || steps[playbook.StepApology].Done) {
 		// The acknowledgement should come in the first two sentences after

@@ -233,6 +233,11 @@ func tokenize(s string) []tok {
 			continue
 		}
 		raw := s[start:i]
+		if (raw == "re" || raw == "Re" || raw == "RE") && i+1 < len(s) && s[i] == '-' && isWordByte(s[i+1]) {
+			// "re-issued" reads as "issued": the prefix changes nothing the
+			// rules look at.
+			continue
+		}
 		kind := kWord
 		if letters == 0 {
 			kind = kNumber
