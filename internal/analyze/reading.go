@@ -38,6 +38,8 @@ type Reading struct {
 	Concerns  []Concern  `json:"concerns"`
 	Signals   []Signal   `json:"signals"`
 	Category  string     `json:"category"`
+	// CategoryScore is the category model's confidence in Category, 0-1.
+	CategoryScore float64 `json:"category_score,omitempty"`
 	Sentences []Sentence `json:"sentences"`
 }
 

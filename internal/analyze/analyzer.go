@@ -1,0 +1,422 @@
+package analyze
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// MaxTextBytes is the longest text Read accepts. Customer messages are far
+// shorter; anything longer is an attachment or an attack.
+const MaxTextBytes = 1 << 20
+
+// Errors Read returns for input it refuses.
+var (
+	ErrEmpty   = errors.New("analyze: empty text")
+	ErrTooLong = fmt.Errorf("analyze: text longer than %d bytes", MaxTextBytes)
+)
+
+// emotionModelGz is the emotion model trained by tools/train-emotions.
+//
+//go:embed data/emotions.bin.gz
+var emotionModelGz []byte
+
+// Analyzer reads customer messages. It is safe for concurrent use.
+type Analyzer struct {
+	emo   *linearModel
+	lx    *lexicon
+	cat   *CategoryModel
+	pool  *sync.Pool
+	label struct {
+		aa, anger, annoyance, disapproval, disappointment, disgust int
+		positive, negative, other                                   []int
+	}
+}
+
+// New returns an Analyzer using the given emotion model.
+func New(m *EmotionModel) *Analyzer {
+	a := &Analyzer{emo: m.m, lx: defaultLexicon()}
+	a.pool = &sync.Pool{New: func() any { return &scratch{} }}
+	a.label.aa = m.m.labelIndex("anger_or_annoyance")
+	a.label.anger = m.m.labelIndex("anger")
+	a.label.annoyance = m.m.labelIndex("annoyance")
+	a.label.disapproval = m.m.labelIndex("disapproval")
+	a.label.disappointment = m.m.labelIndex("disappointment")
+	a.label.disgust = m.m.labelIndex("disgust")
+	for _, n := range []string{"gratitude", "joy", "love", "admiration", "approval", "optimism", "relief", "excitement", "amusement", "caring", "pride"} {
+		if i := m.m.labelIndex(n); i >= 0 {
+			a.label.positive = append(a.label.positive, i)
+		}
+	}
+	for _, n := range []string{"disapproval", "disappointment", "disgust"} {
+		if i := m.m.labelIndex(n); i >= 0 {
+			a.label.other = append(a.label.other, i)
+		}
+	}
+	for _, n := range []string{"anger", "annoyance", "disapproval", "disappointment", "sadness", "disgust", "fear", "remorse", "grief", "nervousness"} {
+		if i := m.m.labelIndex(n); i >= 0 {
+			a.label.negative = append(a.label.negative, i)
+		}
+	}
+	return a
+}
+
+var defaultAnalyzer = sync.OnceValue(func() *Analyzer {
+	m, err := LoadEmotionModel(bytes.NewReader(emotionModelGz))
+	if err != nil {
+		panic("analyze: embedded emotion model: " + err.Error())
+	}
+	return New(m)
+})
+
+// Default returns the Analyzer with the embedded models, loaded on first use.
+func Default() *Analyzer { return defaultAnalyzer() }
+
+// Read is Default().Read.
+func Read(text string) (Reading, error) { return Default().Read(text) }
+
+// WithCategories returns a copy of a that also assigns categories with m
+// (nil: none).
+func (a *Analyzer) WithCategories(m *CategoryModel) *Analyzer {
+	b := *a
+	b.cat = m
+	return &b
+}
+
+// Read analyses one customer message (plain text, quotes already removed).
+// It refuses empty and over-long text; text it cannot read (another
+// language, no words) yields a Reading with Supported false.
+func (a *Analyzer) Read(text string) (Reading, error) {
+	if len(text) > MaxTextBytes {
+		return Reading{}, ErrTooLong
+	}
+	if strings.TrimFunc(text, unicode.IsSpace) == "" {
+		return Reading{}, ErrEmpty
+	}
+	s := a.pool.Get().(*scratch)
+	defer a.pool.Put(s)
+	work := text
+	if looksLikeHTML(text) {
+		work = blankMarkup(text)
+	}
+	s.toks = tokenize(work, s.toks[:0])
+	r := Reading{Level: Calm, Sentiment: "neutral", Emotions: map[string]float64{},
+		Labels: []string{}, Reasons: []Reason{}, Concerns: []Concern{}, Signals: []Signal{}, Sentences: []Sentence{}}
+	r.Language = detectLanguage(work, s.toks)
+	if r.Language != "en" || len(s.toks) == 0 {
+		return r, nil
+	}
+	r.Supported = true
+	a.read(work, text, s, &r)
+	return r, nil
+}
+
+// looksLikeHTML reports markup worth blanking: a tag-like "<x" and a ">".
+func looksLikeHTML(text string) bool {
+	i := strings.IndexByte(text, '<')
+	return i >= 0 && i+1 < len(text) && (isWordByte(text[i+1]) || text[i+1] == '/' || text[i+1] == '!') && strings.IndexByte(text[i:], '>') > 0
+}
+
+// blankMarkup replaces tags, script and style bodies and character entities
+// with spaces, so offsets into the result are offsets into text.
+func blankMarkup(text string) string {
+	b := []byte(text)
+	lower := strings.ToLower(text)
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '<':
+			end := strings.IndexByte(text[i:], '>')
+			if end < 0 {
+				return string(b)
+			}
+			end += i
+			for _, body := range []string{"<script", "<style"} {
+				if strings.HasPrefix(lower[i:], body) {
+					if c := strings.Index(lower[i:], "</"+body[1:]); c > 0 {
+						end = i + c + strings.IndexByte(lower[i+c:], '>')
+					}
+				}
+			}
+			for j := i; j <= end && j < len(b); j++ {
+				if b[j] != '\n' {
+					b[j] = ' '
+				}
+			}
+			i = end
+		case '&':
+			if e := strings.IndexByte(text[i:min(len(text), i+10)], ';'); e > 1 {
+				for j := i; j <= i+e; j++ {
+					b[j] = ' '
+				}
+			}
+		}
+	}
+	return string(b)
+}
+
+// calibrate maps a probability to 0-100 so that the label's threshold t
+// lands on 50.
+func calibrate(p, t float32) float64 {
+	if t <= 0 || t >= 1 {
+		return float64(p) * 100
+	}
+	if p < t {
+		return 50 * float64(p/t)
+	}
+	return 50 + 50*float64((p-t)/(1-t))
+}
+
+func (a *Analyzer) angerProb(probs []float32) (float32, float32) {
+	m := a.emo
+	if a.label.aa >= 0 {
+		return probs[a.label.aa], m.thresh[a.label.aa]
+	}
+	p1, p2 := probs[a.label.anger], probs[a.label.annoyance]
+	return max(p1, p2), min(m.thresh[a.label.anger], m.thresh[a.label.annoyance])
+}
+
+// read fills r for text whose words are in s.toks; work is text with any
+// markup blanked.
+func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
+	m := a.emo
+	nl := len(m.labels)
+	s.infos = a.lx.lookup(s.toks, s.infos[:0])
+	s.sents = sentences(s.toks, s.sents[:0])
+	msg := m.newAccumulator()
+	sent := m.newAccumulator()
+	dec := make([]float32, nl)
+	var maxSent float32
+	sentModel := make([]float64, len(s.sents))
+	s.matches = s.matches[:0]
+	for k, se := range s.sents {
+		sent.reset()
+		m.span(work, s.toks, se[0], se[1], &sent, s)
+		limit := len(work)
+		if se[1] < len(s.toks) {
+			limit = int(s.toks[se[1]].start)
+		}
+		sent.cues = a.lx.counts(work, s.toks[se[0]:se[1]], s.infos[se[0]:se[1]], limit)
+		msg.add(&sent)
+		m.decisions(&sent, dec)
+		p, t := a.angerProb(probsOf(m, dec))
+		maxSent = max(maxSent, p)
+		sentModel[k] = calibrate(p, t)
+		s.matches = a.lx.findAll(s.toks, s.infos, se[0], se[1], s.matches)
+	}
+	m.decisions(&msg, dec)
+	probs := probsOf(m, dec)
+	for l, name := range m.labels {
+		if name == "anger_or_annoyance" {
+			continue
+		}
+		r.Emotions[name] = math.Round(float64(probs[l])*1000) / 1000
+		if probs[l] >= m.thresh[l] {
+			r.Labels = append(r.Labels, name)
+		}
+	}
+
+	r.Signals = a.signals(work, text, s)
+	entities := a.lx.findEntities(work, s.toks, s.infos, nil)
+	r.Signals = append(r.Signals, longWaits(work, s, entities, r.Signals)...)
+	sortSignals(r.Signals)
+	r.Reasons = a.reasons(work, text, s, &msg)
+	var marks []uint8
+	r.Concerns, marks = a.concerns(work, text, s, entities)
+
+	// The model knows Reddit's anger; customer-service anger also shows in
+	// what the customer reports and threatens. Both are read as independent
+	// evidence: anger = 1 - (1-model)(1-evidence).
+	p, t := a.angerProb(probs)
+	model := calibrate(max(p, 0.85*maxSent), t)
+	other := a.massOf(probs, a.label.other)
+	ev := evidence{}
+	ev.clauseMarks(marks)
+	ev.reasons(r.Reasons)
+	ev.signals(r.Signals)
+	anger := combine(model, ev.points(other))
+
+	// Sentiment: VADER's valence and the model's emotions, half each.
+	sum := float64(msg.cues.vaderPos - msg.cues.vaderNeg)
+	compound := sum / math.Sqrt(sum*sum+15)
+	pos, neg := a.massOf(probs, a.label.positive), a.massOf(probs, a.label.negative)
+	score := 0.5*compound + 0.5*(pos-neg)
+	if ev.problems > 0 || ev.feelings > 0 {
+		score -= 0.25
+	}
+	r.Anger = int(math.Round(max(0, min(100, anger))))
+	r.Level = levelOf(r.Anger)
+	r.Angry = r.Level != Calm
+	if r.Angry {
+		score = min(score, -0.3)
+	}
+	r.SentimentScore = math.Round(max(-1, min(1, score))*1000) / 1000
+	switch {
+	case score <= -0.15:
+		r.Sentiment = "negative"
+	case score >= 0.2:
+		r.Sentiment = "positive"
+	}
+	r.Complaint = ev.problems > 0 || ev.feelings > 0 || r.Angry || hasComplaintSignal(r.Signals)
+
+	for k, se := range s.sents {
+		st, en := int(s.toks[se[0]].start), int(s.toks[se[1]-1].end)
+		en = sentenceEnd(work, en)
+		var sev evidence
+		for c, cl := range s.clauses {
+			if cl[0] >= se[0] && cl[1] <= se[1] {
+				sev.clauseMarks(marks[c : c+1])
+			}
+		}
+		sev.reasons(within(r.Reasons, st, en, func(x Reason) (int, int) { return x.Start, x.End }))
+		sev.signals(within(r.Signals, st, en, func(x Signal) (int, int) { return x.Start, x.End }))
+		sa := combine(sentModel[k], sev.points(0))
+		r.Sentences = append(r.Sentences, Sentence{Start: st, End: en, Anger: int(math.Round(max(0, min(100, sa))))})
+	}
+	if a.cat != nil {
+		r.Category, r.CategoryScore = a.cat.predict(work, s)
+	}
+}
+
+func within[T any](xs []T, st, en int, span func(T) (int, int)) []T {
+	var out []T
+	for _, x := range xs {
+		if a, b := span(x); a >= st && b <= en {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// combine reads two 0-100 scores as independent evidence.
+func combine(model, evidence float64) float64 {
+	model, evidence = max(0, min(100, model)), max(0, min(95, evidence))
+	return 100 * (1 - (1-model/100)*(1-evidence/100))
+}
+
+// evidence adds up, in anger points, what a customer-service reader weighs
+// beyond the model: problems and feelings stated, shouting, swearing,
+// sarcasm, threats and how long this has gone on.
+type evidence struct {
+	problems, feelings, calm int
+	byKind                   map[string]int
+	sigs                     map[string]bool
+}
+
+func (e *evidence) clauseMarks(marks []uint8) {
+	for _, mk := range marks {
+		if mk&(1<<groupProblem) != 0 {
+			e.problems++
+		}
+		if mk&(1<<groupFeeling) != 0 {
+			e.feelings++
+		}
+		if mk&(1<<groupCalm) != 0 {
+			e.calm++
+		}
+	}
+}
+
+func (e *evidence) reasons(rs []Reason) {
+	if e.byKind == nil {
+		e.byKind = map[string]int{}
+	}
+	for _, r := range rs {
+		e.byKind[r.Kind]++
+	}
+}
+
+func (e *evidence) signals(ss []Signal) {
+	if e.sigs == nil {
+		e.sigs = map[string]bool{}
+	}
+	for _, s := range ss {
+		e.sigs[s.Kind] = true
+	}
+}
+
+// reasonPoints are the points per reason of a kind and the most a kind adds.
+var reasonPoints = map[string][2]float64{
+	"caps": {5, 15}, "exclamation": {5, 10}, "profanity": {8, 16}, "insult": {8, 16},
+	"sarcasm": {10, 20}, "phrase": {6, 18}, "negation": {3, 6},
+}
+
+var signalPoints = map[string]float64{
+	SignalManagerRequest: 12, SignalLegalThreat: 20, SignalRegulatorComplaint: 15, SignalChargeback: 15,
+	SignalPublicExposure: 12, SignalChurnThreat: 12, SignalRepeatContact: 15, SignalLongWait: 10, SignalSafetyIssue: 8,
+}
+
+// points returns the evidence in anger points; other is the model's mass
+// of disappointment, disapproval and disgust.
+func (e *evidence) points(other float64) float64 {
+	p := 20 * other
+	if e.problems > 0 {
+		p += min(40, 25+8*float64(e.problems-1))
+	}
+	if e.feelings > 0 {
+		p += 15
+	}
+	for k, n := range e.byKind {
+		if rp, ok := reasonPoints[k]; ok {
+			p += min(rp[1], rp[0]*float64(n))
+		}
+	}
+	for k := range e.sigs {
+		p += signalPoints[k]
+	}
+	if e.calm > 0 && e.problems == 0 && e.feelings == 0 {
+		p -= 10
+	}
+	return p
+}
+
+func probsOf(m *linearModel, dec []float32) []float32 {
+	out := make([]float32, len(dec))
+	for l, d := range dec {
+		out[l] = m.prob(l, d)
+	}
+	return out
+}
+
+// massOf is the strongest of labels, each scaled so its threshold is 0.5.
+func (a *Analyzer) massOf(probs []float32, labels []int) float64 {
+	best := 0.0
+	for _, l := range labels {
+		t := float64(a.emo.thresh[l])
+		best = max(best, min(1, float64(probs[l])/(2*t)))
+	}
+	return best
+}
+
+func hasComplaintSignal(sigs []Signal) bool {
+	for _, s := range sigs {
+		if s.Kind != SignalVulnerableCustomer && s.Kind != SignalManagerRequest {
+			return true
+		}
+	}
+	return false
+}
+
+func levelOf(anger int) Level {
+	switch {
+	case anger >= 85:
+		return Furious
+	case anger >= 65:
+		return Angry
+	case anger >= 50:
+		return Annoyed
+	}
+	return Calm
+}
+
+// sentenceEnd extends a sentence over its closing punctuation.
+func sentenceEnd(text string, end int) int {
+	for end < len(text) && strings.IndexByte(".!?\"')", text[end]) >= 0 {
+		end++
+	}
+	return end
+}

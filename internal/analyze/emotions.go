@@ -1,0 +1,123 @@
+package analyze
+
+import (
+	"errors"
+	"io"
+	"sync"
+)
+
+// EmotionModel scores text for emotions (GoEmotions' 27 plus neutral, and
+// any derived labels it was trained with, such as "anger_or_annoyance").
+type EmotionModel struct {
+	m *linearModel
+}
+
+// EmotionExample is one labelled text for TrainEmotions.
+type EmotionExample struct {
+	Text   string
+	Labels []string
+}
+
+// EmotionOptions steer TrainEmotions; zero fields take the defaults
+// documented in docs/models.md.
+type EmotionOptions struct {
+	Bits     uint    // hashed feature space is 2^Bits buckets (default 20)
+	C        float64 // SVM cost (default 0.1)
+	PosExp   float64 // positives weighted by (negatives/positives)^PosExp (default 0.5)
+	Epochs   int     // solver passes at most (default 30)
+	Folds    int     // cross-validation folds for calibration and thresholds (default 5)
+	MinCount int     // words seen this often get precomputed sums (default 2)
+}
+
+// TrainEmotions trains one linear scorer per label, calibrates probabilities
+// and picks per-label thresholds on out-of-fold scores. It is deterministic.
+func TrainEmotions(examples []EmotionExample, labels []string, o EmotionOptions) (*EmotionModel, error) {
+	if len(examples) == 0 || len(labels) == 0 {
+		return nil, errors.New("analyze: train emotions: no examples or labels")
+	}
+	if o.Folds == 0 {
+		o.Folds = 5
+	}
+	texts := make([]string, len(examples))
+	y := make([][]bool, len(labels))
+	for l := range y {
+		y[l] = make([]bool, len(examples))
+	}
+	index := map[string]int{}
+	for l, name := range labels {
+		index[name] = l
+	}
+	for i, ex := range examples {
+		texts[i] = ex.Text
+		for _, name := range ex.Labels {
+			if l, ok := index[name]; ok {
+				y[l][i] = true
+			}
+		}
+	}
+	m := trainLinear(defaultLexicon(), texts, labels, y, trainOptions{
+		Bits: o.Bits, C: o.C, PosExp: o.PosExp, Epochs: o.Epochs, Folds: o.Folds, MinCount: o.MinCount,
+	})
+	return &EmotionModel{m: m}, nil
+}
+
+// LoadEmotionModel reads a model written by Save.
+func LoadEmotionModel(r io.Reader) (*EmotionModel, error) {
+	m, err := loadLinearModel(r)
+	if err != nil {
+		return nil, err
+	}
+	return &EmotionModel{m: m}, nil
+}
+
+// Save writes the model in calmdesk's compact binary format.
+func (e *EmotionModel) Save(w io.Writer) error { return e.m.save(w) }
+
+// Labels returns the label names in score order.
+func (e *EmotionModel) Labels() []string { return e.m.labels }
+
+// Thresholds returns, per label, the probability from which it is asserted.
+func (e *EmotionModel) Thresholds() []float32 { return e.m.thresh }
+
+// Predict returns the probability of each label for text.
+func (e *EmotionModel) Predict(text string) []float32 {
+	var s scratch
+	s.toks = tokenize(text, s.toks)
+	acc := e.m.newAccumulator()
+	e.m.scoreAll(text, &s, &acc)
+	out := make([]float32, len(e.m.labels))
+	e.m.decisions(&acc, out)
+	for l, d := range out {
+		out[l] = e.m.prob(l, d)
+	}
+	return out
+}
+
+// scratch is the reusable working memory of one Read.
+type scratch struct {
+	toks  []token
+	infos []*wordInfo
+	sents   [][2]int
+	clauses [][2]int
+	matches []match
+	buf     []byte
+	grams []uint32
+}
+
+// scoreAll accumulates all sentences of s.toks into acc.
+func (m *linearModel) scoreAll(text string, s *scratch, acc *accumulator) {
+	s.sents = sentences(s.toks, s.sents[:0])
+	lx := defaultLexicon()
+	s.infos = lx.lookup(s.toks, s.infos[:0])
+	for _, se := range s.sents {
+		m.span(text, s.toks, se[0], se[1], acc, s)
+		limit := len(text)
+		if se[1] < len(s.toks) {
+			limit = int(s.toks[se[1]].start)
+		}
+		c := lx.counts(text, s.toks[se[0]:se[1]], s.infos[se[0]:se[1]], limit)
+		acc.cues.add(&c)
+	}
+}
+
+var defaultLexicon = sync.OnceValue(newLexicon)

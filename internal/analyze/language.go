@@ -1,0 +1,105 @@
+package analyze
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Function words of the languages a customer is most likely to write in
+// instead of English. Enough to tell them apart, not to read them.
+var functionWords = func() map[uint64]string {
+	m := map[uint64]string{}
+	for lang, words := range map[string][]string{
+		"en": {"the", "and", "to", "is", "i", "you", "my", "it", "of", "in", "for", "this", "that", "was", "have",
+			"with", "me", "your", "are", "be", "not", "on", "what", "we", "they", "but", "just", "can't", "don't",
+			"i'm", "it's", "please", "would", "will", "been", "has", "at", "from", "still", "an", "why", "did"},
+		"es": {"el", "los", "las", "que", "y", "es", "mi", "con", "para", "una", "por", "pero", "muy", "su",
+			"del", "está", "esta", "hola", "gracias", "pedido", "porque", "tengo", "nada", "cuando", "también", "yo"},
+		"fr": {"le", "les", "et", "est", "je", "pas", "pour", "une", "des", "vous", "mon", "ma", "ce", "qui",
+			"avec", "sur", "dans", "mais", "bonjour", "merci", "commande", "très", "j'ai", "c'est", "n'est", "au"},
+		"de": {"der", "die", "das", "und", "ist", "ich", "nicht", "mit", "ein", "eine", "mein", "meine", "sie",
+			"zu", "auf", "für", "noch", "bitte", "danke", "bestellung", "habe", "wird", "sehr", "aber", "auch", "wir"},
+		"pt": {"não", "um", "uma", "meu", "minha", "com", "é", "os", "obrigado", "pedido", "você", "muito",
+			"mas", "isso", "ainda", "foi", "está", "olá", "nao", "por", "favor"},
+		"it": {"il", "di", "che", "è", "non", "per", "una", "mio", "mia", "sono", "ho", "ciao", "grazie",
+			"ordine", "molto", "questo", "anche", "ancora", "della", "gli"},
+		"nl": {"het", "een", "en", "ik", "niet", "van", "mijn", "dat", "zijn", "wij", "bestelling", "nog",
+			"maar", "dank", "hallo", "heb", "ook", "geen", "wel", "dit"},
+	} {
+		for _, w := range words {
+			h := wordHash(w)
+			if _, taken := m[h]; !taken || lang == "en" {
+				m[h] = lang
+			}
+		}
+	}
+	return m
+}()
+
+// detectLanguage guesses the language of text from its script and its
+// function words. Text in Latin script with no sign of another language
+// counts as English, so short English messages ("refund NOW") pass.
+func detectLanguage(text string, toks []token) string {
+	latin, other := 0, 0
+	scripts := map[string]int{}
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				latin++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		if unicode.Is(unicode.Latin, r) {
+			latin++
+			continue
+		}
+		other++
+		for name, tab := range scriptTables {
+			if unicode.Is(tab, r) {
+				scripts[name]++
+				break
+			}
+		}
+	}
+	if latin+other == 0 {
+		return "und"
+	}
+	if other > latin {
+		best, n := "und", 0
+		for name, c := range scripts {
+			if c > n || c == n && name < best {
+				best, n = name, c
+			}
+		}
+		return best
+	}
+	counts := map[string]int{}
+	for _, t := range toks {
+		if lang, ok := functionWords[t.hash]; ok {
+			counts[lang]++
+		}
+	}
+	best, n := "en", counts["en"]
+	for lang, c := range counts {
+		if c > n || c == n && lang < best && lang != "en" && best != "en" {
+			best, n = lang, c
+		}
+	}
+	if best != "en" && n < 2 {
+		return "en"
+	}
+	return best
+}
+
+// scriptTables name a non-Latin script by the language most likely to use it.
+var scriptTables = map[string]*unicode.RangeTable{
+	"ru": unicode.Cyrillic, "el": unicode.Greek, "ar": unicode.Arabic, "he": unicode.Hebrew,
+	"zh": unicode.Han, "ja": unicode.Hiragana, "ko": unicode.Hangul, "hi": unicode.Devanagari, "th": unicode.Thai,
+}

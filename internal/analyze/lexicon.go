@@ -1,0 +1,79 @@
+package analyze
+
+import (
+	_ "embed"
+	"strconv"
+	"strings"
+)
+
+// vaderTSV is the token and mean-valence columns of the VADER lexicon (MIT,
+// see data/VADER-LICENSE).
+//
+//go:embed data/vader.tsv
+var vaderTSV string
+
+// Word lists behind the cue features and the reasons. They are part of the
+// emotion model's features: changing them means retraining.
+var (
+	negationWords = []string{"not", "no", "never", "nothing", "nobody", "none", "nowhere", "neither", "nor", "cannot",
+		"don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "won't", "wouldn't", "can't",
+		"couldn't", "shouldn't", "haven't", "hasn't", "hadn't", "dont", "doesnt", "didnt", "isnt", "wasnt",
+		"wont", "cant", "couldnt", "havent", "hasnt", "without"}
+	profanityWords = []string{"fuck", "fucking", "fucked", "fuckin", "fucks", "motherfucker", "shit", "shitty", "bullshit",
+		"crap", "crappy", "damn", "damned", "goddamn", "wtf", "ffs", "stfu", "ass", "asshole", "assholes", "bitch",
+		"bastard", "bastards", "piss", "pissed", "hell", "effing", "frigging", "freaking", "bloody", "dick", "screw", "screwed"}
+	insultWords = []string{"idiot", "idiots", "idiotic", "moron", "morons", "moronic", "stupid", "incompetent", "useless",
+		"pathetic", "clown", "clowns", "joke", "scam", "scammers", "scammer", "thieves", "thief", "liar", "liars",
+		"clueless", "dumb", "disgrace", "disgraceful", "ridiculous", "rubbish", "garbage", "trash", "worthless",
+		"unprofessional", "unacceptable", "outrageous", "appalling", "shameful", "laughable", "amateurs", "fraud", "criminal"}
+	youWords     = []string{"you", "your", "you're", "yours", "yourself", "yourselves", "youre", "ur", "u"}
+	boosterWords = []string{"very", "really", "so", "extremely", "absolutely", "completely", "totally", "utterly",
+		"incredibly", "seriously", "beyond", "truly", "most", "such"}
+)
+
+// newLexicon builds the lexicon from the embedded VADER file and word lists.
+func newLexicon() *lexicon {
+	lx := &lexicon{words: make(map[uint64]*wordInfo, 9000)}
+	for line := range strings.SplitSeq(vaderTSV, "\n") {
+		tok, val, ok := strings.Cut(line, "\t")
+		if !ok || strings.ContainsAny(tok, " ") || tok == "" || !isWordByte(tok[0]) {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(val), 32)
+		if err != nil {
+			continue
+		}
+		wi := lx.info(wordHash(tok))
+		wi.valence = float32(v)
+		wi.kind |= lexValence
+	}
+	for _, set := range []struct {
+		words []string
+		kind  uint8
+	}{
+		{negationWords, lexNegation},
+		{profanityWords, lexProfanity},
+		{insultWords, lexInsult},
+		{youWords, lexYou},
+		{boosterWords, lexBooster},
+	} {
+		for _, w := range set.words {
+			lx.info(wordHash(w)).kind |= set.kind
+		}
+	}
+	for w, n := range numberWords {
+		wi := lx.info(wordHash(w))
+		wi.classes |= 1 << classCount
+		wi.number = n
+	}
+	for w, n := range ordinalWords {
+		wi := lx.info(wordHash(w))
+		wi.classes |= 1 << classOrdinal
+		wi.number = n
+	}
+	for w := range unitWords {
+		lx.info(wordHash(w)).classes |= 1 << classUnit
+	}
+	lx.addPatterns()
+	return lx
+}

@@ -1,0 +1,359 @@
+package analyze
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+)
+
+// linearModel is a set of one-vs-rest linear scorers over the features of
+// features.go, with int8 weights laid out per feature (one row of len(labels)
+// bytes per hashed bucket), so scoring a word touches one row.
+type linearModel struct {
+	bits   uint
+	labels []string
+	scale  []float32            // per label: weight = int8 * scale
+	bias   []float32            // per label
+	cueW   [][numCues]float32   // per label
+	plattA []float32            // per label: p = 1/(1+exp(A*f+B))
+	plattB []float32            // per label
+	thresh []float32            // per label: probability from which the label is asserted
+	index  []int32              // bucket -> row offset into rows, -1 when absent
+	rows   []int8               // len(labels) weights per present bucket
+	vocab  []string             // words whose sums are precomputed
+	words  wordTable            // hash -> precomputed sums
+	wsum   []int32              // per vocab word: 2*len(labels) sums (word part, char part)
+	wgrams []uint16             // per vocab word: number of char n-grams
+}
+
+// wordTable is an open-addressing map from word hash to vocab index.
+type wordTable struct {
+	keys  []uint64
+	vals  []int32
+	shift uint
+}
+
+func newWordTable(n int) wordTable {
+	bits := uint(4)
+	for 1<<bits < 2*n {
+		bits++
+	}
+	t := wordTable{keys: make([]uint64, 1<<bits), vals: make([]int32, 1<<bits), shift: 64 - bits}
+	for i := range t.vals {
+		t.vals[i] = -1
+	}
+	return t
+}
+
+func (t *wordTable) slot(h uint64) uint64 { return (h * 0x9e3779b97f4a7c15) >> t.shift }
+
+func (t *wordTable) put(h uint64, v int32) {
+	mask := uint64(len(t.keys) - 1)
+	for i := t.slot(h); ; i = (i + 1) & mask {
+		if t.vals[i] < 0 || t.keys[i] == h {
+			t.keys[i], t.vals[i] = h, v
+			return
+		}
+	}
+}
+
+func (t *wordTable) get(h uint64) int32 {
+	if len(t.keys) == 0 {
+		return -1
+	}
+	mask := uint64(len(t.keys) - 1)
+	for i := t.slot(h); ; i = (i + 1) & mask {
+		v := t.vals[i]
+		if v < 0 || t.keys[i] == h {
+			if t.keys[i] != h {
+				return -1
+			}
+			return v
+		}
+	}
+}
+
+// addRow adds the weights of bucket b to acc.
+func (m *linearModel) addRow(acc []int32, b uint32) {
+	off := m.index[b]
+	if off < 0 {
+		return
+	}
+	row := m.rows[off : int(off)+len(acc)]
+	for l := range acc {
+		acc[l] += int32(row[l])
+	}
+}
+
+// precompute fills the per-word sums of the vocabulary.
+func (m *linearModel) precompute() {
+	nl := len(m.labels)
+	m.words = newWordTable(len(m.vocab))
+	m.wsum = make([]int32, 2*nl*len(m.vocab))
+	m.wgrams = make([]uint16, len(m.vocab))
+	var grams []uint32
+	for i, w := range m.vocab {
+		m.words.put(wordHash(w), int32(i))
+		acc := m.wsum[2*nl*i : 2*nl*(i+1)]
+		m.addRow(acc[:nl], wordBucket(wordHash(w), m.bits))
+		grams = charGrams([]byte(w), m.bits, grams[:0])
+		for _, g := range grams {
+			m.addRow(acc[nl:], g)
+		}
+		m.wgrams[i] = uint16(len(grams))
+	}
+}
+
+// accumulator gathers the raw sums of one span of text.
+type accumulator struct {
+	w, c   []int32
+	nw, nc int
+	cues   cueCounts
+}
+
+func (m *linearModel) newAccumulator() accumulator {
+	nl := len(m.labels)
+	buf := make([]int32, 2*nl)
+	return accumulator{w: buf[:nl], c: buf[nl:]}
+}
+
+func (a *accumulator) reset() {
+	clear(a.w)
+	clear(a.c)
+	a.nw, a.nc = 0, 0
+	a.cues = cueCounts{}
+}
+
+func (a *accumulator) add(o *accumulator) {
+	for l := range a.w {
+		a.w[l] += o.w[l]
+		a.c[l] += o.c[l]
+	}
+	a.nw += o.nw
+	a.nc += o.nc
+	a.cues.add(&o.cues)
+}
+
+// span adds the words toks[from:to] (one sentence) to acc.
+func (m *linearModel) span(text string, toks []token, from, to int, acc *accumulator, s *scratch) {
+	nl := len(m.labels)
+	for i := from; i < to; i++ {
+		t := toks[i]
+		if v := m.words.get(t.hash); v >= 0 {
+			s := m.wsum[2*nl*int(v) : 2*nl*(int(v)+1)]
+			for l := 0; l < nl; l++ {
+				acc.w[l] += s[l]
+				acc.c[l] += s[nl+l]
+			}
+			acc.nc += int(m.wgrams[v])
+		} else {
+			m.addRow(acc.w, wordBucket(t.hash, m.bits))
+			s.buf = lowerWord(text, t, s.buf)
+			s.grams = charGrams(s.buf, m.bits, s.grams[:0])
+			for _, g := range s.grams {
+				m.addRow(acc.c, g)
+			}
+			acc.nc += len(s.grams)
+		}
+		acc.nw++
+		if i > from {
+			m.addRow(acc.w, bigramBucket(toks[i-1].hash, t.hash, m.bits))
+			acc.nw++
+		}
+	}
+}
+
+// decisions turns the sums of acc into decision values, one per label.
+func (m *linearModel) decisions(acc *accumulator, out []float32) {
+	var cues [numCues]float32
+	acc.cues.features(&cues)
+	var iw, ic float32
+	if acc.nw > 0 {
+		iw = float32(1 / math.Sqrt(float64(acc.nw)))
+	}
+	if acc.nc > 0 {
+		ic = float32(1 / math.Sqrt(float64(acc.nc)))
+	}
+	for l := range m.labels {
+		d := m.bias[l] + m.scale[l]*(float32(acc.w[l])*iw+float32(acc.c[l])*ic)
+		cw := &m.cueW[l]
+		for k, v := range cues {
+			d += cw[k] * v
+		}
+		out[l] = d
+	}
+}
+
+// prob maps a decision value of label l to a probability.
+func (m *linearModel) prob(l int, d float32) float32 {
+	return float32(1 / (1 + math.Exp(float64(m.plattA[l]*d+m.plattB[l]))))
+}
+
+// labelIndex returns the index of a label, or -1.
+func (m *linearModel) labelIndex(name string) int {
+	for i, l := range m.labels {
+		if l == name {
+			return i
+		}
+	}
+	return -1
+}
+
+const modelMagic = "calmdesk-linear-1"
+
+// save writes the model, gzip-compressed.
+func (m *linearModel) save(w io.Writer) error {
+	zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
+	bw := bufio.NewWriter(zw)
+	putU := func(v uint64) {
+		var b [binary.MaxVarintLen64]byte
+		bw.Write(b[:binary.PutUvarint(b[:], v)])
+	}
+	putS := func(s string) { putU(uint64(len(s))); bw.WriteString(s) }
+	putF := func(f float32) { binary.Write(bw, binary.LittleEndian, f) }
+	putS(modelMagic)
+	putU(uint64(m.bits))
+	putU(uint64(len(m.labels)))
+	for l, name := range m.labels {
+		putS(name)
+		putF(m.scale[l])
+		putF(m.bias[l])
+		putF(m.plattA[l])
+		putF(m.plattB[l])
+		putF(m.thresh[l])
+		for _, c := range m.cueW[l] {
+			putF(c)
+		}
+	}
+	nl := len(m.labels)
+	var present []uint32
+	for b, off := range m.index {
+		if off >= 0 {
+			present = append(present, uint32(b))
+		}
+	}
+	putU(uint64(len(present)))
+	prev := uint32(0)
+	for _, b := range present {
+		putU(uint64(b - prev))
+		prev = b
+	}
+	// Rows column by column: the same label's weights side by side compress better.
+	for l := 0; l < nl; l++ {
+		for _, b := range present {
+			bw.WriteByte(byte(m.rows[int(m.index[b])+l]))
+		}
+	}
+	putU(uint64(len(m.vocab)))
+	for _, v := range m.vocab {
+		putS(v)
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// loadLinearModel reads a model written by save.
+func loadLinearModel(r io.Reader) (m *linearModel, err error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: read model: %w", err)
+	}
+	br := bufio.NewReader(zr)
+	var rerr error
+	getU := func() uint64 {
+		v, e := binary.ReadUvarint(br)
+		if e != nil && rerr == nil {
+			rerr = e
+		}
+		return v
+	}
+	getS := func() string {
+		n := getU()
+		if rerr != nil || n > 1<<20 {
+			if rerr == nil {
+				rerr = errors.New("string too long")
+			}
+			return ""
+		}
+		b := make([]byte, n)
+		if _, e := io.ReadFull(br, b); e != nil && rerr == nil {
+			rerr = e
+		}
+		return string(b)
+	}
+	getF := func() float32 {
+		var f float32
+		if e := binary.Read(br, binary.LittleEndian, &f); e != nil && rerr == nil {
+			rerr = e
+		}
+		return f
+	}
+	if getS() != modelMagic {
+		return nil, errors.New("analyze: read model: not a calmdesk model")
+	}
+	m = &linearModel{bits: uint(getU())}
+	nl := int(getU())
+	if rerr != nil || m.bits < 8 || m.bits > 24 || nl < 1 || nl > 4096 {
+		return nil, errors.New("analyze: read model: bad header")
+	}
+	for range nl {
+		m.labels = append(m.labels, getS())
+		m.scale = append(m.scale, getF())
+		m.bias = append(m.bias, getF())
+		m.plattA = append(m.plattA, getF())
+		m.plattB = append(m.plattB, getF())
+		m.thresh = append(m.thresh, getF())
+		var c [numCues]float32
+		for k := range c {
+			c[k] = getF()
+		}
+		m.cueW = append(m.cueW, c)
+	}
+	np := int(getU())
+	if rerr != nil || np > 1<<m.bits {
+		return nil, fmt.Errorf("analyze: read model: bad table (%v)", rerr)
+	}
+	m.index = make([]int32, 1<<m.bits)
+	for i := range m.index {
+		m.index[i] = -1
+	}
+	present := make([]uint32, np)
+	prev := uint64(0)
+	for i := range present {
+		prev += getU()
+		if prev >= 1<<m.bits {
+			return nil, errors.New("analyze: read model: bad bucket")
+		}
+		present[i] = uint32(prev)
+		m.index[prev] = int32(i * nl)
+	}
+	m.rows = make([]int8, np*nl)
+	col := make([]byte, np)
+	for l := 0; l < nl; l++ {
+		if _, e := io.ReadFull(br, col); e != nil {
+			return nil, fmt.Errorf("analyze: read model: %w", e)
+		}
+		for i, v := range col {
+			m.rows[i*nl+l] = int8(v)
+		}
+	}
+	nv := int(getU())
+	if rerr != nil || nv > 1<<22 {
+		return nil, fmt.Errorf("analyze: read model: bad vocabulary (%v)", rerr)
+	}
+	m.vocab = make([]string, nv)
+	for i := range m.vocab {
+		m.vocab[i] = getS()
+	}
+	if rerr != nil {
+		return nil, fmt.Errorf("analyze: read model: %w", rerr)
+	}
+	m.precompute()
+	return m, nil
+}

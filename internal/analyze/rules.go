@@ -1,0 +1,331 @@
+package analyze
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Concern kinds.
+const (
+	ConcernProblem     = "problem"
+	ConcernRequest     = "request"
+	ConcernQuestion    = "question"
+	ConcernExpectation = "expectation"
+	ConcernFeeling     = "feeling"
+)
+
+// signals returns the signal matches, at most three per kind, without
+// overlaps within a kind.
+func (a *Analyzer) signals(work, text string, s *scratch) []Signal {
+	out := []Signal{}
+	for _, mt := range s.matches {
+		if mt.p.tag.group != groupSignal {
+			continue
+		}
+		st, en := int(s.toks[mt.from].start), int(s.toks[mt.to-1].end)
+		n, overlap := 0, false
+		for _, o := range out {
+			if o.Kind == mt.p.tag.name {
+				n++
+				overlap = overlap || st < o.End && o.Start < en
+			}
+		}
+		if n >= 3 || overlap {
+			continue
+		}
+		out = append(out, Signal{Kind: mt.p.tag.name, Text: text[st:en], Start: st, End: en})
+	}
+	return out
+}
+
+func sortSignals(sigs []Signal) {
+	slices.SortStableFunc(sigs, func(a, b Signal) int { return cmp.Compare(a.Start, b.Start) })
+}
+
+var waitContext = hashSet(map[string]bool{"waiting": true, "waited": true, "wait": true, "still": true, "ago": true,
+	"since": true, "for": true, "been": true, "over": true, "already": true, "taken": true, "took": true,
+	"later": true, "overdue": true, "after": true, "hold": true, "nearly": true, "almost": true, "now": true})
+
+// longWaits turns durations of a day or more (an hour or more on hold) said
+// in a waiting context into long_wait signals.
+func longWaits(text string, s *scratch, entities []Entity, have []Signal) []Signal {
+	var out []Signal
+	for _, e := range entities {
+		if e.Kind != EntityDuration {
+			continue
+		}
+		long := strings.HasSuffix(e.Value, "D") && e.Value != "P1D" || strings.HasSuffix(e.Value, "M") && !strings.HasPrefix(e.Value, "PT") || strings.HasSuffix(e.Value, "Y") || strings.HasPrefix(e.Value, "PT") && strings.HasSuffix(e.Value, "H")
+		if !long {
+			continue
+		}
+		covered := false
+		for _, h := range have {
+			covered = covered || h.Kind == SignalLongWait && e.Start < h.End && h.Start < e.End
+		}
+		if covered {
+			continue
+		}
+		// A waiting word within four words either side, in the same sentence.
+		i := wordAfter(s.toks, 0, e.Start)
+		j := wordAfter(s.toks, i, e.End)
+		ok := false
+		for k := max(0, i-4); k < min(len(s.toks), j+4) && !ok; k++ {
+			if k < i && sentEndBetween(s.toks, k, i) || k >= j && sentEndBetween(s.toks, j-1, k) {
+				continue
+			}
+			ok = waitContext[s.toks[k].hash]
+		}
+		if ok {
+			out = append(out, Signal{Kind: SignalLongWait, Text: e.Text, Start: e.Start, End: e.End})
+		}
+	}
+	return out
+}
+
+func sentEndBetween(toks []token, from, to int) bool {
+	for k := from; k < to; k++ {
+		if toks[k].flags&tokSentEnd != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// reasons collects the evidence behind the anger score.
+func (a *Analyzer) reasons(work, text string, s *scratch, msg *accumulator) []Reason {
+	out := []Reason{}
+	add := func(kind string, st, en int, w float64) {
+		for _, o := range out {
+			if st < o.End && o.Start < en && o.Kind == kind {
+				return
+			}
+		}
+		out = append(out, Reason{Kind: kind, Text: text[st:en], Start: st, End: en, Weight: w})
+	}
+	negativeContext := msg.cues.vaderNeg >= 1 || msg.cues.negation > 0 || msg.cues.exclRun > 0
+	for _, mt := range s.matches {
+		switch {
+		case mt.p.tag.group == groupProblem:
+			negativeContext = true
+		}
+	}
+	for _, mt := range s.matches {
+		if mt.p.tag.group != groupReason {
+			continue
+		}
+		if mt.p.tag.name == "sarcasm" && !negativeContext {
+			continue
+		}
+		add(mt.p.tag.name, int(s.toks[mt.from].start), int(s.toks[mt.to-1].end), mt.p.tag.weight)
+	}
+	// Words.
+	for i, t := range s.toks {
+		wi := s.infos[i]
+		w := work[t.start:t.end]
+		if t.flags&tokCaps != 0 && (len(w) > shoutKeep || shoutDown[t.hash]) && len(w) >= 2 {
+			add("caps", int(t.start), int(t.end), 5)
+		}
+		if wi == nil {
+			continue
+		}
+		switch {
+		case wi.kind&lexProfanity != 0:
+			add("profanity", int(t.start), int(t.end), 6)
+		case wi.kind&lexInsult != 0:
+			add("insult", int(t.start), int(t.end), 4)
+		case wi.kind&lexNegation != 0:
+			// "not happy", "never helpful": a negated positive word.
+			for k := i + 1; k < len(s.toks) && k <= i+2; k++ {
+				if nw := s.infos[k]; nw != nil && nw.kind&lexValence != 0 && nw.valence >= 1 {
+					add("negation", int(t.start), int(s.toks[k].end), 3)
+					break
+				}
+			}
+		}
+	}
+	// Runs of "!!" and "?!".
+	for i := 0; i < len(work); i++ {
+		if work[i] != '!' && work[i] != '?' {
+			continue
+		}
+		j := i
+		bang := 0
+		for j < len(work) && (work[j] == '!' || work[j] == '?') {
+			if work[j] == '!' {
+				bang++
+			}
+			j++
+		}
+		if j-i >= 2 && bang >= 1 {
+			add("exclamation", i, j, 5)
+		}
+		i = j
+	}
+	// The words the model weighed most towards anger or annoyance.
+	out = append(out, a.modelWords(work, text, s, msg)...)
+	slices.SortStableFunc(out, func(a, b Reason) int { return cmp.Compare(a.Start, b.Start) })
+	return out
+}
+
+// modelWords returns up to five words whose weights pushed the anger or
+// annoyance score up the most, with their share of the decision value.
+func (a *Analyzer) modelWords(work, text string, s *scratch, msg *accumulator) []Reason {
+	m := a.emo
+	l := a.label.aa
+	if l < 0 || msg.nw == 0 || msg.nc == 0 {
+		return nil
+	}
+	nl := len(m.labels)
+	iw, ic := 1/math.Sqrt(float64(msg.nw)), 1/math.Sqrt(float64(msg.nc))
+	type cand struct {
+		i int
+		w float64
+	}
+	var best []cand
+	for i, t := range s.toks {
+		v := m.words.get(t.hash)
+		if v < 0 {
+			continue
+		}
+		sums := m.wsum[2*nl*int(v):]
+		w := float64(m.scale[l]) * (float64(sums[l])*iw + float64(sums[nl+l])*ic)
+		if w < 0.12 {
+			continue
+		}
+		best = append(best, cand{i, w})
+	}
+	slices.SortStableFunc(best, func(a, b cand) int { return cmp.Compare(b.w, a.w) })
+	var out []Reason
+	seen := map[uint64]bool{}
+	for _, c := range best {
+		if len(out) == 5 {
+			break
+		}
+		t := s.toks[c.i]
+		if seen[t.hash] {
+			continue
+		}
+		seen[t.hash] = true
+		out = append(out, Reason{Kind: "word", Text: text[t.start:t.end], Start: int(t.start), End: int(t.end), Weight: math.Round(c.w*100) / 100})
+	}
+	return out
+}
+
+var greetings = hashSet(map[string]bool{"hi": true, "hello": true, "hey": true, "dear": true, "regards": true,
+	"thanks": true, "thank": true, "cheers": true, "sincerely": true, "best": true, "kind": true, "warm": true,
+	"morning": true, "afternoon": true, "evening": true, "yours": true, "sent": true, "good": true})
+
+var clauseStarts = hashSet(map[string]bool{"i": true, "i'm": true, "i've": true, "i'd": true, "i'll": true,
+	"we": true, "we've": true, "we're": true, "you": true, "you've": true, "you're": true, "it": true, "it's": true,
+	"this": true, "that's": true, "there's": true, "still": true, "no": true, "nobody": true, "now": true,
+	"please": true, "and": true, "but": true, "my": true, "your": true})
+
+// clauses splits each sentence at commas, semicolons and dashes that start a
+// new clause ("charged twice for order 4471, third time I write, fix it NOW"),
+// so each point becomes its own concern.
+func clauses(work string, toks []token, infos []*wordInfo, sents [][2]int, out [][2]int) [][2]int {
+	for _, se := range sents {
+		from := se[0]
+		for i := se[0] + 2; i <= se[1]-2; i++ {
+			gap := work[toks[i-1].end:toks[i].start]
+			if !strings.ContainsAny(gap, ",;") && !strings.Contains(gap, " - ") && !strings.Contains(gap, " – ") {
+				continue
+			}
+			h := toks[i].hash
+			wi := infos[i]
+			starts := imperatives[h] || clauseStarts[h] || wi != nil && wi.classes&(1<<classOrdinal) != 0
+			if !starts || i-from < 2 {
+				continue
+			}
+			out = append(out, [2]int{from, i})
+			from = i
+		}
+		out = append(out, [2]int{from, se[1]})
+	}
+	return out
+}
+
+// concerns turns clauses into concerns. It also returns the anger evidence
+// points of each sentence (see evidence) and the number of problems stated.
+func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity) ([]Concern, []uint8) {
+	out := []Concern{}
+	s.clauses = clauses(work, s.toks, s.infos, s.sents, s.clauses[:0])
+	// Which markers each clause carries.
+	marks := make([]uint8, len(s.clauses))
+	for _, mt := range s.matches {
+		k := spanOf(s.clauses, mt.from)
+		g := mt.p.tag.group
+		if g == groupCalm && mt.from > 0 {
+			// "not happy", "wasn't helpful": a negated calm word is a feeling.
+			for b := max(s.clauses[k][0], mt.from-2); b < mt.from; b++ {
+				if wi := s.infos[b]; wi != nil && wi.kind&lexNegation != 0 {
+					g = groupFeeling
+				}
+			}
+		}
+		if g == groupSignal && mt.p.tag.name != SignalVulnerableCustomer && mt.p.tag.name != SignalManagerRequest {
+			g = groupProblem
+		}
+		marks[k] |= 1 << g
+	}
+	for k, se := range s.clauses {
+		toks := s.toks[se[0]:se[1]]
+		mk := marks[k]
+		st, en := int(toks[0].start), int(toks[len(toks)-1].end)
+		end := en
+		if toks[len(toks)-1].flags&tokSentEnd != 0 {
+			end = sentenceEnd(work, en)
+		}
+		question := strings.ContainsRune(work[en:end], '?')
+		has := func(g tagGroup) bool { return mk&(1<<g) != 0 }
+		first := toks[0].hash
+		for i := 0; i < len(toks)-1 && (leadingFillers[toks[i].hash] || politeWords[toks[i].hash]); i++ {
+			first = toks[i+1].hash
+		}
+		var kind string
+		switch {
+		case len(toks) <= 4 && greetings[toks[0].hash] && !has(groupProblem) && !has(groupRequest):
+			continue
+		case has(groupRequest) && (question || politeWords[toks[0].hash]) || imperatives[first] && !question:
+			kind = ConcernRequest
+		case has(groupProblem) && !question:
+			kind = ConcernProblem
+		case question:
+			kind = ConcernQuestion
+		case has(groupRequest):
+			kind = ConcernRequest
+		case has(groupExpect):
+			kind = ConcernExpectation
+		case has(groupFeeling):
+			kind = ConcernFeeling
+		default:
+			continue
+		}
+		c := Concern{Kind: kind, Text: text[st:end], Start: st, End: end, Entities: []Entity{}}
+		for _, e := range entities {
+			if e.Start >= st && e.End <= end {
+				c.Entities = append(c.Entities, e)
+			}
+		}
+		c.Paraphrase = paraphrase(work, toks, kind)
+		out = append(out, c)
+	}
+	return out, marks
+}
+
+// spanOf returns the index of the span in spans (sorted, contiguous token
+// ranges) that holds token tok.
+func spanOf(spans [][2]int, tok int) int {
+	k, _ := slices.BinarySearchFunc(spans, tok, func(se [2]int, t int) int {
+		switch {
+		case se[1] <= t:
+			return -1
+		case se[0] > t:
+			return 1
+		}
+		return 0
+	})
+	return min(k, len(spans)-1)
+}

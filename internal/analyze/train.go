@@ -1,0 +1,301 @@
+package analyze
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// trainOptions steer trainLinear. The zero value of a field means its default.
+type trainOptions struct {
+	Bits     uint    // hashed space is 2^Bits buckets (default 20)
+	C        float64 // SVM cost (default 0.1)
+	PosExp   float64 // positives weighted by (neg/pos)^PosExp (default 0.5)
+	Epochs   int     // coordinate-descent passes at most (default 30)
+	Folds    int     // cross-validation folds for calibration; 0 skips calibration
+	MinCount int     // vocabulary: words seen at least this often (default 2)
+	Seed     uint64
+}
+
+func (o *trainOptions) defaults() {
+	if o.Bits == 0 {
+		o.Bits = 20
+	}
+	if o.C == 0 {
+		o.C = 0.1
+	}
+	if o.PosExp == 0 {
+		o.PosExp = 0.5
+	}
+	if o.Epochs == 0 {
+		o.Epochs = 30
+	}
+	if o.MinCount == 0 {
+		o.MinCount = 2
+	}
+	if o.Seed == 0 {
+		o.Seed = 0x5eed
+	}
+}
+
+// trainLinear trains one scorer per label; y[l][i] tells whether example i
+// has label l. With Folds > 1 it also calibrates each label on out-of-fold
+// decision values: a Platt sigmoid and the probability threshold that
+// maximises F1.
+func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o trainOptions) *linearModel {
+	o.defaults()
+	x := make([][]sparseFeature, len(texts))
+	parallel(len(texts), func(i int) { x[i] = lx.featurize(texts[i], o.Bits) })
+	qii := squaredNorms(x)
+	dim := 1<<o.Bits + numCues
+	nl := len(labels)
+
+	problem := func(l int, xs [][]sparseFeature, ys []bool) binaryProblem {
+		pos := 0
+		for _, v := range ys {
+			if v {
+				pos++
+			}
+		}
+		neg := len(ys) - pos
+		ratio := 1.0
+		if pos > 0 {
+			ratio = math.Pow(float64(neg)/float64(pos), o.PosExp)
+		}
+		return binaryProblem{x: xs, dim: dim, cPos: o.C * ratio, cNeg: o.C, epochs: o.Epochs, seed: o.Seed + uint64(l)}
+	}
+
+	m := &linearModel{bits: o.Bits, labels: labels}
+	m.plattA = make([]float32, nl)
+	m.plattB = make([]float32, nl)
+	m.thresh = make([]float32, nl)
+	for l := range nl {
+		m.plattA[l], m.plattB[l], m.thresh[l] = -1, 0, 0.5
+	}
+
+	if o.Folds > 1 {
+		oof := make([][]float32, nl)
+		for l := range oof {
+			oof[l] = make([]float32, len(x))
+		}
+		fold := func(i int) int { return int(mix64(uint64(i)^o.Seed) % uint64(o.Folds)) }
+		parallel(nl*o.Folds, func(job int) {
+			l, k := job/o.Folds, job%o.Folds
+			var xs [][]sparseFeature
+			var ys []bool
+			var qs []float32
+			for i := range x {
+				if fold(i) != k {
+					xs, ys, qs = append(xs, x[i]), append(ys, y[l][i]), append(qs, qii[i])
+				}
+			}
+			p := problem(l, xs, ys)
+			w, b := p.solve(ys, qs)
+			for i := range x {
+				if fold(i) == k {
+					oof[l][i] = dot(w, b, x[i])
+				}
+			}
+		})
+		for l := range nl {
+			a, b := plattFit(oof[l], y[l])
+			m.plattA[l], m.plattB[l] = a, b
+			probs := make([]float32, len(x))
+			for i, d := range oof[l] {
+				probs[i] = m.prob(l, d)
+			}
+			m.thresh[l] = bestThreshold(probs, y[l])
+		}
+	}
+
+	weights := make([][]float32, nl)
+	biases := make([]float32, nl)
+	parallel(nl, func(l int) {
+		p := problem(l, x, y[l])
+		weights[l], biases[l] = p.solve(y[l], qii)
+	})
+	m.quantize(weights, biases)
+	m.vocab = vocabulary(texts, o.MinCount)
+	m.precompute()
+	return m
+}
+
+func dot(w []float32, b float32, x []sparseFeature) float32 {
+	s := b
+	for _, f := range x {
+		s += w[f.Index] * f.Value
+	}
+	return s
+}
+
+// quantize stores the float weights as int8 rows, one scale per label; a
+// bucket whose weights all round to zero is dropped.
+func (m *linearModel) quantize(weights [][]float32, biases []float32) {
+	nl := len(m.labels)
+	n := 1 << m.bits
+	m.scale = make([]float32, nl)
+	m.bias = biases
+	m.cueW = make([][numCues]float32, nl)
+	for l, w := range weights {
+		var mx float32
+		for _, v := range w[:n] {
+			mx = max(mx, float32(math.Abs(float64(v))))
+		}
+		m.scale[l] = max(mx, 1e-9) / 127
+		copy(m.cueW[l][:], w[n:])
+	}
+	m.index = make([]int32, n)
+	m.rows = m.rows[:0]
+	row := make([]int8, nl)
+	for b := range n {
+		keep := false
+		for l := range nl {
+			q := math.Round(float64(weights[l][b] / m.scale[l]))
+			row[l] = int8(max(-127, min(127, q)))
+			keep = keep || row[l] != 0
+		}
+		if !keep {
+			m.index[b] = -1
+			continue
+		}
+		m.index[b] = int32(len(m.rows))
+		m.rows = append(m.rows, row...)
+	}
+}
+
+// vocabulary returns the ASCII words seen at least minCount times, sorted.
+func vocabulary(texts []string, minCount int) []string {
+	counts := map[string]int{}
+	var buf []byte
+	var toks []token
+	for _, t := range texts {
+		toks = tokenize(t, toks[:0])
+		for _, tk := range toks {
+			if tk.flags&tokASCII != 0 && tk.end-tk.start <= maxGramLen {
+				buf = lowerWord(t, tk, buf)
+				counts[string(buf)]++
+			}
+		}
+	}
+	var out []string
+	for w, c := range counts {
+		if c >= minCount {
+			out = append(out, w)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// plattFit fits p = 1/(1+exp(A*f+B)) to decision values f and labels y by
+// Newton's method with Platt's smoothed targets (Lin, Lin & Weng 2007).
+func plattFit(f []float32, y []bool) (float32, float32) {
+	var prior1, prior0 float64
+	for _, v := range y {
+		if v {
+			prior1++
+		} else {
+			prior0++
+		}
+	}
+	hi, lo := (prior1+1)/(prior1+2), 1/(prior0+2)
+	t := make([]float64, len(y))
+	for i, v := range y {
+		t[i] = lo
+		if v {
+			t[i] = hi
+		}
+	}
+	a, b := 0.0, math.Log((prior0+1)/(prior1+1))
+	obj := func(a, b float64) float64 {
+		s := 0.0
+		for i, fv := range f {
+			z := float64(fv)*a + b
+			if z >= 0 {
+				s += t[i]*z + math.Log1p(math.Exp(-z))
+			} else {
+				s += (t[i]-1)*z + math.Log1p(math.Exp(z))
+			}
+		}
+		return s
+	}
+	fval := obj(a, b)
+	for range 100 {
+		var h11, h22, h21, g1, g2 float64 = 1e-12, 1e-12, 0, 0, 0
+		for i, fv := range f {
+			z := float64(fv)*a + b
+			var p, q float64
+			if z >= 0 {
+				e := math.Exp(-z)
+				p, q = e/(1+e), 1/(1+e)
+			} else {
+				e := math.Exp(z)
+				p, q = 1/(1+e), e/(1+e)
+			}
+			d2 := p * q
+			d1 := t[i] - p
+			fd := float64(fv)
+			h11 += fd * fd * d2
+			h22 += d2
+			h21 += fd * d2
+			g1 += fd * d1
+			g2 += d1
+		}
+		if math.Abs(g1) < 1e-5 && math.Abs(g2) < 1e-5 {
+			break
+		}
+		det := h11*h22 - h21*h21
+		da := -(h22*g1 - h21*g2) / det
+		db := -(-h21*g1 + h11*g2) / det
+		gd := g1*da + g2*db
+		step := 1.0
+		for step >= 1e-10 {
+			na, nb := a+step*da, b+step*db
+			nf := obj(na, nb)
+			if nf < fval+1e-4*step*gd {
+				a, b, fval = na, nb, nf
+				break
+			}
+			step /= 2
+		}
+		if step < 1e-10 {
+			break
+		}
+	}
+	return float32(a), float32(b)
+}
+
+// bestThreshold returns the probability threshold that maximises F1.
+func bestThreshold(p []float32, y []bool) float32 {
+	idx := make([]int, len(p))
+	total := 0
+	for i := range idx {
+		idx[i] = i
+		if y[i] {
+			total++
+		}
+	}
+	if total == 0 {
+		return 1
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(p[b], p[a]) })
+	best, bestT, tp := -1.0, float32(0.5), 0
+	for k, i := range idx {
+		if y[i] {
+			tp++
+		}
+		if k+1 < len(idx) && p[idx[k+1]] == p[i] {
+			continue
+		}
+		f1 := 2 * float64(tp) / float64(k+1+total)
+		if f1 > best {
+			best = f1
+			next := float32(0)
+			if k+1 < len(idx) {
+				next = p[idx[k+1]]
+			}
+			bestT = (p[i] + next) / 2
+		}
+	}
+	return bestT
+}

@@ -1,0 +1,207 @@
+// Command train-emotions trains calmdesk's emotion model on GoEmotions'
+// train split, reports per-label F1 on the dev split, and writes the model
+// that internal/analyze embeds. It is deterministic: the same data and flags
+// give the same bytes.
+//
+//	go run ./tools/train-emotions                 # train, evaluate, write
+//	go run ./tools/train-emotions -eval           # evaluate the committed model
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+)
+
+// derived is the extra label trained next to GoEmotions' own: the anger
+// score of a Reading is calibrated on it.
+const derived = "anger_or_annoyance"
+
+func main() {
+	data := flag.String("data", "../shared/data/goemotions", "folder with train.tsv, dev.tsv, emotions.txt")
+	out := flag.String("out", "internal/analyze/data/emotions.bin.gz", "where to write the model")
+	eval := flag.Bool("eval", false, "only evaluate the model at -out on dev")
+	bits := flag.Uint("bits", 0, "hash bits (0: default)")
+	c := flag.Float64("c", 0, "SVM cost (0: default)")
+	posExp := flag.Float64("pos-exp", 0, "positive weighting exponent (0: default)")
+	folds := flag.Int("folds", 0, "cross-validation folds (0: default)")
+	minCount := flag.Int("min-count", 0, "vocabulary minimum count (0: default)")
+	flag.Parse()
+	log.SetFlags(0)
+
+	names, err := readLines(filepath.Join(*data, "emotions.txt"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	dev, err := readTSV(filepath.Join(*data, "dev.tsv"), names)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var model *analyze.EmotionModel
+	if *eval {
+		f, err := os.Open(*out)
+		if err != nil {
+			log.Fatal(err)
+		}
+		model, err = analyze.LoadEmotionModel(f)
+		f.Close()
+		if err != nil {
+			log.Fatal(err)
+		}
+	} else {
+		train, err := readTSV(filepath.Join(*data, "train.tsv"), names)
+		if err != nil {
+			log.Fatal(err)
+		}
+		start := time.Now()
+		model, err = analyze.TrainEmotions(train, append(names, derived), analyze.EmotionOptions{
+			Bits: *bits, C: *c, PosExp: *posExp, Folds: *folds, MinCount: *minCount,
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+		log.Printf("trained on %d examples in %s", len(train), time.Since(start).Round(time.Millisecond))
+		f, err := os.Create(*out)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := model.Save(f); err != nil {
+			log.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			log.Fatal(err)
+		}
+		st, _ := os.Stat(*out)
+		log.Printf("wrote %s (%d bytes)", *out, st.Size())
+	}
+	report(os.Stdout, model, dev, names)
+}
+
+func readLines(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(string(b)), nil
+}
+
+// readTSV reads GoEmotions rows: text, comma-separated label ids, id.
+func readTSV(path string, names []string) ([]analyze.EmotionExample, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []analyze.EmotionExample
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		cols := strings.Split(sc.Text(), "\t")
+		if len(cols) < 2 {
+			return nil, fmt.Errorf("%s: bad row %q", path, sc.Text())
+		}
+		ex := analyze.EmotionExample{Text: cols[0]}
+		aa := false
+		for id := range strings.SplitSeq(cols[1], ",") {
+			n, err := strconv.Atoi(id)
+			if err != nil || n < 0 || n >= len(names) {
+				return nil, fmt.Errorf("%s: bad label %q", path, id)
+			}
+			ex.Labels = append(ex.Labels, names[n])
+			aa = aa || names[n] == "anger" || names[n] == "annoyance"
+		}
+		if aa {
+			ex.Labels = append(ex.Labels, derived)
+		}
+		out = append(out, ex)
+	}
+	return out, sc.Err()
+}
+
+type counts struct{ tp, fp, fn int }
+
+func (c counts) f1() (p, r, f float64) {
+	if c.tp+c.fp > 0 {
+		p = float64(c.tp) / float64(c.tp+c.fp)
+	}
+	if c.tp+c.fn > 0 {
+		r = float64(c.tp) / float64(c.tp+c.fn)
+	}
+	if p+r > 0 {
+		f = 2 * p * r / (p + r)
+	}
+	return
+}
+
+// report prints precision, recall and F1 per label on dev, the label
+// asserted when its probability reaches the model's threshold.
+func report(w io.Writer, m *analyze.EmotionModel, dev []analyze.EmotionExample, names []string) {
+	labels := m.Labels()
+	th := m.Thresholds()
+	cs := make([]counts, len(labels))
+	var or counts // anger OR annoyance asserted, against the derived truth
+	ia, in := indexOf(labels, "anger"), indexOf(labels, "annoyance")
+	start := time.Now()
+	for _, ex := range dev {
+		p := m.Predict(ex.Text)
+		truth := map[string]bool{}
+		for _, l := range ex.Labels {
+			truth[l] = true
+		}
+		for l, name := range labels {
+			pred := p[l] >= th[l]
+			switch {
+			case pred && truth[name]:
+				cs[l].tp++
+			case pred:
+				cs[l].fp++
+			case truth[name]:
+				cs[l].fn++
+			}
+		}
+		pred := p[ia] >= th[ia] || p[in] >= th[in]
+		switch t := truth[derived]; {
+		case pred && t:
+			or.tp++
+		case pred:
+			or.fp++
+		case t:
+			or.fn++
+		}
+	}
+	elapsed := time.Since(start)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "label\tsupport\tprecision\trecall\tF1\tthreshold\t")
+	macro := 0.0
+	for l, name := range labels {
+		p, r, f := cs[l].f1()
+		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t\n", name, cs[l].tp+cs[l].fn, p, r, f, th[l])
+		if indexOf(names, name) >= 0 {
+			macro += f
+		}
+	}
+	p, r, f := or.f1()
+	fmt.Fprintf(tw, "anger OR annoyance\t%d\t%.3f\t%.3f\t%.3f\t\t\n", or.tp+or.fn, p, r, f)
+	tw.Flush()
+	fmt.Fprintf(w, "macro-F1 over the %d GoEmotions labels: %.3f (dev, %d texts, scored in %s)\n",
+		len(names), macro/float64(len(names)), len(dev), elapsed.Round(time.Millisecond))
+}
+
+func indexOf(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
