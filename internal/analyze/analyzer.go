@@ -34,7 +34,7 @@ type Analyzer struct {
 	pool  *sync.Pool
 	label struct {
 		aa, anger, annoyance, disapproval, disappointment, disgust int
-		positive, negative, other                                   []int
+		positive, negative, other                                  []int
 	}
 }
 

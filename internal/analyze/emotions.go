@@ -95,13 +95,13 @@ func (e *EmotionModel) Predict(text string) []float32 {
 
 // scratch is the reusable working memory of one Read.
 type scratch struct {
-	toks  []token
-	infos []*wordInfo
+	toks    []token
+	infos   []*wordInfo
 	sents   [][2]int
 	clauses [][2]int
 	matches []match
 	buf     []byte
-	grams []uint32
+	grams   []uint32
 }
 
 // scoreAll accumulates all sentences of s.toks into acc.

@@ -103,7 +103,7 @@ func numCharGrams(n int) int {
 // cueCounts are the raw counts behind the cue features of a span of text.
 type cueCounts struct {
 	tokens, caps, excl, exclRun, quest, negation, profanity, elongated, you, insult float32
-	vaderPos, vaderNeg, maxNeg, maxPos                                               float32
+	vaderPos, vaderNeg, maxNeg, maxPos                                              float32
 }
 
 func (c *cueCounts) add(o *cueCounts) {

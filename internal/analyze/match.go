@@ -90,7 +90,6 @@ type wordInfo struct {
 	patterns []int32
 }
 
-
 func (m *lexicon) info(h uint64) *wordInfo {
 	wi := m.words[h]
 	if wi == nil {

@@ -16,18 +16,18 @@ import (
 type linearModel struct {
 	bits   uint
 	labels []string
-	scale  []float32            // per label: weight = int8 * scale
-	bias   []float32            // per label
-	cueW   [][numCues]float32   // per label
-	plattA []float32            // per label: p = 1/(1+exp(A*f+B))
-	plattB []float32            // per label
-	thresh []float32            // per label: probability from which the label is asserted
-	index  []int32              // bucket -> row offset into rows, -1 when absent
-	rows   []int8               // len(labels) weights per present bucket
-	vocab  []string             // words whose sums are precomputed
-	words  wordTable            // hash -> precomputed sums
-	wsum   []int32              // per vocab word: 2*len(labels) sums (word part, char part)
-	wgrams []uint16             // per vocab word: number of char n-grams
+	scale  []float32          // per label: weight = int8 * scale
+	bias   []float32          // per label
+	cueW   [][numCues]float32 // per label
+	plattA []float32          // per label: p = 1/(1+exp(A*f+B))
+	plattB []float32          // per label
+	thresh []float32          // per label: probability from which the label is asserted
+	index  []int32            // bucket -> row offset into rows, -1 when absent
+	rows   []int8             // len(labels) weights per present bucket
+	vocab  []string           // words whose sums are precomputed
+	words  wordTable          // hash -> precomputed sums
+	wsum   []int32            // per vocab word: 2*len(labels) sums (word part, char part)
+	wgrams []uint16           // per vocab word: number of char n-grams
 }
 
 // wordTable is an open-addressing map from word hash to vocab index.

@@ -19,10 +19,10 @@ const (
 func (lx *lexicon) addPatterns() {
 	sig := func(name string) tag { return tag{group: groupSignal, name: name} }
 	const (
-		people   = "manager|managers|supervisor|supervisors|superior|superiors|boss|management|director|ceo"
-		contact  = "speak|talk|speaking|talking|escalate|escalating|transfer|connect|put|get|want|need|demand|see|contact|ask|request|requesting|asking|demanding"
-		wrote    = "written|wrote|write|writing|emailed|emailing|called|calling|phoned|rang|contacted|contacting|messaged|messaging|chatted|reached|asked|asking|complained|raised|explained|told|submitted|reported"
-		comms    = "time|times|email|emails|mail|message|messages|call|calls|attempt|request|requests|ticket|complaint|letter|try|chat"
+		people  = "manager|managers|supervisor|supervisors|superior|superiors|boss|management|director|ceo"
+		contact = "speak|talk|speaking|talking|escalate|escalating|transfer|connect|put|get|want|need|demand|see|contact|ask|request|requesting|asking|demanding"
+		wrote   = "written|wrote|write|writing|emailed|emailing|called|calling|phoned|rang|contacted|contacting|messaged|messaging|chatted|reached|asked|asking|complained|raised|explained|told|submitted|reported"
+		comms   = "time|times|email|emails|mail|message|messages|call|calls|attempt|request|requests|ticket|complaint|letter|try|chat"
 	)
 	lx.add(sig(SignalManagerRequest),
 		contact+" * "+people,

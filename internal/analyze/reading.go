@@ -34,13 +34,13 @@ type Reading struct {
 	SentimentScore float64 `json:"sentiment_score"`
 	Complaint      bool    `json:"complaint"`
 
-	Reasons   []Reason   `json:"reasons"`
-	Concerns  []Concern  `json:"concerns"`
-	Signals   []Signal   `json:"signals"`
-	Category  string     `json:"category"`
+	Reasons  []Reason  `json:"reasons"`
+	Concerns []Concern `json:"concerns"`
+	Signals  []Signal  `json:"signals"`
+	Category string    `json:"category"`
 	// CategoryScore is the category model's confidence in Category, 0-1.
-	CategoryScore float64 `json:"category_score,omitempty"`
-	Sentences []Sentence `json:"sentences"`
+	CategoryScore float64    `json:"category_score,omitempty"`
+	Sentences     []Sentence `json:"sentences"`
 }
 
 // Reason is one piece of evidence behind the anger score.

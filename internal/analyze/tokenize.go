@@ -16,11 +16,11 @@ type token struct {
 }
 
 const (
-	tokCaps   uint8 = 1 << iota // two or more letters, all upper case
-	tokUpper                    // starts with an upper-case letter
-	tokNumber                   // digits only
-	tokASCII                    // pure ASCII
-	tokSentEnd                  // last token of its sentence
+	tokCaps    uint8 = 1 << iota // two or more letters, all upper case
+	tokUpper                     // starts with an upper-case letter
+	tokNumber                    // digits only
+	tokASCII                     // pure ASCII
+	tokSentEnd                   // last token of its sentence
 )
 
 const (
