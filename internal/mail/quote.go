@@ -75,11 +75,27 @@ func attributionLen(lines []string) int {
 			return 0
 		}
 		joined += " " + l
-		if attributionEnd.MatchString(joined) {
+		// The regexp is costly on long text; an attribution ends in ':'.
+		if strings.HasSuffix(l, ":") && hasAttributionVerb(joined) {
 			return n + 1
 		}
 	}
 	return 0
+}
+
+// attributionVerbs are the verbs attributionEnd looks for, lower-cased.
+var attributionVerbs = []string{"wrote", "a écrit", "schrieb", "escribió", "ha scritto", "schreef", "escreveu", "skrev", "napisał", "написал"}
+
+// hasAttributionVerb runs attributionEnd on the end of s, and only when
+// one of its verbs is there: the regexp is slow on long text.
+func hasAttributionVerb(s string) bool {
+	tail := strings.ToLower(s[max(0, len(s)-160):])
+	for _, v := range attributionVerbs {
+		if strings.Contains(tail, v) {
+			return attributionEnd.MatchString(tail)
+		}
+	}
+	return false
 }
 
 // quotedFollows reports whether the next non-blank line is quoted.
