@@ -75,6 +75,7 @@ type Case struct {
 	Channel            string     `json:"channel"`
 	Anger              Anger      `json:"anger"`
 	Signals            []string   `json:"signals"`
+	AcknowledgeFirst   bool       `json:"acknowledge_first"` // a venting wave: acknowledge before solving
 	InboundCount       int        `json:"inbound_count"`
 	OutboundCount      int        `json:"outbound_count"`
 	CreatedAt          time.Time  `json:"created_at"`
@@ -120,7 +121,7 @@ type Message struct {
 const caseColumns = `c.id, c.subject, c.status, c.priority, c.assignee_id, c.category, c.tags, c.channel,
 	c.anger_first, c.anger_latest, c.anger_peak, c.signals, c.inbound_count, c.outbound_count,
 	c.created_at, c.updated_at, c.last_inbound_at, c.first_response_due_at, c.resolution_due_at,
-	c.first_responded_at, c.escalated_at, c.escalation_reason, c.resolved_at, c.closed_at,
+	c.first_responded_at, c.escalated_at, c.escalation_reason, c.resolved_at, c.closed_at, c.acknowledge_first,
 	cu.id, cu.email, cu.name, cu.tier, cu.value_cents, cu.time_zone, cu.contact_count,
 	cu.first_contact_at, cu.last_contact_at`
 
@@ -134,7 +135,7 @@ func scanCase(r rowScanner) (Case, error) {
 	cu := &c.Customer
 	err := r.Scan(&c.ID, &c.Subject, &c.Status, &c.Priority, &assignee, &c.Category, &tags, &c.Channel,
 		&c.Anger.First, &c.Anger.Latest, &c.Anger.Peak, &signals, &c.InboundCount, &c.OutboundCount,
-		&c.CreatedAt, &c.UpdatedAt, &lastIn, &frDue, &resDue, &frAt, &escAt, &c.EscalationReason, &resAt, &closedAt,
+		&c.CreatedAt, &c.UpdatedAt, &lastIn, &frDue, &resDue, &frAt, &escAt, &c.EscalationReason, &resAt, &closedAt, &c.AcknowledgeFirst,
 		&cu.ID, &cu.Email, &cu.Name, &cu.Tier, &cu.ValueCents, &cu.TimeZone, &cu.ContactCount,
 		&cu.FirstContactAt, &cu.LastContactAt)
 	if err != nil {

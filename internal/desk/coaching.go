@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
-	"github.com/calmdesk/calmdesk/internal/calendar"
 	"github.com/calmdesk/calmdesk/internal/coach"
 )
 
@@ -69,7 +68,11 @@ func (d *Desk) coachContext(ctx context.Context, author User, caseID int64, cust
 	if sentAt.IsZero() {
 		sentAt = d.clock()
 	}
-	cctx := coach.Context{SentAt: sentAt, Calendar: d.calendar, AgentName: author.Name, CustomerName: customerName}
+	_, cal, err := d.policyAndCalendar(ctx)
+	if err != nil {
+		return coach.Context{}, err
+	}
+	cctx := coach.Context{SentAt: sentAt, Calendar: cal, AgentName: author.Name, CustomerName: customerName}
 	if caseID == 0 {
 		if !utf8.ValidString(customerText) || len(customerText) > MaxTextBytes {
 			return coach.Context{}, &ValidationError{Fields: map[string]string{"customer_text": "must be valid UTF-8 of at most 100000 bytes"}}
@@ -124,11 +127,4 @@ func ventingWave(unanswered []analyze.Reading) bool {
 		}
 	}
 	return len(unanswered) >= 3 && angry >= 2
-}
-
-func defaultCalendar(c *calendar.Calendar) calendar.Calendar {
-	if c == nil {
-		return calendar.Default()
-	}
-	return *c
 }

@@ -44,10 +44,10 @@ func (d *Desk) Commitments(ctx context.Context, q CommitmentQuery) ([]Commitment
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	return d.commitments(ctx, q)
+	return listCommitments(ctx, d.db.Read(), q)
 }
 
-func (d *Desk) commitments(ctx context.Context, q CommitmentQuery) ([]Commitment, error) {
+func listCommitments(ctx context.Context, db querier, q CommitmentQuery) ([]Commitment, error) {
 	var where []string
 	var args []any
 	if q.CaseID != 0 {
@@ -67,7 +67,7 @@ func (d *Desk) commitments(ctx context.Context, q CommitmentQuery) ([]Commitment
 	}
 	args = append(args, q.Limit)
 	query += ` ORDER BY due_at IS NULL, due_at, id LIMIT $` + strconv.Itoa(len(args))
-	rows, err := d.db.Read().QueryContext(ctx, query, args...)
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("desk: commitments: %w", err)
 	}

@@ -5,11 +5,12 @@
 package desk
 
 import (
+	"context"
+	"database/sql"
 	"log/slog"
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
-	"github.com/calmdesk/calmdesk/internal/calendar"
 	"github.com/calmdesk/calmdesk/internal/coach"
 	"github.com/calmdesk/calmdesk/internal/store"
 )
@@ -24,23 +25,22 @@ type Desk struct {
 	db       *store.DB
 	analyzer Analyzer
 	coach    *coach.Coach
-	calendar calendar.Calendar
+	policy   policyCache
 	now      func() time.Time
 	log      *slog.Logger
 }
 
 // Options configure a Desk. Zero values pick the production defaults.
 type Options struct {
-	Analyzer Analyzer           // required: analyze.Default() in production
-	Coach    *coach.Coach       // default coach.New(nil): the built-in playbook
-	Calendar *calendar.Calendar // business hours for due times; default Mon-Fri 9-17 UTC
-	Now      func() time.Time   // default time.Now; tests pass a fixed clock
-	Logger   *slog.Logger       // default slog.Default()
+	Analyzer Analyzer         // required: analyze.Default() in production
+	Coach    *coach.Coach     // default coach.New(nil): the built-in playbook
+	Now      func() time.Time // default time.Now; tests pass a fixed clock
+	Logger   *slog.Logger     // default slog.Default()
 }
 
 // New returns a Desk on db.
 func New(db *store.DB, opt Options) *Desk {
-	d := &Desk{db: db, analyzer: opt.Analyzer, coach: opt.Coach, calendar: defaultCalendar(opt.Calendar), now: opt.Now, log: opt.Logger}
+	d := &Desk{db: db, analyzer: opt.Analyzer, coach: opt.Coach, now: opt.Now, log: opt.Logger}
 	if d.coach == nil {
 		d.coach = coach.New(nil)
 	}
@@ -55,6 +55,13 @@ func New(db *store.DB, opt Options) *Desk {
 
 // DB returns the database the desk runs on.
 func (d *Desk) DB() *store.DB { return d.db }
+
+// querier is what both a pool and a transaction can do, so reads can run
+// inside a write transaction or outside it with the same code.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
 
 // clock returns the current time in UTC at microsecond precision, the
 // precision both engines store.

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/calendar"
 	"github.com/calmdesk/calmdesk/internal/store"
 )
 
@@ -95,6 +96,10 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("desk: encode reading: %w", err)
 	}
+	policy, cal, err := d.policyAndCalendar(ctx)
+	if err != nil {
+		return IngestResult{}, err
+	}
 	now := d.clock()
 	at := now
 	if !in.ReceivedAt.IsZero() {
@@ -117,16 +122,17 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 		if err != nil {
 			return err
 		}
-		caseID, status, err := findCaseFor(ctx, tx, in, cust.ID)
+		caseID, state, err := findCaseFor(ctx, tx, in, cust.ID)
 		if err != nil {
 			return err
 		}
+		status := state.status
 		kinds := signalKinds(reading)
 		if caseID == 0 {
 			res.NewCase = true
-			caseID, err = openCase(ctx, tx, in, cust, reading, kinds, at)
+			caseID, err = openCase(ctx, tx, in, cust, reading, kinds, at, policy.SLA, cal)
 		} else {
-			err = continueCase(ctx, tx, caseID, status, cust, reading, kinds, at)
+			err = continueCase(ctx, tx, caseID, state, cust, reading, kinds, at)
 		}
 		if err != nil {
 			return err
@@ -149,8 +155,16 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 				return err
 			}
 		}
-		return audit(ctx, tx, now, actor, caseID, "message.received", map[string]any{
-			"message_id": res.MessageID, "anger": reading.Anger, "signals": kinds})
+		if err := audit(ctx, tx, now, actor, caseID, "message.received", map[string]any{
+			"message_id": res.MessageID, "anger": reading.Anger, "signals": kinds}); err != nil {
+			return err
+		}
+		if status != StatusEscalated {
+			if rule, reason := escalationAtIngest(policy.Escalation, state, reading); rule != "" {
+				return escalateTx(ctx, tx, caseID, SystemActor, rule, reason, now)
+			}
+		}
+		return nil
 	})
 	if err != nil && in.ExternalID != "" && store.IsUniqueViolation(err) {
 		// Another request stored the same message between our check and insert.
@@ -195,41 +209,49 @@ func upsertCustomer(ctx context.Context, tx *sql.Tx, email, name string, at time
 // findCaseFor picks the case an inbound message continues: the one named,
 // else the one holding a message it replies to. A closed case is never
 // continued. It returns 0 when the message starts a new case.
-func findCaseFor(ctx context.Context, tx *sql.Tx, in InboundMessage, customerID int64) (int64, Status, error) {
+func findCaseFor(ctx context.Context, tx *sql.Tx, in InboundMessage, customerID int64) (int64, caseState, error) {
 	var id int64
-	var status Status
 	if in.CaseID != 0 {
 		var owner int64
-		err := tx.QueryRowContext(ctx, `SELECT id, status, customer_id FROM cases WHERE id = $1`, in.CaseID).Scan(&id, &status, &owner)
+		err := tx.QueryRowContext(ctx, `SELECT id, customer_id FROM cases WHERE id = $1`, in.CaseID).Scan(&id, &owner)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != customerID) {
 			// Do not reveal other customers' case numbers.
-			return 0, "", &ValidationError{Fields: map[string]string{"case_id": "no such case for this customer"}}
+			return 0, caseState{}, &ValidationError{Fields: map[string]string{"case_id": "no such case for this customer"}}
 		}
 		if err != nil {
-			return 0, "", err
+			return 0, caseState{}, err
 		}
 	} else {
 		for _, ref := range in.InReplyTo {
 			err := tx.QueryRowContext(ctx,
-				`SELECT c.id, c.status FROM messages m JOIN cases c ON c.id = m.case_id
-				  WHERE m.external_id = $1 AND c.customer_id = $2`, ref, customerID).Scan(&id, &status)
+				`SELECT c.id FROM messages m JOIN cases c ON c.id = m.case_id
+				  WHERE m.external_id = $1 AND c.customer_id = $2`, ref, customerID).Scan(&id)
 			if err == nil {
 				break
 			}
 			if !errors.Is(err, sql.ErrNoRows) {
-				return 0, "", err
+				return 0, caseState{}, err
 			}
 		}
 	}
-	if status == StatusClosed {
-		return 0, "", nil
+	if id == 0 {
+		return 0, caseState{}, nil
 	}
-	return id, status, nil
+	var st caseState
+	err := tx.QueryRowContext(ctx, `SELECT status, outbound_count, anger_peak FROM cases WHERE id = $1`, id).
+		Scan(&st.status, &st.outbound, &st.peakBefore)
+	if err != nil {
+		return 0, caseState{}, err
+	}
+	if st.status == StatusClosed {
+		return 0, caseState{}, nil
+	}
+	return id, st, nil
 }
 
-func openCase(ctx context.Context, tx *sql.Tx, in InboundMessage, cust Customer, r analyze.Reading, signals []string, at time.Time) (int64, error) {
+func openCase(ctx context.Context, tx *sql.Tx, in InboundMessage, cust Customer, r analyze.Reading, signals []string, at time.Time, sla SLAPolicy, cal calendar.Calendar) (int64, error) {
 	prio := Priority(r.Anger, r.Anger, signals, cust.Tier)
-	first, resolve := responseTargets(prio)
+	target := sla.targetFor(prio)
 	subject := in.Subject
 	if subject == "" {
 		subject = firstLine(in.Text, 80)
@@ -239,17 +261,23 @@ func openCase(ctx context.Context, tx *sql.Tx, in InboundMessage, cust Customer,
 		`INSERT INTO cases (customer_id, subject, status, priority, category, channel, anger_first, anger_latest, anger_peak,
 		                    signals, inbound_count, created_at, updated_at, last_inbound_at, first_response_due_at, resolution_due_at)
 		 VALUES ($1, $2, 'new', $3, $4, $5, $6, $6, $6, $7, 1, $8, $8, $8, $9, $10) RETURNING id`,
-		cust.ID, subject, prio, r.Category, in.Channel, r.Anger, encodeStrings(signals), at, at.Add(first), at.Add(resolve)).Scan(&id)
+		cust.ID, subject, prio, r.Category, in.Channel, r.Anger, encodeStrings(signals), at,
+		cal.AddBusinessDuration(at, target.FirstResponse.Duration), cal.AddBusinessDuration(at, target.Resolution.Duration)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("open case: %w", err)
 	}
 	return id, nil
 }
 
-func continueCase(ctx context.Context, tx *sql.Tx, caseID int64, status Status, cust Customer, r analyze.Reading, signals []string, at time.Time) error {
-	var peak int
+func continueCase(ctx context.Context, tx *sql.Tx, caseID int64, state caseState, cust Customer, r analyze.Reading, signals []string, at time.Time) error {
+	status := state.status
+	peak := state.peakBefore
 	var oldSignals string
-	if err := tx.QueryRowContext(ctx, `SELECT anger_peak, signals FROM cases WHERE id = $1`, caseID).Scan(&peak, &oldSignals); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT signals FROM cases WHERE id = $1`, caseID).Scan(&oldSignals); err != nil {
+		return fmt.Errorf("continue case %d: %w", caseID, err)
+	}
+	venting, err := ventingAfter(ctx, tx, caseID, r)
+	if err != nil {
 		return fmt.Errorf("continue case %d: %w", caseID, err)
 	}
 	merged := decodeStrings(oldSignals)
@@ -263,17 +291,29 @@ func continueCase(ctx context.Context, tx *sql.Tx, caseID int64, status Status, 
 	if status == StatusResolved || status == StatusPending {
 		newStatus = StatusOpen
 	}
-	_, err := tx.ExecContext(ctx,
+	_, err = tx.ExecContext(ctx,
 		`UPDATE cases SET anger_latest = $2, anger_peak = $3, signals = $4, priority = $5, status = $6,
 		        inbound_count = inbound_count + 1, updated_at = $7, last_inbound_at = $7,
 		        resolved_at = CASE WHEN $6 = 'open' THEN NULL ELSE resolved_at END,
-		        category = CASE WHEN category = '' THEN $8 ELSE category END
+		        category = CASE WHEN category = '' THEN $8 ELSE category END,
+		        acknowledge_first = $9
 		  WHERE id = $1`,
-		caseID, r.Anger, peak, encodeStrings(merged), Priority(r.Anger, peak, merged, cust.Tier), string(newStatus), at, r.Category)
+		caseID, r.Anger, peak, encodeStrings(merged), Priority(r.Anger, peak, merged, cust.Tier), string(newStatus), at, r.Category, venting)
 	if err != nil {
 		return fmt.Errorf("continue case %d: %w", caseID, err)
 	}
 	return nil
+}
+
+// ventingAfter says whether the customer, with this message, has sent a
+// venting wave: three or more messages since the last reply, two or more of
+// them angry. The agent should acknowledge before solving.
+func ventingAfter(ctx context.Context, tx *sql.Tx, caseID int64, latest analyze.Reading) (bool, error) {
+	msgs, err := caseMessages(ctx, tx, caseID)
+	if err != nil {
+		return false, err
+	}
+	return ventingWave(append(unansweredReadings(msgs), latest)), nil
 }
 
 func signalKinds(r analyze.Reading) []string {

@@ -143,7 +143,7 @@ func (d *Desk) GetCase(ctx context.Context, id int64) (CaseDetail, error) {
 	if detail.Escalations, err = caseEscalations(ctx, db, id); err != nil {
 		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
 	}
-	if detail.Commitments, err = d.commitments(ctx, CommitmentQuery{CaseID: id}); err != nil {
+	if detail.Commitments, err = listCommitments(ctx, db, CommitmentQuery{CaseID: id}); err != nil {
 		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
 	}
 	return detail, nil

@@ -14,7 +14,7 @@ type Concern struct {
 	MessageID int64 `json:"message_id"`
 }
 
-func caseMessages(ctx context.Context, db *sql.DB, caseID int64) ([]Message, error) {
+func caseMessages(ctx context.Context, db querier, caseID int64) ([]Message, error) {
 	rows, err := db.QueryContext(ctx,
 		`SELECT id, case_id, direction, channel, author_user_id, customer_id, external_id, raw_text, clean_text, reading, review, created_at
 		   FROM messages WHERE case_id = $1 ORDER BY id`, caseID)

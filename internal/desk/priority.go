@@ -1,7 +1,5 @@
 package desk
 
-import "time"
-
 // escalationSignals are the signals that by themselves call for a supervisor's eyes.
 var escalationSignals = map[string]bool{
 	"manager_request": true, "legal_threat": true, "regulator_complaint": true,
@@ -49,14 +47,12 @@ func Priority(latestAnger, peakAnger int, signals []string, tier string) int {
 	return min(100, max(0, int(p+0.5)))
 }
 
-// responseTargets are the default first-response and resolution targets by
-// priority, in wall-clock time until the SLA engine brings business hours.
-func responseTargets(priority int) (firstResponse, resolution time.Duration) {
-	switch {
-	case priority >= 70:
-		return time.Hour, 24 * time.Hour
-	case priority >= 40:
-		return 4 * time.Hour, 72 * time.Hour
+// targetFor picks the first target whose priority the case reaches.
+func (p SLAPolicy) targetFor(priority int) SLATarget {
+	for _, t := range p.Targets {
+		if priority >= t.MinPriority {
+			return t
+		}
 	}
-	return 24 * time.Hour, 120 * time.Hour
+	return p.Targets[len(p.Targets)-1]
 }

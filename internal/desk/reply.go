@@ -89,9 +89,9 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResu
 		_, err = tx.ExecContext(ctx,
 			`UPDATE cases SET outbound_count = outbound_count + 1, updated_at = $2,
 			        first_responded_at = COALESCE(first_responded_at, $2),
-			        status = CASE WHEN status = 'new' THEN 'open' ELSE status END,
+			        status = CASE WHEN status = 'new' THEN 'open' ELSE status END, acknowledge_first = $4,
 			        assignee_id = COALESCE(assignee_id, $3)
-			  WHERE id = $1`, in.CaseID, now, author.ID)
+			  WHERE id = $1`, in.CaseID, now, author.ID, false)
 		if err != nil {
 			return err
 		}

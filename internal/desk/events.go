@@ -1,0 +1,88 @@
+package desk
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// EventsAfter returns audit events with an id above afterID, oldest first,
+// at most limit (default and cap 1000). Live views poll it: the audit log is
+// written in the same transaction as every change, so it is a change feed
+// that every instance sharing the database sees.
+func (d *Desk) EventsAfter(ctx context.Context, afterID int64, limit int) ([]AuditEvent, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := d.db.Read().QueryContext(ctx,
+		`SELECT id, at, actor, case_id, action, detail FROM audit_events WHERE id > $1 ORDER BY id LIMIT $2`, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("desk: events after %d: %w", afterID, err)
+	}
+	defer rows.Close()
+	out := []AuditEvent{}
+	for rows.Next() {
+		var e AuditEvent
+		var caseRef sql.NullInt64
+		var detail string
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &caseRef, &e.Action, &detail); err != nil {
+			return nil, fmt.Errorf("desk: events after %d: %w", afterID, err)
+		}
+		if caseRef.Valid {
+			e.CaseID = &caseRef.Int64
+		}
+		e.Detail = json.RawMessage(detail)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("desk: events after %d: %w", afterID, err)
+	}
+	return out, nil
+}
+
+// LastEventID is the id of the newest audit event, 0 when there is none. A
+// live view starts from it so it only pushes what changes after it opened.
+func (d *Desk) LastEventID(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	if err := d.db.Read().QueryRowContext(ctx, `SELECT MAX(id) FROM audit_events`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("desk: last event id: %w", err)
+	}
+	return id.Int64, nil
+}
+
+// CasesByID returns the cases with the given ids (missing ones are left
+// out), in no particular order.
+func (d *Desk) CasesByID(ctx context.Context, ids []int64) ([]Case, error) {
+	out := []Case{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if len(ids) > 500 {
+		return nil, &ValidationError{Fields: map[string]string{"ids": "at most 500 at once"}}
+	}
+	marks := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		marks[i], args[i] = "$"+strconv.Itoa(i+1), id
+	}
+	rows, err := d.db.Read().QueryContext(ctx,
+		`SELECT `+caseColumns+caseFrom+` WHERE c.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("desk: cases by id: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, fmt.Errorf("desk: cases by id: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("desk: cases by id: %w", err)
+	}
+	return out, nil
+}
