@@ -18,6 +18,7 @@ import (
 //	#          a number
 //	..N        up to N words
 //	^          the start of a sentence
+//	!word      one word that is not word; !(a|b) one that is neither
 //
 // Patterns never match across a sentence boundary.
 
@@ -36,6 +37,7 @@ type elem struct {
 	words    map[string]bool
 	prefixes []string
 	n        int
+	neg      bool
 }
 
 func (e *elem) matches(t *tok) bool {
@@ -48,11 +50,15 @@ func (e *elem) matches(t *tok) bool {
 	if t.kind == kBound {
 		return false
 	}
-	if e.words[t.norm] {
+	return e.inSet(t.norm) != e.neg
+}
+
+func (e *elem) inSet(w string) bool {
+	if e.words[w] {
 		return true
 	}
 	for _, p := range e.prefixes {
-		if strings.HasPrefix(t.norm, p) {
+		if strings.HasPrefix(w, p) {
 			return true
 		}
 	}
@@ -88,6 +94,7 @@ type node struct {
 	n        int
 	alts     [][]node
 	optional bool
+	neg      bool // !word, !(a|b): one word that is none of these
 }
 
 // maxExpansions bounds how many sequences one pattern may expand to.
@@ -120,7 +127,7 @@ func (m *matcher) add(p string, owner, cue int) error {
 		idx := len(m.seqs)
 		m.seqs = append(m.seqs, seq{elems: es, owner: owner, cue: cue})
 		f := es[first]
-		if f.kind == eSet && len(f.prefixes) == 0 {
+		if f.kind == eSet && len(f.prefixes) == 0 && !f.neg {
 			for w := range f.words {
 				m.byWord[w] = append(m.byWord[w], idx)
 			}
@@ -202,12 +209,12 @@ func lexPattern(p string) []string {
 		switch {
 		case c == ' ' || c == '\t' || c == ',':
 			i++
-		case strings.IndexByte("()[]|?^", c) >= 0:
+		case strings.IndexByte("()[]|?^!", c) >= 0:
 			items = append(items, string(c))
 			i++
 		default:
 			j := i
-			for j < len(p) && strings.IndexByte(" \t,()[]|?", p[j]) < 0 {
+			for j < len(p) && strings.IndexByte(" \t,()[]|?!", p[j]) < 0 {
 				j++
 			}
 			items = append(items, p[i:j])
@@ -256,6 +263,35 @@ func parseSeq(items []string, pos *int, stop string) ([]node, error) {
 			out = append(out, g)
 		case it == ")" || it == "]" || it == "|" || it == "?":
 			return nil, fmt.Errorf("unexpected %q", it)
+		case it == "!":
+			// One atom follows: a word, or a group of single words.
+			end := *pos + 1
+			if *pos < len(items) && items[*pos] == "(" {
+				depth := 0
+				for end = *pos; end < len(items); end++ {
+					if items[end] == "(" {
+						depth++
+					} else if items[end] == ")" {
+						depth--
+						if depth == 0 {
+							break
+						}
+					}
+				}
+				end++
+			}
+			if end > len(items) {
+				return nil, fmt.Errorf("bad negation")
+			}
+			sub, err := parseSeq(items[:end], pos, "")
+			if err != nil {
+				return nil, err
+			}
+			if len(sub) != 1 || sub[0].kind != eSet || sub[0].alts != nil && !allSingleWords(sub[0].alts) || sub[0].optional {
+				return nil, fmt.Errorf("! needs a word or a group of single words")
+			}
+			sub[0].neg = true
+			out = append(out, sub[0])
 		case it == "_":
 			out = append(out, node{kind: eAny})
 		case it == "#":
@@ -311,6 +347,7 @@ func expandNodes(nodes []node) ([][]elem, error) {
 					e.words[a[0].word] = true
 				}
 			}
+			e.neg = n.neg
 			variants = [][]elem{{e}}
 			if n.optional {
 				variants = append(variants, nil)
@@ -362,7 +399,7 @@ func allSingleWords(alts [][]node) bool {
 func leaf(n node) elem {
 	switch n.kind {
 	case eSet:
-		e := elem{kind: eSet}
+		e := elem{kind: eSet, neg: n.neg}
 		if n.prefix {
 			e.prefixes = []string{n.word}
 		} else {

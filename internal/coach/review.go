@@ -404,7 +404,7 @@ func (c *Coach) shouting(d *doc) []Finding {
 	}
 	var out []Finding
 	toks := d.toks
-	isShout := func(i int) bool {
+	isCaps := func(i int) bool {
 		t := &toks[i]
 		if t.kind != kWord || !t.caps || t.code || c.acronyms[t.norm] {
 			return false
@@ -412,16 +412,29 @@ func (c *Coach) shouting(d *doc) []Finding {
 		// A capitalised word the customer used too is a name ("NOW TV").
 		return !strings.Contains(d.custText, t.norm)
 	}
+	// Short capitalised words are usually acronyms (SLA, SRE): they shout
+	// only when they are everyday words ("NOT", "YOU") or in a run.
+	loud := func(i, j int) bool {
+		if j-i > 1 {
+			return true
+		}
+		switch w := toks[i].end - toks[i].start; {
+		case w >= 4:
+			return true
+		case w == 3:
+			return c.english[toks[i].norm] || shortShouts[toks[i].norm]
+		}
+		return false
+	}
 	for i := 0; i < len(toks); i++ {
-		if !isShout(i) {
+		if !isCaps(i) {
 			continue
 		}
 		j := i + 1
-		for j < len(toks) && (isShout(j) || toks[j].start == toks[j-1].start) {
+		for j < len(toks) && (isCaps(j) || toks[j].start == toks[j-1].start) {
 			j++
 		}
-		long := toks[i].end-toks[i].start >= 3 || j-i > 1
-		if long {
+		if loud(i, j) {
 			s, e := d.span(i, j)
 			out = append(out, c.finding(playbook.RuleShouting, sev, d, s, e, ""))
 		}
@@ -434,6 +447,9 @@ func (c *Coach) shouting(d *doc) []Finding {
 	}
 	return out
 }
+
+// shortShouts are short everyday words that shout when capitalised.
+var shortShouts = map[string]bool{"not": true, "now": true, "all": true, "why": true, "how": true, "did": true, "get": true, "yes": true, "see": true, "way": true, "too": true, "one": true, "two": true, "use": true, "pay": true, "own": true, "off": true, "who": true, "ask": true, "any": true, "out": true}
 
 // codes flags internal codes ("ERR_PAYMENT_51", "INC-20931") that are not
 // introduced as a reference for the customer and that the customer did not
