@@ -188,6 +188,11 @@ func (ss *smtpSession) Data(r io.Reader) error {
 		log.Warn("mail: unreadable message refused", "from", ss.from, "err", err)
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Message header cannot be read"}
 	}
+	if ss.from == "" && msg.Automatic == NotAutomatic {
+		// RFC 5321 §4.5.5: only notifications use the null reverse-path.
+		msg.Automatic, msg.AutomaticReason = AutoReply, "null envelope sender (MAIL FROM:<>)"
+	}
+	raw = append([]byte(ss.receivedHeader(time.Now())), raw...)
 	ctx, cancel := context.WithTimeout(context.Background(), ss.srv.cfg.DeliverTimeout)
 	defer cancel()
 	if err := ss.srv.sink.Deliver(ctx, raw, msg, ss.rcpts); err != nil {
@@ -200,6 +205,31 @@ func (ss *smtpSession) Data(r io.Reader) error {
 	}
 	log.Debug("mail: message accepted", "from", ss.from, "message_id", msg.MessageID, "rcpts", len(ss.rcpts), "bytes", len(raw))
 	return nil
+}
+
+// receivedHeader is the trace field RFC 5321 §4.4 asks a receiver to add,
+// e.g. "Received: from mx.example (192.0.2.1) by desk.example with ESMTPS;
+// Tue, 3 Mar 2026 10:00:00 +0000". It goes into the raw message handed to
+// the Deliverer, not into what Parse saw (so Fingerprint stays the
+// sender's).
+func (ss *smtpSession) receivedHeader(now time.Time) string {
+	proto := "ESMTP"
+	if ss.srv.cfg.LMTP {
+		proto = "LMTP"
+	}
+	if _, ok := ss.conn.TLSConnectionState(); ok {
+		proto += "S"
+	}
+	ip := ""
+	if addr, ok := ss.conn.Conn().RemoteAddr().(*net.TCPAddr); ok {
+		ip = " (" + addr.IP.String() + ")"
+	}
+	helo := cleanLine(ss.conn.Hostname(), 100)
+	if helo == "" {
+		helo = "unknown"
+	}
+	return fmt.Sprintf("Received: from %s%s\r\n\tby %s with %s;\r\n\t%s\r\n",
+		strings.ReplaceAll(helo, ";", ""), ip, ss.srv.cfg.Domain, proto, now.Format(time.RFC1123Z))
 }
 
 // slogPrinter lets go-smtp report its internal errors through slog.

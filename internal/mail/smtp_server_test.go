@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -100,9 +101,13 @@ func TestSMTPServerDelivers(t *testing.T) {
 	if len(d.rcpts) != 1 || d.rcpts[0] != "support@calmdesk.example" {
 		t.Errorf("rcpts = %q", d.rcpts)
 	}
-	// net/smtp normalises line ends to CRLF; the fixture already has them.
-	if string(d.raw) != string(raw) {
-		t.Errorf("raw message changed in transit: %d bytes, want %d", len(d.raw), len(raw))
+	// The receiver adds its Received trace field on top; the rest is the
+	// message as sent (net/smtp sends CRLF, as the fixture has).
+	if !bytes.HasSuffix(d.raw, raw) || !bytes.HasPrefix(d.raw, []byte("Received: from localhost (127.0.0.1)\r\n\tby localhost with ESMTP;")) {
+		t.Errorf("raw message changed in transit:\n%.300s", d.raw)
+	}
+	if d.msg.Automatic != NotAutomatic {
+		t.Errorf("Automatic = %q", d.msg.Automatic)
 	}
 }
 
@@ -257,5 +262,16 @@ func TestSMTPServerShutdownWaitsForDelivery(t *testing.T) {
 	}
 	if err := <-shut; err != nil {
 		t.Fatalf("Shutdown: %v", err)
+	}
+}
+
+func TestSMTPServerNullSenderIsAutomatic(t *testing.T) {
+	sink := &recordingSink{}
+	addr := startSMTP(t, SMTPConfig{}, sink)
+	if err := sendRaw(addr, "", []string{"support@calmdesk.example"}, fixture(t, "iphone.eml")); err != nil {
+		t.Fatal(err)
+	}
+	if d := sink.deliveries(); len(d) != 1 || d[0].msg.Automatic != AutoReply {
+		t.Fatalf("deliveries = %+v", d)
 	}
 }
