@@ -1,6 +1,10 @@
 package coach
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+)
 
 // generic words say nothing about which concern a sentence answers.
 var generic = map[string]bool{
@@ -19,7 +23,7 @@ var generic = map[string]bool{
 	"today": true, "day": true, "days": false, "week": false, "month": true, "year": true, "anyone": true, "someone": true,
 	"nothing": true, "something": true, "everything": true, "anything": true, "fix": true, "sort": true, "sorted": true,
 	"people": true, "guys": true, "team": true, "support": true, "times": false, "ever": true, "never": true, "because": true,
-	"right": true, "way": true, "back": true, "like": true, "money": false, "pay": false, "again.": true, "asked": true, "ask": true, "through": true, "put": true, "speak": true, "talk": true,
+	"right": true, "way": true, "back": true, "like": true, "money": false, "pay": false, "again.": true, "asked": true, "ask": true, "through": true, "put": true, "speak": true, "talk": true, "send": true, "give": true, "tell": true, "provide": true,
 }
 
 // stem folds a word to a crude stem so that "charged" meets "charge".
@@ -70,30 +74,54 @@ func (c *Coach) concerns(d *doc, acknowledged bool) (out []Concern, allAddressed
 	allAddressed = true
 	start, end = 0, 0
 	any := false
+	// Keys of every concern, and how many concerns share each key: a word
+	// two concerns share does not tell them apart.
+	type item struct {
+		ri   int
+		cn   analyze.Concern
+		keys map[string]bool
+	}
+	var items []item
+	shared := map[string]int{}
 	for ri, r := range d.ctx.Readings {
 		for _, cn := range r.Concerns {
-			con := Concern{Kind: cn.Kind, Text: cn.Text, Paraphrase: cn.Paraphrase, Message: ri}
+			keys := map[string]bool{}
+			for _, src := range []string{cn.Text, cn.Paraphrase} {
+				for _, t := range tokenize(src) {
+					if k := c.keyOf(&t); k != "" {
+						keys[k] = true
+					}
+				}
+			}
+			for _, e := range cn.Entities {
+				for _, t := range tokenize(e.Text) {
+					if t.kind == kNumber && len(t.norm) >= 3 {
+						keys["#"+t.norm] = true
+					}
+				}
+			}
+			for k := range keys {
+				shared[k]++
+			}
+			items = append(items, item{ri, cn, keys})
+		}
+	}
+	for _, it := range items {
+		cn, keys := it.cn, it.keys
+		{
+			con := Concern{Kind: cn.Kind, Text: cn.Text, Paraphrase: cn.Paraphrase, Message: it.ri}
+			distinct := 0
+			for k := range keys {
+				if shared[k] == 1 && !strings.HasPrefix(k, "#") {
+					distinct++
+				}
+			}
 			if cn.Kind == "feeling" {
 				con.Addressed = acknowledged
 			} else {
-				keys := map[string]bool{}
-				for _, src := range []string{cn.Text, cn.Paraphrase} {
-					for _, t := range tokenize(src) {
-						if k := c.keyOf(&t); k != "" {
-							keys[k] = true
-						}
-					}
-				}
-				for _, e := range cn.Entities {
-					for _, t := range tokenize(e.Text) {
-						if t.kind == kNumber && len(t.norm) >= 3 {
-							keys["#"+t.norm] = true
-						}
-					}
-				}
 				bestSi, best := -1, 0.0
 				for si, sk := range sentKeys {
-					hits, entity := 0, false
+					hits, distinctHits, entity := 0, 0, false
 					for k := range keys {
 						if strings.HasPrefix(k, "#") {
 							if sk[k[1:]] {
@@ -103,7 +131,13 @@ func (c *Coach) concerns(d *doc, acknowledged bool) (out []Concern, allAddressed
 						}
 						if sk[k] {
 							hits++
+							if shared[k] == 1 {
+								distinctHits++
+							}
 						}
+					}
+					if !entity && distinct > 0 && distinctHits == 0 {
+						continue // only words every concern shares
 					}
 					n := 0
 					for k := range keys {
