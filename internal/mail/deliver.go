@@ -16,7 +16,10 @@ type Deliverer interface {
 	// parsed form, rcpts the envelope recipients (SMTP RCPT TO, or the
 	// polled mailbox's address), lower-cased. An error wrapping
 	// ErrRejected refuses the message for good; any other error is
-	// temporary and the sender will try again later.
+	// temporary and the sender will try again later. A message that can
+	// never be stored (it fails validation) must be refused with
+	// ErrRejected: otherwise the SMTP sender retries it for days and the
+	// IMAP poller, which keeps UID order, retries it before anything else.
 	Deliver(ctx context.Context, raw []byte, msg *Inbound, rcpts []string) error
 }
 

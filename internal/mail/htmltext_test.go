@@ -46,3 +46,22 @@ func TestSanitizeHTML(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveInlineImages(t *testing.T) {
+	in := parseFixture(t, "apple_mail.eml", Limits{})
+	got := ResolveInlineImages(in.HTML, func(cid string) (string, bool) {
+		for i, a := range in.Attachments {
+			if a.ContentID == cid {
+				return "/attachments/" + string(rune('1'+i)) + "?a=1&b=2", true
+			}
+		}
+		return "", false
+	})
+	if !strings.Contains(got, `src="/attachments/1?a=1&amp;b=2"`) || strings.Contains(got, "cid:") {
+		t.Errorf("resolved HTML:\n%s", got)
+	}
+	unknown := ResolveInlineImages(`<img src="cid:nope">`, func(string) (string, bool) { return "", false })
+	if unknown != `<img src="">` {
+		t.Errorf("unresolved image = %s", unknown)
+	}
+}

@@ -317,3 +317,44 @@ func (s *failAfterSink) Deliver(_ context.Context, _ []byte, msg *Inbound, _ []s
 	s.ids = append(s.ids, msg.MessageID)
 	return nil
 }
+
+func TestIMAPSyncStartTLS(t *testing.T) {
+	cert, pool := testCert(t)
+	mem := imapmemserver.New()
+	user := imapmemserver.NewUser("desk", "pw")
+	user.Create("INBOX", nil)
+	mem.AddUser(user)
+	srv := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps:      imap.CapSet{imap.CapIMAP4rev2: {}, imap.CapStartTLS: {}},
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}},
+		Logger:    slogPrinter{quietLogger()},
+	})
+	l := listenLoopback(t)
+	go srv.Serve(l)
+	defer srv.Close()
+
+	c, err := imapclient.DialStartTLS(l.Addr().String(), &imapclient.Options{TLSConfig: &tls.Config{RootCAs: pool}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login("desk", "pw").Wait(); err != nil {
+		t.Fatal(err)
+	}
+	f := &imapFixture{addr: l.Addr().String()}
+	f.appendMsg(t, c, "INBOX", "tls1")
+
+	cfg := f.config()
+	cfg.TLS, cfg.TLSConfig = StartTLS, &tls.Config{RootCAs: pool}
+	if n, err := NewIMAPPoller(cfg, &recordingSink{}, &memCursors{}).Sync(context.Background()); err != nil || n != 1 {
+		t.Fatalf("Sync over STARTTLS = %d, %v", n, err)
+	}
+	// Plain login is refused by this server (no InsecureAuth).
+	cfg.TLS = NoTLS
+	if _, err := NewIMAPPoller(cfg, &recordingSink{}, &memCursors{}).Sync(context.Background()); err == nil {
+		t.Fatal("plain-text login accepted")
+	}
+}

@@ -140,6 +140,26 @@ func TestParseFixtures(t *testing.T) {
 			attach:  2,
 		},
 		{
+			file:    "gmail_android.eml",
+			from:    Address{"Zoë Novak", "zoe.novak@gmail.com"},
+			caseRef: 2024,
+			newText: "Cancelled?? I paid €380 for this room and now you tell me two days before? Unacceptable.",
+		},
+		{
+			file:       "outlook_html_only.eml",
+			from:       Address{"Okonkwo, Chidi", "chidi.okonkwo@bank.example"},
+			caseRef:    5001,
+			inReplyTo:  "reply-5001-1@calmdesk.example",
+			newText:    "I have been stuck at the airport for three hours because my card is blocked.\n\nNobody answers the phone. Unblock it now.\n\nChidi",
+			htmlHasNot: []string{"<style", "MsoNormal", "font-size"},
+		},
+		{
+			file:    "yahoo_reply.eml",
+			from:    Address{"Maria Gomez", "maria_gomez77@yahoo.example"},
+			caseRef: 314,
+			newText: "I never agreed to renew. Cancel it and refund me please.\nMaria",
+		},
+		{
 			file:    "interleaved.eml",
 			from:    Address{"Sam Patel", "sam.patel@example.com"},
 			caseRef: 9001,

@@ -1,7 +1,9 @@
 package mail
 
 import (
+	"html"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -33,4 +35,24 @@ var htmlPolicy = sync.OnceValue(func() *bluemonday.Policy {
 // point at the message's own parts (cid:) kept.
 func SanitizeHTML(html string) string {
 	return htmlPolicy().Sanitize(html)
+}
+
+// cidSrc matches the src of an inline image in SanitizeHTML's output,
+// which always double-quotes and escapes attribute values.
+var cidSrc = regexp.MustCompile(`src="cid:([^"]*)"`)
+
+// ResolveInlineImages points the cid: images of sanitised HTML at URLs
+// calmdesk serves: resolve maps a Content-ID (as in Attachment.ContentID)
+// to a URL, or reports false, in which case the image is left empty.
+func ResolveInlineImages(sanitized string, resolve func(contentID string) (url string, ok bool)) string {
+	return cidSrc.ReplaceAllStringFunc(sanitized, func(m string) string {
+		id := html.UnescapeString(cidSrc.FindStringSubmatch(m)[1])
+		if u, err := url.QueryUnescape(id); err == nil {
+			id = u
+		}
+		if target, ok := resolve(id); ok {
+			return `src="` + html.EscapeString(target) + `"`
+		}
+		return `src=""`
+	})
 }
