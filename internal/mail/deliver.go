@@ -5,7 +5,8 @@ import (
 	"errors"
 )
 
-// Deliverer takes a received message into calmdesk. It is implemented by
+// Deliverer takes a received message into calmdesk. Deliver is called
+// concurrently, once per SMTP session at most. It is implemented by
 // the desk: Deliver returns nil only once the message is durably stored
 // (committed), because the SMTP receiver answers 250 and the IMAP poller
 // marks the mail seen on that nil alone. Deliver must be idempotent on

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"golang.org/x/net/netutil"
 )
 
 // SMTPConfig configures the built-in mail receiver.
@@ -25,11 +26,14 @@ type SMTPConfig struct {
 	AcceptAddresses []string
 	AcceptDomains   []string
 
-	Limits        Limits      // parsing limits; Limits.MaxMessageBytes is also the SMTP SIZE
-	MaxRecipients int         // per message; 100 if zero
-	TLS           *tls.Config // enables STARTTLS when set
-	RequireTLS    bool        // refuse MAIL FROM before STARTTLS
-	LMTP          bool        // speak LMTP (RFC 2033) instead of SMTP
+	Limits        Limits // parsing limits; Limits.MaxMessageBytes is also the SMTP SIZE
+	MaxRecipients int    // per message; 100 if zero
+	// MaxConnections bounds concurrent sessions, and so the memory held by
+	// messages being received (each up to Limits.MaxMessageBytes); 50 if zero.
+	MaxConnections int
+	TLS            *tls.Config // enables STARTTLS when set
+	RequireTLS     bool        // refuse MAIL FROM before STARTTLS
+	LMTP           bool        // speak LMTP (RFC 2033) instead of SMTP
 
 	// DeliverTimeout bounds one Deliver call; 1 minute if zero.
 	DeliverTimeout time.Duration
@@ -59,6 +63,9 @@ func NewSMTPServer(cfg SMTPConfig, sink Deliverer) *SMTPServer {
 	}
 	if cfg.MaxRecipients <= 0 {
 		cfg.MaxRecipients = 100
+	}
+	if cfg.MaxConnections <= 0 {
+		cfg.MaxConnections = 50
 	}
 	if cfg.DeliverTimeout <= 0 {
 		cfg.DeliverTimeout = time.Minute
@@ -106,7 +113,7 @@ func (s *SMTPServer) ListenAndServe() error {
 // Serve serves connections accepted on l until Close or Shutdown.
 func (s *SMTPServer) Serve(l net.Listener) error {
 	s.cfg.Logger.Info("mail: receiving", "addr", l.Addr().String(), "lmtp", s.cfg.LMTP, "starttls", s.cfg.TLS != nil)
-	if err := s.srv.Serve(l); err != nil && !errors.Is(err, smtp.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
+	if err := s.srv.Serve(netutil.LimitListener(l, s.cfg.MaxConnections)); err != nil && !errors.Is(err, smtp.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 		return fmt.Errorf("mail: smtp serve: %w", err)
 	}
 	return nil

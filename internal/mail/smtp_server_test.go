@@ -275,3 +275,34 @@ func TestSMTPServerNullSenderIsAutomatic(t *testing.T) {
 		t.Fatalf("deliveries = %+v", d)
 	}
 }
+
+func TestSMTPServerMaxConnections(t *testing.T) {
+	sink := &recordingSink{block: make(chan struct{})}
+	addr := startSMTP(t, SMTPConfig{MaxConnections: 1}, sink)
+	first := make(chan error, 1)
+	go func() {
+		first <- sendRaw(addr, "a@x.example", []string{"s@calmdesk.example"}, fixture(t, "iphone.eml"))
+	}()
+	time.Sleep(100 * time.Millisecond)
+	// The second client connects but gets no greeting until the first
+	// session ends.
+	second := make(chan error, 1)
+	go func() {
+		second <- sendRaw(addr, "b@x.example", []string{"s@calmdesk.example"}, fixture(t, "iphone.eml"))
+	}()
+	select {
+	case err := <-second:
+		t.Fatalf("second session served while the first was open: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(sink.block)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sink.deliveries()); n != 2 {
+		t.Errorf("%d deliveries, want 2", n)
+	}
+}
