@@ -6,10 +6,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	netmail "net/mail"
 	"strings"
 
 	"github.com/emersion/go-message"
-	netmail "net/mail"
 )
 
 // Parse reads one raw RFC 5322 message and returns it parsed, decoded and

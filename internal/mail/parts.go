@@ -2,17 +2,16 @@ package mail
 
 import (
 	"bytes"
-	"regexp"
-	"unicode/utf8"
-
 	"fmt"
-	"golang.org/x/text/encoding/charmap"
 	"io"
 	"mime"
 	"path"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // walker visits the MIME tree of one message and fills an Inbound.
