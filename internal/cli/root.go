@@ -52,6 +52,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			userCommand(),
 			tokenCommand(),
 			demoCommand(),
+			coachCommand(),
 			versionCommand(),
 		},
 	}

@@ -58,7 +58,7 @@ func (c *Coach) keyOf(t *tok) string {
 // concerns checks which of the customer's concerns the reply answers. A
 // feeling is answered by acknowledgement; any other concern by a sentence
 // that names its order number or amount, or shares enough of its words.
-func (c *Coach) concerns(d *doc, acknowledged bool) (out []Concern, allAddressed bool, start, end int) {
+func (c *Coach) concerns(d *doc, acknowledged, acted bool, actStart, actEnd int) (out []Concern, allAddressed bool, start, end int) {
 	// Keys of each reply sentence.
 	sentKeys := make([]map[string]bool, len(d.sents))
 	for si, s := range d.sents {
@@ -116,9 +116,16 @@ func (c *Coach) concerns(d *doc, acknowledged bool) (out []Concern, allAddressed
 					distinct++
 				}
 			}
-			if cn.Kind == "feeling" {
+			switch {
+			case cn.Kind == "feeling":
 				con.Addressed = acknowledged
-			} else {
+			case len(keys) == 0:
+				// "Fix it now!": nothing to match on; any concrete action answers it.
+				con.Addressed = acted
+				if acted {
+					con.Start, con.End = actStart, actEnd
+				}
+			default:
 				bestSi, best := -1, 0.0
 				for si, sk := range sentKeys {
 					hits, distinctHits, entity := 0, 0, false

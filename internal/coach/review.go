@@ -79,7 +79,8 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 	d.custText = b.String()
 
 	steps := c.steps(d)
-	concerns, covered, coverStart, coverEnd := c.concerns(d, steps[playbook.StepEmpathy].Done || steps[playbook.StepApology].Done)
+	act := steps[playbook.StepAction]
+	concerns, covered, coverStart, coverEnd := c.concerns(d, steps[playbook.StepEmpathy].Done || steps[playbook.StepApology].Done, act.Done, act.Start, act.End)
 	st := steps[playbook.StepConcerns]
 	st.Done, st.Start, st.End = covered, coverStart, coverEnd
 	steps[playbook.StepConcerns] = st
@@ -357,7 +358,13 @@ func (c *Coach) pitfalls(d *doc) []Finding {
 				continue // "as soon as possible, and by Friday at the latest"
 			}
 			s, e := d.span(m.from, m.to)
-			out = append(out, c.finding(id, sev, d, s, e, c.rewrites[[2]int{o, m.cue}]))
+			f := c.finding(id, sev, d, s, e, c.rewrites[[2]int{o, m.cue}])
+			if id == playbook.RuleVagueTiming && !d.ctx.SentAt.IsZero() {
+				cal := d.ctx.calendar()
+				due := cal.CloseOf(cal.AddBusinessDays(d.ctx.SentAt.In(cal.Location), 2))
+				f.Suggestion = fmt.Sprintf("Give a date or a duration: \"by %s\" or \"within 2 business days\".", dayName(due))
+			}
+			out = append(out, f)
 		}
 	}
 	out = append(out, c.shouting(d)...)
@@ -378,7 +385,7 @@ func mergeMatches(ms []match) []match {
 	})
 	out := ms[:0]
 	for _, m := range ms {
-		if n := len(out); n > 0 && m.from < out[n-1].to {
+		if n := len(out); n > 0 && m.from <= out[n-1].to {
 			out[n-1].to = max(out[n-1].to, m.to)
 			continue
 		}

@@ -1,0 +1,149 @@
+package coach
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/playbook"
+)
+
+// Draft writes a reply that follows the method: greeting by name, the
+// feeling acknowledged at the customer's anger level, each concern repeated
+// back, a sincere apology, ownership, the category's resolution options with
+// a concrete date, a follow-up and thanks. Phrases come from the playbook's
+// phrase bank; the choice among them is a pure function of the context, so
+// the same case always gets the same draft and different cases read
+// differently. The draft passes its own review.
+func (c *Coach) Draft(ctx Context) (string, error) {
+	if c.err != nil {
+		return "", c.err
+	}
+	cat := c.pb.Category(ctx.Category)
+	if cat == nil || len(cat.Options) == 0 {
+		return "", ErrNoResolutions
+	}
+	var last string
+	// First with the concerns quoted where there is no paraphrase, then
+	// without quotes: the customer's own words may trip a rule.
+	for _, quote := range []bool{true, false} {
+		text := c.draft(ctx, cat, quote)
+		rv, err := c.Review(text, ctx)
+		if err == nil && rv.Ready {
+			return text, nil
+		}
+		last = text
+	}
+	return last, nil
+}
+
+func (c *Coach) draft(ctx Context, cat *playbook.Category, quote bool) string {
+	lvl := level(ctx)
+	h := fnv.New32a()
+	h.Write([]byte(ctx.CustomerName + "\x00" + ctx.Category))
+	for _, r := range ctx.Readings {
+		for _, cn := range r.Concerns {
+			h.Write([]byte(cn.Text))
+		}
+	}
+	seed := int(h.Sum32() & 0x7fffffff)
+	slot := 0
+	pick := func(name string, vars map[string]string) string {
+		slot++
+		var cands []string
+		for _, p := range c.pb.Phrases[name] {
+			if p.For(lvl) {
+				cands = append(cands, p.Text)
+			}
+		}
+		if len(cands) == 0 {
+			return ""
+		}
+		s := cands[(seed/(slot*7+1)+slot)%len(cands)]
+		for k, v := range vars {
+			s = strings.ReplaceAll(s, "{"+k+"}", v)
+		}
+		return s
+	}
+
+	cal := ctx.calendar()
+	opt := cat.Options[0]
+	due := fmt.Sprintf("within %d business days", opt.BusinessDays)
+	if opt.BusinessDays == 1 {
+		due = "by the end of the next business day"
+	}
+	check := "once it is done"
+	if !ctx.SentAt.IsZero() {
+		sent := ctx.SentAt.In(cal.Location)
+		d := cal.CloseOf(cal.AddBusinessDays(sent, opt.BusinessDays))
+		due += " (by " + dayName(d) + ")"
+		check = dayName(d)
+	}
+	if opt.BusinessDays <= 0 {
+		due, check = "today", "tomorrow"
+	}
+
+	var paras []string
+	name := firstNameTitle(ctx.CustomerName)
+	if name != "" {
+		paras = append(paras, pick("greeting", map[string]string{"name": name}))
+	} else {
+		paras = append(paras, "Hello,")
+	}
+
+	var first []string
+	first = append(first, pick("empathy", nil))
+	for _, r := range ctx.Readings {
+		for _, cn := range r.Concerns {
+			if cn.Kind == "feeling" {
+				continue
+			}
+			switch {
+			case cn.Paraphrase != "":
+				first = append(first, pick("acknowledge", map[string]string{"concern": strings.TrimRight(cn.Paraphrase, ".!? ")}))
+			case quote && strings.TrimSpace(cn.Text) != "":
+				first = append(first, fmt.Sprintf("You wrote: \u201c%s\u201d — I have read it carefully.", clip(strings.TrimRight(strings.TrimSpace(cn.Text), ".!? "), 160)))
+			}
+		}
+	}
+	if playbook.LevelIndex(lvl) >= 1 || hasProblem(ctx) {
+		first = append(first, pick("apology", nil))
+	}
+	paras = append(paras, strings.Join(first, " "))
+
+	act := []string{pick("ownership", nil), pick("action", map[string]string{"action": opt.Offer, "due": due})}
+	if len(cat.Options) > 1 {
+		act = append(act, pick("option", map[string]string{"action": cat.Options[1].Offer}))
+	}
+	paras = append(paras, strings.Join(act, " "))
+	paras = append(paras, pick("follow_up", map[string]string{"due": check})+" "+pick("thanks", nil))
+	sign := pick("signoff", map[string]string{"agent": ctx.AgentName})
+	paras = append(paras, strings.TrimSpace(sign))
+	return strings.Join(paras, "\n\n")
+}
+
+func hasProblem(ctx Context) bool {
+	for _, r := range ctx.Readings {
+		for _, cn := range r.Concerns {
+			if cn.Kind == "problem" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dayName writes a due day the way a customer reads it: "Wednesday 2 December".
+func dayName(t time.Time) string {
+	return t.Format("Monday 2 January")
+}
+
+// firstNameTitle is the first word of a name as written.
+func firstNameTitle(name string) string {
+	f := strings.Fields(name)
+	if len(f) == 0 {
+		return ""
+	}
+	return strings.Trim(f[0], ",.;:")
+}
