@@ -3,6 +3,7 @@ package desk
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
@@ -177,4 +178,39 @@ func timePtr(t sql.NullTime) *time.Time {
 	}
 	u := t.Time.UTC()
 	return &u
+}
+
+// nullTime scans a time that SQLite may hand back as text: computed columns
+// (max(), subqueries) carry no declared type, so the driver cannot know
+// they hold times.
+type nullTime struct {
+	Time  time.Time
+	Valid bool
+}
+
+// Scan implements sql.Scanner.
+func (n *nullTime) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		n.Valid = false
+		return nil
+	case time.Time:
+		n.Time, n.Valid = x, true
+		return nil
+	case []byte:
+		return n.parse(string(x))
+	case string:
+		return n.parse(x)
+	}
+	return fmt.Errorf("cannot scan %T into a time", v)
+}
+
+func (n *nullTime) parse(s string) error {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			n.Time, n.Valid = t, true
+			return nil
+		}
+	}
+	return fmt.Errorf("cannot parse time %q", s)
 }

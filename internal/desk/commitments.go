@@ -3,11 +3,13 @@ package desk
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Commitment is a promise an agent made to a customer in a sent reply.
@@ -29,6 +31,7 @@ type Commitment struct {
 
 // CommitmentQuery filters commitments.
 type CommitmentQuery struct {
+	ID     int64
 	CaseID int64
 	Status string // open, kept, broken, cancelled; empty: all
 	Limit  int
@@ -50,6 +53,10 @@ func (d *Desk) Commitments(ctx context.Context, q CommitmentQuery) ([]Commitment
 func listCommitments(ctx context.Context, db querier, q CommitmentQuery) ([]Commitment, error) {
 	var where []string
 	var args []any
+	if q.ID != 0 {
+		args = append(args, q.ID)
+		where = append(where, "id = $"+strconv.Itoa(len(args)))
+	}
 	if q.CaseID != 0 {
 		args = append(args, q.CaseID)
 		where = append(where, "case_id = $"+strconv.Itoa(len(args)))
@@ -89,4 +96,85 @@ func listCommitments(ctx context.Context, db querier, q CommitmentQuery) ([]Comm
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// CloseCommitment marks an open (or broken) promise kept, with a note such
+// as a refund reference, or cancels it.
+func (d *Desk) CloseCommitment(ctx context.Context, u User, id int64, status, note string) (Commitment, error) {
+	note = strings.TrimSpace(note)
+	v := validator{}
+	v.check(status == "kept" || status == "cancelled", "status", "must be kept or cancelled")
+	v.check(utf8.ValidString(note) && len(note) <= 1000, "note", "must be valid UTF-8 of at most 1000 bytes")
+	if err := v.err(); err != nil {
+		return Commitment{}, err
+	}
+	now := d.clock()
+	var c Commitment
+	err := d.db.Tx(ctx, func(tx *sql.Tx) error {
+		var caseID int64
+		var old string
+		err := tx.QueryRowContext(ctx, `SELECT case_id, status FROM commitments WHERE id = $1`, id).Scan(&caseID, &old)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if old == "kept" || old == "cancelled" {
+			return conflictf("promise %d is already %s", id, old)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE commitments SET status = $2, note = $3, closed_at = $4 WHERE id = $1`, id, status, note, now); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, now, UserActor(u), caseID, "promise."+status, map[string]any{"commitment_id": id, "was": old, "note": note}); err != nil {
+			return err
+		}
+		list, err := listCommitments(ctx, tx, CommitmentQuery{ID: id})
+		if err != nil || len(list) == 0 {
+			return errors.Join(err, ErrNotFound)
+		}
+		c = list[0]
+		return nil
+	})
+	if err != nil {
+		return Commitment{}, wrapOp(err, "close promise %d", id)
+	}
+	return c, nil
+}
+
+// PromiseStats is the promise-kept rate over promises that came due.
+type PromiseStats struct {
+	Open     int     `json:"open"`
+	Kept     int     `json:"kept"`
+	Broken   int     `json:"broken"`
+	KeptRate float64 `json:"kept_rate"` // kept / (kept + broken); 0 when none came due
+}
+
+// Promises reports how well the desk keeps its promises.
+func (d *Desk) Promises(ctx context.Context) (PromiseStats, error) {
+	var s PromiseStats
+	rows, err := d.db.Read().QueryContext(ctx, `SELECT status, count(*) FROM commitments GROUP BY status`)
+	if err != nil {
+		return s, fmt.Errorf("desk: promise stats: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			return s, err
+		}
+		switch status {
+		case "open":
+			s.Open = n
+		case "kept":
+			s.Kept = n
+		case "broken":
+			s.Broken = n
+		}
+	}
+	if s.Kept+s.Broken > 0 {
+		s.KeptRate = float64(s.Kept) / float64(s.Kept+s.Broken)
+	}
+	return s, rows.Err()
 }

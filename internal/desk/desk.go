@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
@@ -22,25 +23,33 @@ type Analyzer interface {
 
 // Desk runs the domain operations against one database.
 type Desk struct {
-	db       *store.DB
-	analyzer Analyzer
-	coach    *coach.Coach
-	policy   policyCache
-	now      func() time.Time
-	log      *slog.Logger
+	db        *store.DB
+	analyzer  Analyzer
+	coach     *coach.Coach
+	policy    policyCache
+	publicURL string
+	now       func() time.Time
+	log       *slog.Logger
 }
 
 // Options configure a Desk. Zero values pick the production defaults.
 type Options struct {
-	Analyzer Analyzer         // required: analyze.Default() in production
-	Coach    *coach.Coach     // default coach.New(nil): the built-in playbook
-	Now      func() time.Time // default time.Now; tests pass a fixed clock
-	Logger   *slog.Logger     // default slog.Default()
+	Analyzer Analyzer     // required: analyze.Default() in production
+	Coach    *coach.Coach // default coach.New(nil): the built-in playbook
+	// PublicURL is where customers reach this desk (survey links);
+	// default http://127.0.0.1:8080.
+	PublicURL string
+	Now       func() time.Time // default time.Now; tests pass a fixed clock
+	Logger    *slog.Logger     // default slog.Default()
 }
 
 // New returns a Desk on db.
 func New(db *store.DB, opt Options) *Desk {
 	d := &Desk{db: db, analyzer: opt.Analyzer, coach: opt.Coach, now: opt.Now, log: opt.Logger}
+	d.publicURL = strings.TrimRight(opt.PublicURL, "/")
+	if d.publicURL == "" {
+		d.publicURL = "http://127.0.0.1:8080"
+	}
 	if d.coach == nil {
 		d.coach = coach.New(nil)
 	}

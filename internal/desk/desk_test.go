@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,12 +18,34 @@ import (
 var fixedClock = time.Date(2026, 11, 27, 23, 10, 0, 0, time.UTC)
 
 func newDesk(t *testing.T, db *store.DB) *desk.Desk {
+	d, _ := newDeskWithClock(t, db)
+	return d
+}
+
+// testClock starts at fixedClock and ticks a second per reading; tests move
+// it on to make promises and SLAs come due.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(time.Second)
+	return c.now
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+func newDeskWithClock(t *testing.T, db *store.DB) (*desk.Desk, *testClock) {
 	t.Helper()
-	now := fixedClock
-	return desk.New(db, desk.Options{Analyzer: testAnalyzer, Now: func() time.Time {
-		now = now.Add(time.Second)
-		return now
-	}})
+	clock := &testClock{now: fixedClock}
+	return desk.New(db, desk.Options{Analyzer: testAnalyzer, Now: clock.Now, PublicURL: "https://desk.example"}), clock
 }
 
 func mustUser(t *testing.T, d *desk.Desk, email string, role desk.Role) desk.User {

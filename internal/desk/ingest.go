@@ -131,6 +131,9 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 		if caseID == 0 {
 			res.NewCase = true
 			caseID, err = openCase(ctx, tx, in, cust, reading, kinds, at, policy.SLA, cal)
+			if err == nil {
+				_, err = autoAssign(ctx, tx, caseID, reading.Category, reading.Anger, policy.Assignment, now)
+			}
 		} else {
 			err = continueCase(ctx, tx, caseID, state, cust, reading, kinds, at)
 		}
@@ -290,6 +293,11 @@ func continueCase(ctx context.Context, tx *sql.Tx, caseID int64, state caseState
 	newStatus := status
 	if status == StatusResolved || status == StatusPending {
 		newStatus = StatusOpen
+	}
+	if status == StatusResolved {
+		if err := cancelSurveys(ctx, tx, caseID, at); err != nil {
+			return fmt.Errorf("continue case %d: %w", caseID, err)
+		}
 	}
 	_, err = tx.ExecContext(ctx,
 		`UPDATE cases SET anger_latest = $2, anger_peak = $3, signals = $4, priority = $5, status = $6,

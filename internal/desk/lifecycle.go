@@ -22,8 +22,12 @@ type Escalation struct {
 // Resolve marks a case resolved. Resolving a resolved case is a no-op;
 // a closed case cannot be resolved again.
 func (d *Desk) Resolve(ctx context.Context, actor Actor, caseID int64) (Case, error) {
+	policy, cal, err := d.policyAndCalendar(ctx)
+	if err != nil {
+		return Case{}, err
+	}
 	now := d.clock()
-	err := d.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = d.db.Tx(ctx, func(tx *sql.Tx) error {
 		status, err := caseStatus(ctx, tx, caseID)
 		if err != nil {
 			return err
@@ -40,6 +44,9 @@ func (d *Desk) Resolve(ctx context.Context, actor Actor, caseID int64) (Case, er
 		}
 		if _, err := tx.ExecContext(ctx,
 			`UPDATE escalations SET ended_at = $2 WHERE case_id = $1 AND ended_at IS NULL`, caseID, now); err != nil {
+			return err
+		}
+		if err := scheduleSurvey(ctx, tx, caseID, policy, cal, now); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, actor, caseID, "case.resolved", map[string]any{"from": status})

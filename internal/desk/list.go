@@ -122,6 +122,8 @@ type CaseDetail struct {
 	Concerns    []Concern    `json:"concerns"`
 	Escalations []Escalation `json:"escalations"`
 	Commitments []Commitment `json:"commitments"`
+	Surveys     []Survey     `json:"surveys"`
+	Goodwill    []Goodwill   `json:"goodwill"`
 }
 
 // GetCase returns a case with its messages (and their readings), the
@@ -144,6 +146,12 @@ func (d *Desk) GetCase(ctx context.Context, id int64) (CaseDetail, error) {
 		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
 	}
 	if detail.Commitments, err = listCommitments(ctx, db, CommitmentQuery{CaseID: id}); err != nil {
+		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
+	}
+	if detail.Surveys, err = caseSurveys(ctx, db, id); err != nil {
+		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
+	}
+	if detail.Goodwill, err = listGoodwill(ctx, db, GoodwillQuery{CaseID: id}); err != nil {
 		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
 	}
 	return detail, nil

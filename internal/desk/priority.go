@@ -12,13 +12,14 @@ var escalationSignals = map[string]bool{
 //	+ 15  any escalation signal (manager, legal, regulator, chargeback, public, safety)
 //	+  8  repeat contact or long wait       they have already waited for us
 //	+  5  churn threat or vulnerable customer
+//	+ 20  a promise to this customer was broken
 //	+  5  gold tier, +10 platinum or vip
 //
 // clamped to 0-100. Waiting time and SLA time left join the formula with
-// the SLA engine, which re-ranks open cases as time passes.
+// the sweep, which re-ranks waiting cases as time passes (see urgency).
 func Priority(latestAnger, peakAnger int, signals []string, tier string) int {
 	p := 0.7*float64(latestAnger) + 0.3*float64(peakAnger)
-	var escalation, waited, risk bool
+	var escalation, waited, risk, broken bool
 	for _, s := range signals {
 		switch {
 		case escalationSignals[s]:
@@ -27,6 +28,8 @@ func Priority(latestAnger, peakAnger int, signals []string, tier string) int {
 			waited = true
 		case s == "churn_threat" || s == "vulnerable_customer":
 			risk = true
+		case s == "broken_promise":
+			broken = true
 		}
 	}
 	if escalation {
@@ -37,6 +40,9 @@ func Priority(latestAnger, peakAnger int, signals []string, tier string) int {
 	}
 	if risk {
 		p += 5
+	}
+	if broken {
+		p += 20
 	}
 	switch tier {
 	case "gold":

@@ -8,7 +8,7 @@ CREATE TABLE settings (
 );
 
 ALTER TABLE cases ADD COLUMN acknowledge_first INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE cases ADD COLUMN replies_since_peak INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN assigned_at TIMESTAMP;
 ALTER TABLE commitments ADD COLUMN reminded_at TIMESTAMP;
 ALTER TABLE users ADD COLUMN skills TEXT NOT NULL DEFAULT '[]';
 
@@ -75,6 +75,6 @@ DROP TABLE sla_events;
 DROP TABLE notifications;
 ALTER TABLE users DROP COLUMN skills;
 ALTER TABLE commitments DROP COLUMN reminded_at;
-ALTER TABLE cases DROP COLUMN replies_since_peak;
+ALTER TABLE cases DROP COLUMN assigned_at;
 ALTER TABLE cases DROP COLUMN acknowledge_first;
 DROP TABLE settings;
