@@ -53,7 +53,7 @@ func ParseBytes(raw []byte, limits Limits) (*Inbound, error) {
 	if w.html.Len() > 0 {
 		rawHTML := w.html.String()
 		in.HTML = truncate(SanitizeHTML(rawHTML), limits.MaxTextBytes)
-		if in.Text == "" {
+		if strings.TrimSpace(in.Text) == "" {
 			in.Text = truncate(HTMLToText(rawHTML), limits.MaxTextBytes)
 			in.TextFromHTML = true
 		}

@@ -409,3 +409,35 @@ func TestParseLargeAttachment(t *testing.T) {
 		t.Errorf("attachment size %d omitted %q, text %q", a.Size, a.Omitted, in.NewText)
 	}
 }
+
+func TestParseCharsets(t *testing.T) {
+	raw := "From: =?KOI8-R?B?58TFIM3PyiDawcvB2j8=?= <ivan@example.ru>\r\n" +
+		"Subject: =?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTyEiSlY2YiRPJF4kQCRHJDkkKxsoQg==?=\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" +
+		"--b\r\nContent-Type: text/plain; charset=koi8-r\r\nContent-Transfer-Encoding: base64\r\n\r\n58TFIM3PyiDawcvB2j8=\r\n" +
+		"--b\r\nContent-Type: text/plain; charset=Shift_JIS\r\nContent-Transfer-Encoding: base64\r\n\r\ngqiW4oKijYeC7YK5\r\n" +
+		"--b--\r\n"
+	in, err := Parse(strings.NewReader(raw), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.From.Name != "Где мой заказ?" || in.Subject != "こんにちは、返金はまだですか" {
+		t.Errorf("From %q, Subject %q", in.From.Name, in.Subject)
+	}
+	if in.Text != "Где мой заказ?\nお問い合わせ" {
+		t.Errorf("Text = %q", in.Text)
+	}
+}
+
+func TestParseBlankTextPartUsesHTML(t *testing.T) {
+	raw := "From: a@b.example\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n" +
+		"--b\r\nContent-Type: text/plain\r\n\r\n \r\n\r\n" +
+		"--b\r\nContent-Type: text/html\r\n\r\n<p>Real words</p>\r\n--b--\r\n"
+	in, err := Parse(strings.NewReader(raw), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.NewText != "Real words" || !in.TextFromHTML {
+		t.Errorf("NewText = %q, TextFromHTML %v", in.NewText, in.TextFromHTML)
+	}
+}
