@@ -14,6 +14,7 @@ import (
 	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/demo"
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/jobs"
 	"github.com/calmdesk/calmdesk/internal/mail"
 	"github.com/calmdesk/calmdesk/internal/mailintake"
 	"github.com/calmdesk/calmdesk/internal/web"
@@ -25,6 +26,8 @@ func serveCommand() *ucli.Command {
 		Usage: "run the desk: web UI, JSON API, background work (migrates the database first)",
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "HTTP listen address", Sources: ucli.EnvVars("CALMDESK_ADDR")},
+			&ucli.StringFlag{Name: "public-url", Usage: "where customers reach this desk, for survey links (default http://ADDR)", Sources: ucli.EnvVars("CALMDESK_PUBLIC_URL")},
+			&ucli.DurationFlag{Name: "sweep-every", Value: time.Minute, Usage: "how often reminders, broken promises, SLA checks and surveys run", Sources: ucli.EnvVars("CALMDESK_SWEEP_EVERY")},
 			&ucli.BoolFlag{Name: "demo", Usage: "load sample customers, cases and users so a newcomer sees a living desk", Sources: ucli.EnvVars("CALMDESK_DEMO")},
 			&ucli.Int64Flag{Name: "max-body", Value: 1 << 20, Usage: "largest accepted request body in bytes", Sources: ucli.EnvVars("CALMDESK_MAX_BODY")},
 			&ucli.StringFlag{Name: "smtp-addr", Usage: "listen address of the built-in mail receiver, e.g. :2525 (off when empty)", Sources: ucli.EnvVars("CALMDESK_SMTP_ADDR")},
@@ -46,7 +49,11 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 		return err
 	}
 	defer db.Close()
-	d := desk.New(db, desk.Options{Analyzer: analyze.Default(), Logger: log})
+	publicURL := cmd.String("public-url")
+	if publicURL == "" {
+		publicURL = "http://" + cmd.String("addr")
+	}
+	d := desk.New(db, desk.Options{Analyzer: analyze.Default(), Logger: log, PublicURL: publicURL})
 	if err := firstAdmin(ctx, cmd, d); err != nil {
 		return err
 	}
@@ -55,6 +62,18 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 			return err
 		}
 	}
+
+	runner, err := jobs.Start(ctx, db, d, jobs.Config{SweepEvery: cmd.Duration("sweep-every"), Logger: log})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := runner.Stop(stopCtx); err != nil {
+			log.Warn("job queue stop", "err", err)
+		}
+	}()
 
 	addr := cmd.String("addr")
 	ln, err := net.Listen("tcp", addr)

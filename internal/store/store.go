@@ -176,3 +176,7 @@ func redact(rawURL string) string {
 	}
 	return u.String()
 }
+
+// Writer returns the write pool, for the job queue, which manages its own
+// transactions on the desk's database. Domain code uses Tx instead.
+func (db *DB) Writer() *sql.DB { return db.write }

@@ -1,0 +1,116 @@
+// Package jobs runs calmdesk's background work on River, a job queue that
+// lives in the desk's own database: on PostgreSQL several `calmdesk serve`
+// instances share it safely (River elects a leader for periodic jobs and
+// locks jobs with SKIP LOCKED), and on SQLite it needs nothing else.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/store"
+)
+
+// Runner runs the background work of one desk.
+type Runner struct {
+	client *river.Client[*sql.Tx]
+}
+
+// Config tunes the runner.
+type Config struct {
+	// SweepEvery is how often the clock-driven work runs (promise reminders,
+	// broken promises, SLA warnings, surveys, re-ranking); default 1 minute.
+	SweepEvery time.Duration
+	Logger     *slog.Logger
+}
+
+// sweepArgs is the periodic job that runs desk.Sweep.
+type sweepArgs struct{}
+
+// Kind implements river.JobArgs.
+func (sweepArgs) Kind() string { return "calmdesk.sweep" }
+
+type sweepWorker struct {
+	river.WorkerDefaults[sweepArgs]
+	desk *desk.Desk
+	log  *slog.Logger
+}
+
+func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[sweepArgs]) error {
+	res, err := w.desk.Sweep(ctx)
+	if err != nil {
+		return err
+	}
+	if res != (desk.SweepResult{}) {
+		w.log.InfoContext(ctx, "sweep", "result", res)
+	}
+	return nil
+}
+
+func driverFor(db *store.DB) riverdriver.Driver[*sql.Tx] {
+	if db.Engine == store.Postgres {
+		return riverdatabasesql.New(db.Writer())
+	}
+	return riversqlite.New(db.Writer())
+}
+
+// Migrate creates or updates River's tables.
+func Migrate(ctx context.Context, db *store.DB) error {
+	m, err := rivermigrate.New(driverFor(db), nil)
+	if err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	return nil
+}
+
+// Start migrates River's tables and starts working.
+func Start(ctx context.Context, db *store.DB, d *desk.Desk, cfg Config) (*Runner, error) {
+	if cfg.SweepEvery <= 0 {
+		cfg.SweepEvery = time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if err := Migrate(ctx, db); err != nil {
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &sweepWorker{desk: d, log: cfg.Logger})
+	client, err := river.NewClient(driverFor(db), &river.Config{
+		Logger:  cfg.Logger.With("component", "jobs"),
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers: workers,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepEvery),
+				func() (river.JobArgs, *river.InsertOpts) {
+					return sweepArgs{}, &river.InsertOpts{MaxAttempts: 1}
+				},
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
+		FetchPollInterval: min(time.Second, cfg.SweepEvery),
+		PollOnly:          true, // database/sql drivers have no LISTEN; polling is cheap at this rate
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, fmt.Errorf("jobs: start: %w", err)
+	}
+	return &Runner{client: client}, nil
+}
+
+// Stop waits for running jobs to finish (or ctx to end).
+func (r *Runner) Stop(ctx context.Context) error { return r.client.Stop(ctx) }
