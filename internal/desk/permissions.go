@@ -23,6 +23,7 @@ const (
 	PermCasesReply      Permission = "cases:reply"
 	PermCasesResolve    Permission = "cases:resolve"
 	PermCasesEscalate   Permission = "cases:escalate"
+	PermCasesAssign     Permission = "cases:assign"
 	PermCommitmentsRead Permission = "commitments:read"
 	PermCoachUse        Permission = "coach:use"
 	PermGoodwillApprove Permission = "goodwill:approve"
@@ -33,7 +34,7 @@ const (
 
 var agentPerms = []Permission{
 	PermCasesRead, PermMessagesIngest, PermCasesReply, PermCasesResolve,
-	PermCasesEscalate, PermCommitmentsRead, PermCoachUse, PermTrainingUse,
+	PermCasesEscalate, PermCasesAssign, PermCommitmentsRead, PermCoachUse, PermTrainingUse,
 }
 
 var rolePerms = map[Role][]Permission{

@@ -23,11 +23,42 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST /api/v1/cases/{id}/replies", desk.PermCasesReply, s.postReply},
 		{"POST /api/v1/cases/{id}/resolve", desk.PermCasesResolve, s.resolveCase},
 		{"POST /api/v1/cases/{id}/escalate", desk.PermCasesEscalate, s.escalateCase},
+		{"POST /api/v1/cases/{id}/deescalate", desk.PermCasesEscalate, s.deescalateCase},
+		{"POST /api/v1/cases/{id}/assign", desk.PermCasesAssign, s.assignCase},
+		{"POST /api/v1/cases/{id}/goodwill", desk.PermCasesReply, s.offerGoodwill},
+		{"GET /api/v1/cases/{id}/audit", desk.PermCasesRead, s.caseAudit},
 		{"GET /api/v1/commitments", desk.PermCommitmentsRead, s.listCommitments},
+		{"GET /api/v1/commitments/stats", desk.PermCommitmentsRead, s.promiseStats},
+		{"POST /api/v1/commitments/{id}/kept", desk.PermCasesReply, s.closeCommitment("kept")},
+		{"POST /api/v1/commitments/{id}/cancel", desk.PermCasesReply, s.closeCommitment("cancelled")},
+		{"GET /api/v1/goodwill", desk.PermCasesRead, s.listGoodwill},
+		{"GET /api/v1/goodwill/budget", desk.PermGoodwillApprove, s.goodwillBudget},
+		{"POST /api/v1/goodwill/{id}/approve", desk.PermGoodwillApprove, s.decideGoodwill(true)},
+		{"POST /api/v1/goodwill/{id}/decline", desk.PermGoodwillApprove, s.decideGoodwill(false)},
+		{"GET /api/v1/notifications", "", s.notifications},
+		{"GET /api/v1/settings/policy", desk.PermSettingsManage, s.getPolicy},
+		{"PUT /api/v1/settings/policy", desk.PermSettingsManage, s.putPolicy},
 		{"POST /api/v1/coach/review", desk.PermCoachUse, s.coachReview},
 		{"POST /api/v1/coach/draft", desk.PermCoachUse, s.coachDraft},
 	}
 }
+
+// pages: the agent's desk in the browser, each route with its permission
+// ("" for any signed-in user; the handler decides what to show).
+func (s *Server) pageRoutes() []pageRoute {
+	return []pageRoute{
+		{"GET /{$}", "", s.inbox},
+		{"GET /events", desk.PermCasesRead, s.events},
+		{"GET /cases/{id}", desk.PermCasesRead, s.casePage},
+		{"POST /cases/{id}/coach", desk.PermCasesReply, s.coachPanel},
+		{"POST /cases/{id}/draft", desk.PermCasesReply, s.draftReply},
+		{"POST /cases/{id}/reply", desk.PermCasesReply, s.sendReply},
+		{"POST /cases/{id}/escalate", desk.PermCasesEscalate, s.escalate},
+		{"POST /cases/{id}/resolve", desk.PermCasesResolve, s.resolve},
+	}
+}
+
+// end of pages
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
@@ -47,7 +78,14 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.logout)
-	mux.Handle("GET /{$}", s.page(s.shell))
+
+	// Public pages customers reach by link, rate-limited per address.
+	public := newIPLimiter(30, 10)
+	mux.HandleFunc("GET /survey/{token}", public.limit(s.surveyPage))
+	mux.HandleFunc("POST /survey/{token}", public.limit(s.surveyAnswer))
+	for _, rt := range s.pageRoutes() {
+		mux.Handle(rt.pattern, s.pageWith(rt))
+	}
 
 	h := s.observe(mux)
 	h = s.sessions.LoadAndSave(h)
