@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base32"
 	"errors"
@@ -37,6 +38,8 @@ type Outgoing struct {
 	InReplyTo  string
 	References []string
 
+	Attachments []OutgoingAttachment // files sent with the message
+
 	Text      string // the body as plain text
 	HTML      string // the body as HTML; made from Text when empty
 	Signature string // plain text appended under a "-- " line
@@ -45,6 +48,13 @@ type Outgoing struct {
 	// Auto-Submitted: auto-generated, so that autoresponders stay quiet.
 	AutoSubmitted bool
 	Date          time.Time // the Date header; now when zero
+}
+
+// OutgoingAttachment is a file sent with an Outgoing message.
+type OutgoingAttachment struct {
+	Filename    string
+	ContentType string // "application/octet-stream" when empty
+	Data        []byte
 }
 
 // maxReferences bounds the References header; RFC 5322 §3.6.4 lets a
@@ -131,6 +141,14 @@ func Compose(out Outgoing) (*gomail.Msg, error) {
 	}
 	m.SetBodyString(gomail.TypeTextPlain, text+"\n")
 	m.AddAlternativeString(gomail.TypeTextHTML, htmlBody)
+	for i, a := range out.Attachments {
+		ct := a.ContentType
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		name := cleanFilename(a.Filename, ct, i+1)
+		m.AttachReadSeeker(name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(ct)))
+	}
 	return m, nil
 }
 

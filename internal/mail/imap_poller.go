@@ -31,7 +31,9 @@ type IMAPConfig struct {
 
 	Limits Limits // parsing limits; larger messages are skipped and logged
 	// PollInterval is how often to look for mail when the server has no
-	// IDLE, and the longest one IDLE lasts before a check; 1 minute if zero.
+	// IDLE, and the longest one IDLE lasts before a check (a server may
+	// hold back news of mail that arrived just before IDLE began); 1
+	// minute if zero.
 	PollInterval time.Duration
 	// MaxBackoff bounds the wait between reconnection attempts; 5 minutes
 	// if zero.

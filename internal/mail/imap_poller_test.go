@@ -284,20 +284,28 @@ func TestIMAPRun(t *testing.T) {
 			if rev2 {
 				cfg.PollInterval = time.Hour // only IDLE can wake it in time
 			}
+			f.appendMsg(t, c, "INBOX", "first") // found by the first pass
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- NewIMAPPoller(cfg, sink, &memCursors{}).Run(ctx) }()
-			time.Sleep(100 * time.Millisecond) // let it connect and idle
-			f.appendMsg(t, c, "INBOX", "live")
-			deadline := time.Now().Add(5 * time.Second)
-			for len(sink.deliveries()) == 0 && time.Now().Before(deadline) {
-				time.Sleep(10 * time.Millisecond)
+			waitFor := func(n int) {
+				t.Helper()
+				deadline := time.Now().Add(5 * time.Second)
+				for len(sink.deliveries()) < n && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+				}
 			}
+			// The second message arrives while the poller idles (or
+			// sleeps): only IDLE (or polling) brings it in time.
+			waitFor(1)
+			time.Sleep(200 * time.Millisecond) // let it go back to IDLE
+			f.appendMsg(t, c, "INBOX", "live")
+			waitFor(2)
 			cancel()
 			if err := <-done; err != nil {
 				t.Errorf("Run: %v", err)
 			}
-			if ids := messageIDs(sink.deliveries()); len(ids) != 1 || ids[0] != "live@example.com" {
+			if ids := messageIDs(sink.deliveries()); len(ids) != 2 || ids[1] != "live@example.com" {
 				t.Fatalf("delivered %q", ids)
 			}
 		})
@@ -356,5 +364,77 @@ func TestIMAPSyncStartTLS(t *testing.T) {
 	cfg.TLS = NoTLS
 	if _, err := NewIMAPPoller(cfg, &recordingSink{}, &memCursors{}).Sync(context.Background()); err == nil {
 		t.Fatal("plain-text login accepted")
+	}
+}
+
+// TestIMAPRunReconnects restarts the IMAP server under a running poller:
+// it reconnects, resumes after its cursor and delivers nothing twice.
+func TestIMAPRunReconnects(t *testing.T) {
+	mem := imapmemserver.New()
+	user := imapmemserver.NewUser("desk", "pw")
+	user.Create("INBOX", nil)
+	mem.AddUser(user)
+	serve := func(l net.Listener) *imapserver.Server {
+		srv := imapserver.New(&imapserver.Options{
+			NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+				return mem.NewSession(), nil, nil
+			},
+			Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
+			InsecureAuth: true,
+			Logger:       slogPrinter{quietLogger()},
+		})
+		go srv.Serve(l)
+		return srv
+	}
+	l := listenLoopback(t)
+	f := &imapFixture{addr: l.Addr().String()}
+	srv := serve(l)
+
+	sink := &recordingSink{}
+	cfg := f.config()
+	cfg.PollInterval = 300 * time.Millisecond // the safety net; see TestIMAPRun for IDLE alone
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- NewIMAPPoller(cfg, sink, &memCursors{}).Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	waitFor := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for len(sink.deliveries()) < n && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if got := len(sink.deliveries()); got != n {
+			t.Fatalf("%d deliveries, want %d", got, n)
+		}
+	}
+
+	c := f.client(t)
+	f.appendMsg(t, c, "INBOX", "before")
+	waitFor(1)
+
+	srv.Close() // drops the poller's connection
+	var l2 net.Listener
+	var err error
+	for range 50 {
+		if l2, err = net.Listen("tcp", f.addr); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("listen again on %s: %v", f.addr, err)
+	}
+	srv2 := serve(l2)
+	defer srv2.Close()
+
+	c2 := f.client(t)
+	f.appendMsg(t, c2, "INBOX", "after")
+	waitFor(2)
+	time.Sleep(100 * time.Millisecond)
+	if ids := messageIDs(sink.deliveries()); len(ids) != 2 || ids[1] != "after@example.com" {
+		t.Fatalf("delivered %q", ids)
 	}
 }

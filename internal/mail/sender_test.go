@@ -295,3 +295,36 @@ func TestSenderClassifiesErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestComposeAttachments(t *testing.T) {
+	out := sampleReply()
+	out.Attachments = []OutgoingAttachment{
+		{Filename: "refund-receipt.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 receipt")},
+		{Filename: "../notes.txt", Data: []byte("n")},
+	}
+	m, err := Compose(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	in, err := ParseBytes(buf.Bytes(), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Attachments) != 2 {
+		t.Fatalf("%d attachments", len(in.Attachments))
+	}
+	pdf, notes := in.Attachments[0], in.Attachments[1]
+	if pdf.Filename != "refund-receipt.pdf" || pdf.ContentType != "application/pdf" || string(pdf.Data) != "%PDF-1.4 receipt" {
+		t.Errorf("pdf = %+v", pdf)
+	}
+	if notes.Filename != "notes.txt" || notes.ContentType != "application/octet-stream" {
+		t.Errorf("notes = %+v", notes)
+	}
+	if !strings.Contains(in.NewText, "refunded 49.90 EUR") || !strings.Contains(in.HTML, "<p>Dana") {
+		t.Errorf("body lost: %q", in.NewText)
+	}
+}
