@@ -33,8 +33,8 @@ type Analyzer struct {
 	cat   *CategoryModel
 	pool  *sync.Pool
 	label struct {
-		aa, anger, annoyance, disapproval, disappointment, disgust int
-		positive, negative, other                                  []int
+		aa, anger, annoyance, neutral int
+		positive, negative, other     []int
 	}
 }
 
@@ -45,9 +45,7 @@ func New(m *EmotionModel) *Analyzer {
 	a.label.aa = m.m.labelIndex("anger_or_annoyance")
 	a.label.anger = m.m.labelIndex("anger")
 	a.label.annoyance = m.m.labelIndex("annoyance")
-	a.label.disapproval = m.m.labelIndex("disapproval")
-	a.label.disappointment = m.m.labelIndex("disappointment")
-	a.label.disgust = m.m.labelIndex("disgust")
+	a.label.neutral = m.m.labelIndex("neutral")
 	for _, n := range []string{"gratitude", "joy", "love", "admiration", "approval", "optimism", "relief", "excitement", "amusement", "caring", "pride"} {
 		if i := m.m.labelIndex(n); i >= 0 {
 			a.label.positive = append(a.label.positive, i)
@@ -105,7 +103,7 @@ func (a *Analyzer) Read(text string) (Reading, error) {
 		work = blankMarkup(text)
 	}
 	s.toks = tokenize(work, s.toks[:0])
-	r := Reading{Level: Calm, Sentiment: "neutral", Emotions: map[string]float64{},
+	r := Reading{Level: Calm, Sentiment: "neutral", Emotions: make(map[string]float64, len(a.emo.labels)),
 		Labels: []string{}, Reasons: []Reason{}, Concerns: []Concern{}, Signals: []Signal{}, Sentences: []Sentence{}}
 	r.Language = detectLanguage(work, s.toks)
 	if r.Language != "en" || len(s.toks) == 0 {
@@ -171,6 +169,16 @@ func calibrate(p, t float32) float64 {
 	return 50 + 50*float64((p-t)/(1-t))
 }
 
+// sentenceAnger scores one sentence for anger or annoyance only.
+func (a *Analyzer) sentenceAnger(acc *accumulator) (float32, float32) {
+	m := a.emo
+	if l := a.label.aa; l >= 0 {
+		return m.prob(l, m.decision(acc, l)), m.thresh[l]
+	}
+	la, ln := a.label.anger, a.label.annoyance
+	return max(m.prob(la, m.decision(acc, la)), m.prob(ln, m.decision(acc, ln))), min(m.thresh[la], m.thresh[ln])
+}
+
 func (a *Analyzer) angerProb(probs []float32) (float32, float32) {
 	m := a.emo
 	if a.label.aa >= 0 {
@@ -202,8 +210,7 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 		}
 		sent.cues = a.lx.counts(work, s.toks[se[0]:se[1]], s.infos[se[0]:se[1]], limit)
 		msg.add(&sent)
-		m.decisions(&sent, dec)
-		p, t := a.angerProb(probsOf(m, dec))
+		p, t := a.sentenceAnger(&sent)
 		maxSent = max(maxSent, p)
 		sentModel[k] = calibrate(p, t)
 		s.matches = a.lx.findAll(s.toks, s.infos, se[0], se[1], s.matches)
@@ -226,7 +233,7 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	sortSignals(r.Signals)
 	r.Reasons = a.reasons(work, text, s, &msg)
 	var marks []uint8
-	r.Concerns, marks = a.concerns(work, text, s, entities)
+	r.Concerns, marks = a.concerns(work, text, s, entities, r.Signals, r.Reasons)
 
 	// The model knows Reddit's anger; customer-service anger also shows in
 	// what the customer reports and threatens. Both are read as independent
@@ -234,19 +241,34 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	p, t := a.angerProb(probs)
 	model := calibrate(max(p, 0.85*maxSent), t)
 	other := a.massOf(probs, a.label.other)
-	ev := evidence{}
+	ev := evidence{capsShare: float64(msg.cues.caps) / float64(max(1, msg.cues.tokens))}
 	ev.clauseMarks(marks)
-	ev.reasons(r.Reasons)
-	ev.signals(r.Signals)
-	anger := combine(model, ev.points(other))
+	for _, x := range r.Reasons {
+		ev.reason(x)
+	}
+	for _, x := range r.Signals {
+		ev.signal(x)
+	}
+	points := ev.points(other)
+	if points <= 0 {
+		// Nothing a customer-service reader would call a complaint: the
+		// Reddit-trained model alone over-reads terse requests.
+		model *= 0.7
+	}
+	anger := combine(model, points)
 
 	// Sentiment: VADER's valence and the model's emotions, half each.
 	sum := float64(msg.cues.vaderPos - msg.cues.vaderNeg)
 	compound := sum / math.Sqrt(sum*sum+15)
 	pos, neg := a.massOf(probs, a.label.positive), a.massOf(probs, a.label.negative)
+	if l := a.label.neutral; l >= 0 && ev.problems == 0 && ev.feelings == 0 {
+		// A matter-of-fact request ("please update my address") reads as
+		// Reddit annoyance; trust the model's own sense that it is neutral.
+		neg *= 1 - 0.8*min(1, float64(probs[l]/(2*m.thresh[l])))
+	}
 	score := 0.5*compound + 0.5*(pos-neg)
 	if ev.problems > 0 || ev.feelings > 0 {
-		score -= 0.25
+		score -= 0.4
 	}
 	r.Anger = int(math.Round(max(0, min(100, anger))))
 	r.Level = levelOf(r.Anger)
@@ -256,7 +278,7 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	}
 	r.SentimentScore = math.Round(max(-1, min(1, score))*1000) / 1000
 	switch {
-	case score <= -0.15:
+	case score <= -0.2:
 		r.Sentiment = "negative"
 	case score >= 0.2:
 		r.Sentiment = "positive"
@@ -272,24 +294,22 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 				sev.clauseMarks(marks[c : c+1])
 			}
 		}
-		sev.reasons(within(r.Reasons, st, en, func(x Reason) (int, int) { return x.Start, x.End }))
-		sev.signals(within(r.Signals, st, en, func(x Signal) (int, int) { return x.Start, x.End }))
+		for _, x := range r.Reasons {
+			if x.Start >= st && x.End <= en {
+				sev.reason(x)
+			}
+		}
+		for _, x := range r.Signals {
+			if x.Start >= st && x.End <= en {
+				sev.signal(x)
+			}
+		}
 		sa := combine(sentModel[k], sev.points(0))
 		r.Sentences = append(r.Sentences, Sentence{Start: st, End: en, Anger: int(math.Round(max(0, min(100, sa))))})
 	}
 	if a.cat != nil {
 		r.Category, r.CategoryScore = a.cat.predict(work, s)
 	}
-}
-
-func within[T any](xs []T, st, en int, span func(T) (int, int)) []T {
-	var out []T
-	for _, x := range xs {
-		if a, b := span(x); a >= st && b <= en {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // combine reads two 0-100 scores as independent evidence.
@@ -303,8 +323,9 @@ func combine(model, evidence float64) float64 {
 // sarcasm, threats and how long this has gone on.
 type evidence struct {
 	problems, feelings, calm int
-	byKind                   map[string]int
-	sigs                     map[string]bool
+	capsShare                float64 // share of the words shouted
+	byKind                   [len(reasonKinds)]int
+	sigs                     [len(signalKinds)]bool
 }
 
 func (e *evidence) clauseMarks(marks []uint8) {
@@ -321,33 +342,38 @@ func (e *evidence) clauseMarks(marks []uint8) {
 	}
 }
 
-func (e *evidence) reasons(rs []Reason) {
-	if e.byKind == nil {
-		e.byKind = map[string]int{}
-	}
-	for _, r := range rs {
-		e.byKind[r.Kind]++
-	}
-}
-
-func (e *evidence) signals(ss []Signal) {
-	if e.sigs == nil {
-		e.sigs = map[string]bool{}
-	}
-	for _, s := range ss {
-		e.sigs[s.Kind] = true
+func (e *evidence) reason(r Reason) {
+	for i, k := range reasonKinds {
+		if k.kind == r.Kind {
+			e.byKind[i]++
+		}
 	}
 }
 
-// reasonPoints are the points per reason of a kind and the most a kind adds.
-var reasonPoints = map[string][2]float64{
-	"caps": {5, 15}, "exclamation": {5, 10}, "profanity": {8, 16}, "insult": {8, 16},
-	"sarcasm": {10, 20}, "phrase": {6, 18}, "negation": {3, 6},
+func (e *evidence) signal(s Signal) {
+	for i, k := range signalKinds {
+		if k.kind == s.Kind {
+			e.sigs[i] = true
+		}
+	}
 }
 
-var signalPoints = map[string]float64{
-	SignalManagerRequest: 12, SignalLegalThreat: 20, SignalRegulatorComplaint: 15, SignalChargeback: 15,
-	SignalPublicExposure: 12, SignalChurnThreat: 12, SignalRepeatContact: 15, SignalLongWait: 10, SignalSafetyIssue: 8,
+// reasonKinds are the points per reason of a kind and the most a kind adds.
+var reasonKinds = [...]struct {
+	kind      string
+	each, top float64
+}{
+	{"caps", 8, 16}, {"exclamation", 5, 10}, {"profanity", 8, 16}, {"insult", 8, 16},
+	{"sarcasm", 10, 20}, {"phrase", 8, 24}, {"negation", 3, 6},
+}
+
+var signalKinds = [...]struct {
+	kind   string
+	points float64
+}{
+	{SignalManagerRequest, 12}, {SignalLegalThreat, 20}, {SignalRegulatorComplaint, 15}, {SignalChargeback, 15},
+	{SignalPublicExposure, 12}, {SignalChurnThreat, 15}, {SignalRepeatContact, 15}, {SignalLongWait, 15},
+	{SignalSafetyIssue, 8}, {SignalVulnerableCustomer, 0},
 }
 
 // points returns the evidence in anger points; other is the model's mass
@@ -360,13 +386,16 @@ func (e *evidence) points(other float64) float64 {
 	if e.feelings > 0 {
 		p += 15
 	}
-	for k, n := range e.byKind {
-		if rp, ok := reasonPoints[k]; ok {
-			p += min(rp[1], rp[0]*float64(n))
+	for i, n := range e.byKind {
+		p += min(reasonKinds[i].top, reasonKinds[i].each*float64(n))
+	}
+	for i, on := range e.sigs {
+		if on {
+			p += signalKinds[i].points
 		}
 	}
-	for k := range e.sigs {
-		p += signalPoints[k]
+	if e.capsShare >= 0.5 {
+		p += 10 // the whole message is shouted
 	}
 	if e.calm > 0 && e.problems == 0 && e.feelings == 0 {
 		p -= 10
@@ -382,12 +411,13 @@ func probsOf(m *linearModel, dec []float32) []float32 {
 	return out
 }
 
-// massOf is the strongest of labels, each scaled so its threshold is 0.5.
+// massOf is the strongest of labels, each read as (p/threshold)^2 capped
+// at 1: a label at its threshold counts fully, one at half of it a quarter.
 func (a *Analyzer) massOf(probs []float32, labels []int) float64 {
 	best := 0.0
 	for _, l := range labels {
-		t := float64(a.emo.thresh[l])
-		best = max(best, min(1, float64(probs[l])/(2*t)))
+		x := min(1, float64(probs[l]/a.emo.thresh[l]))
+		best = max(best, x*x)
 	}
 	return best
 }

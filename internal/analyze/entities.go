@@ -81,6 +81,9 @@ func (lx *lexicon) findEntities(text string, toks []token, infos []*wordInfo, ou
 // the index of the first word after it.
 func (lx *lexicon) entityAt(text string, toks []token, infos []*wordInfo, i int) (Entity, int, bool) {
 	t := toks[i]
+	if wi := infos[i]; t.flags&tokNumber == 0 && (wi == nil || wi.kind&lexEntity == 0) && (t.start == 0 || text[t.start-1] != '#') {
+		return Entity{}, 0, false
+	}
 	word := text[t.start:t.end]
 	span := func(from, to int) (int, int, string) {
 		s, e := int(toks[from].start), int(toks[to-1].end)

@@ -149,7 +149,9 @@ func (c *cueCounts) features(out *[numCues]float32) {
 // lexicon holds what calmdesk knows about words, keyed by word hash: VADER
 // valence, the word lists behind the cues, and the phrase patterns.
 type lexicon struct {
-	words    map[uint64]*wordInfo
+	words    map[uint64]*wordInfo // while building; then frozen into table
+	table    wordTable
+	list     []*wordInfo
 	patterns []pattern
 	byClass  [5][]int32 // patterns whose first slot is a word class
 }
@@ -157,7 +159,11 @@ type lexicon struct {
 // lookup returns the word info of each token (nil for most words).
 func (lx *lexicon) lookup(toks []token, out []*wordInfo) []*wordInfo {
 	for _, t := range toks {
-		out = append(out, lx.words[t.hash])
+		var wi *wordInfo
+		if v := lx.table.get(t.hash); v >= 0 {
+			wi = lx.list[v]
+		}
+		out = append(out, wi)
 	}
 	return out
 }
@@ -169,6 +175,8 @@ const (
 	lexInsult
 	lexBooster
 	lexValence
+	lexEntity // may start an entity (see entities.go)
+	lexSwap   // a pronoun the paraphrase swaps
 )
 
 // counts scans tokens toks (one span of text) and returns their cue counts.

@@ -1,14 +1,17 @@
 package analyze
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
 
 // Function words of the languages a customer is most likely to write in
 // instead of English. Enough to tell them apart, not to read them.
-var functionWords = func() map[uint64]string {
-	m := map[uint64]string{}
+var languages = [...]string{"en", "es", "fr", "de", "pt", "it", "nl"}
+
+var functionWords = func() map[uint64]int {
+	m := map[uint64]int{}
 	for lang, words := range map[string][]string{
 		"en": {"the", "and", "to", "is", "i", "you", "my", "it", "of", "in", "for", "this", "that", "was", "have",
 			"with", "me", "your", "are", "be", "not", "on", "what", "we", "they", "but", "just", "can't", "don't",
@@ -26,10 +29,11 @@ var functionWords = func() map[uint64]string {
 		"nl": {"het", "een", "en", "ik", "niet", "van", "mijn", "dat", "zijn", "wij", "bestelling", "nog",
 			"maar", "dank", "hallo", "heb", "ook", "geen", "wel", "dit"},
 	} {
+		id := slices.Index(languages[:], lang)
 		for _, w := range words {
 			h := wordHash(w)
-			if _, taken := m[h]; !taken || lang == "en" {
-				m[h] = lang
+			if old, taken := m[h]; !taken || id < old {
+				m[h] = id
 			}
 		}
 	}
@@ -80,16 +84,17 @@ func detectLanguage(text string, toks []token) string {
 		}
 		return best
 	}
-	counts := map[string]int{}
-	for _, t := range toks {
+	// Function words are frequent: the first 200 words are plenty.
+	var counts [len(languages)]int
+	for _, t := range toks[:min(len(toks), 200)] {
 		if lang, ok := functionWords[t.hash]; ok {
 			counts[lang]++
 		}
 	}
-	best, n := "en", counts["en"]
-	for lang, c := range counts {
-		if c > n || c == n && lang < best && lang != "en" && best != "en" {
-			best, n = lang, c
+	best, n := "en", counts[0]
+	for i, c := range counts {
+		if c > n {
+			best, n = languages[i], c
 		}
 	}
 	if best != "en" && n < 2 {

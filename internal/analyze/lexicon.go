@@ -23,9 +23,8 @@ var (
 		"crap", "crappy", "damn", "damned", "goddamn", "wtf", "ffs", "stfu", "ass", "asshole", "assholes", "bitch",
 		"bastard", "bastards", "piss", "pissed", "hell", "effing", "frigging", "freaking", "bloody", "dick", "screw", "screwed"}
 	insultWords = []string{"idiot", "idiots", "idiotic", "moron", "morons", "moronic", "stupid", "incompetent", "useless",
-		"pathetic", "clown", "clowns", "joke", "scam", "scammers", "scammer", "thieves", "thief", "liar", "liars",
-		"clueless", "dumb", "disgrace", "disgraceful", "ridiculous", "rubbish", "garbage", "trash", "worthless",
-		"unprofessional", "unacceptable", "outrageous", "appalling", "shameful", "laughable", "amateurs", "fraud", "criminal"}
+		"pathetic", "clown", "clowns", "scam", "scammers", "scammer", "thieves", "thief", "liar", "liars", "crooks",
+		"clueless", "dumb", "disgrace", "amateurs", "amateur", "fraud", "fraudsters", "criminals", "cowboys", "imbecile", "imbeciles"}
 	youWords     = []string{"you", "your", "you're", "yours", "yourself", "yourselves", "youre", "ur", "u"}
 	boosterWords = []string{"very", "really", "so", "extremely", "absolutely", "completely", "totally", "utterly",
 		"incredibly", "seriously", "beyond", "truly", "most", "such"}
@@ -75,5 +74,42 @@ func newLexicon() *lexicon {
 		lx.info(wordHash(w)).classes |= 1 << classUnit
 	}
 	lx.addPatterns()
+	for _, set := range []map[uint64]bool{keysOf(idKeywords), keysOf(weekdays), relativeDays, relativeMods, keysOf(monthNames)} {
+		for h := range set {
+			lx.info(h).kind |= lexEntity
+		}
+	}
+	for _, wi := range lx.words {
+		if wi.classes&(1<<classCount|1<<classOrdinal) != 0 {
+			wi.kind |= lexEntity
+		}
+	}
+	lx.info(hTwice).kind |= lexEntity
+	for h := range firstToSecond {
+		lx.info(h).kind |= lexSwap
+	}
+	for _, h := range []uint64{hYou, hU, hAm, hWas} {
+		lx.info(h).kind |= lexSwap
+	}
+	lx.freeze()
 	return lx
+}
+
+func keysOf[V any](m map[uint64]V) map[uint64]bool {
+	out := make(map[uint64]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}
+
+// freeze moves the words into an open-addressing table: one probe per word
+// at run time instead of a map look-up.
+func (lx *lexicon) freeze() {
+	lx.table = newWordTable(len(lx.words))
+	lx.list = make([]*wordInfo, 0, len(lx.words))
+	for h, wi := range lx.words {
+		lx.table.put(h, int32(len(lx.list)))
+		lx.list = append(lx.list, wi)
+	}
 }

@@ -153,7 +153,10 @@ func (m *lexicon) slotMatches(s *slot, t *token) bool {
 	case classNum:
 		return t.flags&tokNumber != 0
 	}
-	wi := m.words[t.hash]
+	var wi *wordInfo
+	if v := m.table.get(t.hash); v >= 0 {
+		wi = m.list[v]
+	}
 	switch s.class {
 	case classCount:
 		return t.flags&tokNumber != 0 || wi != nil && wi.classes&(1<<classCount) != 0

@@ -188,6 +188,24 @@ func (m *linearModel) decisions(acc *accumulator, out []float32) {
 	}
 }
 
+// decision returns the decision value of label l alone.
+func (m *linearModel) decision(acc *accumulator, l int) float32 {
+	var cues [numCues]float32
+	acc.cues.features(&cues)
+	var iw, ic float32
+	if acc.nw > 0 {
+		iw = float32(1 / math.Sqrt(float64(acc.nw)))
+	}
+	if acc.nc > 0 {
+		ic = float32(1 / math.Sqrt(float64(acc.nc)))
+	}
+	d := m.bias[l] + m.scale[l]*(float32(acc.w[l])*iw+float32(acc.c[l])*ic)
+	for k, v := range cues {
+		d += m.cueW[l][k] * v
+	}
+	return d
+}
+
 // prob maps a decision value of label l to a probability.
 func (m *linearModel) prob(l int, d float32) float32 {
 	return float32(1 / (1 + math.Exp(float64(m.plattA[l]*d+m.plattB[l]))))

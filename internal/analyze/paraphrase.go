@@ -18,7 +18,6 @@ var (
 	})
 	hYou, hU       = wordHash("you"), wordHash("u")
 	hI, hAm, hWas  = wordHash("i"), wordHash("am"), wordHash("was")
-	subjectBefore  = hashSet(map[string]bool{"and": true, "but": true, "so": true, "if": true, "when": true, "because": true, "that": true, "why": true, "how": true, "where": true, "what": true, "did": true, "do": true, "does": true, "can": true, "could": true, "will": true, "would": true, "have": true, "has": true, "are": true, "were": true, "should": true, "or": true, "then": true, "since": true, "until": true, "unless": true, "as": true, "now": true, "yet": true})
 	leadingFillers = hashSet(map[string]bool{"hi": true, "hello": true, "hey": true, "so": true, "well": true, "ok": true, "okay": true, "also": true, "and": true, "but": true, "just": true, "honestly": true, "seriously": true, "look": true, "listen": true, "again": true, "anyway": true, "now": true, "then": true, "btw": true, "plus": true})
 	politeWords    = hashSet(map[string]bool{"please": true, "pls": true, "plz": true, "kindly": true, "just": true})
 	imperatives    = hashSet(map[string]bool{"give": true, "send": true, "fix": true, "refund": true, "replace": true, "cancel": true,
@@ -47,6 +46,18 @@ var (
 	auxVerbs  = hashSet(map[string]bool{"is": true, "are": true, "was": true, "were": true, "has": true, "have": true, "can": true, "will": true, "would": true, "could": true, "should": true, "isn't": true, "hasn't": true, "haven't": true, "won't": true, "can't": true, "wasn't": true, "aren't": true, "weren't": true})
 	doVerbs   = hashSet(map[string]bool{"do": true, "does": true, "did": true, "didn't": true, "don't": true, "doesn't": true})
 	modalAsks = hashSet(map[string]bool{"can": true, "could": true, "would": true, "will": true})
+	pronouns  = hashSet(map[string]bool{"i": true, "you": true, "we": true, "they": true, "he": true, "she": true,
+		"it": true, "u": true, "anyone": true, "someone": true, "anybody": true, "somebody": true, "this": true, "that": true})
+	// npStop ends a noun phrase: prepositions, adverbs and common verbs.
+	npStop = hashSet(map[string]bool{"on": true, "in": true, "at": true, "for": true, "to": true, "from": true,
+		"with": true, "by": true, "of": true, "about": true, "since": true, "still": true, "not": true, "never": true,
+		"already": true, "yet": true, "ever": true, "even": true, "really": true, "so": true, "here": true,
+		"there": true, "been": true, "be": true, "being": true, "arrive": true, "come": true, "ship": true,
+		"get": true, "take": true, "work": true, "go": true, "happen": true, "start": true, "stop": true,
+		"deliver": true, "cost": true, "show": true, "appear": true, "reach": true, "change": true, "load": true,
+		"open": true, "run": true, "charge": true, "renew": true, "expire": true, "end": true, "taking": true,
+		"coming": true, "going": true, "working": true, "showing": true, "and": true, "or": true, "but": true,
+		"now": true, "today": true, "again": true, "back": true, "out": true, "up": true})
 	determin  = hashSet(map[string]bool{"my": true, "the": true, "our": true, "this": true, "that": true, "your": true, "a": true, "an": true, "his": true, "her": true, "their": true, "these": true, "those": true})
 	shoutKeep = 3 // all-caps words this short stay as written (USB, ATM), unless common
 	shoutDown = hashSet(map[string]bool{"now": true, "not": true, "why": true, "you": true, "the": true, "and": true,
@@ -60,10 +71,10 @@ var (
 
 // paraphrase says one concern back to the customer in the second person.
 // toks are the words of the concern's sentence.
-func paraphrase(text string, toks []token, kind string) string {
+func paraphrase(text string, toks []token, infos []*wordInfo, kind string) string {
 	// Drop greetings, fillers and names of address at the start.
 	for len(toks) > 1 && leadingFillers[toks[0].hash] {
-		toks = toks[1:]
+		toks, infos = toks[1:], infos[1:]
 	}
 	if len(toks) == 0 {
 		return ""
@@ -71,60 +82,64 @@ func paraphrase(text string, toks []token, kind string) string {
 	first := toks[0].hash
 	switch kind {
 	case ConcernRequest:
-		rest := toks
+		rest, ri := toks, infos
 		for len(rest) > 1 && politeWords[rest[0].hash] {
-			rest = rest[1:]
+			rest, ri = rest[1:], ri[1:]
 		}
 		if len(rest) > 2 && modalAsks[rest[0].hash] && (rest[1].hash == hYou || rest[1].hash == hU) {
-			rest = rest[2:]
+			rest, ri = rest[2:], ri[2:]
 			for len(rest) > 1 && politeWords[rest[0].hash] {
-				rest = rest[1:]
+				rest, ri = rest[1:], ri[1:]
 			}
-			return "you're asking us to " + swapWords(text, rest, false)
+			return "you're asking us to " + swapWords(text, rest, ri, false)
 		}
 		if imperatives[rest[0].hash] {
-			return "you want us to " + swapWords(text, rest, false)
+			return "you want us to " + swapWords(text, rest, ri, false)
 		}
 	case ConcernQuestion:
 		if whWords[first] && len(toks) > 2 && auxVerbs[toks[1].hash] {
-			if subj := subjectLen(toks[2:]); subj > 0 && len(toks) > 2+subj {
+			if subj := subjectLen(text, toks[2:]); subj > 0 && len(toks) > 2+subj {
 				// "why was I charged twice" -> "why you were charged twice"
-				wh := swapWords(text, toks[:1], false)
-				s := swapWords(text, toks[2:2+subj], true)
+				wh := swapWords(text, toks[:1], infos[:1], false)
+				s := swapWords(text, toks[2:2+subj], infos[2:2+subj], true)
 				aux := agree(text, toks[1], toks[2])
-				return "you're asking " + wh + " " + s + " " + aux + " " + swapWords(text, toks[2+subj:], false)
+				return "you're asking " + wh + " " + s + " " + aux + " " + swapWords(text, toks[2+subj:], infos[2+subj:], false)
 			}
 		}
 		if auxVerbs[first] && len(toks) > 2 {
-			if subj := subjectLen(toks[1:]); subj > 0 && len(toks) > 1+subj {
-				s := swapWords(text, toks[1:1+subj], true)
+			if subj := subjectLen(text, toks[1:]); subj > 0 && len(toks) > 1+subj {
+				s := swapWords(text, toks[1:1+subj], infos[1:1+subj], true)
 				aux := agree(text, toks[0], toks[1])
-				return "you're asking whether " + s + " " + aux + " " + swapWords(text, toks[1+subj:], false)
+				return "you're asking whether " + s + " " + aux + " " + swapWords(text, toks[1+subj:], infos[1+subj:], false)
 			}
 		}
-		return "you asked: \"" + swapWords(text, toks, true) + "?\""
+		return "you asked: \"" + swapWords(text, toks, infos, true) + "?\""
 	}
 	switch {
 	case passiveStarts[first]:
-		return "you were " + swapWords(text, toks, false)
+		return "you were " + swapWords(text, toks, infos, false)
 	case pastStarts[first]:
-		return "you " + swapWords(text, toks, false)
+		return "you " + swapWords(text, toks, infos, false)
 	case feelingStarts[first]:
-		return "you're " + swapWords(text, toks, false)
+		return "you're " + swapWords(text, toks, infos, false)
 	}
-	return swapWords(text, toks, true)
+	return swapWords(text, toks, infos, true)
 }
 
 // subjectLen returns how many words at the start of toks form a simple
 // subject: a pronoun, or a determiner and a noun.
-func subjectLen(toks []token) int {
-	if _, ok := firstToSecond[toks[0].hash]; ok || toks[0].hash == hYou || toks[0].hash == hU {
+func subjectLen(text string, toks []token) int {
+	if pronouns[toks[0].hash] {
 		return 1
 	}
-	if determin[toks[0].hash] && len(toks) > 1 {
-		return 2
+	if !determin[toks[0].hash] || len(toks) < 2 {
+		return 0
 	}
-	return 0
+	n := 2
+	for n < len(toks) && !npStop[toks[n].hash] && !strings.HasSuffix(strings.ToLower(text[toks[n].start:toks[n].end]), "ed") {
+		n++
+	}
+	return n
 }
 
 // agree returns the auxiliary aux in the person of its swapped subject.
@@ -144,25 +159,31 @@ func agree(text string, aux, subject token) string {
 
 // swapWords writes toks with pronouns swapped, shouting lowered and the gaps
 // between words tidied; atStart says toks begin a clause (so "you" -> "we").
-func swapWords(text string, toks []token, atStart bool) string {
+func swapWords(text string, toks []token, infos []*wordInfo, atStart bool) string {
 	var b strings.Builder
+	b.Grow(int(toks[len(toks)-1].end-toks[0].start) + 16)
 	for i, t := range toks {
 		if i > 0 {
 			gap := text[toks[i-1].end:t.start]
 			b.WriteString(tidyGap(gap))
 		}
 		w := text[t.start:t.end]
+		if (infos[i] == nil || infos[i].kind&lexSwap == 0) && t.flags&(tokCaps|tokUpper) == 0 {
+			b.WriteString(w)
+			continue
+		}
 		prev := uint64(0)
 		if i > 0 {
 			prev = toks[i-1].hash
 		}
 		switch {
 		case t.hash == hYou || t.hash == hU:
-			// Subject "we", object "us".
-			if i == 0 && atStart || i > 0 && subjectBefore[prev] || i+1 < len(toks) && auxAfterYou(toks[i+1].hash) {
-				w = "we"
-			} else {
+			// Object "us" after a preposition or a verb that takes one,
+			// or at the end of the clause; subject "we" otherwise.
+			if i > 0 && objectBefore[prev] || i == len(toks)-1 && i > 0 {
 				w = "us"
+			} else {
+				w = "we"
 			}
 		case t.hash == hAm && prev == hI:
 			w = "are"
@@ -182,17 +203,22 @@ func swapWords(text string, toks []token, atStart bool) string {
 	return b.String()
 }
 
-var verbsAfterYou = hashSet(map[string]bool{"charged": true, "have": true, "are": true, "were": true, "did": true,
-	"didn't": true, "don't": true, "never": true, "sent": true, "promised": true, "said": true, "told": true,
-	"keep": true, "kept": true, "can't": true, "won't": true, "should": true, "will": true, "took": true,
-	"cancelled": true, "canceled": true, "billed": true, "lost": true, "ignored": true, "still": true, "guys": true})
-
-func auxAfterYou(h uint64) bool { return verbsAfterYou[h] }
+var objectBefore = hashSet(map[string]bool{"to": true, "for": true, "with": true, "at": true, "from": true,
+	"about": true, "by": true, "of": true, "on": true, "than": true, "like": true, "against": true, "without": true,
+	"towards": true, "toward": true, "into": true, "told": true, "asked": true, "paid": true, "sent": true,
+	"called": true, "emailed": true, "gave": true, "thank": true, "thanks": true, "contacted": true, "trust": true,
+	"give": true, "let": true, "help": true, "see": true, "owe": true, "pay": true, "tell": true, "show": true,
+	"remind": true, "warn": true, "ask": true, "trusted": true, "chose": true, "choose": true, "messaged": true,
+	"phoned": true, "rang": true, "reported": true, "report": true, "sue": true, "recommend": true, "recommended": true,
+	"begging": true, "beg": true, "texted": true, "joined": true, "left": true, "leaving": true})
 
 // tidyGap keeps the punctuation that joins words ("4471-B", "$59"), turns
 // clause punctuation into a comma, drops shouting ("!!!") and collapses
 // white space.
 func tidyGap(gap string) string {
+	if gap == " " {
+		return gap
+	}
 	if !strings.ContainsAny(gap, " \t\r\n") && !strings.ContainsAny(gap, "!?") {
 		return gap
 	}

@@ -81,7 +81,7 @@ func (lx *lexicon) addPatterns() {
 		"name and shame",
 	)
 	lx.add(sig(SignalChurnThreat),
-		"cancel|cancelling|canceling|close|closing|terminate|terminating * account|subscription|membership|contract|service|plan",
+		"cancel|cancelling|canceling|close|closing|terminate|terminating my|our * account|subscription|membership|contract|service|plan",
 		"take|taking my * business|money|custom elsewhere",
 		"switch|switching|move|moving * to * competitor|competitors|rival|rivals|elsewhere",
 		"switch|switching|leave|leaving * provider|providers|company|bank|banks|carrier|supplier|network",
@@ -141,6 +141,7 @@ func (lx *lexicon) addPatterns() {
 	)
 	lx.add(sig(SignalLongWait),
 		"waiting|waited * for * ages|forever|weeks|months|days|hours",
+		"waiting|waited * weeks|months|days|hours|ages|forever|fortnight|week|month",
 		"still * waiting|waitin",
 		"still haven't|hasn't|not|no|nothing * received|heard|got|arrived|delivered|refund|refunded|reply|response|answer|update|word",
 		"on hold",
@@ -221,6 +222,11 @@ func (lx *lexicon) addPatterns() {
 		"do your job",
 		"shame on",
 		"enough is enough",
+		"you|you've|you'd promised|guaranteed|assured",
+		"was|were promised|guaranteed|assured",
+		"fine whatever",
+		"whatever",
+		"the last time|straw",
 		"this is * ridiculous|absurd|insane|a joke|unacceptable|outrageous|disgraceful|theft",
 	)
 
@@ -242,6 +248,9 @@ func (lx *lexicon) addPatterns() {
 		"complaint|complain|complaining|problem|problems|issue|issues|trouble",
 		"disappointed|disappointing|disappointment|unhappy|dissatisfied|frustrated|frustrating",
 		"scam|fraud|fraudulent|unauthorised|unauthorized",
+		"longer than * promised|expected|advertised|stated|quoted|said",
+		"than promised|advertised|expected",
+		"still * not|no|nothing|haven't|hasn't|isn't|doesn't",
 	)
 	lx.add(tag{group: groupRequest},
 		"please|pls|plz",

@@ -124,8 +124,15 @@ func (a *Analyzer) reasons(work, text string, s *scratch, msg *accumulator) []Re
 	for i, t := range s.toks {
 		wi := s.infos[i]
 		w := work[t.start:t.end]
-		if t.flags&tokCaps != 0 && (len(w) > shoutKeep || shoutDown[t.hash]) && len(w) >= 2 {
-			add("caps", int(t.start), int(t.end), 5)
+		if shouted(t, w) {
+			// One reason per run of shouted words.
+			if i > 0 && shouted(s.toks[i-1], work[s.toks[i-1].start:s.toks[i-1].end]) && len(out) > 0 && out[len(out)-1].Kind == "caps" {
+				last := &out[len(out)-1]
+				last.End = int(t.end)
+				last.Text = text[last.Start:last.End]
+			} else {
+				add("caps", int(t.start), int(t.end), 5)
+			}
 		}
 		if wi == nil {
 			continue
@@ -191,7 +198,7 @@ func (a *Analyzer) modelWords(work, text string, s *scratch, msg *accumulator) [
 		}
 		sums := m.wsum[2*nl*int(v):]
 		w := float64(m.scale[l]) * (float64(sums[l])*iw + float64(sums[nl+l])*ic)
-		if w < 0.12 {
+		if w < 0.3 {
 			continue
 		}
 		best = append(best, cand{i, w})
@@ -249,7 +256,7 @@ func clauses(work string, toks []token, infos []*wordInfo, sents [][2]int, out [
 
 // concerns turns clauses into concerns. It also returns the anger evidence
 // points of each sentence (see evidence) and the number of problems stated.
-func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity) ([]Concern, []uint8) {
+func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, signals []Signal, reasons []Reason) ([]Concern, []uint8) {
 	out := []Concern{}
 	s.clauses = clauses(work, s.toks, s.infos, s.sents, s.clauses[:0])
 	// Which markers each clause carries.
@@ -265,10 +272,30 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity) ([
 				}
 			}
 		}
-		if g == groupSignal && mt.p.tag.name != SignalVulnerableCustomer && mt.p.tag.name != SignalManagerRequest {
-			g = groupProblem
+		if g == groupSignal {
+			continue
 		}
 		marks[k] |= 1 << g
+	}
+	// Complaint signals state a problem; insults and swearing a feeling.
+	mark := func(start int, g tagGroup) {
+		marks[spanOf(s.clauses, wordAfter(s.toks, 0, start))] |= 1 << g
+	}
+	for _, sg := range signals {
+		switch sg.Kind {
+		case SignalLegalThreat, SignalRegulatorComplaint, SignalChargeback, SignalPublicExposure,
+			SignalRepeatContact, SignalLongWait, SignalSafetyIssue:
+			mark(sg.Start, groupProblem)
+		case SignalChurnThreat:
+			mark(sg.Start, groupFeeling)
+		}
+	}
+	for _, r := range reasons {
+		switch r.Kind {
+		case "insult", "profanity", "sarcasm":
+			mark(r.Start, groupFeeling)
+			marks[spanOf(s.clauses, wordAfter(s.toks, 0, r.Start))] |= 1 << groupReason
+		}
 	}
 	for k, se := range s.clauses {
 		toks := s.toks[se[0]:se[1]]
@@ -309,7 +336,12 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity) ([
 				c.Entities = append(c.Entities, e)
 			}
 		}
-		c.Paraphrase = paraphrase(work, toks, kind)
+		if kind == ConcernFeeling && has(groupReason) {
+			// Saying insults back helps no one; name the feeling instead.
+			c.Paraphrase = "you're angry about how we've treated you"
+		} else {
+			c.Paraphrase = paraphrase(work, toks, s.infos[se[0]:se[1]], kind)
+		}
 		out = append(out, c)
 	}
 	return out, marks
@@ -328,4 +360,9 @@ func spanOf(spans [][2]int, tok int) int {
 		return 0
 	})
 	return min(k, len(spans)-1)
+}
+
+// shouted reports an all-caps word that is not an acronym (USB, ATM).
+func shouted(t token, w string) bool {
+	return t.flags&tokCaps != 0 && (len(w) > shoutKeep || shoutDown[t.hash])
 }

@@ -1,0 +1,46 @@
+package analyze
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// benchTexts are email-length customer messages (testdata/emails.txt).
+func benchTexts(b *testing.B) ([]string, int) {
+	raw, err := os.ReadFile("testdata/emails.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts := strings.Split(string(raw), "\n---\n")
+	n := 0
+	for _, t := range texts {
+		n += len(t)
+	}
+	return texts, n
+}
+
+// BenchmarkRead measures the full Reading on email-length text; MB/s is
+// text read per second on one core.
+func BenchmarkRead(b *testing.B) {
+	texts, n := benchTexts(b)
+	a := Default()
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, t := range texts {
+			if _, err := a.Read(t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkLoad measures loading the embedded emotion model.
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := loadLinearModel(strings.NewReader(string(emotionModelGz))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,387 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	ucli "github.com/urfave/cli/v3"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+)
+
+// analyzeCommand reads customer messages and prints their Readings.
+func analyzeCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "analyze",
+		Usage:     "read how angry a customer message is, why, and what the customer needs",
+		ArgsUsage: "[TEXT]  (or the text on standard input)",
+		Flags: []ucli.Flag{
+			&ucli.BoolFlag{Name: "json", Usage: "print the Reading as JSON"},
+			&ucli.BoolFlag{Name: "jsonl", Usage: `read one {"id","text"} per line, write one Reading per line (same order, all cores)`},
+			&ucli.StringFlag{Name: "category-model", Usage: "category model written by 'calmdesk categories train'", Sources: ucli.EnvVars("CALMDESK_CATEGORY_MODEL")},
+		},
+		Action: func(ctx context.Context, cmd *ucli.Command) error {
+			a := analyze.Default()
+			if path := cmd.String("category-model"); path != "" {
+				m, err := loadCategoryModel(path)
+				if err != nil {
+					return err
+				}
+				a = a.WithCategories(m)
+			}
+			in, out := cmd.Root().Reader, cmd.Root().Writer
+			if cmd.Bool("jsonl") {
+				return analyzeJSONL(ctx, a, in, out)
+			}
+			text := strings.Join(cmd.Args().Slice(), " ")
+			if cmd.Args().Len() == 0 {
+				b, err := io.ReadAll(io.LimitReader(in, analyze.MaxTextBytes+1))
+				if err != nil {
+					return fmt.Errorf("analyze: read standard input: %w", err)
+				}
+				text = string(b)
+			}
+			r, err := a.Read(text)
+			if err != nil {
+				return err
+			}
+			if cmd.Bool("json") {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(r)
+			}
+			return printReading(out, r)
+		},
+	}
+}
+
+func loadCategoryModel(path string) (*analyze.CategoryModel, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: category model: %w", err)
+	}
+	defer f.Close()
+	m, err := analyze.LoadCategoryModel(bufio.NewReader(f))
+	if err != nil {
+		return nil, fmt.Errorf("analyze: category model %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// jsonlLine is one input line of --jsonl; id may be a string or a number.
+type jsonlLine struct {
+	ID   json.RawMessage `json:"id"`
+	Text *string         `json:"text"`
+}
+
+// jsonlReading is one output line: the Reading with the caller's id.
+type jsonlReading struct {
+	ID json.RawMessage `json:"id"`
+	analyze.Reading
+}
+
+type jsonlError struct {
+	ID    json.RawMessage `json:"id"`
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// analyzeJSONL streams lines through all cores and writes results in input
+// order. Memory stays bounded: at most a window of lines is in flight.
+func analyzeJSONL(ctx context.Context, a *analyze.Analyzer, in io.Reader, out io.Writer) error {
+	type job struct {
+		line []byte
+		res  chan []byte
+	}
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan job, 4*workers)
+	order := make(chan chan []byte, 16*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				j.res <- analyzeLine(a, j.line)
+			}
+		})
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(order)
+		defer close(jobs)
+		br := bufio.NewReaderSize(in, 1<<16)
+		for {
+			line, err := readLine(br)
+			if len(line) > 0 {
+				res := make(chan []byte, 1)
+				select {
+				case order <- res:
+				case <-ctx.Done():
+					readErr <- ctx.Err()
+					return
+				}
+				jobs <- job{line: line, res: res}
+			}
+			if err != nil {
+				if err != io.EOF {
+					readErr <- err
+				}
+				return
+			}
+		}
+	}()
+	bw := bufio.NewWriterSize(out, 1<<16)
+	var werr error
+	for res := range order {
+		b := <-res
+		if werr == nil {
+			_, werr = bw.Write(b)
+		}
+		if len(order) == 0 && werr == nil {
+			werr = bw.Flush() // keep the stream live for interactive pipes
+		}
+	}
+	wg.Wait()
+	if werr == nil {
+		werr = bw.Flush()
+	}
+	select {
+	case err := <-readErr:
+		return fmt.Errorf("analyze: read input: %w", err)
+	default:
+	}
+	return werr
+}
+
+// readLine returns the next non-empty line without its newline; a line
+// longer than the text limit is returned truncated to that limit plus one
+// byte, so that it fails as too long.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		part, isPrefix, err := br.ReadLine()
+		if len(line) <= analyze.MaxTextBytes*2 {
+			line = append(line, part...)
+		}
+		if err != nil {
+			return line, err
+		}
+		if !isPrefix {
+			if len(strings.TrimSpace(string(line))) == 0 {
+				line = line[:0]
+				continue
+			}
+			return line, nil
+		}
+	}
+}
+
+func analyzeLine(a *analyze.Analyzer, line []byte) []byte {
+	var in jsonlLine
+	fail := func(code, msg string) []byte {
+		e := jsonlError{ID: in.ID}
+		if e.ID == nil {
+			e.ID = json.RawMessage("null")
+		}
+		e.Error.Code, e.Error.Message = code, msg
+		b, _ := json.Marshal(e)
+		return append(b, '\n')
+	}
+	if err := json.Unmarshal(line, &in); err != nil {
+		return fail("bad_json", err.Error())
+	}
+	if in.Text == nil {
+		return fail("missing_text", `the line has no "text"`)
+	}
+	if in.ID == nil {
+		in.ID = json.RawMessage("null")
+	}
+	r, err := a.Read(*in.Text)
+	switch {
+	case errors.Is(err, analyze.ErrEmpty):
+		return fail("empty_text", err.Error())
+	case errors.Is(err, analyze.ErrTooLong):
+		return fail("text_too_long", err.Error())
+	case err != nil:
+		return fail("unreadable", err.Error())
+	}
+	b, err := json.Marshal(jsonlReading{ID: in.ID, Reading: r})
+	if err != nil {
+		return fail("internal", err.Error())
+	}
+	return append(b, '\n')
+}
+
+// printReading writes a summary a person can read at a glance.
+func printReading(w io.Writer, r analyze.Reading) error {
+	bw := bufio.NewWriter(w)
+	if !r.Supported {
+		fmt.Fprintf(bw, "language %q is not supported: no reading\n", r.Language)
+		return bw.Flush()
+	}
+	fmt.Fprintf(bw, "anger      %d/100 (%s)\n", r.Anger, r.Level)
+	fmt.Fprintf(bw, "sentiment  %s (%+.2f)", r.Sentiment, r.SentimentScore)
+	if r.Complaint {
+		fmt.Fprint(bw, ", complaint")
+	}
+	fmt.Fprintln(bw)
+	if r.Category != "" {
+		fmt.Fprintf(bw, "category   %s (%.2f)\n", r.Category, r.CategoryScore)
+	}
+	type kv struct {
+		k string
+		v float64
+	}
+	var emo []kv
+	for k, v := range r.Emotions {
+		if v >= 0.1 {
+			emo = append(emo, kv{k, v})
+		}
+	}
+	sort.Slice(emo, func(i, j int) bool { return emo[i].v > emo[j].v || emo[i].v == emo[j].v && emo[i].k < emo[j].k })
+	var parts []string
+	for _, e := range emo {
+		parts = append(parts, fmt.Sprintf("%s %.2f", e.k, e.v))
+	}
+	fmt.Fprintf(bw, "emotions   %s\n", strings.Join(parts, ", "))
+	if len(r.Signals) > 0 {
+		fmt.Fprintln(bw, "signals")
+		for _, s := range r.Signals {
+			fmt.Fprintf(bw, "  %-20s %q\n", s.Kind, s.Text)
+		}
+	}
+	if len(r.Reasons) > 0 {
+		fmt.Fprintln(bw, "why")
+		for _, s := range r.Reasons {
+			fmt.Fprintf(bw, "  %-20s %q\n", s.Kind, s.Text)
+		}
+	}
+	if len(r.Concerns) > 0 {
+		fmt.Fprintln(bw, "concerns")
+		for _, c := range r.Concerns {
+			fmt.Fprintf(bw, "  %-11s %s\n", c.Kind, c.Paraphrase)
+			for _, e := range c.Entities {
+				fmt.Fprintf(bw, "  %-11s   %s %q = %s\n", "", e.Kind, e.Text, e.Value)
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+// categoriesCommand groups the category model commands.
+func categoriesCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "categories",
+		Usage: "train the model that sorts messages into your own categories",
+		Commands: []*ucli.Command{{
+			Name:  "train",
+			Usage: "train a category model from a CSV with header text,category",
+			Flags: []ucli.Flag{
+				&ucli.StringFlag{Name: "csv", Usage: "labelled messages: CSV with header text,category", Required: true},
+				&ucli.StringFlag{Name: "out", Usage: "where to write the model", Required: true},
+				&ucli.Float64Flag{Name: "holdout", Usage: "fraction of rows (every k-th) kept out of training to report accuracy; 0 trains on all", Value: 0},
+			},
+			Action: func(ctx context.Context, cmd *ucli.Command) error {
+				examples, err := readCategoryCSV(cmd.String("csv"))
+				if err != nil {
+					return err
+				}
+				train, test := splitHoldout(examples, cmd.Float64("holdout"))
+				start := time.Now()
+				m, err := analyze.TrainCategories(train, analyze.CategoryOptions{})
+				if err != nil {
+					return err
+				}
+				w := cmd.Root().ErrWriter
+				fmt.Fprintf(w, "trained on %d messages, %d categories, in %s\n", len(train), len(m.Categories()), time.Since(start).Round(time.Millisecond))
+				if len(test) > 0 {
+					ok := 0
+					for _, ex := range test {
+						if c, _ := m.Predict(ex.Text); c == ex.Category {
+							ok++
+						}
+					}
+					fmt.Fprintf(w, "held-out accuracy %.4f on %d messages\n", float64(ok)/float64(len(test)), len(test))
+				}
+				f, err := os.Create(cmd.String("out"))
+				if err != nil {
+					return fmt.Errorf("categories: %w", err)
+				}
+				if err := m.Save(f); err != nil {
+					f.Close()
+					return fmt.Errorf("categories: write model: %w", err)
+				}
+				return f.Close()
+			},
+		}},
+	}
+}
+
+// readCategoryCSV reads rows of text,category (header required).
+func readCategoryCSV(path string) ([]analyze.Example, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	defer f.Close()
+	r := csv.NewReader(bufio.NewReader(f))
+	header, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("categories: %s: %w", path, err)
+	}
+	ti, ci := -1, -1
+	for i, h := range header {
+		switch strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) {
+		case "text":
+			ti = i
+		case "category":
+			ci = i
+		}
+	}
+	if ti < 0 || ci < 0 {
+		return nil, fmt.Errorf("categories: %s: header must name the columns text and category", path)
+	}
+	var out []analyze.Example
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("categories: %s: %w", path, err)
+		}
+		if len(rec) <= max(ti, ci) || strings.TrimSpace(rec[ci]) == "" {
+			continue
+		}
+		out = append(out, analyze.Example{Text: rec[ti], Category: strings.TrimSpace(rec[ci])})
+	}
+	return out, nil
+}
+
+// splitHoldout keeps every k-th example out of training, k = 1/fraction.
+func splitHoldout(ex []analyze.Example, fraction float64) (train, test []analyze.Example) {
+	if fraction <= 0 || fraction >= 1 {
+		return ex, nil
+	}
+	k := int(1/fraction + 0.5)
+	for i, e := range ex {
+		if i%k == k-1 {
+			test = append(test, e)
+		} else {
+			train = append(train, e)
+		}
+	}
+	return train, test
+}
