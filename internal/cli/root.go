@@ -52,6 +52,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			userCommand(),
 			tokenCommand(),
 			demoCommand(),
+			analyzeCommand(),
+			categoriesCommand(),
 			coachCommand(),
 			versionCommand(),
 		},
