@@ -328,3 +328,29 @@ func TestComposeAttachments(t *testing.T) {
 		t.Errorf("body lost: %q", in.NewText)
 	}
 }
+
+func TestComposeUnicodeNames(t *testing.T) {
+	out := sampleReply()
+	out.From.Name = "Zoë at Ünïcode Support"
+	out.To = []Address{{"Jürgen Müller, Dr.", "j.mueller@contoso.example"}}
+	out.Subject = "Re: Rückerstattung für Bestellung 4471"
+	m, err := Compose(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	m.WriteTo(&buf)
+	header := buf.String()[:strings.Index(buf.String(), "\r\n\r\n")]
+	for i := 0; i < len(header); i++ {
+		if header[i] >= 0x80 {
+			t.Fatalf("raw non-ASCII in the header:\n%s", header)
+		}
+	}
+	in, err := ParseBytes(buf.Bytes(), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.From.Name != out.From.Name || in.To[0] != out.To[0] || in.Subject != "Re: Rückerstattung für Bestellung 4471 [#1234]" {
+		t.Errorf("From %+v, To %+v, Subject %q", in.From, in.To, in.Subject)
+	}
+}
