@@ -151,7 +151,7 @@ type Coach struct {
 	// owner index by kind and id
 	index map[owner]int
 
-	actionVerbs, weakVerbs elem
+	actionVerbs, weakVerbs wordSet
 	acronyms               map[string]bool
 	jargonLabels           map[string]bool
 	english                map[string]bool
@@ -228,8 +228,8 @@ func (c *Coach) compile() error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	c.actionVerbs = wordSet(pb.Vocabulary["action_verbs"])
-	c.weakVerbs = wordSet(pb.Vocabulary["weak_verbs"])
+	c.actionVerbs = newWordSet(pb.Vocabulary["action_verbs"])
+	c.weakVerbs = newWordSet(pb.Vocabulary["weak_verbs"])
 	c.acronyms = boolSet(pb.Vocabulary["acronyms"])
 	c.jargonLabels = boolSet(pb.Vocabulary["jargon_labels"])
 	c.english = boolSet(pb.Vocabulary["english"])
@@ -237,13 +237,40 @@ func (c *Coach) compile() error {
 	for _, kv := range pb.Vocabulary["concepts"] {
 		if k, v, ok := strings.Cut(kv, "="); ok {
 			c.concepts[k] = v
+			id := c.m.mark(k, fConcept)
+			c.m.concept[id] = v
 		}
+	}
+	for w := range c.english {
+		c.m.mark(w, fEnglish|fStop)
+	}
+	for w, stop := range generic {
+		if stop {
+			c.m.mark(w, fStop)
+		}
+	}
+	for _, set := range []map[string]bool{timeStarts} {
+		for w := range set {
+			c.m.mark(w, fTime)
+		}
+	}
+	for w := range weekdays {
+		c.m.mark(w, fTime)
+	}
+	for w := range months {
+		c.m.mark(w, fTime)
 	}
 	return nil
 }
 
-func wordSet(words []string) elem {
-	e := elem{kind: eSet, words: map[string]bool{}}
+// wordSet is a list of words and word prefixes ("refund*").
+type wordSet struct {
+	words    map[string]bool
+	prefixes []string
+}
+
+func newWordSet(words []string) wordSet {
+	e := wordSet{words: map[string]bool{}}
 	for _, w := range words {
 		w = strings.ToLower(w)
 		if p, ok := strings.CutSuffix(w, "*"); ok {
@@ -253,6 +280,22 @@ func wordSet(words []string) elem {
 		}
 	}
 	return e
+}
+
+// has reports whether the token's word is in the set.
+func (e wordSet) has(t *tok) bool {
+	if t.kind != kWord {
+		return false
+	}
+	if e.words[t.norm] {
+		return true
+	}
+	for _, p := range e.prefixes {
+		if strings.HasPrefix(t.norm, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func boolSet(words []string) map[string]bool {

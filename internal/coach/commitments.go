@@ -56,7 +56,7 @@ func (c *Coach) commitments(d *doc) []Commitment {
 		// The promise must name something to do.
 		verb := false
 		for i := q.m.from; i < clauseEnd; i++ {
-			if d.toks[i].kind == kWord && (c.actionVerbs.matches(&d.toks[i]) || c.weakVerbs.matches(&d.toks[i])) {
+			if d.toks[i].kind == kWord && (c.actionVerbs.has(&d.toks[i]) || c.weakVerbs.has(&d.toks[i])) {
 				verb = true
 				break
 			}

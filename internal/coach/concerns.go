@@ -40,8 +40,8 @@ func stem(w string) string {
 // the playbook names one, else its stem. Empty means "not a content word".
 func (c *Coach) keyOf(t *tok) string {
 	w := t.norm
-	if k, ok := c.concepts[w]; ok {
-		return k
+	if t.flags&fConcept != 0 {
+		return c.m.concept[t.id]
 	}
 	if t.kind == kNumber {
 		if len(w) >= 3 {
@@ -49,26 +49,36 @@ func (c *Coach) keyOf(t *tok) string {
 		}
 		return ""
 	}
-	if len(w) < 3 || generic[w] || c.english[w] {
+	if len(w) < 3 || t.flags&fStop != 0 || t.kind != kWord {
 		return ""
 	}
 	return stem(w)
+}
+
+// tokenizeAnnotated tokenizes a concern's text the way replies are.
+func (c *Coach) tokenizeAnnotated(s string) []tok {
+	toks := tokenize(s)
+	c.m.annotate(toks)
+	return toks
 }
 
 // concerns checks which of the customer's concerns the reply answers. A
 // feeling is answered by acknowledgement; any other concern by a sentence
 // that names its order number or amount, or shares enough of its words.
 func (c *Coach) concerns(d *doc, acknowledged, acted bool, actStart, actEnd int) (out []Concern, allAddressed bool, start, end int) {
-	// Keys of each reply sentence.
-	sentKeys := make([]map[string]bool, len(d.sents))
+	if len(d.ctx.Readings) == 0 {
+		return []Concern{}, false, 0, 0
+	}
+	// The sentences each key of the reply appears in.
+	keySents := map[string][]int{}
 	for si, s := range d.sents {
-		m := map[string]bool{}
 		for i := s.from; i < s.to; i++ {
 			if k := c.keyOf(&d.toks[i]); k != "" {
-				m[k] = true
+				if l := keySents[k]; len(l) == 0 || l[len(l)-1] != si {
+					keySents[k] = append(l, si)
+				}
 			}
 		}
-		sentKeys[si] = m
 	}
 	out = []Concern{}
 	allAddressed = true
@@ -87,7 +97,7 @@ func (c *Coach) concerns(d *doc, acknowledged, acted bool, actStart, actEnd int)
 		for _, cn := range r.Concerns {
 			keys := map[string]bool{}
 			for _, src := range []string{cn.Text, cn.Paraphrase} {
-				for _, t := range tokenize(src) {
+				for _, t := range c.tokenizeAnnotated(src) {
 					if k := c.keyOf(&t); k != "" {
 						keys[k] = true
 					}
@@ -127,21 +137,27 @@ func (c *Coach) concerns(d *doc, acknowledged, acted bool, actStart, actEnd int)
 				}
 			default:
 				bestSi, best := -1, 0.0
-				for si, sk := range sentKeys {
-					hits, distinctHits, entity := 0, 0, false
-					for k := range keys {
-						if strings.HasPrefix(k, "#") {
-							if sk[k[1:]] {
-								entity = true
-							}
-							continue
+				hitsBy := map[int]int{}
+				distinctBy := map[int]int{}
+				entityBy := map[int]bool{}
+				for k := range keys {
+					if e, ok := strings.CutPrefix(k, "#"); ok {
+						for _, si := range keySents[e] {
+							entityBy[si] = true
 						}
-						if sk[k] {
-							hits++
-							if shared[k] == 1 {
-								distinctHits++
-							}
+						continue
+					}
+					for _, si := range keySents[k] {
+						hitsBy[si]++
+						if shared[k] == 1 {
+							distinctBy[si]++
 						}
+					}
+				}
+				for si := range d.sents {
+					hits, distinctHits, entity := hitsBy[si], distinctBy[si], entityBy[si]
+					if hits == 0 && !entity {
+						continue
 					}
 					if !entity && distinct > 0 && distinctHits == 0 {
 						continue // only words every concern shares

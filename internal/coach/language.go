@@ -36,7 +36,7 @@ func (c *Coach) language(toks []tok) (string, bool) {
 			continue
 		}
 		words++
-		if c.english[t.norm] {
+		if t.flags&fEnglish != 0 {
 			en++
 		}
 		r, _ := utf8.DecodeRuneInString(t.norm)

@@ -2,6 +2,7 @@ package coach
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -33,11 +34,11 @@ const (
 )
 
 type elem struct {
-	kind     elemKind
-	words    map[string]bool
-	prefixes []string
-	n        int
-	neg      bool
+	kind elemKind
+	ids  []int32  // word ids, sorted
+	pfx  []uint16 // prefix ids, sorted
+	n    int
+	neg  bool
 }
 
 func (e *elem) matches(t *tok) bool {
@@ -50,20 +51,35 @@ func (e *elem) matches(t *tok) bool {
 	if t.kind == kBound {
 		return false
 	}
-	return e.inSet(t.norm) != e.neg
+	return e.inSet(t) != e.neg
 }
 
-func (e *elem) inSet(w string) bool {
-	if e.words[w] {
-		return true
-	}
-	for _, p := range e.prefixes {
-		if strings.HasPrefix(w, p) {
+func (e *elem) inSet(t *tok) bool {
+	if t.id >= 0 {
+		ids := e.ids
+		if len(ids) <= 8 {
+			for _, x := range ids {
+				if x == t.id {
+					return true
+				}
+			}
+		} else if i := sort.Search(len(ids), func(i int) bool { return ids[i] >= t.id }); i < len(ids) && ids[i] == t.id {
 			return true
+		}
+	}
+	for _, p := range t.pfx {
+		for _, q := range e.pfx {
+			if p == q {
+				return true
+			}
 		}
 	}
 	return false
 }
+
+// literal reports whether the element is a plain set of words: usable as
+// an index key.
+func (e *elem) literal() bool { return e.kind == eSet && len(e.pfx) == 0 && !e.neg && len(e.ids) > 0 }
 
 // seq is one expanded alternative of a pattern, owned by a step, a rule, a
 // rule's exception list or a vocabulary list.
@@ -71,14 +87,48 @@ type seq struct {
 	elems []elem
 	owner int
 	cue   int
+	first int // index of the first element that consumes a word
 }
 
-// matcher finds every sequence in a tokenised reply in one pass, indexing
-// sequences by their first literal word.
+// matcher finds every sequence in a tokenised reply in one pass. Words are
+// interned: a reply's words are looked up once, then compared as integers.
+// Sequences are indexed by their first two words when both are literal,
+// else by their first word, else scanned at every position.
 type matcher struct {
 	seqs   []seq
-	byWord map[string][]int
-	scan   []int
+	vocab  map[string]int32
+	prefix map[string]uint16
+	// prefixes by first byte, for annotate.
+	prefixByte map[byte][]prefixEntry
+	byWord     map[int32][]int32
+	byPair     map[uint64][]int32
+	byPrefix   map[uint16][]int32
+	byBack     map[int32][]int32
+	scan       []int32
+	// flags and concepts of interned words, by id, for the checks that
+	// look at every word (see the f* flags).
+	flags   []uint8
+	concept []string
+}
+
+// Word flags set by the coach and copied onto tokens by annotate.
+const (
+	fEnglish  uint8 = 1 << iota // an English function word
+	fStop                       // says nothing about a concern
+	fTime                       // may start a time expression
+	fConcept                    // maps to a concept
+)
+
+// mark interns w and sets flags on it.
+func (m *matcher) mark(w string, f uint8) int32 {
+	id := m.wordID(w)
+	m.flags[id] |= f
+	return id
+}
+
+type prefixEntry struct {
+	p  string
+	id uint16
 }
 
 // match is one occurrence of a sequence: toks [from, to).
@@ -87,18 +137,62 @@ type match struct {
 	from, to   int
 }
 
-type node struct {
-	kind     elemKind // eSet for a word, eAny, eNum, eStart, eGap; group when alts != nil
-	word     string
-	prefix   bool
-	n        int
-	alts     [][]node
-	optional bool
-	neg      bool // !word, !(a|b): one word that is none of these
+// maxPairs bounds how many index entries one sequence may create.
+const maxPairs = 256
+
+func (m *matcher) wordID(w string) int32 {
+	if m.vocab == nil {
+		m.vocab = map[string]int32{}
+		m.prefix = map[string]uint16{}
+		m.prefixByte = map[byte][]prefixEntry{}
+		m.byWord = map[int32][]int32{}
+		m.byPair = map[uint64][]int32{}
+		m.byPrefix = map[uint16][]int32{}
+		m.byBack = map[int32][]int32{}
+	}
+	id, ok := m.vocab[w]
+	if !ok {
+		id = int32(len(m.vocab))
+		m.vocab[w] = id
+		m.flags = append(m.flags, 0)
+		m.concept = append(m.concept, "")
+	}
+	return id
 }
 
-// maxExpansions bounds how many sequences one pattern may expand to.
-const maxExpansions = 4096
+func (m *matcher) prefixID(p string) uint16 {
+	id, ok := m.prefix[p]
+	if !ok {
+		id = uint16(len(m.prefix))
+		m.prefix[p] = id
+		if p != "" {
+			m.prefixByte[p[0]] = append(m.prefixByte[p[0]], prefixEntry{p, id})
+		}
+	}
+	return id
+}
+
+// annotate sets each token's word id and prefix ids.
+func (m *matcher) annotate(toks []tok) {
+	for i := range toks {
+		t := &toks[i]
+		t.id = -1
+		t.pfx = nil
+		t.flags = 0
+		if t.kind == kBound || t.norm == "" {
+			continue
+		}
+		if id, ok := m.vocab[t.norm]; ok {
+			t.id = id
+			t.flags = m.flags[id]
+		}
+		for _, pe := range m.prefixByte[t.norm[0]] {
+			if strings.HasPrefix(t.norm, pe.p) {
+				t.pfx = append(t.pfx, pe.id)
+			}
+		}
+	}
+}
 
 // add compiles pattern p for owner/cue.
 func (m *matcher) add(p string, owner, cue int) error {
@@ -106,12 +200,9 @@ func (m *matcher) add(p string, owner, cue int) error {
 	if err != nil {
 		return fmt.Errorf("pattern %q: %w", p, err)
 	}
-	seqs, err := expandNodes(nodes)
+	seqs, err := m.expandNodes(nodes)
 	if err != nil {
 		return fmt.Errorf("pattern %q: %w", p, err)
-	}
-	if m.byWord == nil {
-		m.byWord = map[string][]int{}
 	}
 	for _, es := range seqs {
 		first := -1
@@ -124,35 +215,75 @@ func (m *matcher) add(p string, owner, cue int) error {
 		if first < 0 {
 			return fmt.Errorf("pattern %q: matches nothing", p)
 		}
-		idx := len(m.seqs)
-		m.seqs = append(m.seqs, seq{elems: es, owner: owner, cue: cue})
-		f := es[first]
-		if f.kind == eSet && len(f.prefixes) == 0 && !f.neg {
-			for w := range f.words {
+		idx := int32(len(m.seqs))
+		m.seqs = append(m.seqs, seq{elems: es, owner: owner, cue: cue, first: first})
+		f := &es[first]
+		switch {
+		case f.literal() && first+1 < len(es) && es[first+1].literal() && len(f.ids)*len(es[first+1].ids) <= maxPairs:
+			for _, a := range f.ids {
+				for _, b := range es[first+1].ids {
+					k := pairKey(a, b)
+					m.byPair[k] = append(m.byPair[k], idx)
+				}
+			}
+		case f.literal():
+			for _, w := range f.ids {
 				m.byWord[w] = append(m.byWord[w], idx)
 			}
-		} else {
+		case f.kind == eSet && !f.neg && len(f.ids) == 0:
+			// Prefixes only ("apolog*"): indexed by prefix id.
+			for _, p := range f.pfx {
+				m.byPrefix[p] = append(m.byPrefix[p], idx)
+			}
+		case f.kind == eSet && f.neg && first+1 < len(es) && es[first+1].literal():
+			// "!(you|i) will": found at its second word, tried one back.
+			for _, w := range es[first+1].ids {
+				m.byBack[w] = append(m.byBack[w], idx)
+			}
+		default:
 			m.scan = append(m.scan, idx)
 		}
 	}
 	return nil
 }
 
-// find returns every match in toks.
+func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
+
+// find returns every match in annotated toks.
 func (m *matcher) find(toks []tok, out []match) []match {
+	try := func(si int32, i int) {
+		s := &m.seqs[si]
+		if end := m.matchAt(s, toks, 0, i); end >= 0 {
+			out = append(out, match{owner: s.owner, cue: s.cue, from: i, to: end})
+		}
+	}
 	for i := range toks {
-		if toks[i].kind == kBound {
+		t := &toks[i]
+		if t.kind == kBound {
 			continue
 		}
-		for _, si := range m.byWord[toks[i].norm] {
-			if end := m.matchAt(&m.seqs[si], toks, 0, i); end >= 0 {
-				out = append(out, match{owner: m.seqs[si].owner, cue: m.seqs[si].cue, from: i, to: end})
+		if t.id >= 0 {
+			for _, si := range m.byWord[t.id] {
+				try(si, i)
+			}
+			if i+1 < len(toks) && toks[i+1].id >= 0 {
+				for _, si := range m.byPair[pairKey(t.id, toks[i+1].id)] {
+					try(si, i)
+				}
+			}
+			if i > 0 && toks[i-1].kind != kBound {
+				for _, si := range m.byBack[t.id] {
+					try(si, i-1)
+				}
+			}
+		}
+		for _, p := range t.pfx {
+			for _, si := range m.byPrefix[p] {
+				try(si, i)
 			}
 		}
 		for _, si := range m.scan {
-			if end := m.matchAt(&m.seqs[si], toks, 0, i); end >= 0 {
-				out = append(out, match{owner: m.seqs[si].owner, cue: m.seqs[si].cue, from: i, to: end})
-			}
+			try(si, i)
 		}
 	}
 	return out
@@ -186,6 +317,19 @@ func (m *matcher) matchAt(s *seq, toks []tok, k, i int) int {
 	}
 	return i
 }
+
+type node struct {
+	kind     elemKind // eSet for a word, eAny, eNum, eStart, eGap; group when alts != nil
+	word     string
+	prefix   bool
+	n        int
+	alts     [][]node
+	optional bool
+	neg      bool // !word, !(a|b): one word that is none of these
+}
+
+// maxExpansions bounds how many sequences one pattern may expand to.
+const maxExpansions = 4096
 
 // parsePattern reads the pattern language into nodes.
 func parsePattern(p string) ([]node, error) {
@@ -331,22 +475,23 @@ func parseSeq(items []string, pos *int, stop string) ([]node, error) {
 // expandNodes turns nodes into flat element sequences. A group whose
 // alternatives are all single words becomes one set element; other groups
 // multiply the sequences.
-func expandNodes(nodes []node) ([][]elem, error) {
+func (m *matcher) expandNodes(nodes []node) ([][]elem, error) {
 	seqs := [][]elem{nil}
 	for _, n := range nodes {
 		var variants [][]elem
 		switch {
 		case n.alts == nil:
-			variants = [][]elem{{leaf(n)}}
+			variants = [][]elem{{m.leaf(n)}}
 		case allSingleWords(n.alts):
-			e := elem{kind: eSet, words: map[string]bool{}}
+			e := elem{kind: eSet}
 			for _, a := range n.alts {
 				if a[0].prefix {
-					e.prefixes = append(e.prefixes, a[0].word)
+					e.pfx = append(e.pfx, m.prefixID(a[0].word))
 				} else {
-					e.words[a[0].word] = true
+					e.ids = append(e.ids, m.wordID(a[0].word))
 				}
 			}
+			sortIDs(&e)
 			e.neg = n.neg
 			variants = [][]elem{{e}}
 			if n.optional {
@@ -354,7 +499,7 @@ func expandNodes(nodes []node) ([][]elem, error) {
 			}
 		default:
 			for _, a := range n.alts {
-				sub, err := expandNodes(a)
+				sub, err := m.expandNodes(a)
 				if err != nil {
 					return nil, err
 				}
@@ -396,17 +541,22 @@ func allSingleWords(alts [][]node) bool {
 	return true
 }
 
-func leaf(n node) elem {
+func (m *matcher) leaf(n node) elem {
 	switch n.kind {
 	case eSet:
 		e := elem{kind: eSet, neg: n.neg}
 		if n.prefix {
-			e.prefixes = []string{n.word}
+			e.pfx = []uint16{m.prefixID(n.word)}
 		} else {
-			e.words = map[string]bool{n.word: true}
+			e.ids = []int32{m.wordID(n.word)}
 		}
 		return e
 	default:
 		return elem{kind: n.kind, n: n.n}
 	}
+}
+
+func sortIDs(e *elem) {
+	sort.Slice(e.ids, func(i, j int) bool { return e.ids[i] < e.ids[j] })
+	sort.Slice(e.pfx, func(i, j int) bool { return e.pfx[i] < e.pfx[j] })
 }

@@ -34,6 +34,7 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 		return Review{}, ErrReplyTooLong
 	}
 	toks := tokenize(reply)
+	c.m.annotate(toks)
 	words := 0
 	for i := range toks {
 		if toks[i].kind == kWord || toks[i].kind == kNumber {
@@ -255,7 +256,7 @@ func (c *Coach) steps(d *doc) map[string]Step {
 			if negation[d.toks[i].norm] || clauseBreak[d.toks[i].norm] {
 				break // "I am unable to refund" is no action
 			}
-			if d.toks[i].kind == kWord && c.actionVerbs.matches(&d.toks[i]) && !isQuestion(d, si) {
+			if d.toks[i].kind == kWord && c.actionVerbs.has(&d.toks[i]) && !isQuestion(d, si) {
 				out[playbook.StepAction] = Step{ID: playbook.StepAction, Done: true, Start: s.start, End: s.end}
 				break
 			}

@@ -123,8 +123,37 @@ func readUnit(toks []tok, i int) (unit, int, bool) {
 	return u, i + 1, true
 }
 
+// timeStarts are the words a time expression can start with, besides
+// numbers, weekdays and months.
+var timeStarts = map[string]bool{
+	"by": true, "before": true, "until": true, "till": true, "within": true, "in": true, "over": true, "inside": true,
+	"under": true, "on": true, "at": true, "no": true, "the": true, "next": true, "coming": true, "following": true,
+	"today": true, "tonight": true, "eod": true, "cob": true, "eob": true, "later": true, "tomorrow": true, "this": true,
+	"end": true, "close": true, "noon": true, "midday": true, "midnight": true, "lunchtime": true,
+	"a": true, "an": true, "one": true, "two": true, "three": true, "four": true, "five": true, "six": true, "seven": true,
+	"eight": true, "nine": true, "ten": true, "eleven": true, "twelve": true, "fourteen": true, "fifteen": true,
+	"twenty": true, "thirty": true, "forty": true, "sixty": true, "ninety": true, "couple": true,
+}
+
+// canStartTime is a quick test that skips most words.
+func canStartTime(t *tok) bool {
+	if t.kind == kNumber {
+		return true
+	}
+	if t.kind != kWord {
+		return false
+	}
+	if c := t.norm[0]; c >= '0' && c <= '9' {
+		return true
+	}
+	return t.flags&fTime != 0
+}
+
 // parseTimeAt tries every form at toks[i].
 func parseTimeAt(toks []tok, i int) (timeExpr, bool) {
+	if !canStartTime(&toks[i]) {
+		return timeExpr{}, false
+	}
 	w := word(toks, i)
 	start := i
 	deadline := false
@@ -459,21 +488,21 @@ func endOfMonth(sent time.Time, cal calendar.Calendar) time.Time {
 func parseDate(toks []tok, k int) (func(time.Time, calendar.Calendar) time.Time, int, bool) {
 	day, month, year := 0, time.Month(0), 0
 	end := k
-	if d, ok := dayNumber(word(toks, k)); ok {
+	if k+2 < len(toks) && toks[k].kind == kNumber && len(toks[k].norm) == 4 && toks[k+1].start == toks[k].end+1 && toks[k+2].start == toks[k+1].end+1 {
+		// ISO 2026-11-28
+		y, _ := strconv.Atoi(toks[k].norm)
+		mo, ok1 := dayNumber(word(toks, k+1))
+		dd, ok2 := dayNumber(word(toks, k+2))
+		if ok1 && ok2 && mo <= 12 && y >= 2000 && y < 2200 {
+			day, month, year, end = dd, time.Month(mo), y, k+3
+		}
+	} else if d, ok := dayNumber(word(toks, k)); ok {
 		kk := k + 1
 		if word(toks, kk) == "of" {
 			kk++
 		}
-		if m, ok := months[word(toks, kk)]; ok && (len(word(toks, kk)) > 3 || word(toks, kk) != "may" || true) {
+		if m, ok := months[word(toks, kk)]; ok {
 			day, month, end = d, m, kk+1
-		} else if k < len(toks) && toks[k].kind == kNumber && len(toks[k].norm) == 4 {
-			// ISO 2026-11-28
-			y, _ := strconv.Atoi(toks[k].norm)
-			mo, ok1 := dayNumber(word(toks, k+1))
-			dd, ok2 := dayNumber(word(toks, k+2))
-			if ok1 && ok2 && mo >= 1 && mo <= 12 && y >= 2000 && y < 2200 && toks[k+1].start == toks[k].end+1 {
-				day, month, year, end = dd, time.Month(mo), y, k+3
-			}
 		}
 	} else if m, ok := months[word(toks, k)]; ok {
 		if d, ok := dayNumber(word(toks, k+1)); ok {

@@ -26,6 +26,11 @@ type tok struct {
 	excl       int  // for kBound: how many '!' the punctuation run held
 	para       int  // paragraph number
 	code       bool // looks like a code: letters and digits mixed, or '_'
+	// Set by matcher.annotate: the word's id in the patterns' vocabulary
+	// (-1: no pattern names it) and the ids of the pattern prefixes it has.
+	id    int32
+	pfx   []uint16
+	flags uint8
 }
 
 // blockTags end a sentence when they appear in an HTML reply.
@@ -189,7 +194,7 @@ func tokenize(s string) []tok {
 		// between digits (59.90, 1,200, 17:00).
 		start := i
 		upper, lower, letters, digits := 0, 0, 0, 0
-		under := false
+		under, entity := false, false
 		for i < len(s) {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			switch {
@@ -223,6 +228,13 @@ func tokenize(s string) []tok {
 			case (r == '.' || r == ',' || r == ':') && digits > 0 && letters == 0 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
 				i += size
 				continue
+			case r == '&' && html && letters > 0:
+				// I&rsquo;m: an apostrophe written as an entity.
+				if end, ok := htmlEntity(s, i); ok && apostropheEntity(s[i:end]) && end < len(s) && isWordByte(s[end]) {
+					i = end
+					entity = true
+					continue
+				}
 			}
 			break
 		}
@@ -233,6 +245,9 @@ func tokenize(s string) []tok {
 			continue
 		}
 		raw := s[start:i]
+		if entity {
+			raw = replaceApostropheEntities(raw)
+		}
 		if (raw == "re" || raw == "Re" || raw == "RE") && i+1 < len(s) && s[i] == '-' && isWordByte(s[i+1]) {
 			// "re-issued" reads as "issued": the prefix changes nothing the
 			// rules look at.
@@ -362,4 +377,20 @@ func sentences(toks []tok) []sentence {
 		from = i + 1
 	}
 	return out
+}
+
+// apostropheEntity reports whether an HTML entity stands for an apostrophe.
+func apostropheEntity(e string) bool {
+	switch strings.ToLower(e) {
+	case "&rsquo;", "&#39;", "&apos;", "&#8217;", "&#x27;", "&#x2019;":
+		return true
+	}
+	return false
+}
+
+func replaceApostropheEntities(w string) string {
+	for _, e := range []string{"&rsquo;", "&#39;", "&apos;", "&#8217;", "&#x27;", "&#x2019;"} {
+		w = strings.ReplaceAll(w, e, "'")
+	}
+	return w
 }

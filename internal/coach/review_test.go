@@ -1,0 +1,431 @@
+package coach
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/calendar"
+	"github.com/calmdesk/calmdesk/internal/playbook"
+)
+
+var friday2310 = time.Date(2026, 11, 27, 23, 10, 0, 0, time.UTC)
+
+func rules(rv Review) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range rv.Findings {
+		m[f.Rule] = true
+	}
+	return m
+}
+
+func TestReviewFindsPitfallsWithSpans(t *testing.T) {
+	c := New(nil)
+	tests := []struct {
+		name, reply, rule, span string
+	}{
+		{"blame", "Hi, you should have read the terms. I will refund you today.", playbook.RuleBlame, "you should have read"},
+		{"deflection", "Sorry for the wait. That's our policy, I'm afraid.", playbook.RuleDeflection, "That's our policy"},
+		{"minimizing", "Please calm down, I will refund it today.", playbook.RuleMinimizing, "calm down"},
+		{"arguing", "As I already explained, the refund was sent.", playbook.RuleArguing, "As I already explained"},
+		{"non-apology", "I'm sorry if you feel let down.", playbook.RuleNonApology, "sorry if"},
+		{"vague", "I'm sorry. We will refund you shortly.", playbook.RuleVagueTiming, "shortly"},
+		{"overpromise", "I'm sorry, this will never happen again.", playbook.RuleOverpromise, "this will never happen again"},
+		{"shouting caps", "You MUST reply to the email.", playbook.RuleShouting, "MUST"},
+		{"shouting marks", "Your refund is done!!!", playbook.RuleShouting, "!!!"},
+		{"sarcasm", "Obviously the parcel can't fly to you.", playbook.RuleSarcasm, "Obviously"},
+		{"jargon code", "I'm sorry, the log says ERR_AUTH_51.", playbook.RuleJargon, "ERR_AUTH_51"},
+		{"robotic", "We apologize for any inconvenience this may have caused.", playbook.RuleRobotic, "We apologize for any inconvenience this may have caused"},
+		{"curly apostrophe", "Sorry, it’s not a big deal.", playbook.RuleMinimizing, "it’s not a big deal"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rv, err := c.Review(tt.reply, Context{Level: analyze.Angry})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range rv.Findings {
+				if f.Rule == tt.rule {
+					if got := tt.reply[f.Start:f.End]; got != tt.span {
+						t.Errorf("span = %q, want %q", got, tt.span)
+					}
+					if f.Message == "" || f.Suggestion == "" || f.Severity == playbook.None {
+						t.Errorf("finding lacks message, suggestion or severity: %+v", f)
+					}
+					return
+				}
+			}
+			t.Errorf("no %s finding in %+v", tt.rule, rv.Findings)
+		})
+	}
+}
+
+func TestReviewDoesNotCryWolf(t *testing.T) {
+	c := New(nil)
+	tests := []struct {
+		name, reply string
+		not         []string
+	}{
+		{"you will receive", "I'm sorry. You will receive the refund within 3 business days.", []string{playbook.RuleBlame}},
+		{"you should have received", "I'm sorry, you should have received an email from us.", []string{playbook.RuleBlame}},
+		{"real apology", "I'm so sorry we charged you twice.", []string{playbook.RuleNonApology, playbook.RuleMissingApology}},
+		{"apology but later", "I'm sorry for the delay, but the good news is that I have refunded you today.", []string{playbook.RuleNonApology}},
+		{"not your fault", "This is not your fault, and I'm sorry.", []string{playbook.RuleBlame}},
+		{"policy exception", "I'm sorry; I have made an exception to our policy and refunded you today.", []string{playbook.RuleDeflection}},
+		{"talk soon", "I'm sorry. I have refunded you today. Talk soon!", []string{playbook.RuleVagueTiming}},
+		{"asap with a date", "I'm sorry. I will fix it as soon as possible, and by Friday at the latest.", []string{playbook.RuleVagueTiming}},
+		{"acronyms", "I'm sorry, the UPS driver has your PIN and the SMS with the ETA.", []string{playbook.RuleShouting}},
+		{"tracking number", "I'm sorry. Your tracking number is 1Z999AA10123456784.", []string{playbook.RuleJargon}},
+		{"do not worry", "I'm sorry. Don't worry, I have fixed it.", []string{playbook.RuleMinimizing}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rv, err := c.Review(tt.reply, Context{Level: analyze.Angry})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := rules(rv)
+			for _, r := range tt.not {
+				if got[r] {
+					t.Errorf("false %s: %+v", r, rv.Findings)
+				}
+			}
+		})
+	}
+}
+
+func TestSeverityFollowsAnger(t *testing.T) {
+	c := New(nil)
+	reply := "Your new card will arrive by Tuesday."
+	tests := []struct {
+		level analyze.Level
+		want  playbook.Severity // of missing_apology
+	}{{analyze.Calm, playbook.None}, {analyze.Annoyed, playbook.Warning}, {analyze.Angry, playbook.Error}, {analyze.Furious, playbook.Error}}
+	for _, tt := range tests {
+		rv, err := c.Review(reply, Context{Level: tt.level})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got playbook.Severity
+		for _, f := range rv.Findings {
+			if f.Rule == playbook.RuleMissingApology {
+				got = f.Severity
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s: missing_apology severity %q, want %q", tt.level, got, tt.want)
+		}
+		if rv.Ready != (tt.want != playbook.Error) {
+			t.Errorf("%s: ready = %v", tt.level, rv.Ready)
+		}
+	}
+	// The level comes from the Readings when not given.
+	rv, _ := c.Review(reply, Context{Readings: []analyze.Reading{{Supported: true, Level: analyze.Calm}, {Supported: true, Level: analyze.Furious}}})
+	if rv.Level != "furious" {
+		t.Errorf("level from readings = %s, want furious", rv.Level)
+	}
+	// A venting wave makes a missing acknowledgement weigh more.
+	calm, _ := c.Review(reply, Context{Level: analyze.Annoyed})
+	wave, _ := c.Review(reply, Context{Level: analyze.Annoyed, VentingWave: true})
+	if sev(calm, playbook.RuleMissingEmpathy).Rank() >= sev(wave, playbook.RuleMissingEmpathy).Rank() {
+		t.Errorf("venting wave did not raise missing_empathy: %s vs %s", sev(calm, playbook.RuleMissingEmpathy), sev(wave, playbook.RuleMissingEmpathy))
+	}
+}
+
+func sev(rv Review, rule string) playbook.Severity {
+	for _, f := range rv.Findings {
+		if f.Rule == rule {
+			return f.Severity
+		}
+	}
+	return playbook.None
+}
+
+func TestCommitments(t *testing.T) {
+	c := New(nil)
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip(err)
+	}
+	tests := []struct {
+		name   string
+		reply  string
+		sent   time.Time
+		cal    calendar.Calendar
+		action string
+		amount string
+		due    string // RFC 3339, "" for vague
+	}{
+		{"business days from friday", "I will refund the duplicate $59.90 within 3 business days.", friday2310, calendar.Default(), "refund the duplicate $59.90", "59.90 USD", "2026-12-02T17:00:00Z"},
+		{"story 1 on monday", "I'll refund the duplicate $59.90 within 3 business days.", time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC), calendar.Default(), "refund the duplicate $59.90", "59.90 USD", "2026-12-03T17:00:00Z"},
+		{"weekday and date", "We will send a replacement by Friday 28 November.", time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), calendar.Default(), "send a replacement", "", "2026-11-28T17:00:00Z"},
+		{"customer's zone", "I will call you tomorrow at 10am.", friday2310, calendar.Default().In(ny), "call you", "", "2026-11-28T10:00:00-05:00"},
+		{"hours", "You will receive the link within 24 hours.", friday2310, calendar.Default(), "You will receive the link", "", "2026-11-28T23:10:00Z"},
+		{"range takes the upper bound", "The refund will reach you in 3-5 business days.", friday2310, calendar.Default(), "refund will reach you", "", "2026-12-04T17:00:00Z"},
+		{"next business day", "I'll ship it on the next business day.", friday2310, calendar.Default(), "ship it", "", "2026-11-30T17:00:00Z"},
+		{"end of week", "I will email the invoice by the end of the week.", time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), calendar.Default(), "email the invoice", "", "2026-11-27T17:00:00Z"},
+		{"iso date", "We will credit €30 by 2026-12-10.", friday2310, calendar.Default(), "credit €30", "30.00 EUR", "2026-12-10T17:00:00Z"},
+		{"month first", "I will repair it by December 3rd.", friday2310, calendar.Default(), "repair it", "", "2026-12-03T17:00:00Z"},
+		{"vague", "I will send you a new card soon.", friday2310, calendar.Default(), "send you a new card soon", "", ""},
+		{"amount after", "I will refund 40 dollars today.", time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC), calendar.Default(), "refund 40 dollars", "40.00 USD", "2026-11-26T17:00:00Z"},
+		{"today after closing", "I will refund you today.", friday2310, calendar.Default(), "refund you", "", "2026-11-27T23:59:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rv, err := c.Review(tt.reply, Context{SentAt: tt.sent, Calendar: tt.cal, Level: analyze.Annoyed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rv.Commitments) != 1 {
+				t.Fatalf("commitments = %+v, want one", rv.Commitments)
+			}
+			cm := rv.Commitments[0]
+			if cm.Action != tt.action || cm.Amount != tt.amount {
+				t.Errorf("action %q amount %q, want %q %q", cm.Action, cm.Amount, tt.action, tt.amount)
+			}
+			switch {
+			case tt.due == "" && (cm.DueAt != nil || !cm.Vague):
+				t.Errorf("want vague, got due %v vague %v", cm.DueAt, cm.Vague)
+			case tt.due != "" && (cm.DueAt == nil || cm.DueAt.Format(time.RFC3339) != tt.due || cm.Vague):
+				t.Errorf("due %v (vague %v), want %s", cm.DueAt, cm.Vague, tt.due)
+			}
+		})
+	}
+}
+
+func TestNotCommitments(t *testing.T) {
+	c := New(nil)
+	for _, reply := range []string{
+		"Would you like me to refund you?",
+		"Let me know if you need anything else.",
+		"I will not be able to refund this order.",
+		"The system won't let me change the date.",
+		"You will need to send us a photo.",
+		"I have refunded the charge.",
+	} {
+		rv, err := c.Review(reply, Context{SentAt: friday2310})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rv.Commitments) != 0 {
+			t.Errorf("%q: commitments %+v, want none", reply, rv.Commitments)
+		}
+	}
+}
+
+func TestReviewJSONContract(t *testing.T) {
+	c := New(nil)
+	rv, err := c.Review("Hi Dana, I'm sorry. I will refund $59.90 within 3 business days.", Context{CustomerName: "Dana", SentAt: friday2310,
+		Readings: []analyze.Reading{{Supported: true, Level: analyze.Angry, Concerns: []analyze.Concern{{Kind: "problem", Text: "charged twice", Paraphrase: "you were charged twice"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(rv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"score", "ready", "steps", "findings", "concerns", "commitments", "asap", "language"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("review JSON lacks %q", k)
+		}
+	}
+	steps := m["steps"].([]any)
+	if len(steps) != len(playbook.StepIDs) {
+		t.Fatalf("steps = %d, want %d", len(steps), len(playbook.StepIDs))
+	}
+	for i, s := range steps {
+		st := s.(map[string]any)
+		if st["id"] != playbook.StepIDs[i] {
+			t.Errorf("step %d id %v, want %s", i, st["id"], playbook.StepIDs[i])
+		}
+		for _, k := range []string{"done", "start", "end"} {
+			if _, ok := st[k]; !ok {
+				t.Errorf("step lacks %q", k)
+			}
+		}
+	}
+	cm := m["commitments"].([]any)[0].(map[string]any)
+	if cm["due_at"] != "2026-12-02T17:00:00Z" || cm["amount"] != "59.90 USD" || cm["vague"] != false {
+		t.Errorf("commitment JSON = %v", cm)
+	}
+	cn := m["concerns"].([]any)[0].(map[string]any)
+	if _, ok := cn["addressed"]; !ok {
+		t.Errorf("concern JSON lacks addressed: %v", cn)
+	}
+	for _, f := range m["findings"].([]any) {
+		fm := f.(map[string]any)
+		for _, k := range []string{"rule", "severity", "start", "end", "message", "suggestion"} {
+			if _, ok := fm[k]; !ok {
+				t.Errorf("finding lacks %q: %v", k, fm)
+			}
+		}
+	}
+	// A vague commitment has due_at null.
+	rv, _ = c.Review("I will refund you soon.", Context{SentAt: friday2310})
+	b, _ = json.Marshal(rv.Commitments[0])
+	if !strings.Contains(string(b), `"due_at":null`) || !strings.Contains(string(b), `"vague":true`) {
+		t.Errorf("vague commitment JSON = %s", b)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	c := New(nil)
+	tests := []struct {
+		name  string
+		reply string
+		err   error
+		lang  string
+	}{
+		{"empty", "", ErrEmptyReply, ""},
+		{"blank", " \n\t ", ErrEmptyReply, ""},
+		{"only punctuation", "!!! ... ???", ErrEmptyReply, ""},
+		{"only tags", "<p><br></p>", ErrEmptyReply, ""},
+		{"huge", strings.Repeat("I am sorry. ", MaxReplyBytes/12+10), ErrReplyTooLong, ""},
+		{"html", "<p>Hi Dana,</p><p>I&rsquo;m <b>so sorry</b>. I will refund you by Friday.</p>", nil, "en"},
+		{"invalid utf-8", "Hi \xff\xfe Dana, I'm sorry \xc3 we will refund you \xe2\x82 today.", nil, "en"},
+		{"french", "Bonjour Madame, nous sommes désolés pour le retard de votre commande. Nous vous rembourserons dans les trois jours.", nil, "fr"},
+		{"german", "Hallo Herr Müller, es tut uns leid, dass die Lieferung nicht angekommen ist. Wir werden das Geld zurückzahlen.", nil, "de"},
+		{"russian", "Здравствуйте, мы приносим извинения за задержку заказа.", nil, "ru"},
+		{"japanese", "ご迷惑をおかけして申し訳ございません。返金いたします。", nil, "ja"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rv, err := c.Review(tt.reply, Context{SentAt: friday2310})
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("err = %v, want %v", err, tt.err)
+			}
+			if err != nil {
+				return
+			}
+			if rv.Language != tt.lang {
+				t.Errorf("language = %q, want %q", rv.Language, tt.lang)
+			}
+			if tt.lang != "en" {
+				if rv.Supported || !rules(rv)[playbook.RuleUnsupportedLanguage] {
+					t.Errorf("other language not reported: %+v", rv)
+				}
+			}
+			for _, f := range rv.Findings {
+				if f.Start < 0 || f.End > len(tt.reply) || f.Start > f.End {
+					t.Errorf("finding span %d:%d outside the reply", f.Start, f.End)
+				}
+			}
+		})
+	}
+	// HTML tags do not hide the apology, and spans point into the HTML.
+	rv, _ := c.Review("<p>Hi,</p><p>I&rsquo;m <b>so sorry</b>. Please <b>CALM DOWN</b>.</p>", Context{Level: analyze.Angry})
+	for _, f := range rv.Findings {
+		if f.Rule == playbook.RuleMinimizing && f.Text != "CALM DOWN" {
+			t.Errorf("span in HTML = %q", f.Text)
+		}
+	}
+	if rules(rv)[playbook.RuleMissingApology] {
+		t.Errorf("apology inside HTML not seen")
+	}
+}
+
+func TestDraftPassesItsOwnReview(t *testing.T) {
+	c := New(nil)
+	concerns := []analyze.Concern{
+		{Kind: "problem", Text: "I was charged twice for order 4471", Paraphrase: "you were charged twice for order 4471"},
+		{Kind: "problem", Text: "nobody answered my last TWO emails!!!"},
+		{Kind: "feeling", Text: "I am furious", Paraphrase: "you are furious"},
+	}
+	seen := map[string]bool{}
+	for _, lvl := range []analyze.Level{analyze.Calm, analyze.Annoyed, analyze.Angry, analyze.Furious} {
+		for _, cat := range []string{"billing", "delivery", "product", "subscription", "account", "technical", "service", "other", "unknown-category"} {
+			for _, name := range []string{"Dana Reyes", ""} {
+				for _, sent := range []time.Time{friday2310, {}} {
+					ctx := Context{CustomerName: name, Category: cat, Level: lvl, SentAt: sent, AgentName: "Sam", VentingWave: lvl == analyze.Furious,
+						Readings: []analyze.Reading{{Supported: true, Level: lvl, Concerns: concerns}}}
+					d, err := c.Draft(ctx)
+					if err != nil {
+						t.Fatalf("%s/%s: %v", lvl, cat, err)
+					}
+					rv, err := c.Review(d, ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !rv.Ready || len(rv.Findings) > 0 {
+						t.Errorf("%s/%s/%q: draft not clean (score %d): %+v\n%s", lvl, cat, name, rv.Score, rv.Findings, d)
+					}
+					if name != "" && !strings.HasPrefix(strings.SplitN(d, "\n", 2)[0], "H") && !strings.HasPrefix(d, "Dear") {
+						t.Errorf("draft does not open with a greeting: %q", d)
+					}
+					seen[d] = true
+				}
+			}
+		}
+	}
+	if len(seen) < 20 {
+		t.Errorf("only %d different drafts: the phrase bank is not varied", len(seen))
+	}
+	// The same context always gives the same draft.
+	ctx := Context{CustomerName: "Dana", Category: "billing", SentAt: friday2310}
+	a, _ := c.Draft(ctx)
+	b, _ := c.Draft(ctx)
+	if a != b {
+		t.Errorf("Draft is not deterministic")
+	}
+}
+
+func TestBrokenPlaybook(t *testing.T) {
+	pb, err := playbook.Parse(playbook.DefaultJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb.Rules[0].Cues = append(pb.Rules[0].Cues, "(unclosed group")
+	c := New(pb)
+	if _, err := c.Review("hello", Context{}); !errors.Is(err, ErrBadPlaybook) {
+		t.Errorf("Review with a broken playbook: %v, want ErrBadPlaybook", err)
+	}
+	if _, err := c.Draft(Context{}); !errors.Is(err, ErrBadPlaybook) {
+		t.Errorf("Draft with a broken playbook: %v, want ErrBadPlaybook", err)
+	}
+}
+
+// TestWithAnalyzer runs the coach on Readings from the real analyzer.
+func TestWithAnalyzer(t *testing.T) {
+	r, err := analyze.Read("I was charged TWICE for order 4471 and this is the third time I'm writing. Fix it NOW.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(nil)
+	ctx := Context{CustomerName: "Dana Reyes", Readings: []analyze.Reading{r}, SentAt: friday2310, Category: r.Category}
+	good := "Hi Dana,\n\nI'm so sorry you were charged twice for order 4471, and that you had to write three times. I understand how frustrating that is.\n\nI will refund the duplicate $59.90 within 3 business days, and I'll check back with you on Wednesday.\n\nThank you for your patience."
+	rv, err := c.Review(good, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rv.Ready {
+		t.Errorf("good reply not ready: %+v", rv.Findings)
+	}
+	bad := "Dana, as I said, you should have checked your statement. We will refund it soon."
+	rv, err = c.Review(bad, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rules(rv)
+	for _, want := range []string{playbook.RuleArguing, playbook.RuleBlame, playbook.RuleVagueTiming, playbook.RuleMissingApology} {
+		if !got[want] {
+			t.Errorf("bad reply: no %s in %+v", want, rv.Findings)
+		}
+	}
+	if rv.Ready {
+		t.Errorf("bad reply is ready")
+	}
+	d, err := c.Draft(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rv, _ := c.Review(d, ctx); !rv.Ready {
+		t.Errorf("draft from a real reading not ready: %+v\n%s", rv.Findings, d)
+	}
+}
