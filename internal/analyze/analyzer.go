@@ -312,10 +312,13 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	}
 }
 
-// combine reads two 0-100 scores as independent evidence.
-func combine(model, evidence float64) float64 {
-	model, evidence = max(0, min(100, model)), max(0, min(95, evidence))
-	return 100 * (1 - (1-model/100)*(1-evidence/100))
+// combine reads the model's 0-100 score and the evidence points as
+// independent evidence. Points saturate: 25 (a problem stated) read as 34,
+// 60 as 63, 95 as 79.
+func combine(model, points float64) float64 {
+	model = max(0, min(100, model))
+	ev := 1 - math.Exp(-max(0, points)/60)
+	return 100 * (1 - (1-model/100)*(1-ev))
 }
 
 // evidence adds up, in anger points, what a customer-service reader weighs
@@ -379,12 +382,12 @@ var signalKinds = [...]struct {
 // points returns the evidence in anger points; other is the model's mass
 // of disappointment, disapproval and disgust.
 func (e *evidence) points(other float64) float64 {
-	p := 20 * other
+	p := 12 * other
 	if e.problems > 0 {
 		p += min(40, 25+8*float64(e.problems-1))
 	}
 	if e.feelings > 0 {
-		p += 15
+		p += 12
 	}
 	for i, n := range e.byKind {
 		p += min(reasonKinds[i].top, reasonKinds[i].each*float64(n))

@@ -54,6 +54,7 @@ const (
 	groupExpect           // a sentence states an expectation
 	groupFeeling          // a sentence states a feeling
 	groupCalm             // wording that lowers the anger read (thanks, resolved)
+	groupShout            // a clause with shouting (caps, "!!"); set by the rules, not patterns
 )
 
 var (

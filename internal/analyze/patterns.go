@@ -202,7 +202,7 @@ func (lx *lexicon) addPatterns() {
 		"charged|billed|debited * twice|double|again|two",
 		"double|doubled charged|charge|billed|billing",
 		"overcharged|overcharging|overbilled",
-		"fix * now|immediately|asap|today",
+		"fix|sort|refund|do|resolve|answer|call * now|immediately|asap",
 		"unacceptable",
 		"fed up",
 		"sick|tired * of",
@@ -249,6 +249,7 @@ func (lx *lexicon) addPatterns() {
 		"disappointed|disappointing|disappointment|unhappy|dissatisfied|frustrated|frustrating",
 		"scam|fraud|fraudulent|unauthorised|unauthorized",
 		"longer than * promised|expected|advertised|stated|quoted|said",
+		"fix|repair|sort|resolve it|this|that|my|the|your",
 		"than promised|advertised|expected",
 		"still * not|no|nothing|haven't|hasn't|isn't|doesn't",
 	)

@@ -165,7 +165,7 @@ func (a *Analyzer) reasons(work, text string, s *scratch, msg *accumulator) []Re
 			}
 			j++
 		}
-		if j-i >= 2 && bang >= 1 {
+		if j-i >= 2 && bang >= 1 || j-i >= 3 {
 			add("exclamation", i, j, 5)
 		}
 		i = j
@@ -295,6 +295,12 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 		case "insult", "profanity", "sarcasm":
 			mark(r.Start, groupFeeling)
 			marks[spanOf(s.clauses, wordAfter(s.toks, 0, r.Start))] |= 1 << groupReason
+		case "caps":
+			mark(r.Start, groupShout)
+		case "exclamation":
+			if i := wordAfter(s.toks, 0, r.Start) - 1; i >= 0 {
+				marks[spanOf(s.clauses, i)] |= 1 << groupShout
+			}
 		}
 	}
 	for k, se := range s.clauses {
@@ -329,6 +335,9 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 			kind = ConcernFeeling
 		default:
 			continue
+		}
+		if (kind == ConcernRequest || kind == ConcernQuestion || kind == ConcernProblem) && has(groupShout) {
+			marks[k] |= 1 << groupFeeling // a shouted demand is a feeling too
 		}
 		c := Concern{Kind: kind, Text: text[st:end], Start: st, End: end, Entities: []Entity{}}
 		for _, e := range entities {
