@@ -242,10 +242,31 @@ func (c *Coach) steps(d *doc) map[string]Step {
 		}
 	}
 	// Action: a sentence with a frame of doing (I will, I have, you will
-	// receive, would you prefer) and a concrete action verb after it.
+	// receive, would you prefer) and a concrete action verb after it; or a
+	// first-person promise whose verb is not a vague one ("I'll reconnect
+	// the line"). A frame inside a stock phrase ("passed to the relevant
+	// team") does not count.
+	robotic := c.ruleMatches(d, playbook.RuleRobotic)
+	for _, f := range c.vocabMatches(d, "commitment_first_person") {
+		si := d.sentOf[f.from]
+		if overlapsAny(f, robotic) || isQuestion(d, si) || negatedBefore(d, d.sents[si], f.from) {
+			continue
+		}
+		if v := c.promisedVerb(d, f.to, d.sents[si].to); v >= 0 {
+			s := d.sents[si]
+			out[playbook.StepAction] = Step{ID: playbook.StepAction, Done: true, Start: s.start, End: s.end}
+			break
+		}
+	}
 	frames := append(append([]match(nil), c.vocabMatches(d, "action_frames")...), c.stepMatches(d, playbook.StepOwnership)...)
 	sort.Slice(frames, func(i, j int) bool { return frames[i].from < frames[j].from })
 	for _, f := range frames {
+		if out[playbook.StepAction].Done {
+			break
+		}
+		if overlapsAny(f, robotic) {
+			continue
+		}
 		si := d.sentOf[f.from]
 		s := d.sents[si]
 		if negatedBefore(d, s, f.from) {
@@ -275,6 +296,32 @@ func (c *Coach) steps(d *doc) map[string]Step {
 		}
 	}
 	return out
+}
+
+// promiseFillers may stand between "I will" and its verb.
+var promiseFillers = map[string]bool{"personally": true, "also": true, "now": true, "then": true, "definitely": true, "certainly": true, "immediately": true, "just": true, "still": true, "right": true, "gladly": true, "happily": true, "first": true, "quickly": true, "promptly": true, "today": true, "myself": true, "both": true, "as": true, "well": true, "additionally": true, "further": true}
+
+// vagueVerbs follow "I will" without naming a concrete action.
+var vagueVerbs = map[string]bool{"be": true, "have": true, "need": true, "try": true, "keep": true, "make": true, "do": true, "look": true, "get": true, "let": true, "see": true, "check": true, "investigate": true, "review": true, "consider": true, "think": true, "ask": true, "pass": true, "forward": true, "note": true, "log": true, "raise": true, "contact": true, "reach": true, "respond": true, "reply": true, "come": true, "hear": true, "continue": true, "monitor": true, "follow": true, "update": true, "inform": true, "notify": true, "chase": true, "speak": true, "talk": true, "discuss": true, "want": true, "hope": true, "aim": true, "attempt": true, "endeavour": true, "endeavor": true, "work": true, "help": true, "assist": true, "remain": true, "stay": true, "touch": true}
+
+// promisedVerb is the token index of the concrete verb a first-person
+// promise starts with, or -1 when the promise is vague ("I'll look into
+// it", "we'll be in touch").
+func (c *Coach) promisedVerb(d *doc, from, to int) int {
+	for i := from; i < to; i++ {
+		t := &d.toks[i]
+		if t.kind != kWord {
+			return -1
+		}
+		if promiseFillers[t.norm] {
+			continue
+		}
+		if negation[t.norm] || vagueVerbs[t.norm] || c.weakVerbs.has(t) {
+			return -1
+		}
+		return i
+	}
+	return -1
 }
 
 // negation words cancel an action that follows them in the sentence.
