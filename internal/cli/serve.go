@@ -15,8 +15,6 @@ import (
 	"github.com/calmdesk/calmdesk/internal/demo"
 	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/jobs"
-	"github.com/calmdesk/calmdesk/internal/mail"
-	"github.com/calmdesk/calmdesk/internal/mailintake"
 	"github.com/calmdesk/calmdesk/internal/web"
 )
 
@@ -24,17 +22,14 @@ func serveCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "serve",
 		Usage: "run the desk: web UI, JSON API, background work (migrates the database first)",
-		Flags: []ucli.Flag{
+		Flags: append([]ucli.Flag{
 			&ucli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "HTTP listen address", Sources: ucli.EnvVars("CALMDESK_ADDR")},
 			&ucli.StringFlag{Name: "public-url", Usage: "where customers reach this desk, for survey links (default http://ADDR)", Sources: ucli.EnvVars("CALMDESK_PUBLIC_URL")},
 			&ucli.DurationFlag{Name: "sweep-every", Value: time.Minute, Usage: "how often reminders, broken promises, SLA checks and surveys run", Sources: ucli.EnvVars("CALMDESK_SWEEP_EVERY")},
 			&ucli.BoolFlag{Name: "demo", Usage: "load sample customers, cases and users so a newcomer sees a living desk", Sources: ucli.EnvVars("CALMDESK_DEMO")},
 			&ucli.Int64Flag{Name: "max-body", Value: 1 << 20, Usage: "largest accepted request body in bytes", Sources: ucli.EnvVars("CALMDESK_MAX_BODY")},
-			&ucli.StringFlag{Name: "smtp-addr", Usage: "listen address of the built-in mail receiver, e.g. :2525 (off when empty)", Sources: ucli.EnvVars("CALMDESK_SMTP_ADDR")},
-			&ucli.StringFlag{Name: "smtp-domain", Value: "localhost", Usage: "host name the mail receiver announces", Sources: ucli.EnvVars("CALMDESK_SMTP_DOMAIN")},
-			&ucli.StringSliceFlag{Name: "smtp-accept-domain", Usage: "accept mail only for these recipient domains (repeatable; all when unset)", Sources: ucli.EnvVars("CALMDESK_SMTP_ACCEPT_DOMAINS")},
 			&ucli.BoolFlag{Name: "insecure-cookies", Usage: "send session cookies over plain HTTP (automatic on a loopback address)", Sources: ucli.EnvVars("CALMDESK_INSECURE_COOKIES")},
-		},
+		}, mailFlags()...),
 		Action: serve,
 	}
 }
@@ -53,7 +48,15 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 	if publicURL == "" {
 		publicURL = "http://" + cmd.String("addr")
 	}
-	d := desk.New(db, desk.Options{Analyzer: analyze.Default(), Logger: log, PublicURL: publicURL})
+	outMail, err := outboundMail(cmd)
+	if err != nil {
+		return err
+	}
+	runner, err := jobs.New(ctx, db, jobs.Config{SweepEvery: cmd.Duration("sweep-every"), Mail: outMail, Logger: log})
+	if err != nil {
+		return err
+	}
+	d := desk.New(db, desk.Options{Analyzer: analyze.Default(), Logger: log, PublicURL: publicURL, Outbox: runner.Outbox()})
 	if err := firstAdmin(ctx, cmd, d); err != nil {
 		return err
 	}
@@ -63,8 +66,7 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 		}
 	}
 
-	runner, err := jobs.Start(ctx, db, d, jobs.Config{SweepEvery: cmd.Duration("sweep-every"), Logger: log})
-	if err != nil {
+	if err := runner.Start(ctx, d); err != nil {
 		return err
 	}
 	defer func() {
@@ -91,24 +93,10 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	if addr := cmd.String("smtp-addr"); addr != "" {
-		smtpLn, err := net.Listen("tcp", addr)
-		if err != nil {
-			return fmt.Errorf("mail receiver: listen on %s: %w", addr, err)
-		}
-		mailSrv := mail.NewSMTPServer(mail.SMTPConfig{
-			Domain:        cmd.String("smtp-domain"),
-			AcceptDomains: cmd.StringSlice("smtp-accept-domain"),
-			Limits:        mail.DefaultLimits(),
-			Logger:        log,
-		}, mailintake.Intake{Desk: d, Log: log})
-		go func() {
-			if err := mailSrv.Serve(smtpLn); err != nil {
-				log.Error("mail receiver stopped", "err", err)
-			}
-		}()
-		defer mailSrv.Close()
-		log.Info("mail receiver listening", "addr", smtpLn.Addr().String())
+	stopMail, err := startMailIn(ctx, cmd, d, log)
+	defer stopMail()
+	if err != nil {
+		return err
 	}
 	log.Info("calmdesk is serving", "url", "http://"+ln.Addr().String(), "database", db.Engine, "version", Version)
 	errc := make(chan error, 1)

@@ -28,6 +28,7 @@ type Desk struct {
 	coach     *coach.Coach
 	policy    policyCache
 	publicURL string
+	outbox    Outbox
 	now       func() time.Time
 	log       *slog.Logger
 }
@@ -41,11 +42,13 @@ type Options struct {
 	PublicURL string
 	Now       func() time.Time // default time.Now; tests pass a fixed clock
 	Logger    *slog.Logger     // default slog.Default()
+	// Outbox emails replies on email cases; nil keeps them in the desk only.
+	Outbox Outbox
 }
 
 // New returns a Desk on db.
 func New(db *store.DB, opt Options) *Desk {
-	d := &Desk{db: db, analyzer: opt.Analyzer, coach: opt.Coach, now: opt.Now, log: opt.Logger}
+	d := &Desk{db: db, analyzer: opt.Analyzer, coach: opt.Coach, outbox: opt.Outbox, now: opt.Now, log: opt.Logger}
 	d.publicURL = strings.TrimRight(opt.PublicURL, "/")
 	if d.publicURL == "" {
 		d.publicURL = "http://127.0.0.1:8080"

@@ -16,7 +16,8 @@ type Concern struct {
 
 func caseMessages(ctx context.Context, db querier, caseID int64) ([]Message, error) {
 	rows, err := db.QueryContext(ctx,
-		`SELECT id, case_id, direction, channel, author_user_id, customer_id, external_id, raw_text, clean_text, reading, review, created_at
+		`SELECT id, case_id, direction, channel, author_user_id, customer_id, external_id, raw_text, clean_text, reading, review, created_at,
+		        delivery_status, delivery_error
 		   FROM messages WHERE case_id = $1 ORDER BY id`, caseID)
 	if err != nil {
 		return nil, err
@@ -28,7 +29,7 @@ func caseMessages(ctx context.Context, db querier, caseID int64) ([]Message, err
 		var author, customer sql.NullInt64
 		var external, reading, review sql.NullString
 		if err := rows.Scan(&m.ID, &m.CaseID, &m.Direction, &m.Channel, &author, &customer, &external,
-			&m.RawText, &m.CleanText, &reading, &review, &m.CreatedAt); err != nil {
+			&m.RawText, &m.CleanText, &reading, &review, &m.CreatedAt, &m.Delivery, &m.DeliveryErr); err != nil {
 			return nil, err
 		}
 		if author.Valid {

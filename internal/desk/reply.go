@@ -98,6 +98,9 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResu
 		if res.Commitments, err = recordCommitments(ctx, tx, m, author, res.Review, now); err != nil {
 			return err
 		}
+		if err := d.queueEmail(ctx, tx, m.ID, m.Channel); err != nil {
+			return err
+		}
 		return audit(ctx, tx, now, UserActor(author), in.CaseID, "reply.sent", map[string]any{
 			"message_id": m.ID, "score": res.Review.Score, "ready": res.Review.Ready, "commitments": len(res.Commitments)})
 	})

@@ -99,9 +99,13 @@ func (d *Desk) sendSurveys(ctx context.Context, policy Policy, now time.Time) (s
 				return err
 			}
 			text := checkInText(firstName(name), d.publicURL+"/survey/"+token)
-			if _, err := tx.ExecContext(ctx,
-				`INSERT INTO messages (case_id, direction, channel, raw_text, clean_text, created_at) VALUES ($1, 'outbound', $2, $3, $3, $4)`,
-				caseID, channel, text, now); err != nil {
+			var msgID int64
+			if err := tx.QueryRowContext(ctx,
+				`INSERT INTO messages (case_id, direction, channel, raw_text, clean_text, created_at) VALUES ($1, 'outbound', $2, $3, $3, $4) RETURNING id`,
+				caseID, channel, text, now).Scan(&msgID); err != nil {
+				return err
+			}
+			if err := d.queueEmail(ctx, tx, msgID, channel); err != nil {
 				return err
 			}
 			sent++

@@ -2,11 +2,15 @@
 // lives in the desk's own database: on PostgreSQL several `calmdesk serve`
 // instances share it safely (River elects a leader for periodic jobs and
 // locks jobs with SKIP LOCKED), and on SQLite it needs nothing else.
+//
+// The work itself lives in the desk (Sweep) and the mail package; this
+// package only schedules it, retries it and hands it over.
 package jobs
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -21,9 +25,13 @@ import (
 	"github.com/calmdesk/calmdesk/internal/store"
 )
 
-// Runner runs the background work of one desk.
+// Runner runs the background work of one desk. Create it with New, give
+// it to the desk as its Outbox, then Start it with that desk.
 type Runner struct {
 	client *river.Client[*sql.Tx]
+	sweep  *sweepWorker
+	send   *sendWorker
+	cfg    Config
 }
 
 // Config tunes the runner.
@@ -31,7 +39,99 @@ type Config struct {
 	// SweepEvery is how often the clock-driven work runs (promise reminders,
 	// broken promises, SLA warnings, surveys, re-ranking); default 1 minute.
 	SweepEvery time.Duration
-	Logger     *slog.Logger
+	// Mail sends replies on email cases; nil means no outbound email.
+	Mail   *MailConfig
+	Logger *slog.Logger
+}
+
+func driverFor(db *store.DB) riverdriver.Driver[*sql.Tx] {
+	if db.Engine == store.Postgres {
+		return riverdatabasesql.New(db.Writer())
+	}
+	return riversqlite.New(db.Writer())
+}
+
+// Migrate creates or updates River's tables.
+func Migrate(ctx context.Context, db *store.DB) error {
+	m, err := rivermigrate.New(driverFor(db), nil)
+	if err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	return nil
+}
+
+// New migrates River's tables and prepares the queue without starting it.
+func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
+	if cfg.SweepEvery <= 0 {
+		cfg.SweepEvery = time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if err := Migrate(ctx, db); err != nil {
+		return nil, err
+	}
+	r := &Runner{cfg: cfg, sweep: &sweepWorker{log: cfg.Logger}, send: &sendWorker{mail: cfg.Mail, log: cfg.Logger}}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, r.sweep)
+	river.AddWorker(workers, r.send)
+	client, err := river.NewClient(driverFor(db), &river.Config{
+		Logger:  cfg.Logger.With("component", "jobs"),
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers: workers,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepEvery),
+				func() (river.JobArgs, *river.InsertOpts) {
+					return sweepArgs{}, &river.InsertOpts{MaxAttempts: 1}
+				},
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
+		FetchPollInterval: min(time.Second, cfg.SweepEvery),
+		PollOnly:          true, // database/sql drivers have no LISTEN; polling is cheap at this rate
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	r.client = client
+	return r, nil
+}
+
+// Start begins working for d.
+func (r *Runner) Start(ctx context.Context, d *desk.Desk) error {
+	r.sweep.desk, r.send.desk = d, d
+	if err := r.client.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	return nil
+}
+
+// Stop waits for running jobs to finish (or ctx to end).
+func (r *Runner) Stop(ctx context.Context) error { return r.client.Stop(ctx) }
+
+// QueueTx implements desk.Outbox: it queues the email of an outbound
+// message in the transaction that stores it.
+func (r *Runner) QueueTx(ctx context.Context, tx *sql.Tx, messageID int64) (string, error) {
+	if r.cfg.Mail == nil {
+		return "", errors.New("jobs: no outbound mail configured")
+	}
+	externalID := r.cfg.Mail.newMessageID()
+	_, err := r.client.InsertTx(ctx, tx, sendArgs{MessageID: messageID}, &river.InsertOpts{MaxAttempts: sendAttempts})
+	if err != nil {
+		return "", fmt.Errorf("jobs: queue email for message %d: %w", messageID, err)
+	}
+	return externalID, nil
+}
+
+// Outbox returns the runner as the desk's outbox when mail is configured,
+// and nil otherwise (the desk then keeps replies without emailing them).
+func (r *Runner) Outbox() desk.Outbox {
+	if r.cfg.Mail == nil {
+		return nil
+	}
+	return r
 }
 
 // sweepArgs is the periodic job that runs desk.Sweep.
@@ -56,61 +156,3 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[sweepArgs]) error {
 	}
 	return nil
 }
-
-func driverFor(db *store.DB) riverdriver.Driver[*sql.Tx] {
-	if db.Engine == store.Postgres {
-		return riverdatabasesql.New(db.Writer())
-	}
-	return riversqlite.New(db.Writer())
-}
-
-// Migrate creates or updates River's tables.
-func Migrate(ctx context.Context, db *store.DB) error {
-	m, err := rivermigrate.New(driverFor(db), nil)
-	if err != nil {
-		return fmt.Errorf("jobs: migrate: %w", err)
-	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("jobs: migrate: %w", err)
-	}
-	return nil
-}
-
-// Start migrates River's tables and starts working.
-func Start(ctx context.Context, db *store.DB, d *desk.Desk, cfg Config) (*Runner, error) {
-	if cfg.SweepEvery <= 0 {
-		cfg.SweepEvery = time.Minute
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if err := Migrate(ctx, db); err != nil {
-		return nil, err
-	}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &sweepWorker{desk: d, log: cfg.Logger})
-	client, err := river.NewClient(driverFor(db), &river.Config{
-		Logger:  cfg.Logger.With("component", "jobs"),
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
-		Workers: workers,
-		PeriodicJobs: []*river.PeriodicJob{
-			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepEvery),
-				func() (river.JobArgs, *river.InsertOpts) {
-					return sweepArgs{}, &river.InsertOpts{MaxAttempts: 1}
-				},
-				&river.PeriodicJobOpts{RunOnStart: true}),
-		},
-		FetchPollInterval: min(time.Second, cfg.SweepEvery),
-		PollOnly:          true, // database/sql drivers have no LISTEN; polling is cheap at this rate
-	})
-	if err != nil {
-		return nil, fmt.Errorf("jobs: %w", err)
-	}
-	if err := client.Start(ctx); err != nil {
-		return nil, fmt.Errorf("jobs: start: %w", err)
-	}
-	return &Runner{client: client}, nil
-}
-
-// Stop waits for running jobs to finish (or ctx to end).
-func (r *Runner) Stop(ctx context.Context) error { return r.client.Stop(ctx) }

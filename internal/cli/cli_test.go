@@ -1,0 +1,118 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/cli"
+)
+
+func run(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := cli.Run(context.Background(), append([]string{"calmdesk"}, args...), strings.NewReader(""), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestNewcomerPath runs what the README tells a newcomer: serve --demo on the
+// embedded default, a user and a token from the command line, the API.
+func TestNewcomerPath(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "calmdesk.db")
+	if out, _, err := run(t, "--database-url", db, "migrate"); err != nil || !strings.Contains(out, "up to date") {
+		t.Fatalf("migrate: %q %v", out, err)
+	}
+	out, _, err := run(t, "--database-url", db, "user", "add", "--email", "sam@acme.test", "--name", "Sam", "--role", "agent")
+	if err != nil || !strings.Contains(out, "password: ") {
+		t.Fatalf("user add: %q %v", out, err)
+	}
+	if _, _, err := run(t, "--database-url", db, "user", "add", "--email", "x@acme.test", "--name", "X", "--role", "king"); err == nil {
+		t.Error("user add with an unknown role succeeded")
+	}
+	token, _, err := run(t, "--database-url", db, "token", "create", "--user", "sam@acme.test")
+	token = strings.TrimSpace(token)
+	if err != nil || !strings.HasPrefix(token, "cd_") || strings.ContainsAny(token, " \n") {
+		t.Fatalf("token create printed %q (%v), want the token alone", token, err)
+	}
+	list, _, err := run(t, "--database-url", db, "user", "list")
+	if err != nil || !strings.Contains(list, "sam@acme.test") {
+		t.Fatalf("user list: %q %v", list, err)
+	}
+
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var errOut bytes.Buffer
+	go func() {
+		done <- cli.Run(ctx, []string{"calmdesk", "--database-url", db, "--log-level", "warn", "serve", "--addr", addr, "--demo"}, strings.NewReader(""), &bytes.Buffer{}, &errOut)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve did not become ready: %v\n%s", err, errOut.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/cases", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page struct {
+		Cases []struct {
+			Subject  string `json:"subject"`
+			Priority int    `json:"priority"`
+			Status   string `json:"status"`
+		} `json:"cases"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&page)
+	resp.Body.Close()
+	if len(page.Cases) < 5 {
+		t.Fatalf("demo desk lists %d cases, want the demo stories", len(page.Cases))
+	}
+	if page.Cases[0].Status != "escalated" && page.Cases[0].Priority < 70 {
+		t.Errorf("hottest demo case = %+v", page.Cases[0])
+	}
+	if !strings.Contains(errOut.String(), "demo agent") {
+		t.Errorf("serve --demo did not print the demo logins:\n%s", errOut.String())
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after shutdown", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop within 20 s")
+	}
+	// Loading the demo again adds nothing.
+	_, again, err := run(t, "--database-url", db, "demo")
+	if err != nil || !strings.Contains(again, "0 new messages") {
+		t.Errorf("second demo load: %q %v", again, err)
+	}
+}
