@@ -132,4 +132,3 @@ func (d *Desk) MarkUndeliverable(ctx context.Context, messageID int64, reason st
 		return audit(ctx, tx, now, SystemActor, caseID, "mail.failed", map[string]any{"message_id": messageID, "reason": truncate(reason, 500)})
 	})
 }
-
