@@ -273,9 +273,12 @@ func (c *Coach) steps(d *doc) map[string]Step {
 			continue
 		}
 		// The verb must follow the frame closely and in the same clause.
-		for i := f.from; i < s.to && i < f.to+6; i++ {
+		for i := f.from; i < s.to && i < f.to+10; i++ {
 			if negation[d.toks[i].norm] || clauseBreak[d.toks[i].norm] {
 				break // "I am unable to refund" is no action
+			}
+			if d.toks[i].norm == "that" && i > 0 && reportingVerbs[d.toks[i-1].norm] {
+				break // "I already told you that the credit …"
 			}
 			if d.toks[i].kind == kWord && c.actionVerbs.has(&d.toks[i]) && !isQuestion(d, si) {
 				out[playbook.StepAction] = Step{ID: playbook.StepAction, Done: true, Start: s.start, End: s.end}
@@ -329,6 +332,9 @@ var negation = map[string]bool{"not": true, "unable": true, "never": true, "no":
 
 // clauseBreak words start a clause about something else.
 var clauseBreak = map[string]bool{"but": true, "because": true, "although": true, "though": true, "however": true, "unless": true, "since": true, "whereas": true}
+
+// reportingVerbs introduce what was said, not what is done.
+var reportingVerbs = map[string]bool{"told": true, "said": true, "explained": true, "mentioned": true, "informed": true, "stated": true, "advised": true, "noted": true, "twice": true, "already": true, "before": true}
 
 // negatedBefore reports whether one of the two words before toks[at]
 // negates it: "nothing I can do", "won't let me".
@@ -495,8 +501,15 @@ func (c *Coach) shouting(d *doc) []Finding {
 		}
 		i = j - 1
 	}
+	// "!!!" shouts; a single "!!" is enthusiasm, several are shouting.
+	doubles := 0
 	for _, t := range toks {
-		if t.kind == kBound && t.excl >= 2 {
+		if t.kind == kBound && t.excl == 2 {
+			doubles++
+		}
+	}
+	for _, t := range toks {
+		if t.kind == kBound && (t.excl >= 3 || t.excl == 2 && doubles >= 2) {
 			out = append(out, c.finding(playbook.RuleShouting, sev, d, t.start, t.end, "Use one exclamation mark at most, or none."))
 		}
 	}
