@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	ucli "github.com/urfave/cli/v3"
@@ -58,6 +59,7 @@ func userCommand() *ucli.Command {
 					&ucli.StringFlag{Name: "name", Required: true, Usage: "name shown to colleagues and customers"},
 					&ucli.StringFlag{Name: "role", Value: "agent", Usage: "agent, supervisor, admin or trainee"},
 					&ucli.StringFlag{Name: "password", Usage: fmt.Sprintf("at least %d characters; generated when empty", desk.MinPasswordLength)},
+					&ucli.StringSliceFlag{Name: "skills", Usage: "case categories this agent handles (comma-separated; any when empty)"},
 				},
 				Action: func(ctx context.Context, cmd *ucli.Command) error {
 					return withDesk(ctx, cmd, func(d *desk.Desk) error {
@@ -68,12 +70,35 @@ func userCommand() *ucli.Command {
 						if err != nil {
 							return err
 						}
+						if skills := cmd.StringSlice("skills"); len(skills) > 0 {
+							if _, err := d.SetSkills(ctx, desk.SystemActor, u.Email, skills); err != nil {
+								return err
+							}
+						}
 						out := cmd.Root().Writer
 						fmt.Fprintf(out, "added %s <%s> as %s (id %d)\n", u.Name, u.Email, u.Role, u.ID)
 						if cmd.String("password") == "" {
 							fmt.Fprintf(out, "password: %s\n", pw)
 						}
 						return nil
+					})
+				},
+			},
+			{
+				Name:  "skills",
+				Usage: "set the case categories an agent handles (automatic assignment respects them)",
+				Flags: []ucli.Flag{
+					&ucli.StringFlag{Name: "email", Required: true, Usage: "the user's email"},
+					&ucli.StringSliceFlag{Name: "set", Usage: "categories, comma-separated; empty means any"},
+				},
+				Action: func(ctx context.Context, cmd *ucli.Command) error {
+					return withDesk(ctx, cmd, func(d *desk.Desk) error {
+						u, err := d.SetSkills(ctx, desk.SystemActor, cmd.String("email"), cmd.StringSlice("set"))
+						if err != nil {
+							return err
+						}
+						_, err = fmt.Fprintf(cmd.Root().Writer, "%s handles: %s\n", u.Email, skillList(u.Skills))
+						return err
 					})
 				},
 			},
@@ -87,9 +112,9 @@ func userCommand() *ucli.Command {
 							return err
 						}
 						tw := tabwriter.NewWriter(cmd.Root().Writer, 0, 4, 2, ' ', 0)
-						fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tDISABLED")
+						fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tSKILLS\tDISABLED")
 						for _, u := range users {
-							fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\n", u.ID, u.Email, u.Name, u.Role, u.Disabled)
+							fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%v\n", u.ID, u.Email, u.Name, u.Role, skillList(u.Skills), u.Disabled)
 						}
 						return tw.Flush()
 					})
@@ -122,4 +147,11 @@ func tokenCommand() *ucli.Command {
 			},
 		}},
 	}
+}
+
+func skillList(skills []string) string {
+	if len(skills) == 0 {
+		return "any"
+	}
+	return strings.Join(skills, ",")
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	ucli "github.com/urfave/cli/v3"
@@ -26,6 +27,7 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "HTTP listen address", Sources: ucli.EnvVars("CALMDESK_ADDR")},
 			&ucli.StringFlag{Name: "public-url", Usage: "where customers reach this desk, for survey links (default http://ADDR)", Sources: ucli.EnvVars("CALMDESK_PUBLIC_URL")},
 			&ucli.DurationFlag{Name: "sweep-every", Value: time.Minute, Usage: "how often reminders, broken promises, SLA checks and surveys run", Sources: ucli.EnvVars("CALMDESK_SWEEP_EVERY")},
+			&ucli.StringFlag{Name: "category-model", Usage: "categorise cases with a model from `calmdesk categories train`", Sources: ucli.EnvVars("CALMDESK_CATEGORY_MODEL")},
 			&ucli.BoolFlag{Name: "demo", Usage: "load sample customers, cases and users so a newcomer sees a living desk", Sources: ucli.EnvVars("CALMDESK_DEMO")},
 			&ucli.Int64Flag{Name: "max-body", Value: 1 << 20, Usage: "largest accepted request body in bytes", Sources: ucli.EnvVars("CALMDESK_MAX_BODY")},
 			&ucli.BoolFlag{Name: "insecure-cookies", Usage: "send session cookies over plain HTTP (automatic on a loopback address)", Sources: ucli.EnvVars("CALMDESK_INSECURE_COOKIES")},
@@ -56,7 +58,11 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 	if err != nil {
 		return err
 	}
-	d := desk.New(db, desk.Options{Analyzer: analyze.Default(), Logger: log, PublicURL: publicURL, Outbox: runner.Outbox()})
+	analyzer, err := analyzerFor(cmd.String("category-model"))
+	if err != nil {
+		return err
+	}
+	d := desk.New(db, desk.Options{Analyzer: analyzer, Logger: log, PublicURL: publicURL, Outbox: runner.Outbox()})
 	if err := firstAdmin(ctx, cmd, d); err != nil {
 		return err
 	}
@@ -128,6 +134,23 @@ func firstAdmin(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
 	}
 	fmt.Fprintf(cmd.Root().ErrWriter, "\nFirst start: created admin %s with password %s\n(change it, or add your own users with `calmdesk user add`)\n\n", u.Email, pw)
 	return nil
+}
+
+// analyzerFor is the embedded analyzer, with a category model when a file is given.
+func analyzerFor(categoryModel string) (*analyze.Analyzer, error) {
+	if categoryModel == "" {
+		return analyze.Default(), nil
+	}
+	f, err := os.Open(categoryModel)
+	if err != nil {
+		return nil, fmt.Errorf("--category-model: %w", err)
+	}
+	defer f.Close()
+	m, err := analyze.LoadCategoryModel(f)
+	if err != nil {
+		return nil, fmt.Errorf("--category-model %s: %w", categoryModel, err)
+	}
+	return analyze.Default().WithCategories(m), nil
 }
 
 func isLoopback(addr string) bool {

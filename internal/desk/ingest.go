@@ -39,6 +39,7 @@ type InboundMessage struct {
 	Channel       string // api (default), email, web, chat, phone, import
 	ExternalID    string // de-duplication key, e.g. an email's Message-ID
 	CaseID        int64  // append to this case, when the channel knows it
+	Category      string // set by a channel that knows it (a form's topic); else the category model's
 	InReplyTo     []string
 	ReceivedAt    time.Time // zero: now
 }
@@ -75,6 +76,7 @@ func (in *InboundMessage) normalise() error {
 	v.check(slices.Contains(channels, in.Channel), "channel", "must be one of "+strings.Join(channels, ", "))
 	v.check(utf8.ValidString(in.ExternalID) && len(in.ExternalID) <= MaxExternalID, "external_id", fmt.Sprintf("must be valid UTF-8 of at most %d bytes", MaxExternalID))
 	v.check(in.CaseID >= 0, "case_id", "must be a case id")
+	v.check(utf8.ValidString(in.Category) && len(in.Category) <= 100, "category", "must be valid UTF-8 of at most 100 bytes")
 	v.check(len(in.InReplyTo) <= 100, "in_reply_to", "at most 100 references")
 	return v.err()
 }
@@ -91,6 +93,9 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 	reading, err := d.analyzer.Read(in.Text)
 	if err != nil {
 		return IngestResult{}, &ValidationError{Fields: map[string]string{"text": err.Error()}}
+	}
+	if in.Category != "" {
+		reading.Category = in.Category
 	}
 	readingJSON, err := json.Marshal(reading)
 	if err != nil {
@@ -254,7 +259,7 @@ func findCaseFor(ctx context.Context, tx *sql.Tx, in InboundMessage, customerID 
 
 func openCase(ctx context.Context, tx *sql.Tx, in InboundMessage, cust Customer, r analyze.Reading, signals []string, at time.Time, sla SLAPolicy, cal calendar.Calendar) (int64, error) {
 	prio := Priority(r.Anger, r.Anger, signals, cust.Tier)
-	target := sla.targetFor(prio)
+	target := sla.targetFor(prio, r.Category)
 	subject := in.Subject
 	if subject == "" {
 		subject = firstLine(in.Text, 80)

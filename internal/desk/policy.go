@@ -39,15 +39,16 @@ type EscalationRules struct {
 }
 
 // SLATarget is a first-response and resolution target, in business time, for
-// cases at or above a priority.
+// cases at or above a priority (and of a category, when one is given).
 type SLATarget struct {
+	Category      string   `json:"category,omitempty"`
 	MinPriority   int      `json:"min_priority"`
 	FirstResponse Duration `json:"first_response"`
 	Resolution    Duration `json:"resolution"`
 }
 
 // SLAPolicy lists targets from the most urgent down; the first whose
-// MinPriority a case reaches applies. WarnBefore is how long before a
+// category (if any) matches and whose MinPriority the case reaches applies. WarnBefore is how long before a
 // breach the owner is warned.
 type SLAPolicy struct {
 	Targets    []SLATarget `json:"targets"`

@@ -53,10 +53,11 @@ func Priority(latestAnger, peakAnger int, signals []string, tier string) int {
 	return min(100, max(0, int(p+0.5)))
 }
 
-// targetFor picks the first target whose priority the case reaches.
-func (p SLAPolicy) targetFor(priority int) SLATarget {
+// targetFor picks the first target whose category matches and whose
+// priority the case reaches.
+func (p SLAPolicy) targetFor(priority int, category string) SLATarget {
 	for _, t := range p.Targets {
-		if priority >= t.MinPriority {
+		if (t.Category == "" || t.Category == category) && priority >= t.MinPriority {
 			return t
 		}
 	}

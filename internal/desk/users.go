@@ -24,6 +24,7 @@ type User struct {
 	Role      Role      `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
 	Disabled  bool      `json:"disabled"`
+	Skills    []string  `json:"skills"`
 }
 
 // Can reports whether the user may do p.
@@ -64,7 +65,7 @@ func (d *Desk) AddUser(ctx context.Context, actor Actor, in NewUser) (User, stri
 	if err != nil {
 		return User{}, "", fmt.Errorf("desk: hash password: %w", err)
 	}
-	u := User{Email: in.Email, Name: in.Name, Role: in.Role, CreatedAt: d.clock()}
+	u := User{Email: in.Email, Name: in.Name, Role: in.Role, CreatedAt: d.clock(), Skills: []string{}}
 	err = d.db.Tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
 			`INSERT INTO users (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
@@ -81,6 +82,37 @@ func (d *Desk) AddUser(ctx context.Context, actor Actor, in NewUser) (User, stri
 		return User{}, "", fmt.Errorf("desk: add user %s: %w", in.Email, err)
 	}
 	return u, in.Password, nil
+}
+
+// SetSkills sets the case categories a user handles; automatic assignment
+// gives a categorised case only to agents whose skills include it (or who
+// have none, meaning any).
+func (d *Desk) SetSkills(ctx context.Context, actor Actor, email string, skills []string) (User, error) {
+	u, err := d.UserByEmail(ctx, email)
+	if err != nil {
+		return User{}, err
+	}
+	clean := []string{}
+	for _, s := range skills {
+		if s = strings.TrimSpace(s); s != "" {
+			if !utf8.ValidString(s) || len(s) > 100 {
+				return User{}, &ValidationError{Fields: map[string]string{"skills": "each skill is a category name of at most 100 bytes"}}
+			}
+			clean = append(clean, s)
+		}
+	}
+	now := d.clock()
+	err = d.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET skills = $2 WHERE id = $1`, u.ID, encodeStrings(clean)); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, actor, 0, "user.skills", map[string]any{"user_id": u.ID, "skills": clean})
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("desk: set skills of %s: %w", u.Email, err)
+	}
+	u.Skills = clean
+	return u, nil
 }
 
 // Users lists every user, oldest first.
@@ -153,17 +185,19 @@ func (d *Desk) Authenticate(ctx context.Context, email, password string) (User, 
 	return u, nil
 }
 
-const userColumns = `id, email, name, role, created_at, disabled_at`
+const userColumns = `id, email, name, role, created_at, disabled_at, skills`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanUser(r rowScanner) (User, error) {
 	var u User
 	var disabled sql.NullTime
-	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &disabled); err != nil {
+	var skills string
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &disabled, &skills); err != nil {
 		return User{}, err
 	}
 	u.Disabled = disabled.Valid
+	u.Skills = decodeStrings(skills)
 	return u, nil
 }
 

@@ -330,3 +330,31 @@ func TestAssignmentSpreadsHostileCases(t *testing.T) {
 		}
 	})
 }
+
+func TestAssignmentRespectsSkills(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		d := newDesk(t, db)
+		billing := mustUser(t, d, "billing@calmdesk.test", desk.RoleAgent)
+		shipping := mustUser(t, d, "shipping@calmdesk.test", desk.RoleAgent)
+		if _, err := d.SetSkills(ctx, desk.SystemActor, billing.Email, []string{"billing"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.SetSkills(ctx, desk.SystemActor, shipping.Email, []string{"shipping", " "}); err != nil {
+			t.Fatal(err)
+		}
+		for i, tc := range []struct {
+			category string
+			want     int64
+		}{{"billing", billing.ID}, {"shipping", shipping.ID}, {"billing", billing.ID}, {"shipping", shipping.ID}} {
+			res, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: strings.Repeat("c", i+1) + "@example.com", Text: "Hello, a question.", Category: tc.category})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := mustDetail(t, d, res.CaseID)
+			if c.AssigneeID == nil || *c.AssigneeID != tc.want || c.Category != tc.category {
+				t.Errorf("case %d (%s) assigned to %v, want %d", c.ID, c.Category, c.AssigneeID, tc.want)
+			}
+		}
+	})
+}

@@ -19,6 +19,7 @@ type ingestRequest struct {
 	Channel    string     `json:"channel"`
 	ExternalID string     `json:"external_id"`
 	CaseID     int64      `json:"case_id"`
+	Category   string     `json:"category"`
 	InReplyTo  []string   `json:"in_reply_to"`
 	ReceivedAt *time.Time `json:"received_at"`
 }
@@ -31,7 +32,7 @@ func (s *Server) ingestMessage(w http.ResponseWriter, r *http.Request, _ desk.Us
 	in := desk.InboundMessage{
 		CustomerEmail: req.Customer.Email, CustomerName: req.Customer.Name,
 		Subject: req.Subject, Text: req.Text, RawText: req.RawText, Channel: req.Channel,
-		ExternalID: req.ExternalID, CaseID: req.CaseID, InReplyTo: req.InReplyTo,
+		ExternalID: req.ExternalID, CaseID: req.CaseID, Category: req.Category, InReplyTo: req.InReplyTo,
 	}
 	if req.ReceivedAt != nil {
 		in.ReceivedAt = *req.ReceivedAt
