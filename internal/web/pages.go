@@ -17,30 +17,20 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// pages holds one template set per page, each with the shared layout.
+// pages holds one template set per page, each with the shared layout and
+// the partials (rows, gauges, coach panel) that htmx and the live updates
+// also render on their own through the "fragments" set.
 var pages = parsePages()
 
-var funcs = template.FuncMap{"level": levelOf}
+var funcs = uiFuncs()
 
 func parsePages() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login.html", "shell.html"} {
-		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name))
+	for _, name := range append([]string{"login.html"}, uiPages...) {
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+name))
 	}
+	out["fragments"] = template.Must(template.New("fragments").Funcs(funcs).ParseFS(templateFS, "templates/partials.html"))
 	return out
-}
-
-// levelOf names the anger band of a score, as the analysis engine does.
-func levelOf(anger int) string {
-	switch {
-	case anger >= 80:
-		return "furious"
-	case anger >= 65:
-		return "angry"
-	case anger >= 50:
-		return "annoyed"
-	}
-	return "calm"
 }
 
 // render executes a page into a buffer first, so a template error yields a
@@ -68,23 +58,6 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, u desk.User
 		}
 		h(w, r, u)
 	})
-}
-
-func (s *Server) shell(w http.ResponseWriter, r *http.Request, u desk.User) {
-	data := struct {
-		User  desk.User
-		Cases []desk.Case
-	}{User: u}
-	if u.Can(desk.PermCasesRead) {
-		page, err := s.desk.ListCases(r.Context(), desk.CaseQuery{Limit: 50})
-		if err != nil {
-			s.log.ErrorContext(r.Context(), "inbox", "err", err)
-			http.Error(w, "internal error", http.StatusInternalServerError)
-			return
-		}
-		data.Cases = page.Cases
-	}
-	s.render(w, r, http.StatusOK, "shell.html", data)
 }
 
 func staticFiles() http.Handler {

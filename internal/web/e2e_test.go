@@ -1,0 +1,273 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/demo"
+	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/store"
+	"github.com/calmdesk/calmdesk/internal/store/storetest"
+	"github.com/calmdesk/calmdesk/internal/web"
+)
+
+// screenshotDir is where the browser tests save what they saw (gitignored).
+const screenshotDir = "../../test-output/screenshots"
+
+// chromium finds Debian's chromium (scripts/test installs it) or another
+// Chrome; the browser tests skip without one.
+func chromium(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests are skipped in -short mode")
+	}
+	for _, name := range []string{os.Getenv("CALMDESK_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("no chromium on PATH: install Debian's chromium package (scripts/test does)")
+	return ""
+}
+
+// headless is one headless chromium for a test, with what its console said.
+type headless struct {
+	t       *testing.T
+	ctx     context.Context
+	mu      sync.Mutex
+	console []string // errors and exceptions, CSP violations included
+}
+
+// newBrowser starts a fresh headless chromium with its own profile.
+func newBrowser(t *testing.T) *headless {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1440, 1000),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	b := &headless{t: t, ctx: ctx}
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	msgs := chromedp.Console(ctx) // starts the browser
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.IsException() || m.Type == chromedp.ConsoleError {
+				b.mu.Lock()
+				b.console = append(b.console, m.String())
+				b.mu.Unlock()
+			}
+		}
+	}()
+	return b
+}
+
+// do runs steps with a deadline, failing the test on the first error.
+func (b *headless) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// eval returns the value of a JavaScript expression on the page.
+func eval[T any](b *headless, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+func (b *headless) text(css string) string {
+	b.t.Helper()
+	return eval[string](b, fmt.Sprintf(`(document.querySelector(%q) || {}).innerText || ""`, css))
+}
+
+// noConsoleErrors fails when the page logged an error, an exception or a
+// blocked resource (the Content-Security-Policy reports there).
+func (b *headless) noConsoleErrors() {
+	b.t.Helper()
+	time.Sleep(200 * time.Millisecond)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, m := range b.console {
+		b.t.Errorf("browser console: %s", m)
+	}
+}
+
+func screenshot(name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		png, err := chromedp.FullScreenshot(100)(ctx, t)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644)
+	})
+}
+
+// deskWithDemo starts a server on a fresh SQLite desk with the demo data and
+// returns its URL, the desk and the demo users' passwords by email.
+func deskWithDemo(t *testing.T) (string, *desk.Desk, map[string]string) {
+	t.Helper()
+	db := storetest.Open(t, store.SQLite)
+	d := desk.New(db, desk.Options{Analyzer: analyze.Default()})
+	res, err := demo.Load(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := map[string]string{}
+	for _, u := range res.NewUsers {
+		pw[u.Email] = u.Password
+	}
+	srv := httptest.NewServer(web.New(d, web.Config{}, nil))
+	t.Cleanup(srv.Close)
+	return srv.URL, d, pw
+}
+
+func (b *headless) signIn(base, email, password string) {
+	b.t.Helper()
+	b.do("sign in",
+		chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.ID("cases")),
+	)
+}
+
+// TestBrowserAgentAnswersTheHottestCase is story 1 in a real browser: sign
+// in, open the hottest case, write a bad reply, see the coach's findings, use
+// a suggestion, send, see the promise tracked, escalate.
+func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
+	base, _, pw := deskWithDemo(t)
+	b := newBrowser(t) // after the server: cleanups run last first, so the browser closes its streams before the server waits for them
+	b.signIn(base, "sam@demo.calmdesk", pw["sam@demo.calmdesk"])
+
+	// Hottest first, every row with a gauge that has a number and a word.
+	prios := eval[[]int](b, `[...document.querySelectorAll("#cases tbody tr[data-case]")].map(r => +r.dataset.priority)`)
+	if len(prios) < 2 {
+		t.Fatalf("inbox shows %d cases", len(prios))
+	}
+	for i := 1; i < len(prios); i++ {
+		if prios[i] > prios[i-1] {
+			t.Fatalf("inbox is not hottest first: priorities %v", prios)
+		}
+	}
+	if !eval[bool](b, `[...document.querySelectorAll("#cases tbody tr[data-case] .gauge")].every(g => /\d/.test(g.querySelector(".num").textContent) && g.querySelector(".word").textContent.trim() !== "")`) {
+		t.Error("a gauge lacks its number or its word")
+	}
+	hottest := eval[string](b, `document.querySelector("#cases tbody tr[data-case]").dataset.case`)
+	b.do("inbox",
+		chromedp.Poll[chromedp.Void](`document.querySelector("#live-status").textContent.startsWith("Live:")`, chromedp.WithPollingTimeout(10*time.Second)),
+		screenshot("inbox"),
+		// "?" opens the shortcuts, Escape closes them.
+		chromedp.KeyEvent("?"),
+		chromedp.WaitVisible(chromedp.ID("help")),
+		screenshot("shortcuts"),
+		chromedp.KeyEvent(kb.Escape),
+		chromedp.WaitNotVisible(chromedp.ID("help")),
+		// j selects the hottest row, o opens it.
+		chromedp.KeyEvent("j"),
+		chromedp.KeyEvent("o"),
+		chromedp.WaitVisible(chromedp.ID("reply-text")),
+	)
+	if path := eval[string](b, `location.pathname`); path != "/cases/"+hottest {
+		t.Fatalf("j, o opened %s, want the hottest case %s", path, hottest)
+	}
+
+	bad := "calm down, as I already said we will fix it soon"
+	b.do("write a bad reply",
+		screenshot("case"),
+		chromedp.KeyEvent("r"),
+		chromedp.SendKeys(chromedp.ID("reply-text"), bad),
+		chromedp.WaitVisible(chromedp.CSS("#coach .findings")),
+		screenshot("coach"),
+	)
+	if findings := b.text("#coach .findings"); !strings.Contains(strings.ToLower(findings), "calm down") {
+		t.Errorf("the coach did not flag “calm down”; findings:\n%s", findings)
+	}
+	if !strings.Contains(b.text("#coach .verdict"), "Not ready") {
+		t.Errorf("verdict for a bad reply = %q", b.text("#coach .verdict"))
+	}
+	b.do("apply a suggestion", chromedp.Click(chromedp.CSS("#coach button.apply")))
+	after := eval[string](b, `document.querySelector("#reply-text").value`)
+	if strings.Contains(after, "calm down") {
+		t.Errorf("applying the suggestion left the text %q", after)
+	}
+	// Send. The reply still argues and is vague about time, so the server
+	// asks to confirm the errors first.
+	b.do("send", chromedp.Click(chromedp.ID("send")), chromedp.WaitVisible(chromedp.CSS(".confirm, .flash")))
+	if eval[bool](b, `!!document.querySelector(".confirm button[name=confirm]")`) {
+		b.do("confirm", chromedp.Click(chromedp.CSS(".confirm button[name=confirm]")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	}
+	if flash := b.text(".flash"); !strings.Contains(flash, "Reply sent") {
+		t.Errorf("flash after sending = %q", flash)
+	}
+	if promises := b.text("#promises"); strings.Contains(promises, "No promises yet") || !strings.Contains(strings.ToLower(promises), "fix") {
+		t.Errorf("the promise did not appear:\n%s", promises)
+	}
+	b.do("escalate",
+		screenshot("sent"),
+		chromedp.SendKeys(chromedp.ID("esc-reason"), "Customer asked for a manager"),
+		chromedp.Click(chromedp.ID("escalate")),
+		chromedp.WaitVisible(chromedp.CSS(".escalations")),
+	)
+	if status := b.text(".facts .status"); status != "escalated" {
+		t.Errorf("status after escalating = %q", status)
+	}
+	b.noConsoleErrors()
+}
+
+// TestBrowserInboxIsLive checks that a new case appears in an open inbox
+// without a reload, through the server-sent events stream.
+func TestBrowserInboxIsLive(t *testing.T) {
+	base, d, pw := deskWithDemo(t)
+	b := newBrowser(t)
+	b.signIn(base, "ana@demo.calmdesk", pw["ana@demo.calmdesk"])
+	b.do("wait for the stream",
+		chromedp.Poll[chromedp.Void](`document.querySelector("#live-status").textContent.startsWith("Live:")`, chromedp.WithPollingTimeout(10*time.Second)))
+	res, err := d.Ingest(context.Background(), desk.InboundMessage{
+		CustomerEmail: "lee@example.com", CustomerName: "Lee Novak", Subject: "Still nothing",
+		Text: "I WANT TO SPEAK TO YOUR MANAGER. This is the worst service ever and I will file a chargeback.", Channel: "email",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.do("the new case appears", chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("case-%d", res.CaseID))), screenshot("inbox-live"))
+	b.noConsoleErrors()
+}

@@ -1,0 +1,208 @@
+// calmdesk's own script: keyboard shortcuts, the help overlay, applying the
+// coach's suggestions, live updates over server-sent events, and ticking
+// clocks. Loaded as a file because the Content-Security-Policy forbids
+// inline script. Every page works without it; it only makes them quicker.
+(function () {
+  "use strict";
+
+  function $(sel, root) { return (root || document).querySelector(sel); }
+  function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+
+  // ---- durations, the way the server writes them -------------------------
+  function span(ms) {
+    ms = Math.abs(ms);
+    var m = Math.floor(ms / 60000), h = Math.floor(m / 60), d = Math.floor(h / 24);
+    if (m < 1) return "<1m";
+    if (h < 1) return m + "m";
+    if (d < 1) return h + "h " + (m % 60) + "m";
+    return d + "d " + (h % 24) + "h";
+  }
+  function tickClocks() {
+    var now = Date.now();
+    $all("time[data-ago]").forEach(function (t) {
+      t.textContent = span(now - Date.parse(t.getAttribute("datetime"))) + " ago";
+    });
+    $all("time[data-due]").forEach(function (t) {
+      var left = Date.parse(t.getAttribute("datetime")) - now;
+      var cls = left < 0 ? "sla-breached" : left < 3600000 ? "sla-soon" : "sla-ok";
+      t.textContent = left < 0 ? "overdue " + span(left) : "due in " + span(left);
+      t.classList.remove("sla-ok", "sla-soon", "sla-breached");
+      t.classList.add(cls);
+    });
+  }
+
+  // ---- keyboard ----------------------------------------------------------
+  function typing(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+  function rows() { return $all("#cases tbody tr[data-case]"); }
+  function messages() { return $all(".timeline article.msg"); }
+  var selected = -1;
+  function select(list, i) {
+    if (!list.length) return;
+    selected = Math.max(0, Math.min(list.length - 1, i));
+    list.forEach(function (el, j) { el.classList.toggle("selected", j === selected); });
+    var el = list[selected];
+    var link = el.querySelector("a");
+    (el.tagName === "TR" && link ? link : el).focus();
+    el.scrollIntoView({ block: "nearest" });
+  }
+  function currentIndex(list) {
+    var active = document.activeElement;
+    for (var i = 0; i < list.length; i++) { if (list[i] === active || list[i].contains(active)) return i; }
+    return selected;
+  }
+  function goReply() {
+    var box = $("#reply-text");
+    if (box) { box.scrollIntoView({ block: "center" }); box.focus(); return true; }
+    return false;
+  }
+  function goEscalate() {
+    var box = $("#esc-reason");
+    if (box) { box.scrollIntoView({ block: "center" }); box.focus(); return true; }
+    return false;
+  }
+  function openSelected(hash) {
+    var list = rows();
+    var i = currentIndex(list);
+    if (i < 0 && list.length) i = 0;
+    if (i >= 0 && list[i]) window.location.href = list[i].getAttribute("data-href") + (hash || "");
+  }
+  var pendingG = false;
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var help = $("#help");
+    if (ev.key === "Escape" && typing(ev.target)) { ev.target.blur(); return; }
+    if (typing(ev.target) || (help && help.open)) return;
+    var inbox = !!$("#cases"), list = inbox ? rows() : messages();
+    if (pendingG) {
+      pendingG = false;
+      if (ev.key === "i") { window.location.href = "/"; ev.preventDefault(); }
+      return;
+    }
+    switch (ev.key) {
+      case "j": select(list, currentIndex(list) + 1); break;
+      case "k": select(list, currentIndex(list) - 1); break;
+      case "o": if (inbox) openSelected(""); else return; break;
+      case "r": if (inbox) openSelected("#reply"); else if (!goReply()) return; break;
+      case "e": if (inbox) openSelected("#escalate"); else if (!goEscalate()) return; break;
+      case "g": pendingG = true; break;
+      case "?": if (help) help.showModal(); break;
+      default: return;
+    }
+    ev.preventDefault();
+  });
+  function openFromHash() {
+    if (location.hash === "#reply") goReply();
+    if (location.hash === "#escalate") goEscalate();
+  }
+
+  // ---- the coach ---------------------------------------------------------
+  // Offsets come from the server in UTF-16 code units, the unit of a
+  // textarea's value. If the text moved since the review, fall back to
+  // finding the same words.
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest && ev.target.closest("button.apply");
+    if (b) {
+      var box = $("#reply-text");
+      if (!box) return;
+      var start = parseInt(b.getAttribute("data-start"), 10), end = parseInt(b.getAttribute("data-end"), 10);
+      var words = b.getAttribute("data-text"), rewrite = b.getAttribute("data-rewrite");
+      var v = box.value;
+      if (!(start >= 0 && v.slice(start, end) === words)) {
+        start = v.indexOf(words);
+        end = start + words.length;
+      }
+      if (start < 0) return;
+      box.value = v.slice(0, start) + rewrite + v.slice(end);
+      box.focus();
+      box.setSelectionRange(start, start + rewrite.length);
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+      return;
+    }
+    if (ev.target.closest && ev.target.closest("[data-help-open]")) {
+      var help = $("#help");
+      if (help) help.showModal();
+    }
+  });
+  // Switching between reply and note re-asks the coach.
+  document.addEventListener("change", function (ev) {
+    if (ev.target.name === "kind") {
+      var box = $("#reply-text");
+      if (box && window.htmx) window.htmx.trigger(box, "recheck");
+    }
+  });
+  // A failed htmx request says so where the agent is looking.
+  document.addEventListener("htmx:responseError", function (ev) {
+    var st = $("#coach-status");
+    if (st) st.textContent = ev.detail.xhr.responseText || "The coach could not answer.";
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var st = $("#coach-status");
+    if (st) st.textContent = "The coach cannot be reached; check your connection.";
+  });
+
+  // ---- live updates ------------------------------------------------------
+  function liveInbox(table) {
+    var status = $("#live-status");
+    var es = new EventSource(table.getAttribute("data-events"));
+    es.onopen = function () { if (status) status.textContent = "Live: new and changed cases appear as they happen."; };
+    es.onerror = function () { if (status) status.textContent = "Live updates paused; reconnecting…"; };
+    es.addEventListener("case", function (ev) {
+      var d = JSON.parse(ev.data);
+      var tbody = table.tBodies[0];
+      var old = document.getElementById("case-" + d.id);
+      var tmp = document.createElement("tbody");
+      tmp.innerHTML = d.html.trim();
+      var row = tmp.firstElementChild;
+      if (!row) return;
+      if (old) old.remove();
+      var empty = $("tr.empty", tbody);
+      var before = null, list = rows();
+      for (var i = 0; i < list.length; i++) {
+        var p = parseInt(list[i].getAttribute("data-priority"), 10), id = parseInt(list[i].getAttribute("data-case"), 10);
+        if (p < d.priority || (p === d.priority && id < d.id)) { before = list[i]; break; }
+      }
+      // A row cooler than the whole page belongs to a later page.
+      if (!before && table.hasAttribute("data-more")) return;
+      if (empty) empty.remove();
+      tbody.insertBefore(row, before);
+      row.classList.add("fresh");
+      setTimeout(function () { row.classList.remove("fresh"); }, 4000);
+    });
+    es.addEventListener("remove", function (ev) {
+      var d = JSON.parse(ev.data);
+      var old = document.getElementById("case-" + d.id);
+      if (old) old.remove();
+    });
+  }
+  function liveCase(main) {
+    var banner = $("#case-live");
+    var es = new EventSource(main.getAttribute("data-events"));
+    es.addEventListener("changed", function (ev) {
+      var d = JSON.parse(ev.data);
+      if (!banner) return;
+      banner.hidden = false;
+      banner.textContent = d.message + " ";
+      var a = document.createElement("a");
+      a.href = window.location.pathname;
+      a.textContent = "Reload to see it";
+      banner.appendChild(a);
+      var note = document.createElement("span");
+      note.className = "muted";
+      note.textContent = " (your draft is kept only if you copy it).";
+      banner.appendChild(note);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var table = $("#cases[data-events]");
+    if (table && window.EventSource) liveInbox(table);
+    var main = $("main.case[data-events]");
+    if (main && window.EventSource) liveCase(main);
+    setInterval(tickClocks, 30000);
+    openFromHash();
+  });
+})();

@@ -1,0 +1,102 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/calmdesk/calmdesk/internal/coach"
+	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/playbook"
+)
+
+// sendReply stores a reply or an internal note from the case page's form
+// (POST /cases/{id}/reply). A reply the coach finds error-level problems in
+// comes back with the problems listed and a "send anyway" button, so the
+// agent decides with open eyes; it works without JavaScript.
+func (s *Server) sendReply(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, ok := formCaseID(w, r)
+	if !ok {
+		return
+	}
+	text := replyText(r)
+	note := r.PostForm.Get("kind") == "note"
+	if strings.TrimSpace(text) == "" {
+		s.flash(r, "Write something first: the message is empty.")
+		http.Redirect(w, r, fmt.Sprintf("/cases/%d#reply", id), http.StatusSeeOther)
+		return
+	}
+	if !note && r.PostForm.Get("confirm") != "1" {
+		rv, err := s.desk.ReviewReply(r.Context(), u, desk.ReviewInput{Reply: text, CaseID: id})
+		if err != nil {
+			s.pageFailed(w, r, u, err)
+			return
+		}
+		if errs := errorFindings(rv); len(errs) > 0 {
+			v, err := s.caseView(r, u, id)
+			if err != nil {
+				s.pageFailed(w, r, u, err)
+				return
+			}
+			v.Compose = composeView{CaseID: id, Text: text, Confirm: errs}
+			s.render(w, r, http.StatusUnprocessableEntity, "case.html", v)
+			return
+		}
+	}
+	res, err := s.desk.Reply(r.Context(), u, desk.ReplyInput{CaseID: id, Text: text, Note: note})
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	switch {
+	case note:
+		s.flash(r, "Note added.")
+	case len(res.Commitments) == 1:
+		s.flash(r, "Reply sent. 1 promise is now tracked.")
+	default:
+		s.flash(r, fmt.Sprintf("Reply sent. %d promises are now tracked.", len(res.Commitments)))
+	}
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d#m%d", id, res.Message.ID), http.StatusSeeOther)
+}
+
+func errorFindings(rv coach.Review) []coach.Finding {
+	var out []coach.Finding
+	for _, f := range rv.Findings {
+		if f.Severity == playbook.Error {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// escalate sends the case to the supervisors' queue (POST /cases/{id}/escalate).
+func (s *Server) escalate(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, ok := formCaseID(w, r)
+	if !ok {
+		return
+	}
+	reason := strings.TrimSpace(r.PostForm.Get("reason"))
+	if reason == "" {
+		reason = "escalated by " + u.Name
+	}
+	if _, err := s.desk.Escalate(r.Context(), desk.UserActor(u), id, "manual", reason); err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	s.flash(r, "Escalated to the supervisors' queue.")
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d#escalation", id), http.StatusSeeOther)
+}
+
+// resolve marks the case resolved (POST /cases/{id}/resolve).
+func (s *Server) resolve(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, ok := formCaseID(w, r)
+	if !ok {
+		return
+	}
+	if _, err := s.desk.Resolve(r.Context(), desk.UserActor(u), id); err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	s.flash(r, fmt.Sprintf("Case #%d resolved.", id))
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}

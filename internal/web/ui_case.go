@@ -1,0 +1,227 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/coach"
+	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/playbook"
+)
+
+// caseView is the data of the case page.
+type caseView struct {
+	chrome
+	Case        desk.CaseDetail
+	Level       string
+	TopSignal   string
+	Assignee    string
+	SLA         *clock
+	Timeline    []messageView
+	Chart       *chartView
+	Signals     []signalView
+	Checklist   []checkView
+	Commitments []commitmentView
+	Escalations []escalationView
+	Compose     composeView
+	Can         struct{ Reply, Escalate, Resolve bool }
+	EventsURL   string
+}
+
+// messageView is one message of the timeline.
+type messageView struct {
+	desk.Message
+	Who      string
+	Reading  *analyze.Reading
+	Segments []segment
+}
+
+// signalView is a signal with the customer's words that raised it.
+type signalView struct{ Label, Quote string }
+
+// checkView is one step of the method and whether a sent reply took it.
+type checkView struct {
+	Name      string
+	Done      bool
+	MessageID int64
+}
+
+type commitmentView struct {
+	desk.Commitment
+	Due     string // in the customer's time zone
+	Overdue bool
+}
+
+type escalationView struct {
+	desk.Escalation
+	By string
+}
+
+// composeView is the reply box: what was typed and, after a refused send,
+// the errors the agent must confirm.
+type composeView struct {
+	CaseID  int64
+	Text    string
+	Note    bool
+	Confirm []coach.Finding
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.renderError(w, r, u, http.StatusNotFound, "There is no such case.")
+		return
+	}
+	v, err := s.caseView(r, u, id)
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	v.Flash = s.popFlash(r)
+	s.render(w, r, http.StatusOK, "case.html", v)
+}
+
+// caseView gathers everything the case page shows.
+func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, error) {
+	d, err := s.desk.GetCase(r.Context(), id)
+	if err != nil {
+		return caseView{}, err
+	}
+	names, err := s.userNames(r.Context())
+	if err != nil {
+		return caseView{}, err
+	}
+	now := time.Now()
+	v := caseView{chrome: chrome{User: u, Current: "case"}, Case: d, Level: levelOf(d.Anger.Latest), TopSignal: topSignal(d.Case),
+		SLA: slaClock(d.Case, now), Compose: composeView{CaseID: id}, EventsURL: fmt.Sprintf("/events?case=%d", id)}
+	if d.AssigneeID != nil {
+		v.Assignee = names[*d.AssigneeID]
+	}
+	v.Can.Reply, v.Can.Escalate, v.Can.Resolve = u.Can(desk.PermCasesReply), u.Can(desk.PermCasesEscalate), u.Can(desk.PermCasesResolve)
+	loc := customerLocation(d.Customer)
+	for _, m := range d.Messages {
+		v.Timeline = append(v.Timeline, newMessageView(m, d.Customer, names))
+	}
+	v.Chart = angerChart(d.Messages)
+	v.Signals = caseSignals(d.Messages)
+	v.Checklist = methodChecklist(d.Messages)
+	for _, c := range d.Commitments {
+		cv := commitmentView{Commitment: c}
+		if c.DueAt != nil {
+			cv.Due = stamp(c.DueAt.In(loc))
+			cv.Overdue = c.Status == "open" && c.DueAt.Before(now)
+		}
+		v.Commitments = append(v.Commitments, cv)
+	}
+	for _, e := range d.Escalations {
+		ev := escalationView{Escalation: e, By: "a rule"}
+		if e.ByUserID != nil {
+			ev.By = names[*e.ByUserID]
+		}
+		v.Escalations = append(v.Escalations, ev)
+	}
+	return v, nil
+}
+
+func customerLocation(c desk.Customer) *time.Location {
+	if loc, err := time.LoadLocation(c.TimeZone); c.TimeZone != "" && err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+func newMessageView(m desk.Message, cust desk.Customer, names map[int64]string) messageView {
+	mv := messageView{Message: m, Reading: m.Reading}
+	switch m.Direction {
+	case desk.Inbound:
+		mv.Who = cust.Name
+		if mv.Who == "" {
+			mv.Who = cust.Email
+		}
+	default:
+		if m.AuthorUserID != nil {
+			mv.Who = names[*m.AuthorUserID]
+		}
+	}
+	var marks []mark
+	if m.Reading != nil {
+		marks = hotSentences(*m.Reading)
+	}
+	mv.Segments = segments(m.CleanText, marks)
+	return mv
+}
+
+// hotSentences marks the hottest sentences of a customer message (at most
+// three at or above annoyed, or the single hottest when it is at least
+// mildly heated) with the reasons found inside each.
+func hotSentences(rd analyze.Reading) []mark {
+	sents := slices.Clone(rd.Sentences)
+	slices.SortStableFunc(sents, func(a, b analyze.Sentence) int { return b.Anger - a.Anger })
+	var marks []mark
+	for i, st := range sents {
+		if i >= 3 || st.Anger < 35 || (i > 0 && st.Anger < 50) {
+			break
+		}
+		m := mark{Start: st.Start, End: st.End, Class: "hot level-" + levelOf(st.Anger), Label: fmt.Sprintf("anger %d, %s", st.Anger, levelOf(st.Anger))}
+		for _, rs := range rd.Reasons {
+			if rs.Start >= st.Start && rs.End <= st.End {
+				m.Notes = append(m.Notes, fmt.Sprintf("%s: “%s”", rs.Kind, rs.Text))
+			}
+		}
+		if len(m.Notes) == 0 {
+			m.Notes = []string{"the wording as a whole reads " + levelOf(st.Anger)}
+		}
+		marks = append(marks, m)
+	}
+	return marks
+}
+
+func caseSignals(msgs []desk.Message) []signalView {
+	var out []signalView
+	seen := map[signalView]bool{}
+	for _, m := range msgs {
+		if m.Reading == nil {
+			continue
+		}
+		for _, sg := range m.Reading.Signals {
+			sv := signalView{Label: signalLabel(sg.Kind), Quote: sg.Text}
+			if !seen[sv] {
+				seen[sv] = true
+				out = append(out, sv)
+			}
+		}
+	}
+	return out
+}
+
+// methodChecklist says which steps of the method the sent replies took,
+// from the reviews stored with them.
+func methodChecklist(msgs []desk.Message) []checkView {
+	doneIn := map[string]int64{}
+	for _, m := range msgs {
+		if m.Direction != desk.Outbound || len(m.Review) == 0 {
+			continue
+		}
+		var rv coach.Review
+		if json.Unmarshal(m.Review, &rv) != nil {
+			continue
+		}
+		for _, st := range rv.Steps {
+			if _, ok := doneIn[st.ID]; st.Done && !ok {
+				doneIn[st.ID] = m.ID
+			}
+		}
+	}
+	pb := playbook.Default()
+	out := make([]checkView, 0, len(pb.Steps))
+	for _, st := range pb.Steps {
+		id, ok := doneIn[st.ID]
+		out = append(out, checkView{Name: st.Name, Done: ok, MessageID: id})
+	}
+	return out
+}

@@ -1,0 +1,167 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/calmdesk/calmdesk/internal/coach"
+	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/playbook"
+)
+
+// coachView is the live coach panel beside the reply box.
+type coachView struct {
+	Empty       bool // nothing typed yet
+	Note        bool // internal notes are not reviewed
+	Review      coach.Review
+	Errors      int
+	Segments    []segment // the reply with its findings underlined
+	Findings    []findingView
+	Steps       []stepView
+	Commitments []promiseView
+	Status      string // one line for the screen-reader status region
+}
+
+// findingView is one finding with what the apply button needs: the span in
+// the UTF-16 offsets the browser counts in, and the rewrite, if the rule
+// offers one for these exact words.
+type findingView struct {
+	coach.Finding
+	N              int // 1-based, ties the underline to the list item
+	Name           string
+	Rewrite        string
+	Start16, End16 int
+}
+
+type stepView struct {
+	Name           string
+	Done, Required bool
+}
+
+type promiseView struct {
+	coach.Commitment
+	Due string
+}
+
+// coachPanel reviews the draft in the reply box (POST /cases/{id}/coach,
+// fired by htmx as the agent types) and renders the coach panel.
+func (s *Server) coachPanel(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, ok := formCaseID(w, r)
+	if !ok {
+		return
+	}
+	text := replyText(r)
+	v := coachView{}
+	switch {
+	case r.PostForm.Get("kind") == "note":
+		v.Note, v.Status = true, "Internal note: the coach does not review notes."
+	case strings.TrimSpace(text) == "":
+		v.Empty, v.Status = true, ""
+	default:
+		rv, err := s.desk.ReviewReply(r.Context(), u, desk.ReviewInput{Reply: text, CaseID: id})
+		if err != nil {
+			s.fragmentFailed(w, r, err)
+			return
+		}
+		v = newCoachView(text, rv)
+	}
+	s.renderFragment(w, r, "coach", v)
+}
+
+func newCoachView(text string, rv coach.Review) coachView {
+	v := coachView{Review: rv}
+	pb := playbook.Default()
+	var marks []mark
+	for i, f := range rv.Findings {
+		fv := findingView{Finding: f, N: i + 1, Name: titleCase(f.Rule), Start16: -1, End16: -1}
+		if f.Severity == playbook.Error {
+			v.Errors++
+		}
+		if f.End > f.Start {
+			fv.Start16, fv.End16 = utf16Offset(text, f.Start), utf16Offset(text, f.End)
+			if rule := pb.Rule(f.Rule); rule != nil && f.Suggestion != rule.Suggestion && fv.Start16 >= 0 && fv.End16 >= 0 {
+				fv.Rewrite = f.Suggestion
+			}
+			marks = append(marks, mark{Start: f.Start, End: f.End, Class: "finding sev-" + string(f.Severity), Label: fv.Name, Ref: fv.N})
+		}
+		v.Findings = append(v.Findings, fv)
+	}
+	v.Segments = segments(text, marks)
+	for _, st := range rv.Steps {
+		name := st.ID
+		if ps := pb.Step(st.ID); ps != nil {
+			name = ps.Name
+		}
+		v.Steps = append(v.Steps, stepView{Name: name, Done: st.Done, Required: st.Required})
+	}
+	for _, c := range rv.Commitments {
+		pv := promiseView{Commitment: c}
+		if c.DueAt != nil {
+			pv.Due = stamp(*c.DueAt)
+		}
+		v.Commitments = append(v.Commitments, pv)
+	}
+	if rv.Ready {
+		v.Status = fmt.Sprintf("Ready to send. Score %d of 100.", rv.Score)
+	} else {
+		v.Status = fmt.Sprintf("Not ready: %d problem(s) to fix. Score %d of 100.", v.Errors, rv.Score)
+	}
+	return v
+}
+
+// draftReply writes a reply that follows the method into the reply box
+// (POST /cases/{id}/draft).
+func (s *Server) draftReply(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, ok := formCaseID(w, r)
+	if !ok {
+		return
+	}
+	draft, err := s.desk.DraftReply(r.Context(), u, id, "", "")
+	if err != nil {
+		s.fragmentFailed(w, r, err)
+		return
+	}
+	s.renderFragment(w, r, "replybox", composeView{CaseID: id, Text: draft})
+}
+
+// formCaseID reads the case id from the path and parses the posted form.
+func formCaseID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		http.Error(w, "no such case", http.StatusNotFound)
+		return 0, false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4*desk.MaxReplyBytes)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return 0, false
+	}
+	return id, true
+}
+
+// replyText is the posted reply with the browser's CRLF line breaks made
+// LF, so offsets the coach reports line up with the textarea's value.
+func replyText(r *http.Request) string {
+	return strings.ReplaceAll(r.PostForm.Get("text"), "\r\n", "\n")
+}
+
+// fragmentFailed answers an htmx request that failed with a short message
+// the panel can show.
+func (s *Server) fragmentFailed(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := http.StatusInternalServerError, "The coach is unavailable; it has been logged."
+	var verr *desk.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		status, msg = http.StatusUnprocessableEntity, verr.Error()
+	case errors.Is(err, desk.ErrNotFound):
+		status, msg = http.StatusNotFound, "There is no such case."
+	default:
+		s.log.ErrorContext(r.Context(), "fragment failed", "path", r.URL.Path, "err", err)
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(msg))
+}

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+)
+
+// uiFuncs are the template functions of the pages.
+func uiFuncs() template.FuncMap {
+	return template.FuncMap{
+		"level":      levelOf,
+		"signal":     signalLabel,
+		"ago":        ago,
+		"stamp":      stamp,
+		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"money":      money,
+		"titleCase":  titleCase,
+		"derefTime":  func(t *time.Time) time.Time { return *t },
+		"percentBar": func(n int) int { return max(0, min(100, n)) * 60 / 100 },
+	}
+}
+
+// levelOf names the anger band of a score, as the analysis engine does.
+func levelOf(anger int) string {
+	switch {
+	case anger >= 80:
+		return "furious"
+	case anger >= 65:
+		return "angry"
+	case anger >= 50:
+		return "annoyed"
+	}
+	return "calm"
+}
+
+// signalOrder ranks the analysis engine's signal kinds, most urgent first,
+// with the words agents see.
+var signalOrder = []struct{ kind, label string }{
+	{"safety_issue", "safety issue"},
+	{"legal_threat", "legal threat"},
+	{"regulator_complaint", "regulator complaint"},
+	{"chargeback", "chargeback threat"},
+	{"manager_request", "asks for a manager"},
+	{"public_exposure", "threatens to go public"},
+	{"churn_threat", "may leave"},
+	{"vulnerable_customer", "vulnerable customer"},
+	{"repeat_contact", "repeat contact"},
+	{"long_wait", "long wait"},
+}
+
+// signalLabel is the agent-facing words for a signal kind.
+func signalLabel(kind string) string {
+	for _, s := range signalOrder {
+		if s.kind == kind {
+			return s.label
+		}
+	}
+	return strings.ReplaceAll(kind, "_", " ")
+}
+
+// topSignal is the most urgent of a case's signals, in words; "" when none.
+func topSignal(c desk.Case) string {
+	for _, s := range signalOrder {
+		if slices.Contains(c.Signals, s.kind) {
+			if s.kind == "repeat_contact" && c.InboundCount >= 2 {
+				return fmt.Sprintf("contact #%d", c.InboundCount)
+			}
+			return s.label
+		}
+	}
+	if len(c.Signals) > 0 {
+		return signalLabel(c.Signals[0])
+	}
+	return ""
+}
+
+// span writes a duration the way a person says it: "3d 4h", "2h 5m", "45m".
+func span(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d < time.Minute:
+		return "<1m"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+func ago(t time.Time) string { return span(time.Since(t)) + " ago" }
+
+// stamp is an absolute time for people: "Mon 24 Nov 14:05 UTC".
+func stamp(t time.Time) string { return t.Format("Mon 2 Jan 15:04 MST") }
+
+// money formats cents as an amount without a currency: "1,234.50".
+func money(cents int64) string {
+	neg := cents < 0
+	if neg {
+		cents = -cents
+	}
+	whole := fmt.Sprintf("%d", cents/100)
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	s := fmt.Sprintf("%s.%02d", b.String(), cents%100)
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+func titleCase(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.ReplaceAll(s, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// clock is a due time seen from now: the words and the urgency class.
+type clock struct {
+	At    time.Time
+	Text  string // "due in 2h 5m", "overdue 45m"
+	Class string // sla-ok, sla-soon, sla-breached
+	What  string // "first reply", "resolution"
+}
+
+// slaClock is the case's next service-level deadline, nil when none runs.
+func slaClock(c desk.Case, now time.Time) *clock {
+	var due *time.Time
+	what := ""
+	switch {
+	case c.Status == desk.StatusResolved || c.Status == desk.StatusClosed:
+		return nil
+	case c.FirstRespondedAt == nil && c.FirstResponseDueAt != nil:
+		due, what = c.FirstResponseDueAt, "first reply"
+	case c.ResolutionDueAt != nil:
+		due, what = c.ResolutionDueAt, "resolution"
+	default:
+		return nil
+	}
+	left := due.Sub(now)
+	k := &clock{At: *due, What: what}
+	switch {
+	case left < 0:
+		k.Text, k.Class = "overdue "+span(left), "sla-breached"
+	case left < time.Hour:
+		k.Text, k.Class = "due in "+span(left), "sla-soon"
+	default:
+		k.Text, k.Class = "due in "+span(left), "sla-ok"
+	}
+	return k
+}

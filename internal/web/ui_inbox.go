@@ -1,0 +1,192 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/playbook"
+)
+
+// inboxPageSize is how many cases one inbox page shows.
+const inboxPageSize = 50
+
+// inboxFilter is what the agent asked the inbox to show, from the query string.
+type inboxFilter struct {
+	View     string // all, mine, unassigned, escalated
+	Status   string
+	Category string
+	Cursor   string
+}
+
+var inboxViews = []struct{ ID, Label string }{
+	{"all", "All open"}, {"mine", "Mine"}, {"unassigned", "Unassigned"}, {"escalated", "Escalated"},
+}
+
+var inboxStatuses = []desk.Status{desk.StatusNew, desk.StatusOpen, desk.StatusPending, desk.StatusEscalated, desk.StatusResolved, desk.StatusClosed}
+
+func parseInboxFilter(q url.Values) inboxFilter {
+	f := inboxFilter{View: q.Get("view"), Status: q.Get("status"), Category: q.Get("category"), Cursor: q.Get("cursor")}
+	switch f.View {
+	case "mine", "unassigned", "escalated":
+	default:
+		f.View = "all"
+	}
+	if !desk.Status(f.Status).Valid() {
+		f.Status = ""
+	}
+	return f
+}
+
+// query turns the filter into the desk's case query for user u.
+func (f inboxFilter) query(u desk.User) desk.CaseQuery {
+	q := desk.CaseQuery{Status: desk.Status(f.Status), Category: f.Category, Cursor: f.Cursor, Limit: inboxPageSize}
+	switch f.View {
+	case "mine":
+		q.AssigneeID = u.ID
+	case "unassigned":
+		q.Unassigned = true
+	case "escalated":
+		q.Status = desk.StatusEscalated
+	}
+	return q
+}
+
+// values is the filter as query parameters, without the cursor unless asked.
+func (f inboxFilter) values(withCursor bool) url.Values {
+	v := url.Values{}
+	if f.View != "all" {
+		v.Set("view", f.View)
+	}
+	if f.Status != "" {
+		v.Set("status", f.Status)
+	}
+	if f.Category != "" {
+		v.Set("category", f.Category)
+	}
+	if withCursor && f.Cursor != "" {
+		v.Set("cursor", f.Cursor)
+	}
+	return v
+}
+
+// ViewURL is the inbox address for this filter with another view.
+func (f inboxFilter) ViewURL(view string) string {
+	f.View, f.Cursor = view, ""
+	return withQuery("/", f.values(false))
+}
+
+// matches reports whether case c belongs in the list this filter shows, so
+// a live update can add, move or remove its row.
+func (f inboxFilter) matches(c desk.Case, u desk.User) bool {
+	q := f.query(u)
+	switch {
+	case q.Status == "" && c.Status == desk.StatusClosed:
+		return false
+	case q.Status != "" && c.Status != q.Status:
+		return false
+	case q.AssigneeID != 0 && (c.AssigneeID == nil || *c.AssigneeID != q.AssigneeID):
+		return false
+	case q.Unassigned && c.AssigneeID != nil:
+		return false
+	case q.Category != "" && c.Category != q.Category:
+		return false
+	}
+	return true
+}
+
+func withQuery(path string, v url.Values) string {
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+// caseRow is one inbox row.
+type caseRow struct {
+	desk.Case
+	Level     string
+	TopSignal string
+	Assignee  string
+	SLA       *clock
+}
+
+// inboxView is the data of the inbox page.
+type inboxView struct {
+	chrome
+	Filter     inboxFilter
+	Views      []struct{ ID, Label string }
+	Statuses   []desk.Status
+	Categories []string
+	Rows       []caseRow
+	NextURL    string
+	FirstURL   string
+	EventsURL  string
+}
+
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) {
+	if !u.Can(desk.PermCasesRead) {
+		s.renderError(w, r, u, http.StatusForbidden, "Your role ("+string(u.Role)+") does not see the case inbox. Trainees practise in the simulator.")
+		return
+	}
+	f := parseInboxFilter(r.URL.Query())
+	page, err := s.desk.ListCases(r.Context(), f.query(u))
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	names, err := s.userNames(r.Context())
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	now := time.Now()
+	v := inboxView{chrome: chrome{User: u, Current: "inbox", Flash: s.popFlash(r)}, Filter: f, Views: inboxViews, Statuses: inboxStatuses, Categories: categoryIDs(),
+		Rows: make([]caseRow, 0, len(page.Cases))}
+	for _, c := range page.Cases {
+		v.Rows = append(v.Rows, newCaseRow(c, names, now))
+	}
+	if page.NextCursor != "" {
+		next := f
+		next.Cursor = page.NextCursor
+		v.NextURL = withQuery("/", next.values(true))
+	}
+	if f.Cursor != "" {
+		v.FirstURL = withQuery("/", f.values(false))
+	}
+	v.EventsURL = withQuery("/events", f.values(false))
+	s.render(w, r, http.StatusOK, "inbox.html", v)
+}
+
+func newCaseRow(c desk.Case, names map[int64]string, now time.Time) caseRow {
+	row := caseRow{Case: c, Level: levelOf(c.Anger.Latest), TopSignal: topSignal(c), SLA: slaClock(c, now)}
+	if c.AssigneeID != nil {
+		row.Assignee = names[*c.AssigneeID]
+	}
+	return row
+}
+
+// userNames maps user ids to names for assignee and author columns.
+func (s *Server) userNames(ctx context.Context) (map[int64]string, error) {
+	users, err := s.desk.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int64]string, len(users))
+	for _, x := range users {
+		m[x.ID] = x.Name
+	}
+	return m, nil
+}
+
+// categoryIDs are the case categories the playbook knows, for the filter.
+func categoryIDs() []string {
+	pb := playbook.Default()
+	out := make([]string, 0, len(pb.Categories))
+	for _, c := range pb.Categories {
+		out = append(out, c.ID)
+	}
+	return out
+}
