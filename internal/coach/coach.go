@@ -151,7 +151,7 @@ type Coach struct {
 	// owner index by kind and id
 	index map[owner]int
 
-	actionVerbs, weakVerbs wordSet
+	actionVerbs, weakVerbs, feelings wordSet
 	acronyms               map[string]bool
 	jargonLabels           map[string]bool
 	english                map[string]bool
@@ -230,6 +230,7 @@ func (c *Coach) compile() error {
 	}
 	c.actionVerbs = newWordSet(pb.Vocabulary["action_verbs"])
 	c.weakVerbs = newWordSet(pb.Vocabulary["weak_verbs"])
+	c.feelings = newWordSet(pb.Vocabulary["feelings"])
 	c.acronyms = boolSet(pb.Vocabulary["acronyms"])
 	c.jargonLabels = boolSet(pb.Vocabulary["jargon_labels"])
 	c.english = boolSet(pb.Vocabulary["english"])

@@ -95,6 +95,7 @@ func (c *Coach) concerns(d *doc, acknowledged, acted bool, actStart, actEnd int)
 	shared := map[string]int{}
 	for ri, r := range d.ctx.Readings {
 		for _, cn := range r.Concerns {
+			cn.Kind = concernKind(c, r, cn)
 			keys := map[string]bool{}
 			for _, src := range []string{cn.Text, cn.Paraphrase} {
 				for _, t := range c.tokenizeAnnotated(src) {
@@ -129,7 +130,7 @@ func (c *Coach) concerns(d *doc, acknowledged, acted bool, actStart, actEnd int)
 			switch {
 			case cn.Kind == "feeling":
 				con.Addressed = acknowledged
-			case len(keys) == 0:
+			case len(keys) == 0 || cn.Kind == kindThreat:
 				// "Fix it now!": nothing to match on; any concrete action answers it.
 				con.Addressed = acted
 				if acted {
@@ -196,4 +197,40 @@ func (c *Coach) concerns(d *doc, acknowledged, acted bool, actStart, actEnd int)
 		allAddressed = false
 	}
 	return out, allAddressed, start, end
+}
+
+// kindThreat marks a concern that is a threat (chargeback, lawyer, going
+// public): solving the problem answers it, repeating it back does not.
+const kindThreat = "threat"
+
+var threatSignals = map[string]bool{
+	analyze.SignalLegalThreat: true, analyze.SignalRegulatorComplaint: true, analyze.SignalChargeback: true,
+	analyze.SignalPublicExposure: true, analyze.SignalChurnThreat: true,
+}
+
+// concernKind refines the analyzer's kind of a concern: a sentence of pure
+// feeling ("Really disappointed.") is a feeling, a threat is a threat.
+func concernKind(c *Coach, r analyze.Reading, cn analyze.Concern) string {
+	for _, sg := range r.Signals {
+		if threatSignals[sg.Kind] && sg.Start >= cn.Start && sg.End <= cn.End && cn.End > cn.Start {
+			return kindThreat
+		}
+	}
+	if cn.Kind == "feeling" {
+		return cn.Kind
+	}
+	words, feel := 0, 0
+	for _, t := range c.tokenizeAnnotated(cn.Text) {
+		if t.kind != kWord || t.flags&fEnglish != 0 && !c.feelings.has(&t) {
+			continue
+		}
+		words++
+		if c.feelings.has(&t) {
+			feel++
+		}
+	}
+	if words > 0 && feel == words {
+		return "feeling"
+	}
+	return cn.Kind
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/playbook"
 )
 
@@ -20,7 +21,7 @@ func (c *Coach) Draft(ctx Context) (string, error) {
 	if c.err != nil {
 		return "", c.err
 	}
-	cat := c.pb.Category(ctx.Category)
+	cat := c.category(ctx)
 	if cat == nil || len(cat.Options) == 0 {
 		return "", ErrNoResolutions
 	}
@@ -96,7 +97,7 @@ func (c *Coach) draft(ctx Context, cat *playbook.Category, quote bool) string {
 	first = append(first, pick("empathy", nil))
 	for _, r := range ctx.Readings {
 		for _, cn := range r.Concerns {
-			if cn.Kind == "feeling" {
+			if k := concernKind(c, r, cn); k == "feeling" || k == kindThreat {
 				continue
 			}
 			switch {
@@ -116,11 +117,25 @@ func (c *Coach) draft(ctx Context, cat *playbook.Category, quote bool) string {
 	if len(cat.Options) > 1 {
 		act = append(act, pick("option", map[string]string{"action": cat.Options[1].Offer}))
 	}
+	if hasSignal(ctx, analyze.SignalManagerRequest) {
+		act = append(act, pick("manager_request", nil))
+	}
 	paras = append(paras, strings.Join(act, " "))
 	paras = append(paras, pick("follow_up", map[string]string{"due": check})+" "+pick("thanks", nil))
 	sign := pick("signoff", map[string]string{"agent": ctx.AgentName})
 	paras = append(paras, strings.TrimSpace(sign))
 	return strings.Join(paras, "\n\n")
+}
+
+func hasSignal(ctx Context, kind string) bool {
+	for _, r := range ctx.Readings {
+		for _, sg := range r.Signals {
+			if sg.Kind == kind {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func hasProblem(ctx Context) bool {
@@ -146,4 +161,32 @@ func firstNameTitle(name string) string {
 		return ""
 	}
 	return strings.Trim(f[0], ",.;:")
+}
+
+// category is the case's category, or the one whose keywords the
+// customer's concerns use most when the case has none.
+func (c *Coach) category(ctx Context) *playbook.Category {
+	if ctx.Category != "" {
+		if cat := c.pb.Category(ctx.Category); cat != nil && cat.ID != "other" {
+			return cat
+		}
+	}
+	best, bestN := "", 0
+	for _, cat := range c.pb.Categories {
+		kw := boolSet(cat.Keywords)
+		n := 0
+		for _, r := range ctx.Readings {
+			for _, cn := range r.Concerns {
+				for _, t := range tokenize(cn.Text) {
+					if kw[t.norm] {
+						n++
+					}
+				}
+			}
+		}
+		if n > bestN {
+			best, bestN = cat.ID, n
+		}
+	}
+	return c.pb.Category(best)
 }

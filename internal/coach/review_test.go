@@ -429,3 +429,39 @@ func TestWithAnalyzer(t *testing.T) {
 		t.Errorf("draft from a real reading not ready: %+v\n%s", rv.Findings, d)
 	}
 }
+
+func TestConcernKinds(t *testing.T) {
+	c := New(nil)
+	text := "You cancelled my subscription without notice. Really disappointed. I'll do a chargeback."
+	r := analyze.Reading{Supported: true, Level: analyze.Angry,
+		Concerns: []analyze.Concern{
+			{Kind: "problem", Text: "You cancelled my subscription without notice.", Start: 0, End: 46, Paraphrase: "we cancelled your subscription without notice"},
+			{Kind: "problem", Text: "Really disappointed.", Start: 47, End: 67},
+			{Kind: "problem", Text: "I'll do a chargeback.", Start: 68, End: 89},
+		},
+		Signals: []analyze.Signal{{Kind: analyze.SignalChargeback, Text: "chargeback", Start: 78, End: 88}}}
+	if text[78:88] != "chargeback" {
+		t.Fatalf("fixture offsets are off: %q", text[78:88])
+	}
+	ctx := Context{Readings: []analyze.Reading{r}, SentAt: friday2310}
+	reply := "I'm so sorry we cancelled your subscription without notice, and I understand how frustrating that is. I have restored it and I will refund the charge within 3 business days."
+	rv, err := c.Review(reply, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cn := range rv.Concerns {
+		if !cn.Addressed {
+			t.Errorf("concern %q not addressed: a feeling is answered by empathy, a threat by the fix", cn.Text)
+		}
+	}
+	if got := c.category(ctx); got == nil || got.ID != "subscription" {
+		t.Errorf("category inferred = %v, want subscription", got)
+	}
+	d, err := c.Draft(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(d, "chargeback") {
+		t.Errorf("draft repeats the threat back:\n%s", d)
+	}
+}

@@ -164,7 +164,10 @@ type Option struct {
 type Category struct {
 	ID      string   `json:"id"`
 	Aliases []string `json:"aliases,omitempty"`
-	Options []Option `json:"options"`
+	// Keywords recognise the category in the customer's words when the
+	// case has none ("refund", "charged").
+	Keywords []string `json:"keywords,omitempty"`
+	Options  []Option `json:"options"`
 }
 
 // Limits are the thresholds of the structural rules.
