@@ -152,13 +152,13 @@ type Coach struct {
 	index map[owner]int
 
 	actionVerbs, weakVerbs, feelings wordSet
-	acronyms               map[string]bool
-	jargonLabels           map[string]bool
-	english                map[string]bool
-	concepts               map[string]string
-	stepByID               map[string]*playbook.Step
-	ruleByID               map[string]*playbook.Rule
-	rewrites               map[[2]int]string // (owner, cue) -> rewrite
+	acronyms                         map[string]bool
+	jargonLabels                     map[string]bool
+	english                          map[string]bool
+	concepts                         map[string]string
+	stepByID                         map[string]*playbook.Step
+	ruleByID                         map[string]*playbook.Rule
+	rewrites                         map[[2]int]string // (owner, cue) -> rewrite
 }
 
 // New compiles a playbook into a coach; nil means playbook.Default(). A

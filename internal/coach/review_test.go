@@ -435,13 +435,13 @@ func TestConcernKinds(t *testing.T) {
 	text := "You cancelled my subscription without notice. Really disappointed. I'll do a chargeback."
 	r := analyze.Reading{Supported: true, Level: analyze.Angry,
 		Concerns: []analyze.Concern{
-			{Kind: "problem", Text: "You cancelled my subscription without notice.", Start: 0, End: 46, Paraphrase: "we cancelled your subscription without notice"},
-			{Kind: "problem", Text: "Really disappointed.", Start: 47, End: 67},
-			{Kind: "problem", Text: "I'll do a chargeback.", Start: 68, End: 89},
+			{Kind: "problem", Text: "You cancelled my subscription without notice.", Start: 0, End: 45, Paraphrase: "we cancelled your subscription without notice"},
+			{Kind: "problem", Text: "Really disappointed.", Start: 46, End: 66},
+			{Kind: "problem", Text: "I'll do a chargeback.", Start: 67, End: 88},
 		},
-		Signals: []analyze.Signal{{Kind: analyze.SignalChargeback, Text: "chargeback", Start: 78, End: 88}}}
-	if text[78:88] != "chargeback" {
-		t.Fatalf("fixture offsets are off: %q", text[78:88])
+		Signals: []analyze.Signal{{Kind: analyze.SignalChargeback, Text: "chargeback", Start: 77, End: 87}}}
+	if text[77:87] != "chargeback" {
+		t.Fatalf("fixture offsets are off: %q", text[77:87])
 	}
 	ctx := Context{Readings: []analyze.Reading{r}, SentAt: friday2310}
 	reply := "I'm so sorry we cancelled your subscription without notice, and I understand how frustrating that is. I have restored it and I will refund the charge within 3 business days."
