@@ -67,7 +67,7 @@ func (e *elem) inSet(t *tok) bool {
 			return true
 		}
 	}
-	for _, p := range t.pfx {
+	for _, p := range t.prefixes() {
 		for _, q := range e.pfx {
 			if p == q {
 				return true
@@ -177,7 +177,7 @@ func (m *matcher) annotate(toks []tok) {
 	for i := range toks {
 		t := &toks[i]
 		t.id = -1
-		t.pfx = nil
+		t.npfx = 0
 		t.flags = 0
 		if t.kind == kBound || t.norm == "" {
 			continue
@@ -188,7 +188,10 @@ func (m *matcher) annotate(toks []tok) {
 		}
 		for _, pe := range m.prefixByte[t.norm[0]] {
 			if strings.HasPrefix(t.norm, pe.p) {
-				t.pfx = append(t.pfx, pe.id)
+				if t.npfx < maxTokPrefixes {
+					t.pfx[t.npfx] = pe.id
+					t.npfx++
+				}
 			}
 		}
 	}
@@ -277,7 +280,7 @@ func (m *matcher) find(toks []tok, out []match) []match {
 				}
 			}
 		}
-		for _, p := range t.pfx {
+		for _, p := range t.prefixes() {
 			for _, si := range m.byPrefix[p] {
 				try(si, i)
 			}

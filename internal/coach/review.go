@@ -586,7 +586,7 @@ func (c *Coach) wallOfText(d *doc) []Finding {
 		return nil
 	}
 	total := 0
-	paraWords := map[int]int{}
+	paraWords := map[int32]int{}
 	for _, t := range d.toks {
 		if t.kind == kWord || t.kind == kNumber {
 			total++
@@ -594,7 +594,7 @@ func (c *Coach) wallOfText(d *doc) []Finding {
 		}
 	}
 	// The longest paragraph is the span to show.
-	bestPara, bestN := -1, 0
+	bestPara, bestN := int32(-1), 0
 	for p, n := range paraWords {
 		if n > bestN || n == bestN && p < bestPara {
 			bestPara, bestN = p, n

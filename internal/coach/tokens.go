@@ -21,17 +21,24 @@ const (
 type tok struct {
 	norm       string
 	start, end int
-	kind       uint8
-	caps       bool // the word was written in capitals (two letters or more)
-	excl       int  // for kBound: how many '!' the punctuation run held
-	para       int  // paragraph number
-	code       bool // looks like a code: letters and digits mixed, or '_'
+	para       int32 // paragraph number
 	// Set by matcher.annotate: the word's id in the patterns' vocabulary
 	// (-1: no pattern names it) and the ids of the pattern prefixes it has.
 	id    int32
-	pfx   []uint16
+	pfx   [maxTokPrefixes]uint16
+	npfx  uint8
 	flags uint8
+	kind  uint8
+	caps  bool  // the word was written in capitals (two letters or more)
+	code  bool  // looks like a code: letters and digits mixed, or '_'
+	excl  uint8 // for kBound: how many '!' the punctuation run held
 }
+
+// maxTokPrefixes is how many pattern prefixes one word can carry.
+const maxTokPrefixes = 3
+
+// prefixes are the ids of the pattern prefixes the word starts with.
+func (t *tok) prefixes() []uint16 { return t.pfx[:t.npfx] }
 
 // blockTags end a sentence when they appear in an HTML reply.
 var blockTags = map[string]bool{"p": true, "br": true, "div": true, "li": true, "ul": true, "ol": true, "tr": true, "td": true, "table": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "blockquote": true, "hr": true}
@@ -95,20 +102,20 @@ func expand(dst []string, w string) []string {
 // tokenize splits a reply into toks. It never fails: invalid UTF-8 bytes
 // and unknown punctuation separate words, HTML tags and entities are skipped.
 func tokenize(s string) []tok {
-	toks := make([]tok, 0, len(s)/5+4)
+	toks := make([]tok, 0, len(s)/4+16)
 	html := looksLikeHTML(s)
-	para := 0
+	para := int32(0)
 	var words []string
 	bound := func(start, end, excl int) {
 		if n := len(toks); n > 0 && toks[n-1].kind == kBound {
 			toks[n-1].end = max(toks[n-1].end, end)
-			toks[n-1].excl += excl
+			toks[n-1].excl = uint8(min(255, int(toks[n-1].excl)+excl))
 			return
 		}
 		if len(toks) == 0 {
 			return
 		}
-		toks = append(toks, tok{norm: ".", start: start, end: end, kind: kBound, excl: excl, para: para})
+		toks = append(toks, tok{norm: ".", start: start, end: end, kind: kBound, excl: uint8(min(255, excl)), para: para})
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -356,7 +363,7 @@ func htmlEntity(s string, i int) (end int, ok bool) {
 type sentence struct {
 	from, to   int // token indices [from, to)
 	start, end int // byte span, including the closing punctuation
-	para       int
+	para       int32
 }
 
 // sentences groups toks into sentences.
