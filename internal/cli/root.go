@@ -55,6 +55,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			analyzeCommand(),
 			categoriesCommand(),
 			coachCommand(),
+			importCommand(),
 			versionCommand(),
 		},
 	}
