@@ -127,6 +127,14 @@ func (b *headless) noConsoleErrors() {
 	}
 }
 
+// js runs a statement on the page.
+func js(statement string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool]("("+statement+", true)")(ctx, t)
+		return err
+	})
+}
+
 func screenshot(name string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		png, err := chromedp.FullScreenshot(100)(ctx, t)
@@ -214,6 +222,10 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 	b.do("write a bad reply",
 		screenshot("case"),
 		chromedp.KeyEvent("r"),
+		chromedp.Poll[chromedp.Void](`document.activeElement.id === "reply-text"`, chromedp.WithPollingTimeout(2*time.Second)),
+		// The protocol's synthetic key events type the "r" even though the
+		// page cancelled it (a real keyboard does not); start from empty.
+		js(`document.getElementById("reply-text").value = ""`),
 		chromedp.SendKeys(chromedp.ID("reply-text"), bad),
 		chromedp.WaitVisible(chromedp.CSS("#coach .findings")),
 		screenshot("coach"),

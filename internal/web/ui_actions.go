@@ -39,7 +39,7 @@ func (s *Server) sendReply(w http.ResponseWriter, r *http.Request, u desk.User) 
 				return
 			}
 			v.Compose = composeView{CaseID: id, Text: text, Confirm: errs}
-			s.render(w, r, http.StatusUnprocessableEntity, "case.html", v)
+			s.render(w, r, http.StatusOK, "case.html", v)
 			return
 		}
 	}
