@@ -153,7 +153,7 @@ func (c *Coach) filteredMatches(toks []tok) map[int][]match {
 		case ownRule:
 			exceptOwner, ok = c.index[owner{ownRuleExcept, c.owners[o].id}]
 		case ownVocab:
-			if strings.HasPrefix(c.owners[o].id, "commitment_") && c.owners[o].id != "commitment_except" {
+			if id := c.owners[o].id; id == "action_frames" || strings.HasPrefix(id, "commitment_") && id != "commitment_except" {
 				exceptOwner, ok = c.index[owner{ownVocab, "commitment_except"}]
 			}
 		}
@@ -249,7 +249,7 @@ func (c *Coach) steps(d *doc) map[string]Step {
 	robotic := c.ruleMatches(d, playbook.RuleRobotic)
 	for _, f := range c.vocabMatches(d, "commitment_first_person") {
 		si := d.sentOf[f.from]
-		if overlapsAny(f, robotic) || isQuestion(d, si) || negatedBefore(d, d.sents[si], f.from) {
+		if overlapsAny(f, robotic) || negatedBefore(d, d.sents[si], f.from) {
 			continue
 		}
 		if v := c.promisedVerb(d, f.to, d.sents[si].to); v >= 0 {
@@ -280,7 +280,9 @@ func (c *Coach) steps(d *doc) map[string]Step {
 			if d.toks[i].norm == "that" && i > 0 && reportingVerbs[d.toks[i-1].norm] {
 				break // "I already told you that the credit …"
 			}
-			if d.toks[i].kind == kWord && c.actionVerbs.has(&d.toks[i]) && !isQuestion(d, si) {
+			// A question can offer options ("a refund or a replacement — which
+			// would you prefer?"): it still names the action.
+			if d.toks[i].kind == kWord && c.actionVerbs.has(&d.toks[i]) {
 				out[playbook.StepAction] = Step{ID: playbook.StepAction, Done: true, Start: s.start, End: s.end}
 				break
 			}
