@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -24,6 +26,24 @@ type Policy struct {
 	FollowUp      FollowUpPolicy   `json:"follow_up"`
 	Goodwill      GoodwillPolicy   `json:"goodwill"`
 	Assignment    AssignmentPolicy `json:"assignment"`
+	Webhooks      []Webhook        `json:"webhooks"`
+}
+
+// Webhook posts desk events (the audit log's actions, such as
+// case.escalated, promise.broken, sla.breach, survey.answered) to a URL,
+// signed with HMAC-SHA256 of the body under Secret.
+type Webhook struct {
+	URL    string   `json:"url"`
+	Secret string   `json:"secret,omitempty"`
+	Events []string `json:"events,omitempty"` // empty: every event
+}
+
+// Wants reports whether the webhook subscribes to an event action.
+func (w Webhook) Wants(action string) bool {
+	if len(w.Events) == 0 {
+		return true
+	}
+	return slices.Contains(w.Events, action)
 }
 
 // EscalationRules say when a case goes to the supervisors' queue by itself.
@@ -213,6 +233,10 @@ func (p Policy) validate() error {
 		v.check(false, "assignment.mode", "off, least_loaded or round_robin")
 	}
 	v.check(p.FollowUp.MaxAnger >= 0 && p.FollowUp.MaxAnger <= 100, "follow_up.max_anger", "0-100")
+	for _, w := range p.Webhooks {
+		u, err := url.Parse(w.URL)
+		v.check(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "", "webhooks", "each webhook needs an absolute http(s) URL")
+	}
 	return v.err()
 }
 

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -20,6 +21,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/store"
@@ -31,6 +33,7 @@ type Runner struct {
 	client *river.Client[*sql.Tx]
 	sweep  *sweepWorker
 	send   *sendWorker
+	hooks  *webhookWorker
 	cfg    Config
 }
 
@@ -39,6 +42,8 @@ type Config struct {
 	// SweepEvery is how often the clock-driven work runs (promise reminders,
 	// broken promises, SLA warnings, surveys, re-ranking); default 1 minute.
 	SweepEvery time.Duration
+	// WebhookEvery is how often pending webhook events are posted; default 5 s.
+	WebhookEvery time.Duration
 	// Mail sends replies on email cases; nil means no outbound email.
 	Mail   *MailConfig
 	Logger *slog.Logger
@@ -68,28 +73,37 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = time.Minute
 	}
+	if cfg.WebhookEvery <= 0 {
+		cfg.WebhookEvery = 5 * time.Second
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	if err := Migrate(ctx, db); err != nil {
 		return nil, err
 	}
-	r := &Runner{cfg: cfg, sweep: &sweepWorker{log: cfg.Logger}, send: &sendWorker{mail: cfg.Mail, log: cfg.Logger}}
+	r := &Runner{cfg: cfg, sweep: &sweepWorker{log: cfg.Logger}, send: &sendWorker{mail: cfg.Mail, log: cfg.Logger},
+		hooks: &webhookWorker{log: cfg.Logger, client: &http.Client{
+			Timeout:       10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}}}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, r.sweep)
 	river.AddWorker(workers, r.send)
+	river.AddWorker(workers, r.hooks)
 	client, err := river.NewClient(driverFor(db), &river.Config{
 		Logger:  cfg.Logger.With("component", "jobs"),
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers: workers,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepEvery),
-				func() (river.JobArgs, *river.InsertOpts) {
-					return sweepArgs{}, &river.InsertOpts{MaxAttempts: 1}
-				},
+				func() (river.JobArgs, *river.InsertOpts) { return sweepArgs{}, singleton() },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.WebhookEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return webhookArgs{}, singleton() },
 				&river.PeriodicJobOpts{RunOnStart: true}),
 		},
-		FetchPollInterval: min(time.Second, cfg.SweepEvery),
+		FetchPollInterval: min(time.Second, cfg.SweepEvery, cfg.WebhookEvery),
 		PollOnly:          true, // database/sql drivers have no LISTEN; polling is cheap at this rate
 	})
 	if err != nil {
@@ -101,7 +115,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 
 // Start begins working for d.
 func (r *Runner) Start(ctx context.Context, d *desk.Desk) error {
-	r.sweep.desk, r.send.desk = d, d
+	r.sweep.desk, r.send.desk, r.hooks.desk = d, d, d
 	if err := r.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
@@ -132,6 +146,15 @@ func (r *Runner) Outbox() desk.Outbox {
 		return nil
 	}
 	return r
+}
+
+// singleton is the insert options of a periodic job that must never run
+// twice at once, on this instance or another: a new one is not inserted
+// while the last is still waiting or running.
+func singleton() *river.InsertOpts {
+	return &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled,
+	}}}
 }
 
 // sweepArgs is the periodic job that runs desk.Sweep.

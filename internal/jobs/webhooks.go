@@ -1,0 +1,141 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+)
+
+// Webhooks are fed from the audit log, which is written in the same
+// transaction as every change: a periodic job posts the events after each
+// webhook's cursor and advances the cursor only on a 2xx answer. Delivery
+// is at least once and in order; an endpoint that fails is retried with
+// growing pauses without holding up the others.
+
+// webhookArgs is the periodic job that delivers webhook events.
+type webhookArgs struct{}
+
+// Kind implements river.JobArgs.
+func (webhookArgs) Kind() string { return "calmdesk.webhooks" }
+
+type webhookWorker struct {
+	river.WorkerDefaults[webhookArgs]
+	desk   *desk.Desk
+	client *http.Client
+	log    *slog.Logger
+}
+
+// webhookCursor is a webhook's delivery position, kept in the settings.
+type webhookCursor struct {
+	AfterID     int64     `json:"after_id"`
+	Failures    int       `json:"failures"`
+	NextAttempt time.Time `json:"next_attempt"`
+}
+
+// webhookPayload is what an endpoint receives.
+type webhookPayload struct {
+	ID     int64           `json:"id"`
+	Event  string          `json:"event"`
+	CaseID *int64          `json:"case_id,omitempty"`
+	At     time.Time       `json:"at"`
+	Actor  string          `json:"actor"`
+	Detail json.RawMessage `json:"detail"`
+}
+
+func (w *webhookWorker) Work(ctx context.Context, _ *river.Job[webhookArgs]) error {
+	policy, err := w.desk.Policy(ctx)
+	if err != nil {
+		return err
+	}
+	for _, hook := range policy.Webhooks {
+		if err := w.deliver(ctx, hook); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func cursorKey(url string) string {
+	sum := sha256.Sum256([]byte(url))
+	return "webhook_cursor:" + hex.EncodeToString(sum[:8])
+}
+
+// deliver posts the pending events of one webhook; a failing endpoint is
+// recorded in its cursor, not returned as the job's error.
+func (w *webhookWorker) deliver(ctx context.Context, hook desk.Webhook) error {
+	var cur webhookCursor
+	found, err := w.desk.LoadSetting(ctx, cursorKey(hook.URL), &cur)
+	if err != nil {
+		return err
+	}
+	if !found {
+		// A new webhook starts with what happens from now on, not with history.
+		if cur.AfterID, err = w.desk.LastEventID(ctx); err != nil {
+			return err
+		}
+		return w.desk.SaveSetting(ctx, cursorKey(hook.URL), cur)
+	}
+	if time.Now().Before(cur.NextAttempt) {
+		return nil
+	}
+	events, err := w.desk.EventsAfter(ctx, cur.AfterID, 100)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		if hook.Wants(e.Action) {
+			if err := w.post(ctx, hook, e); err != nil {
+				cur.Failures++
+				cur.NextAttempt = time.Now().Add(min(time.Hour, time.Second<<min(cur.Failures, 12)))
+				w.log.WarnContext(ctx, "webhook failed", "url", hook.URL, "event", e.ID, "failures", cur.Failures, "err", err)
+				return w.desk.SaveSetting(ctx, cursorKey(hook.URL), cur)
+			}
+		}
+		cur.AfterID, cur.Failures, cur.NextAttempt = e.ID, 0, time.Time{}
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	return w.desk.SaveSetting(ctx, cursorKey(hook.URL), cur)
+}
+
+func (w *webhookWorker) post(ctx context.Context, hook desk.Webhook, e desk.AuditEvent) error {
+	body, err := json.Marshal(webhookPayload{ID: e.ID, Event: e.Action, CaseID: e.CaseID, At: e.At, Actor: e.Actor, Detail: e.Detail})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.URL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "calmdesk-webhooks")
+	req.Header.Set("X-Calmdesk-Event", e.Action)
+	req.Header.Set("X-Calmdesk-Delivery", strconv.FormatInt(e.ID, 10))
+	if hook.Secret != "" {
+		mac := hmac.New(sha256.New, []byte(hook.Secret))
+		mac.Write(body)
+		req.Header.Set("X-Calmdesk-Signature", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	}
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("answered %s", resp.Status)
+	}
+	return nil
+}

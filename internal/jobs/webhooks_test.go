@@ -1,0 +1,84 @@
+package jobs_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/jobs"
+	"github.com/calmdesk/calmdesk/internal/store"
+	"github.com/calmdesk/calmdesk/internal/store/storetest"
+)
+
+// TestWebhookFiresOnEscalation: story 3's "a webhook fires", signed, with
+// a failing first attempt retried.
+func TestWebhookFiresOnEscalation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var mu sync.Mutex
+		var got []map[string]any
+		attempts := 0
+		hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			mac := hmac.New(sha256.New, []byte("s3cret"))
+			mac.Write(body)
+			if r.Header.Get("X-Calmdesk-Signature") != "sha256="+hex.EncodeToString(mac.Sum(nil)) {
+				http.Error(w, "bad signature", http.StatusUnauthorized)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			attempts++
+			if attempts == 1 {
+				http.Error(w, "try again", http.StatusServiceUnavailable)
+				return
+			}
+			var p map[string]any
+			_ = json.Unmarshal(body, &p)
+			got = append(got, p)
+		}))
+		defer hook.Close()
+
+		d := start(t, db, nil, jobs.Config{WebhookEvery: 100 * time.Millisecond})
+		p := desk.DefaultPolicy()
+		p.Webhooks = []desk.Webhook{{URL: hook.URL, Secret: "s3cret", Events: []string{"case.escalated"}}}
+		if err := d.SetPolicy(ctx, desk.SystemActor, p); err != nil {
+			t.Fatal(err)
+		}
+		// Let the new webhook take its starting position, then escalate.
+		waitFor(t, "the webhook cursor", func() bool {
+			var cur map[string]any
+			found, _ := d.LoadSetting(ctx, "webhook_cursor:"+hashURL(hook.URL), &cur)
+			return found
+		})
+		res, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "mo@example.com",
+			Text: "I want to speak to your manager right now, or I will file a chargeback with my bank."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the escalation webhook", func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return len(got) == 1
+		})
+		mu.Lock()
+		defer mu.Unlock()
+		if got[0]["event"] != "case.escalated" || got[0]["case_id"] != float64(res.CaseID) || attempts != 2 {
+			t.Errorf("webhook payload %v after %d attempts", got[0], attempts)
+		}
+	})
+}
+
+func hashURL(u string) string {
+	sum := sha256.Sum256([]byte(u))
+	return hex.EncodeToString(sum[:8])
+}
