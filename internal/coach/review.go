@@ -222,11 +222,11 @@ func (c *Coach) steps(d *doc) map[string]Step {
 			continue
 		}
 		s := d.sents[0]
-		first := firstName(d.ctx.CustomerName)
+		names := nameWords(d.ctx.CustomerName)
 		end := m.to
-		named := first == ""
+		named := len(names) == 0
 		for i := s.from; i < s.to && i < m.to+4 && !named; i++ {
-			if d.toks[i].norm == first {
+			if names[d.toks[i].norm] {
 				named, end = true, i+1
 			}
 		}
@@ -367,13 +367,16 @@ func isQuestion(d *doc, si int) bool {
 	return s.to < len(d.toks) && strings.Contains(d.text[d.toks[s.to].start:d.toks[s.to].end], "?")
 }
 
-func firstName(name string) string {
+// nameWords are the words of the customer's name: "Dear Mr Reyes" greets
+// Dana Reyes by name as well as "Hi Dana" does.
+func nameWords(name string) map[string]bool {
+	m := map[string]bool{}
 	for _, t := range tokenize(name) {
-		if t.kind == kWord {
-			return t.norm
+		if t.kind == kWord && len(t.norm) > 1 {
+			m[t.norm] = true
 		}
 	}
-	return ""
+	return m
 }
 
 // finding builds a finding of rule id, with the playbook's wording.

@@ -465,3 +465,28 @@ func TestConcernKinds(t *testing.T) {
 		t.Errorf("draft repeats the threat back:\n%s", d)
 	}
 }
+
+func TestQuotedHistoryIsNotReviewed(t *testing.T) {
+	c := New(nil)
+	tests := []string{
+		"Hi Dana, I'm so sorry. I will refund you today.\n\nOn Fri, 27 Nov 2026 at 23:10, Dana Reyes <dana@example.com> wrote:\n> FIX IT NOW!!! You should have refunded me. Calm down? No.",
+		"Hi Dana, I'm so sorry. I will refund you today.\n> FIX IT NOW!!! You should have refunded me.\n> Calm down? No.\nThanks, Sam",
+		"Hi Dana, I'm so sorry. I will refund you today.\n\n-----Original Message-----\nFrom: Dana\nFIX IT NOW!!! calm down",
+	}
+	for _, reply := range tests {
+		rv, err := c.Review(reply, Context{CustomerName: "Dana Reyes", Level: analyze.Angry, SentAt: friday2310})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range rv.Findings {
+			switch f.Rule {
+			case playbook.RuleShouting, playbook.RuleBlame, playbook.RuleMinimizing:
+				t.Errorf("quoted history reviewed: %+v", f)
+			}
+		}
+	}
+	rv, _ := c.Review("Dear Ms Reyes, I'm sorry.", Context{CustomerName: "Dana Reyes"})
+	if !rv.Steps[0].Done {
+		t.Errorf("greeting by surname not seen")
+	}
+}

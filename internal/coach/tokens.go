@@ -117,11 +117,32 @@ func tokenize(s string) []tok {
 		}
 		toks = append(toks, tok{norm: ".", start: start, end: end, kind: kBound, excl: uint8(min(255, excl)), para: para})
 	}
+	lineStart := true
 	for i := 0; i < len(s); {
 		c := s[i]
+		if lineStart {
+			lineStart = false
+			// Quoted history is the customer's words, not the reply's: skip
+			// "> " lines, and stop at "On … wrote:" or "-----Original Message".
+			j := i
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+				j++
+			}
+			if j < len(s) && s[j] == '>' && !html {
+				if k := strings.IndexByte(s[j:], '\n'); k >= 0 {
+					i = j + k
+				} else {
+					break
+				}
+				c = s[i]
+			} else if quoteHeader(s[j:]) {
+				break
+			}
+		}
 		if c < utf8.RuneSelf {
 			switch {
 			case c == '\n':
+				lineStart = true
 				// A blank line starts a new paragraph.
 				j := i + 1
 				for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r') {
@@ -400,4 +421,18 @@ func replaceApostropheEntities(w string) string {
 		w = strings.ReplaceAll(w, e, "'")
 	}
 	return w
+}
+
+// quoteHeader reports whether a line starts the quoted history of a mail
+// thread.
+func quoteHeader(rest string) bool {
+	line := rest
+	if k := strings.IndexByte(rest, '\n'); k >= 0 {
+		line = rest[:k]
+	}
+	line = strings.TrimSpace(line)
+	if strings.HasPrefix(line, "-----Original Message") || strings.HasPrefix(line, "________________________________") {
+		return true
+	}
+	return strings.HasPrefix(line, "On ") && strings.HasSuffix(line, "wrote:") && len(line) < 200
 }
