@@ -83,6 +83,11 @@ func (s *Server) routes() http.Handler {
 	public := newIPLimiter(30, 10)
 	mux.HandleFunc("GET /survey/{token}", public.limit(s.surveyPage))
 	mux.HandleFunc("POST /survey/{token}", public.limit(s.surveyAnswer))
+	sends := newIPLimiter(6, 3) // a person sends a message or two; a bot, hundreds
+	mux.HandleFunc("GET /contact", public.limit(s.contactPage))
+	mux.HandleFunc("POST /contact", sends.limit(s.contactSubmit))
+	mux.HandleFunc("GET /contact/embed", public.limit(s.contactEmbedPage))
+	mux.HandleFunc("POST /contact/embed", sends.limit(s.contactEmbedSubmit))
 	for _, rt := range s.pageRoutes() {
 		mux.Handle(rt.pattern, s.pageWith(rt))
 	}

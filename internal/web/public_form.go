@@ -1,0 +1,193 @@
+package web
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+)
+
+// formTemplate is the public contact form, standalone at /contact and
+// compact for an iframe at /contact/embed: no agent chrome, no script.
+var formTemplate = template.Must(template.ParseFS(templateFS, "templates/public_form.html"))
+
+// Limits of the contact form, in characters a person sees.
+const (
+	formMaxName    = 200
+	formMaxSubject = 200
+	formMaxMessage = 10_000
+)
+
+// contactForm is what a visitor typed, echoed back when something is wrong.
+type contactForm struct {
+	Name, Email, Subject, Message string
+	Token                         string // one per form shown: a resubmission is not a second case
+}
+
+type formView struct {
+	Embed  bool
+	Action string
+	Form   contactForm
+	Errors map[string]string // field -> what to fix
+	Failed bool              // the desk could not store it: try again
+	CaseID int64             // set once stored
+	Thanks bool              // confirmation (also shown to a bot caught by the honeypot)
+}
+
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, v formView) {
+	v.Action = "/contact"
+	if v.Embed {
+		v.Action = "/contact/embed"
+		// Any company site served over HTTPS may frame the embeddable form;
+		// the desk cannot know those sites yet. Admins will list them in the
+		// settings, and this header will then name them instead of https:.
+		// Only this route relaxes frame-ancestors: the standalone form and
+		// every agent page stay unframeable (clickjacking).
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self' https:; form-action 'self'")
+		w.Header().Del("X-Frame-Options")
+	}
+	var buf bytes.Buffer
+	if err := formTemplate.Execute(&buf, v); err != nil {
+		s.log.ErrorContext(r.Context(), "render contact form", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func (s *Server) contactPage(w http.ResponseWriter, r *http.Request) {
+	s.renderForm(w, r, http.StatusOK, formView{Form: contactForm{Token: newFormToken()}})
+}
+
+func (s *Server) contactEmbedPage(w http.ResponseWriter, r *http.Request) {
+	s.renderForm(w, r, http.StatusOK, formView{Embed: true, Form: contactForm{Token: newFormToken()}})
+}
+
+func (s *Server) contactSubmit(w http.ResponseWriter, r *http.Request) { s.submitForm(w, r, false) }
+
+func (s *Server) contactEmbedSubmit(w http.ResponseWriter, r *http.Request) { s.submitForm(w, r, true) }
+
+// submitForm turns a filled form into a message on a new case and shows
+// the case number.
+func (s *Server) submitForm(w http.ResponseWriter, r *http.Request, embed bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderForm(w, r, http.StatusBadRequest, formView{Embed: embed, Form: contactForm{Token: newFormToken()},
+			Errors: map[string]string{"message": "We could not read the form. Please keep the message under 10,000 characters and send it again."}})
+		return
+	}
+	f := contactForm{
+		Name:    strings.TrimSpace(r.PostForm.Get("name")),
+		Email:   strings.TrimSpace(r.PostForm.Get("email")),
+		Subject: strings.TrimSpace(r.PostForm.Get("subject")),
+		Message: strings.TrimSpace(r.PostForm.Get("message")),
+		Token:   r.PostForm.Get("token"),
+	}
+	if !validFormToken(f.Token) {
+		f.Token = newFormToken()
+	}
+	if r.PostForm.Get("website") != "" {
+		// The honeypot: people never see this field, bots fill every field.
+		// Thank the bot as if it had worked, so it learns nothing.
+		s.log.InfoContext(r.Context(), "contact form: honeypot filled, message dropped", "ip", clientIP(r))
+		s.renderForm(w, r, http.StatusOK, formView{Embed: embed, Thanks: true})
+		return
+	}
+	if errs := f.validate(); len(errs) > 0 {
+		s.renderForm(w, r, http.StatusUnprocessableEntity, formView{Embed: embed, Form: f, Errors: errs})
+		return
+	}
+	res, err := s.desk.Ingest(r.Context(), desk.InboundMessage{
+		CustomerEmail: f.Email, CustomerName: f.Name, Subject: f.Subject, Text: f.Message,
+		Channel: "web", ExternalID: f.externalID(),
+	})
+	var verr *desk.ValidationError
+	if errors.As(err, &verr) {
+		s.renderForm(w, r, http.StatusUnprocessableEntity, formView{Embed: embed, Form: f, Errors: formErrors(verr)})
+		return
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "contact form", "err", err)
+		s.renderForm(w, r, http.StatusServiceUnavailable, formView{Embed: embed, Form: f, Failed: true})
+		return
+	}
+	if !res.Duplicate {
+		s.metrics.ingested.WithLabelValues("web").Inc()
+	}
+	s.renderForm(w, r, http.StatusOK, formView{Embed: embed, Form: f, Thanks: true, CaseID: res.CaseID})
+}
+
+// validate says, field by field, what a person must fix, in their words.
+func (f contactForm) validate() map[string]string {
+	errs := map[string]string{}
+	if f.Name == "" {
+		errs["name"] = "Please tell us your name."
+	} else if utf8.RuneCountInString(f.Name) > formMaxName || strings.ContainsAny(f.Name, "\r\n") {
+		errs["name"] = "Please keep your name on one line, under 200 characters."
+	}
+	if f.Email == "" {
+		errs["email"] = "Please give the email address we should answer."
+	} else if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email || len(f.Email) > 254 {
+		errs["email"] = "This does not look like an email address; please check it (for example name@example.com)."
+	}
+	if utf8.RuneCountInString(f.Subject) > formMaxSubject || strings.ContainsAny(f.Subject, "\r\n") {
+		errs["subject"] = "Please keep the subject on one line, under 200 characters."
+	}
+	if f.Message == "" {
+		errs["message"] = "Please tell us what happened."
+	} else if utf8.RuneCountInString(f.Message) > formMaxMessage {
+		errs["message"] = "Please keep the message under 10,000 characters."
+	}
+	return errs
+}
+
+// formErrors words the desk's own objections for the form's fields.
+func formErrors(verr *desk.ValidationError) map[string]string {
+	errs := map[string]string{}
+	for field := range verr.Fields {
+		switch field {
+		case "customer.email":
+			errs["email"] = "This does not look like an email address; please check it."
+		case "customer.name":
+			errs["name"] = "Please check your name."
+		case "subject":
+			errs["subject"] = "Please check the subject."
+		default:
+			errs["message"] = "Please check your message: it could not be stored as written."
+		}
+	}
+	return errs
+}
+
+// externalID makes a resubmitted form (a double click, a reload after the
+// answer) land once. It mixes in the address so that a token copied from
+// someone else's page never reveals their case number.
+func (f contactForm) externalID() string {
+	sum := sha256.Sum256([]byte(f.Token + "\x00" + strings.ToLower(f.Email)))
+	return "web:" + hex.EncodeToString(sum[:16])
+}
+
+func newFormToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func validFormToken(t string) bool {
+	if len(t) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(t)
+	return err == nil
+}
