@@ -359,8 +359,11 @@ func htmlTag(s string, i int) (end int, name string, ok bool) {
 	if k == j && !(j > i+1 && s[j-1] == '!') {
 		return 0, "", false
 	}
-	name = strings.ToLower(s[j:k])
 	limit := min(len(s), i+2000)
+	if k >= limit {
+		return 0, "", false // a "tag" too long to be one
+	}
+	name = strings.ToLower(s[j:k])
 	gt := strings.IndexByte(s[k:limit], '>')
 	if gt < 0 {
 		return 0, "", false
