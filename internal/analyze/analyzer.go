@@ -21,10 +21,10 @@ var (
 	ErrTooLong = fmt.Errorf("analyze: text longer than %d bytes", MaxTextBytes)
 )
 
-// emotionModelGz is the emotion model trained by tools/train-emotions.
+// emotionModelBin is the emotion model trained by tools/train-emotions.
 //
-//go:embed data/emotions.bin.gz
-var emotionModelGz []byte
+//go:embed data/emotions.bin
+var emotionModelBin []byte
 
 // Analyzer reads customer messages. It is safe for concurrent use.
 type Analyzer struct {
@@ -65,7 +65,7 @@ func New(m *EmotionModel) *Analyzer {
 }
 
 var defaultAnalyzer = sync.OnceValue(func() *Analyzer {
-	m, err := LoadEmotionModel(bytes.NewReader(emotionModelGz))
+	m, err := LoadEmotionModel(bytes.NewReader(emotionModelBin))
 	if err != nil {
 		panic("analyze: embedded emotion model: " + err.Error())
 	}
@@ -172,6 +172,12 @@ func calibrate(p, t float32) float64 {
 // sentenceAnger scores one sentence for anger or annoyance only.
 func (a *Analyzer) sentenceAnger(acc *accumulator) (float32, float32) {
 	m := a.emo
+	if m.stack != nil {
+		dec := make([]float32, len(m.labels))
+		m.decisions(acc, dec)
+		p, t := a.angerProb(probsOf(m, dec))
+		return p, t
+	}
 	if l := a.label.aa; l >= 0 {
 		return m.prob(l, m.decision(acc, l)), m.thresh[l]
 	}
@@ -408,9 +414,7 @@ func (e *evidence) points(other float64) float64 {
 
 func probsOf(m *linearModel, dec []float32) []float32 {
 	out := make([]float32, len(dec))
-	for l, d := range dec {
-		out[l] = m.prob(l, d)
-	}
+	m.probs(dec, out)
 	return out
 }
 

@@ -39,7 +39,7 @@ func BenchmarkRead(b *testing.B) {
 // BenchmarkLoad measures loading the embedded emotion model.
 func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
-		if _, err := loadLinearModel(strings.NewReader(string(emotionModelGz))); err != nil {
+		if _, err := loadLinearModel(strings.NewReader(string(emotionModelBin))); err != nil {
 			b.Fatal(err)
 		}
 	}

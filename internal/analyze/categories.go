@@ -22,8 +22,8 @@ type Example struct {
 
 // CategoryOptions steer TrainCategories; zero fields take the defaults.
 type CategoryOptions struct {
-	Bits   uint    // hashed feature space is 2^Bits buckets (default 18)
-	C      float64 // SVM cost (default 0.5)
+	Bits   uint    // hashed feature space is 2^Bits buckets (default 19)
+	C      float64 // SVM cost (default 1)
 	Epochs int     // solver passes at most (default 20)
 }
 
@@ -34,10 +34,10 @@ func TrainCategories(examples []Example, o CategoryOptions) (*CategoryModel, err
 		return nil, errors.New("analyze: train categories: no examples")
 	}
 	if o.Bits == 0 {
-		o.Bits = 18
+		o.Bits = 19
 	}
 	if o.C == 0 {
-		o.C = 0.5
+		o.C = 1
 	}
 	if o.Epochs == 0 {
 		o.Epochs = 20
@@ -79,8 +79,8 @@ func LoadCategoryModel(r io.Reader) (*CategoryModel, error) {
 	return &CategoryModel{m: m}, nil
 }
 
-// Save writes the model in calmdesk's compact binary format.
-func (c *CategoryModel) Save(w io.Writer) error { return c.m.save(w) }
+// Save writes the model in calmdesk's compact binary format, gzipped.
+func (c *CategoryModel) Save(w io.Writer) error { return c.m.save(w, true) }
 
 // Categories returns the categories the model knows, sorted.
 func (c *CategoryModel) Categories() []string { return c.m.labels }

@@ -27,6 +27,7 @@ type EmotionOptions struct {
 	Epochs   int     // solver passes at most (default 30)
 	Folds    int     // cross-validation folds for calibration and thresholds (default 5)
 	MinCount int     // words seen this often get precomputed sums (default 2)
+	Stack    bool    // add a second stage over all labels' scores
 }
 
 // TrainEmotions trains one linear scorer per label, calibrates probabilities
@@ -56,7 +57,7 @@ func TrainEmotions(examples []EmotionExample, labels []string, o EmotionOptions)
 		}
 	}
 	m := trainLinear(defaultLexicon(), texts, labels, y, trainOptions{
-		Bits: o.Bits, C: o.C, PosExp: o.PosExp, Epochs: o.Epochs, Folds: o.Folds, MinCount: o.MinCount,
+		Bits: o.Bits, C: o.C, PosExp: o.PosExp, Epochs: o.Epochs, Folds: o.Folds, MinCount: o.MinCount, Stack: o.Stack,
 	})
 	return &EmotionModel{m: m}, nil
 }
@@ -70,8 +71,13 @@ func LoadEmotionModel(r io.Reader) (*EmotionModel, error) {
 	return &EmotionModel{m: m}, nil
 }
 
-// Save writes the model in calmdesk's compact binary format.
-func (e *EmotionModel) Save(w io.Writer) error { return e.m.save(w) }
+// Save writes the model in calmdesk's compact binary format, uncompressed
+// (it is embedded; git and the linker store it as they like).
+func (e *EmotionModel) Save(w io.Writer) error { return e.m.save(w, false) }
+
+// Prune drops the hashed features whose weights are all within ±k int8
+// quantisation steps, trading a little accuracy for size and load time.
+func (e *EmotionModel) Prune(k int) { e.m.prune(int8(min(k, 127))) }
 
 // Labels returns the label names in score order.
 func (e *EmotionModel) Labels() []string { return e.m.labels }
@@ -85,11 +91,10 @@ func (e *EmotionModel) Predict(text string) []float32 {
 	s.toks = tokenize(text, s.toks)
 	acc := e.m.newAccumulator()
 	e.m.scoreAll(text, &s, &acc)
-	out := make([]float32, len(e.m.labels))
-	e.m.decisions(&acc, out)
-	for l, d := range out {
-		out[l] = e.m.prob(l, d)
-	}
+	dec := make([]float32, len(e.m.labels))
+	e.m.decisions(&acc, dec)
+	out := make([]float32, len(dec))
+	e.m.probs(dec, out)
 	return out
 }
 

@@ -141,7 +141,7 @@ func (lx *lexicon) entityAt(text string, toks []token, infos []*wordInfo, i int)
 				end := i + 2
 				year := 0
 				if end < len(toks) && int(toks[end].start)-int(toks[end-1].end) <= 2 {
-					if y, err := strconv.Atoi(text[toks[end].start:toks[end].end]); err == nil && y >= 1990 && y <= 2100 {
+					if y, ok := yearAt(text, toks[end]); ok {
 						year, end = y, end+1
 					}
 				}
@@ -183,7 +183,7 @@ func (lx *lexicon) entityAt(text string, toks []token, infos []*wordInfo, i int)
 				end := i + 2
 				year := 0
 				if end < len(toks) && int(toks[end].start)-int(toks[end-1].end) <= 2 {
-					if y, err := strconv.Atoi(text[toks[end].start:toks[end].end]); err == nil && y >= 1990 && y <= 2100 {
+					if y, ok := yearAt(text, toks[end]); ok {
 						year, end = y, end+1
 					}
 				}
@@ -195,7 +195,7 @@ func (lx *lexicon) entityAt(text string, toks []token, infos []*wordInfo, i int)
 	// Counts: "third time", "3rd email", "twice".
 	if wi := infos[i]; wi != nil && wi.classes&(1<<classOrdinal) != 0 && i+1 < len(toks) && countNouns[toks[i+1].hash] {
 		n := wi.number
-		if d, err := strconv.Atoi(strings.TrimRight(word, "stndrh")); err == nil {
+		if d, err := strconv.Atoi(strings.TrimRight(word, "stndrh")); hasDigit(word) && err == nil {
 			n = d
 		}
 		s, e, txt := span(i, i+2)
@@ -208,8 +208,20 @@ func (lx *lexicon) entityAt(text string, toks []token, infos []*wordInfo, i int)
 	return Entity{}, 0, false
 }
 
+// yearAt parses a four-digit year 1990-2100.
+func yearAt(text string, t token) (int, bool) {
+	if t.flags&tokNumber == 0 || t.end-t.start != 4 {
+		return 0, false
+	}
+	y, err := strconv.Atoi(text[t.start:t.end])
+	return y, err == nil && y >= 1990 && y <= 2100
+}
+
 // dayNumber parses "28" or "28th" as a day of the month.
 func dayNumber(w string) (int, bool) {
+	if len(w) == 0 || w[0] < '0' || w[0] > '9' {
+		return 0, false
+	}
 	w = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(w), "th"), "st"), "nd"), "rd")
 	d, err := strconv.Atoi(w)
 	return d, err == nil && d >= 1 && d <= 31

@@ -22,6 +22,7 @@ type linearModel struct {
 	plattA []float32          // per label: p = 1/(1+exp(A*f+B))
 	plattB []float32          // per label
 	thresh []float32          // per label: probability from which the label is asserted
+	stack  [][]float32        // optional second stage: per label, weights over all decisions, then a bias
 	index  []int32            // bucket -> row offset into rows, -1 when absent
 	rows   []int8             // len(labels) weights per present bucket
 	vocab  []string           // words whose sums are precomputed
@@ -89,23 +90,54 @@ func (m *linearModel) addRow(acc []int32, b uint32) {
 	}
 }
 
-// precompute fills the per-word sums of the vocabulary.
+// precompute fills the per-word sums of the vocabulary, on all cores.
 func (m *linearModel) precompute() {
 	nl := len(m.labels)
 	m.words = newWordTable(len(m.vocab))
 	m.wsum = make([]int32, 2*nl*len(m.vocab))
 	m.wgrams = make([]uint16, len(m.vocab))
-	var grams []uint32
 	for i, w := range m.vocab {
 		m.words.put(wordHash(w), int32(i))
-		acc := m.wsum[2*nl*i : 2*nl*(i+1)]
-		m.addRow(acc[:nl], wordBucket(wordHash(w), m.bits))
-		grams = charGrams([]byte(w), m.bits, grams[:0])
-		for _, g := range grams {
-			m.addRow(acc[nl:], g)
-		}
-		m.wgrams[i] = uint16(len(grams))
 	}
+	const chunk = 2048
+	parallel((len(m.vocab)+chunk-1)/chunk, func(c int) {
+		var grams []uint32
+		for i := c * chunk; i < min(len(m.vocab), (c+1)*chunk); i++ {
+			w := m.vocab[i]
+			acc := m.wsum[2*nl*i : 2*nl*(i+1)]
+			m.addRow(acc[:nl], wordBucket(wordHash(w), m.bits))
+			grams = charGrams([]byte(w), m.bits, grams[:0])
+			for _, g := range grams {
+				m.addRow(acc[nl:], g)
+			}
+			m.wgrams[i] = uint16(len(grams))
+		}
+	})
+}
+
+// prune drops the buckets whose weights are all within ±k quantisation
+// steps: most buckets hold a rare n-gram's tiny weights.
+func (m *linearModel) prune(k int8) {
+	nl := len(m.labels)
+	rows := m.rows[:0:0]
+	for b, off := range m.index {
+		if off < 0 {
+			continue
+		}
+		row := m.rows[off : int(off)+nl]
+		keep := false
+		for _, v := range row {
+			keep = keep || v > k || v < -k
+		}
+		if !keep {
+			m.index[b] = -1
+			continue
+		}
+		m.index[b] = int32(len(rows))
+		rows = append(rows, row...)
+	}
+	m.rows = rows
+	m.precompute()
 }
 
 // accumulator gathers the raw sums of one span of text.
@@ -211,6 +243,29 @@ func (m *linearModel) prob(l int, d float32) float32 {
 	return float32(1 / (1 + math.Exp(float64(m.plattA[l]*d+m.plattB[l]))))
 }
 
+// probs maps the decision values of all labels to probabilities: through
+// the second stage when the model has one (it reads label co-occurrence),
+// else each through its Platt sigmoid.
+func (m *linearModel) probs(dec, out []float32) {
+	if m.stack == nil {
+		for l, d := range dec {
+			out[l] = m.prob(l, d)
+		}
+		return
+	}
+	for l, w := range m.stack {
+		if w == nil {
+			out[l] = m.prob(l, dec[l])
+			continue
+		}
+		z := w[len(dec)]
+		for k, d := range dec {
+			z += w[k] * d
+		}
+		out[l] = float32(1 / (1 + math.Exp(-float64(z))))
+	}
+}
+
 // labelIndex returns the index of a label, or -1.
 func (m *linearModel) labelIndex(name string) int {
 	for i, l := range m.labels {
@@ -223,10 +278,16 @@ func (m *linearModel) labelIndex(name string) int {
 
 const modelMagic = "calmdesk-linear-1"
 
-// save writes the model, gzip-compressed.
-func (m *linearModel) save(w io.Writer) error {
-	zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
-	bw := bufio.NewWriter(zw)
+// save writes the model, gzip-compressed when compress is set. (The
+// embedded emotion model is stored raw: git compresses it just as well,
+// and loading skips 40 ms of inflating.)
+func (m *linearModel) save(w io.Writer, compress bool) error {
+	var zw *gzip.Writer
+	if compress {
+		zw, _ = gzip.NewWriterLevel(w, gzip.BestCompression)
+		w = zw
+	}
+	bw := bufio.NewWriter(w)
 	putU := func(v uint64) {
 		var b [binary.MaxVarintLen64]byte
 		bw.Write(b[:binary.PutUvarint(b[:], v)])
@@ -270,19 +331,29 @@ func (m *linearModel) save(w io.Writer) error {
 	for _, v := range m.vocab {
 		putS(v)
 	}
-	if err := bw.Flush(); err != nil {
+	putU(uint64(len(m.stack)))
+	for _, w := range m.stack {
+		putU(uint64(len(w)))
+		for _, f := range w {
+			putF(f)
+		}
+	}
+	if err := bw.Flush(); err != nil || zw == nil {
 		return err
 	}
 	return zw.Close()
 }
 
-// loadLinearModel reads a model written by save.
+// loadLinearModel reads a model written by save, compressed or not.
 func loadLinearModel(r io.Reader) (m *linearModel, err error) {
-	zr, err := gzip.NewReader(r)
-	if err != nil {
-		return nil, fmt.Errorf("analyze: read model: %w", err)
+	br := bufio.NewReaderSize(r, 1<<16)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("analyze: read model: %w", err)
+		}
+		br = bufio.NewReaderSize(zr, 1<<16)
 	}
-	br := bufio.NewReader(zr)
 	var rerr error
 	getU := func() uint64 {
 		v, e := binary.ReadUvarint(br)
@@ -368,6 +439,29 @@ func loadLinearModel(r io.Reader) (m *linearModel, err error) {
 	m.vocab = make([]string, nv)
 	for i := range m.vocab {
 		m.vocab[i] = getS()
+	}
+	// The second stage is optional and last; older files end before it.
+	ns64, err := binary.ReadUvarint(br)
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("analyze: read model: %w", err)
+	}
+	if ns := int(ns64); ns > 0 {
+		if ns != nl {
+			return nil, errors.New("analyze: read model: bad second stage")
+		}
+		m.stack = make([][]float32, nl)
+		for l := range m.stack {
+			switch n := int(getU()); n {
+			case 0:
+			case nl + 1:
+				m.stack[l] = make([]float32, nl+1)
+				for k := range m.stack[l] {
+					m.stack[l][k] = getF()
+				}
+			default:
+				return nil, errors.New("analyze: read model: bad second stage row")
+			}
+		}
 	}
 	if rerr != nil {
 		return nil, fmt.Errorf("analyze: read model: %w", rerr)

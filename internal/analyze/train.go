@@ -14,6 +14,7 @@ type trainOptions struct {
 	Epochs   int     // coordinate-descent passes at most (default 30)
 	Folds    int     // cross-validation folds for calibration; 0 skips calibration
 	MinCount int     // vocabulary: words seen at least this often (default 2)
+	Stack    bool    // fit a second stage over all labels' out-of-fold scores
 	Seed     uint64
 }
 
@@ -74,6 +75,7 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 	}
 
 	if o.Folds > 1 {
+		stackRows := make([][]float32, nl)
 		oof := make([][]float32, nl)
 		for l := range oof {
 			oof[l] = make([]float32, len(x))
@@ -100,11 +102,41 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 		for l := range nl {
 			a, b := plattFit(oof[l], y[l])
 			m.plattA[l], m.plattB[l] = a, b
+		}
+		// Per label, the second stage replaces the Platt sigmoid only when
+		// it does better out of fold: it helps labels that co-occur with
+		// others (annoyance, disapproval) and can hurt the rarest.
+		plattOnly := func(l int) (float32, float64) {
 			probs := make([]float32, len(x))
 			for i, d := range oof[l] {
 				probs[i] = m.prob(l, d)
 			}
-			m.thresh[l] = bestThreshold(probs, y[l])
+			t := bestThreshold(probs, y[l])
+			return t, f1At(probs, y[l], t)
+		}
+		parallel(nl, func(l int) {
+			t, f := plattOnly(l)
+			m.thresh[l] = t
+			if !o.Stack {
+				return
+			}
+			w := fitStack(oof, y[l])
+			probs := make([]float32, len(x))
+			for i := range x {
+				z := w[nl]
+				for k := range nl {
+					z += w[k] * oof[k][i]
+				}
+				probs[i] = float32(1 / (1 + math.Exp(-float64(z))))
+			}
+			ts := bestThreshold(probs, y[l])
+			if fs := f1At(probs, y[l], ts); fs > f+0.005 {
+				stackRows[l] = w
+				m.thresh[l] = ts
+			}
+		})
+		if o.Stack {
+			m.stack = stackRows
 		}
 	}
 
@@ -298,4 +330,123 @@ func bestThreshold(p []float32, y []bool) float32 {
 		}
 	}
 	return bestT
+}
+
+// fitStack fits an L2-regularised logistic regression of y on the decision
+// values of all labels (and a bias) by Newton's method.
+func fitStack(oof [][]float32, y []bool) []float32 {
+	nl := len(oof)
+	d := nl + 1
+	n := len(y)
+	w := make([]float64, d)
+	z := make([]float64, d)
+	const lambda = 1.0
+	for range 25 {
+		g := make([]float64, d)
+		h := make([]float64, d*d)
+		for i := range n {
+			for k := range nl {
+				z[k] = float64(oof[k][i])
+			}
+			z[nl] = 1
+			s := 0.0
+			for k, v := range z {
+				s += w[k] * v
+			}
+			p := 1 / (1 + math.Exp(-s))
+			t := 0.0
+			if y[i] {
+				t = 1
+			}
+			r := p * (1 - p)
+			for a, va := range z {
+				g[a] += (p - t) * va
+				row := h[a*d:]
+				for b := 0; b <= a; b++ {
+					row[b] += r * va * z[b]
+				}
+			}
+		}
+		for a := range d {
+			for b := 0; b < a; b++ {
+				h[b*d+a] = h[a*d+b]
+			}
+			if a < nl {
+				g[a] += lambda * w[a]
+				h[a*d+a] += lambda
+			}
+			h[a*d+a] += 1e-9
+		}
+		step := solve(h, g, d)
+		change := 0.0
+		for k := range w {
+			w[k] -= step[k]
+			change = max(change, math.Abs(step[k]))
+		}
+		if change < 1e-6 {
+			break
+		}
+	}
+	out := make([]float32, d)
+	for k, v := range w {
+		out[k] = float32(v)
+	}
+	return out
+}
+
+// solve returns x with a·x = b for a symmetric positive definite d×d matrix
+// (row-major), by Gaussian elimination with partial pivoting.
+func solve(a, b []float64, d int) []float64 {
+	m := make([]float64, d*(d+1))
+	for i := range d {
+		copy(m[i*(d+1):], a[i*d:(i+1)*d])
+		m[i*(d+1)+d] = b[i]
+	}
+	for c := range d {
+		piv := c
+		for r := c + 1; r < d; r++ {
+			if math.Abs(m[r*(d+1)+c]) > math.Abs(m[piv*(d+1)+c]) {
+				piv = r
+			}
+		}
+		if piv != c {
+			for k := 0; k <= d; k++ {
+				m[c*(d+1)+k], m[piv*(d+1)+k] = m[piv*(d+1)+k], m[c*(d+1)+k]
+			}
+		}
+		for r := c + 1; r < d; r++ {
+			f := m[r*(d+1)+c] / m[c*(d+1)+c]
+			for k := c; k <= d; k++ {
+				m[r*(d+1)+k] -= f * m[c*(d+1)+k]
+			}
+		}
+	}
+	x := make([]float64, d)
+	for r := d - 1; r >= 0; r-- {
+		s := m[r*(d+1)+d]
+		for k := r + 1; k < d; k++ {
+			s -= m[r*(d+1)+k] * x[k]
+		}
+		x[r] = s / m[r*(d+1)+r]
+	}
+	return x
+}
+
+// f1At returns the F1 of asserting y where p >= t.
+func f1At(p []float32, y []bool, t float32) float64 {
+	tp, fp, fn := 0, 0, 0
+	for i, v := range p {
+		switch pred := v >= t; {
+		case pred && y[i]:
+			tp++
+		case pred:
+			fp++
+		case y[i]:
+			fn++
+		}
+	}
+	if tp == 0 {
+		return 0
+	}
+	return 2 * float64(tp) / float64(2*tp+fp+fn)
 }

@@ -29,13 +29,15 @@ const derived = "anger_or_annoyance"
 
 func main() {
 	data := flag.String("data", "../shared/data/goemotions", "folder with train.tsv, dev.tsv, emotions.txt")
-	out := flag.String("out", "internal/analyze/data/emotions.bin.gz", "where to write the model")
+	out := flag.String("out", "internal/analyze/data/emotions.bin", "where to write the model")
 	eval := flag.Bool("eval", false, "only evaluate the model at -out on dev")
 	bits := flag.Uint("bits", 0, "hash bits (0: default)")
 	c := flag.Float64("c", 0, "SVM cost (0: default)")
 	posExp := flag.Float64("pos-exp", 0, "positive weighting exponent (0: default)")
 	folds := flag.Int("folds", 0, "cross-validation folds (0: default)")
 	minCount := flag.Int("min-count", 0, "vocabulary minimum count (0: default)")
+	prune := flag.Int("prune", 1, "drop features whose int8 weights are all within ±prune (0 keeps all)")
+	stack := flag.Bool("stack", false, "fit a second stage over all labels' scores")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -58,6 +60,9 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
+		if *prune > 0 {
+			model.Prune(*prune)
+		}
 	} else {
 		train, err := readTSV(filepath.Join(*data, "train.tsv"), names)
 		if err != nil {
@@ -65,11 +70,12 @@ func main() {
 		}
 		start := time.Now()
 		model, err = analyze.TrainEmotions(train, append(names, derived), analyze.EmotionOptions{
-			Bits: *bits, C: *c, PosExp: *posExp, Folds: *folds, MinCount: *minCount,
+			Bits: *bits, C: *c, PosExp: *posExp, Folds: *folds, MinCount: *minCount, Stack: *stack,
 		})
 		if err != nil {
 			log.Fatal(err)
 		}
+		model.Prune(*prune)
 		log.Printf("trained on %d examples in %s", len(train), time.Since(start).Round(time.Millisecond))
 		f, err := os.Create(*out)
 		if err != nil {
