@@ -180,7 +180,8 @@ func (b *headless) signIn(base, email, password string) {
 
 // TestBrowserAgentAnswersTheHottestCase is story 1 in a real browser: sign
 // in, open the hottest case, write a bad reply, see the coach's findings, use
-// a suggestion, send, see the promise tracked, escalate.
+// a suggestion, send, see the promise tracked, escalate, offer goodwill above
+// the agent's limit; then a supervisor approves it.
 func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 	base, _, pw := deskWithDemo(t)
 	b := newBrowser(t) // after the server: cleanups run last first, so the browser closes its streams before the server waits for them
@@ -261,6 +262,31 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 	)
 	if status := b.text(".facts .status"); status != "escalated" {
 		t.Errorf("status after escalating = %q", status)
+	}
+	// A $30 credit is above an agent's limit: it waits for a supervisor.
+	b.do("offer goodwill",
+		chromedp.SendKeys(chromedp.ID("gw-amount"), "30"),
+		chromedp.SendKeys(chromedp.ID("gw-reason"), "Charged after cancelling"),
+		chromedp.Click(chromedp.ID("offer-goodwill")),
+		chromedp.WaitVisible(chromedp.CSS(".gw-pending")),
+	)
+	if flash := b.text(".flash"); !strings.Contains(flash, "supervisor") {
+		t.Errorf("flash after offering goodwill = %q", flash)
+	}
+	b.do("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("email")))
+	b.signIn(base, "ana@demo.calmdesk", pw["ana@demo.calmdesk"])
+	b.do("approve as a supervisor",
+		chromedp.Navigate(base+"/supervisor"),
+		chromedp.WaitVisible(chromedp.CSS("#approvals button.approve")),
+		screenshot("supervisor"),
+		chromedp.Click(chromedp.CSS("#approvals button.approve")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	if flash := b.text(".flash"); !strings.Contains(flash, "approved") {
+		t.Errorf("flash after approving = %q", flash)
+	}
+	if b.text("#approvals") != "" && !strings.Contains(b.text("#approvals"), "Nothing waits") {
+		t.Errorf("the approved gesture still waits:\n%s", b.text("#approvals"))
 	}
 	b.noConsoleErrors()
 }

@@ -55,6 +55,11 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /cases/{id}/reply", desk.PermCasesReply, s.sendReply},
 		{"POST /cases/{id}/escalate", desk.PermCasesEscalate, s.escalate},
 		{"POST /cases/{id}/resolve", desk.PermCasesResolve, s.resolve},
+		{"POST /cases/{id}/goodwill", desk.PermCasesReply, s.offerGoodwillForm},
+		{"POST /commitments/{id}/kept", desk.PermCasesReply, s.keepPromiseForm},
+		{"GET /supervisor", desk.PermGoodwillApprove, s.supervisor},
+		{"POST /goodwill/{id}/approve", desk.PermGoodwillApprove, s.decideGoodwillForm(true)},
+		{"POST /goodwill/{id}/decline", desk.PermGoodwillApprove, s.decideGoodwillForm(false)},
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 // comes back with the problems listed and a "send anyway" button, so the
 // agent decides with open eyes; it works without JavaScript.
 func (s *Server) sendReply(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, ok := formCaseID(w, r)
+	id, ok := formPathID(w, r)
 	if !ok {
 		return
 	}
@@ -71,7 +71,7 @@ func errorFindings(rv coach.Review) []coach.Finding {
 
 // escalate sends the case to the supervisors' queue (POST /cases/{id}/escalate).
 func (s *Server) escalate(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, ok := formCaseID(w, r)
+	id, ok := formPathID(w, r)
 	if !ok {
 		return
 	}
@@ -89,7 +89,7 @@ func (s *Server) escalate(w http.ResponseWriter, r *http.Request, u desk.User) {
 
 // resolve marks the case resolved (POST /cases/{id}/resolve).
 func (s *Server) resolve(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, ok := formCaseID(w, r)
+	id, ok := formPathID(w, r)
 	if !ok {
 		return
 	}

@@ -28,6 +28,7 @@ type caseView struct {
 	Checklist   []checkView
 	Commitments []commitmentView
 	Escalations []escalationView
+	Goodwill    goodwillPanel
 	Compose     composeView
 	Can         struct{ Reply, Escalate, Resolve bool }
 	EventsURL   string
@@ -117,6 +118,9 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 			cv.Overdue = c.Status == "open" && c.DueAt.Before(now)
 		}
 		v.Commitments = append(v.Commitments, cv)
+	}
+	if v.Goodwill, err = s.goodwillPanel(r, u, id, names); err != nil {
+		return caseView{}, err
 	}
 	for _, e := range d.Escalations {
 		ev := escalationView{Escalation: e, By: "a rule"}

@@ -49,7 +49,7 @@ type promiseView struct {
 // coachPanel reviews the draft in the reply box (POST /cases/{id}/coach,
 // fired by htmx as the agent types) and renders the coach panel.
 func (s *Server) coachPanel(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, ok := formCaseID(w, r)
+	id, ok := formPathID(w, r)
 	if !ok {
 		return
 	}
@@ -115,7 +115,7 @@ func newCoachView(text string, rv coach.Review) coachView {
 // draftReply writes a reply that follows the method into the reply box
 // (POST /cases/{id}/draft).
 func (s *Server) draftReply(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, ok := formCaseID(w, r)
+	id, ok := formPathID(w, r)
 	if !ok {
 		return
 	}
@@ -127,8 +127,8 @@ func (s *Server) draftReply(w http.ResponseWriter, r *http.Request, u desk.User)
 	s.renderFragment(w, r, "replybox", composeView{CaseID: id, Text: draft})
 }
 
-// formCaseID reads the case id from the path and parses the posted form.
-func formCaseID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+// formPathID reads the {id} from the path and parses the posted form.
+func formPathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		http.Error(w, "no such case", http.StatusNotFound)

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+)
+
+// goodwillPanel is the goodwill section of the case page.
+type goodwillPanel struct {
+	Gestures []goodwillView
+	Kinds    []string
+	Currency string
+	Limit    int64 // the user's own limit, in cents
+}
+
+type goodwillView struct {
+	desk.Goodwill
+	CaseSubject string
+	RequestedBy string
+}
+
+func (s *Server) goodwillPanel(r *http.Request, u desk.User, caseID int64, names map[int64]string) (goodwillPanel, error) {
+	p, err := s.desk.Policy(r.Context())
+	if err != nil {
+		return goodwillPanel{}, err
+	}
+	list, err := s.desk.GoodwillList(r.Context(), desk.GoodwillQuery{CaseID: caseID})
+	if err != nil {
+		return goodwillPanel{}, err
+	}
+	gp := goodwillPanel{Kinds: p.Goodwill.Kinds, Currency: p.Goodwill.Currency, Limit: p.Goodwill.Limits[string(u.Role)]}
+	for _, g := range list {
+		gp.Gestures = append(gp.Gestures, goodwillView{Goodwill: g, RequestedBy: names[g.RequestedBy]})
+	}
+	return gp, nil
+}
+
+// offerGoodwillForm records a gesture from the case page (POST /cases/{id}/goodwill).
+func (s *Server) offerGoodwillForm(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, ok := formPathID(w, r)
+	if !ok {
+		return
+	}
+	cents, err := parseCents(r.PostForm.Get("amount"))
+	if err != nil {
+		s.flash(r, "Goodwill not offered: the amount must look like 30 or 29.90.")
+		http.Redirect(w, r, fmt.Sprintf("/cases/%d#goodwill", id), http.StatusSeeOther)
+		return
+	}
+	g, err := s.desk.OfferGoodwill(r.Context(), u, desk.GoodwillInput{CaseID: id, Kind: r.PostForm.Get("kind"), AmountCents: cents, Reason: r.PostForm.Get("reason")})
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	if g.Status == "pending" {
+		s.flash(r, fmt.Sprintf("%s of %s %s is above your limit: it waits for a supervisor's approval.", titleCase(g.Kind), money(g.AmountCents), g.Currency))
+	} else {
+		s.flash(r, fmt.Sprintf("%s of %s %s approved: tell the customer.", titleCase(g.Kind), money(g.AmountCents), g.Currency))
+	}
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d#goodwill", id), http.StatusSeeOther)
+}
+
+// decideGoodwillForm approves or declines a pending gesture
+// (POST /goodwill/{id}/approve or /decline) and goes back where it came from.
+func (s *Server) decideGoodwillForm(approve bool) func(w http.ResponseWriter, r *http.Request, u desk.User) {
+	return func(w http.ResponseWriter, r *http.Request, u desk.User) {
+		id, ok := formPathID(w, r)
+		if !ok {
+			return
+		}
+		g, err := s.desk.DecideGoodwill(r.Context(), u, id, approve, r.PostForm.Get("note"))
+		if err != nil {
+			s.pageFailed(w, r, u, err)
+			return
+		}
+		s.flash(r, fmt.Sprintf("%s of %s %s on case #%d %s.", titleCase(g.Kind), money(g.AmountCents), g.Currency, g.CaseID, g.Status))
+		http.Redirect(w, r, safeNext(r.PostForm.Get("back")), http.StatusSeeOther)
+	}
+}
+
+// keepPromiseForm marks a promise kept, with a note such as a refund reference
+// (POST /commitments/{id}/kept).
+func (s *Server) keepPromiseForm(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, ok := formPathID(w, r)
+	if !ok {
+		return
+	}
+	c, err := s.desk.CloseCommitment(r.Context(), u, id, "kept", r.PostForm.Get("note"))
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	s.flash(r, "Promise marked kept: "+c.Action+".")
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d#promises", c.CaseID), http.StatusSeeOther)
+}
+
+// parseCents reads an amount such as "30", "29.9", "$1,250.00" into cents.
+func parseCents(s string) (int64, error) {
+	s = strings.NewReplacer("$", "", "€", "", "£", "", ",", "", " ", "").Replace(strings.TrimSpace(s))
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) > 2 || whole == "" && frac == "" {
+		return 0, fmt.Errorf("bad amount %q", s)
+	}
+	w, err := strconv.ParseInt("0"+whole, 10, 64)
+	if err != nil || w > 1_000_000_000 {
+		return 0, fmt.Errorf("bad amount %q", s)
+	}
+	f := int64(0)
+	if frac != "" {
+		if f, err = strconv.ParseInt((frac + "0")[:2], 10, 64); err != nil {
+			return 0, fmt.Errorf("bad amount %q", s)
+		}
+	}
+	return w*100 + f, nil
+}

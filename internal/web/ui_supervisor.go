@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+)
+
+// supervisorView is the supervisor's page: what waits for a decision.
+type supervisorView struct {
+	chrome
+	Pending    []goodwillView
+	Escalated  []caseRow
+	MoreEsc    bool
+	Stats      desk.PromiseStats
+	Broken     []promiseRow
+	DueSoon    []promiseRow
+	KeptRate   int // percent
+	HasKeptPct bool
+}
+
+type promiseRow struct {
+	desk.Commitment
+	Owner   string
+	Overdue bool
+}
+
+// supervisor shows goodwill waiting for approval, the escalation queue and
+// the promises that are broken or due (GET /supervisor).
+func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User) {
+	ctx := r.Context()
+	names, err := s.userNames(ctx)
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	v := supervisorView{chrome: chrome{User: u, Current: "supervisor", Flash: s.popFlash(r)}}
+	pending, err := s.desk.GoodwillList(ctx, desk.GoodwillQuery{Status: "pending"})
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	for _, g := range pending {
+		v.Pending = append(v.Pending, goodwillView{Goodwill: g, RequestedBy: names[g.RequestedBy]})
+	}
+	esc, err := s.desk.ListCases(ctx, desk.CaseQuery{Status: desk.StatusEscalated, Limit: 25})
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	now := time.Now()
+	for _, c := range esc.Cases {
+		v.Escalated = append(v.Escalated, newCaseRow(c, names, now))
+	}
+	v.MoreEsc = esc.NextCursor != ""
+	if v.Stats, err = s.desk.Promises(ctx); err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	v.KeptRate, v.HasKeptPct = int(v.Stats.KeptRate*100+0.5), v.Stats.Kept+v.Stats.Broken > 0
+	for status, into := range map[string]*[]promiseRow{"broken": &v.Broken, "open": &v.DueSoon} {
+		list, err := s.desk.Commitments(ctx, desk.CommitmentQuery{Status: status, Limit: 25})
+		if err != nil {
+			s.pageFailed(w, r, u, err)
+			return
+		}
+		for _, c := range list {
+			pr := promiseRow{Commitment: c, Overdue: c.DueAt != nil && c.DueAt.Before(now)}
+			if c.OwnerUserID != nil {
+				pr.Owner = names[*c.OwnerUserID]
+			}
+			*into = append(*into, pr)
+		}
+	}
+	s.render(w, r, http.StatusOK, "supervisor.html", v)
+}
