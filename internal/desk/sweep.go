@@ -113,7 +113,7 @@ func (d *Desk) remindPromises(ctx context.Context, cal calendar.Calendar, now ti
 				Message: fmt.Sprintf("Promise on case #%d is due %s: %s", caseID, due.In(cal.Location).Format("Mon 2 Jan 15:04"), action)}); err != nil {
 				return err
 			}
-			return audit(ctx, tx, now, SystemActor, caseID, "promise.reminded", map[string]any{"commitment_id": id})
+			return audit(ctx, tx, now, SystemActor, caseID, "promise.due", map[string]any{"commitment_id": id})
 		})
 		if err != nil {
 			return n, err
@@ -293,6 +293,7 @@ func (d *Desk) reprioritise(ctx context.Context, policy Policy, cal calendar.Cal
 		priority int
 	}
 	var changes []change
+	n := 0
 	for rows.Next() {
 		var id int64
 		var prio, latest, peak int
@@ -313,16 +314,25 @@ func (d *Desk) reprioritise(ctx context.Context, policy Policy, cal calendar.Cal
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	for _, c := range changes {
+	// One transaction per batch: a first sweep over a big backlog must not
+	// pay a commit per case.
+	for len(changes) > 0 {
+		batch := changes[:min(500, len(changes))]
+		changes = changes[len(batch):]
 		err := d.db.Tx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `UPDATE cases SET priority = $2 WHERE id = $1`, c.id, c.priority)
-			return err
+			for _, c := range batch {
+				if _, err := tx.ExecContext(ctx, `UPDATE cases SET priority = $2 WHERE id = $1`, c.id, c.priority); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return 0, err
 		}
+		n += len(batch)
 	}
-	return len(changes), nil
+	return n, nil
 }
 
 // urgency is the part of priority the clock adds: +1 per business hour the
