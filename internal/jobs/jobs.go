@@ -103,7 +103,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return webhookArgs{}, singleton() },
 				&river.PeriodicJobOpts{RunOnStart: true}),
 		},
-		FetchPollInterval: min(time.Second, cfg.SweepEvery, cfg.WebhookEvery),
+		FetchPollInterval: max(100*time.Millisecond, min(time.Second, cfg.SweepEvery, cfg.WebhookEvery)),
 		PollOnly:          true, // database/sql drivers have no LISTEN; polling is cheap at this rate
 	})
 	if err != nil {

@@ -35,6 +35,14 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // removed when the test ends.
 func Open(t testing.TB, engine store.Engine) *store.DB {
 	t.Helper()
+	db, _ := OpenURL(t, engine)
+	return db
+}
+
+// OpenURL is Open that also returns the database's URL, for tests that
+// connect a second time, as a second instance would.
+func OpenURL(t testing.TB, engine store.Engine) (*store.DB, string) {
+	t.Helper()
 	ctx := context.Background()
 	var dbURL string
 	switch engine {
@@ -51,7 +59,7 @@ func Open(t testing.TB, engine store.Engine) *store.DB {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return db
+	return db, dbURL
 }
 
 // postgresSchema creates a schema of its own for the test and returns a URL
