@@ -63,17 +63,25 @@ type Context struct {
 // public API contract. All offsets are byte offsets into the reply; a
 // finding about something missing has Start == End == 0.
 type Review struct {
-	Score       int          `json:"score"` // 0-100
-	Ready       bool         `json:"ready"` // no error-level finding
-	Language    string       `json:"language"`
-	Supported   bool         `json:"supported"` // false: the language is not read, nothing was judged
-	Level       string       `json:"level"`     // the customer's anger level the review assumed
-	Steps       []Step       `json:"steps"`
-	ASAP        ASAP         `json:"asap"`
-	Findings    []Finding    `json:"findings"`
-	Concerns    []Concern    `json:"concerns"`
-	Commitments []Commitment `json:"commitments"`
-	Playbook    string       `json:"playbook"` // the playbook version used
+	Score     int       `json:"score"` // 0-100
+	Ready     bool      `json:"ready"` // no error-level finding
+	Language  string    `json:"language"`
+	Supported bool      `json:"supported"` // false: the language is not read, nothing was judged
+	Level     string    `json:"level"`     // the customer's anger level the review assumed
+	Steps     []Step    `json:"steps"`
+	ASAP      ASAP      `json:"asap"`
+	Findings  []Finding `json:"findings"`
+	Concerns  []Concern `json:"concerns"`
+	// ConcernCoverage counts the concerns the reply answers.
+	ConcernCoverage Coverage     `json:"concern_coverage"`
+	Commitments     []Commitment `json:"commitments"`
+	Playbook        string       `json:"playbook"` // the playbook version used
+}
+
+// Coverage is how many of the customer's concerns the reply answers.
+type Coverage struct {
+	Addressed int `json:"addressed"`
+	Total     int `json:"total"`
 }
 
 // Step says whether the reply takes one step of the method, and where.

@@ -1,6 +1,7 @@
 package coach
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
@@ -44,15 +45,22 @@ func (c *Coach) keyOf(t *tok) string {
 		return c.m.concept[t.id]
 	}
 	if t.kind == kNumber {
-		if len(w) >= 3 {
-			return w
+		if len(w) >= 2 {
+			return "#" + w // a number is as good as an entity: "10 years", "order 4471"
 		}
 		return ""
+	}
+	if n, ok := numberWords[w]; ok && n >= 10 {
+		return "#" + strconv.Itoa(n) // "ten years" meets "10 years"
 	}
 	if len(w) < 3 || t.flags&fStop != 0 || t.kind != kWord {
 		return ""
 	}
-	return stem(w)
+	st := stem(w)
+	if generic[st] {
+		return "" // "asking" says no more than "ask"
+	}
+	return st
 }
 
 // tokenizeAnnotated tokenizes a concern's text the way replies are.
@@ -142,8 +150,8 @@ func (c *Coach) concerns(d *doc, acknowledged, acted bool, actStart, actEnd int)
 				distinctBy := map[int]int{}
 				entityBy := map[int]bool{}
 				for k := range keys {
-					if e, ok := strings.CutPrefix(k, "#"); ok {
-						for _, si := range keySents[e] {
+					if strings.HasPrefix(k, "#") {
+						for _, si := range keySents[k] {
 							entityBy[si] = true
 						}
 						continue

@@ -86,6 +86,12 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 	st.Done, st.Start, st.End = covered, coverStart, coverEnd
 	steps[playbook.StepConcerns] = st
 	rv.Concerns = concerns
+	for _, cn := range concerns {
+		rv.ConcernCoverage.Total++
+		if cn.Addressed {
+			rv.ConcernCoverage.Addressed++
+		}
+	}
 
 	rv.Commitments = c.commitments(d)
 	rv.Findings = append(rv.Findings, c.pitfalls(d)...)
@@ -108,9 +114,13 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 			s.Required = false
 		}
 		if s.Required {
-			total += ps.Weight
+			w := ps.Weight
+			if id == playbook.StepEmpathy && d.ctx.VentingWave {
+				w *= 2 // after a venting wave, acknowledgement comes first
+			}
+			total += w
 			if s.Done {
-				got += ps.Weight
+				got += w
 			}
 		}
 		rv.Steps = append(rv.Steps, s)
@@ -645,10 +655,10 @@ func (c *Coach) wallOfText(d *doc) []Finding {
 func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found []Finding, commitments []Commitment) []Finding {
 	var out []Finding
 	lvl := d.level
-	add := func(id string, raise bool, start, end int, msg string) {
+	add := func(id string, raise bool, start, end int, msg string) *Finding {
 		sev := c.ruleByID[id].Severity.At(lvl)
 		if sev == playbook.None {
-			return
+			return nil
 		}
 		if raise {
 			sev = sev.Raise()
@@ -658,6 +668,7 @@ func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found
 			f.Message = msg
 		}
 		out = append(out, f)
+		return &out[len(out)-1]
 	}
 	has := func(rule string) bool {
 		for _, f := range found {
@@ -679,7 +690,9 @@ func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found
 			if what == "" {
 				what = cn.Text
 			}
-			add(playbook.RuleIgnoredConcern, false, 0, 0, fmt.Sprintf("The reply does not answer: %q. %s", clip(what, 120), c.ruleByID[playbook.RuleIgnoredConcern].Message))
+			if f := add(playbook.RuleIgnoredConcern, false, 0, 0, fmt.Sprintf("The reply does not answer: %q. %s", clip(what, 120), c.ruleByID[playbook.RuleIgnoredConcern].Message)); f != nil && cn.Paraphrase != "" {
+				f.Suggestion = fmt.Sprintf("Repeat it back — \"I understand that %s\" — and say what you will do about it.", clip(cn.Paraphrase, 160))
+			}
 		}
 	}
 	if !steps[playbook.StepAction].Done {
