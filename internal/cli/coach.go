@@ -17,10 +17,6 @@ import (
 	"github.com/calmdesk/calmdesk/internal/coach"
 )
 
-// ventingWave is how many angry customer messages in a row, unanswered,
-// make a venting wave.
-const ventingWave = 3
-
 // coachCommand reviews an agent's reply, or drafts one.
 func coachCommand() *ucli.Command {
 	return &ucli.Command{
@@ -38,7 +34,7 @@ func coachCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "sent-at", Usage: "when the reply is sent, RFC 3339; default now"},
 			&ucli.StringFlag{Name: "tz", Value: "UTC", Usage: "the customer's time zone (IANA name) for business days and due times"},
 			&ucli.StringSliceFlag{Name: "holiday", Usage: "a closed day, YYYY-MM-DD; repeatable"},
-			&ucli.BoolFlag{Name: "venting", Usage: fmt.Sprintf("the customer sent several angry messages in a row (automatic from %d angry --customer messages)", ventingWave)},
+			&ucli.BoolFlag{Name: "venting", Usage: fmt.Sprintf("the customer sent several angry messages in a row (automatic from %d angry --customer messages)", coach.VentingWaveLength)},
 			&ucli.BoolFlag{Name: "draft", Usage: "write a reply following the method instead of reviewing one"},
 			&ucli.StringFlag{Name: "agent", Usage: "the agent's name, to sign a draft"},
 		},
@@ -132,15 +128,7 @@ func coachContext(cmd *ucli.Command) (coach.Context, error) {
 	if cctx.Category == "" && len(cctx.Readings) > 0 {
 		cctx.Category = cctx.Readings[len(cctx.Readings)-1].Category
 	}
-	angryRun := 0
-	for _, r := range cctx.Readings {
-		if r.Angry {
-			angryRun++
-		} else {
-			angryRun = 0
-		}
-	}
-	if angryRun >= ventingWave {
+	if coach.VentingWave(cctx.Readings) {
 		cctx.VentingWave = true
 	}
 	return cctx, nil

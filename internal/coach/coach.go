@@ -135,6 +135,25 @@ type Commitment struct {
 	End     int        `json:"end"`
 }
 
+// VentingWaveLength is how many angry messages in a row, unanswered, make a
+// venting wave.
+const VentingWaveLength = 3
+
+// VentingWave reports whether the customer's latest messages (oldest first)
+// end with a run of VentingWaveLength angry ones: the caller sets
+// Context.VentingWave from it.
+func VentingWave(readings []analyze.Reading) bool {
+	run := 0
+	for _, r := range readings {
+		if r.Angry {
+			run++
+		} else {
+			run = 0
+		}
+	}
+	return run >= VentingWaveLength
+}
+
 // owner kinds of compiled patterns.
 const (
 	ownStep = iota

@@ -490,3 +490,22 @@ func TestQuotedHistoryIsNotReviewed(t *testing.T) {
 		t.Errorf("greeting by surname not seen")
 	}
 }
+
+func TestVentingWave(t *testing.T) {
+	angry, calm := analyze.Reading{Angry: true}, analyze.Reading{}
+	tests := []struct {
+		rs   []analyze.Reading
+		want bool
+	}{
+		{nil, false},
+		{[]analyze.Reading{angry, angry}, false},
+		{[]analyze.Reading{angry, angry, angry}, true},
+		{[]analyze.Reading{calm, angry, angry, angry}, true},
+		{[]analyze.Reading{angry, angry, angry, calm}, false},
+	}
+	for i, tt := range tests {
+		if got := VentingWave(tt.rs); got != tt.want {
+			t.Errorf("%d: VentingWave = %v, want %v", i, got, tt.want)
+		}
+	}
+}
