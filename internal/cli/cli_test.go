@@ -116,3 +116,40 @@ func TestNewcomerPath(t *testing.T) {
 		t.Errorf("second demo load: %q %v", again, err)
 	}
 }
+
+func TestWorkflowCommands(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "calmdesk.db")
+	if _, _, err := run(t, "--database-url", db, "demo"); err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := run(t, "--database-url", db, "cases", "list", "--status", "escalated")
+	if err != nil || !strings.Contains(list, "mo.haddad@example.com") {
+		t.Fatalf("cases list: %q %v", list, err)
+	}
+	var id string
+	for _, line := range strings.Split(list, "\n") {
+		if strings.Contains(line, "mo.haddad") {
+			id = strings.Fields(line)[0]
+		}
+	}
+	show, _, err := run(t, "--database-url", db, "cases", "show", id)
+	if err != nil || !strings.Contains(show, "Escalated") || !strings.Contains(show, "Why:") {
+		t.Fatalf("cases show: %q %v", show, err)
+	}
+	promises, _, err := run(t, "--database-url", db, "promises", "list")
+	if err != nil || !strings.Contains(promises, "open") {
+		t.Fatalf("promises list: %q %v", promises, err)
+	}
+	if _, _, err := run(t, "--database-url", db, "promises", "kept", "1", "--as", "nobody@example.com"); err == nil {
+		t.Error("an unknown user kept a promise")
+	}
+	if out, _, err := run(t, "--database-url", db, "promises", "kept", "1", "--as", "sam@demo.calmdesk", "--note", "RF-1"); err != nil || !strings.Contains(out, "kept") {
+		t.Errorf("promises kept: %q %v", out, err)
+	}
+	if out, _, err := run(t, "--database-url", db, "goodwill", "list"); err != nil || !strings.Contains(out, "STATUS") {
+		t.Errorf("goodwill list: %q %v", out, err)
+	}
+	if out, _, err := run(t, "--database-url", db, "sweep"); err != nil || !strings.Contains(out, "reminded") {
+		t.Errorf("sweep: %q %v", out, err)
+	}
+}
