@@ -181,7 +181,9 @@ func (c *Coach) concerns(d *doc, acknowledged, acted bool, actStart, actEnd int)
 					switch {
 					case entity:
 						score = 1
-					case n > 0 && (hits >= 2 || hits >= 1 && n <= 2 || float64(hits)/float64(n) >= 0.5):
+					// A long concern ("the flight was cancelled and you still
+					// charged the seat fee") needs more than its first half.
+					case n > 0 && (hits >= max(2, (2*n+4)/5) || hits >= 1 && n <= 2 || float64(hits)/float64(n) >= 0.5):
 						score = float64(hits) / float64(n)
 					}
 					if score > best {
@@ -229,7 +231,7 @@ func concernKind(c *Coach, r analyze.Reading, cn analyze.Concern) string {
 	}
 	words, feel := 0, 0
 	for _, t := range c.tokenizeAnnotated(cn.Text) {
-		if t.kind != kWord || t.flags&fEnglish != 0 && !c.feelings.has(&t) {
+		if t.kind != kWord || t.flags&fStop != 0 && !c.feelings.has(&t) {
 			continue
 		}
 		words++

@@ -107,6 +107,15 @@ func parseCorpusFile(t testing.TB, path string) []corpusCase {
 				t.Skipf("time zone %s: %v", val, err)
 			}
 			cur.ctx.Calendar = cur.ctx.Calendar.In(loc)
+		case "customer":
+			// The customer's message, read by the real analyzer: its concerns
+			// and signals (the level stays the one the case states).
+			r, err := analyze.Read(val)
+			if err != nil {
+				t.Fatalf("%s:%d: analyze: %v", path, line, err)
+			}
+			r.Level = cur.ctx.Level
+			cur.ctx.Readings = append(cur.ctx.Readings, r)
 		case "concern":
 			parts := strings.Split(val, "|")
 			for len(parts) < 3 {
