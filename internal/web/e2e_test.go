@@ -127,6 +127,25 @@ func (b *headless) noConsoleErrors() {
 	}
 }
 
+// flashSays waits for the one-time message a form post leaves, which also
+// tells that the page after the redirect has loaded.
+func flashSays(text string) chromedp.Action[chromedp.Void] {
+	expr := fmt.Sprintf(`(document.querySelector(".flash") || {textContent: ""}).textContent.includes(%q)`, text)
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			// Evaluating fails while the page navigates; try again.
+			if ok, err := chromedp.Evaluate[bool](expr)(ctx, t); err == nil && ok {
+				return nil
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("no flash saying %q", text)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+}
+
 // js runs a statement on the page.
 func js(statement string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
@@ -135,9 +154,18 @@ func js(statement string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// screenshot saves the whole page; viewShot what the window shows.
 func screenshot(name string) chromedp.Action[chromedp.Void] {
+	return saveShot(name, chromedp.FullScreenshot(100))
+}
+
+func viewShot(name string) chromedp.Action[chromedp.Void] {
+	return saveShot(name, chromedp.CaptureScreenshot())
+}
+
+func saveShot(name string, shot chromedp.Action[[]byte]) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		png, err := chromedp.FullScreenshot(100)(ctx, t)
+		png, err := shot(ctx, t)
 		if err != nil {
 			return err
 		}
@@ -230,6 +258,8 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("reply-text"), bad),
 		chromedp.WaitVisible(chromedp.CSS("#coach .findings")),
 		screenshot("coach"),
+		js(`document.getElementById("reply").scrollIntoView()`),
+		viewShot("coach-view"),
 	)
 	if findings := b.text("#coach .findings"); !strings.Contains(strings.ToLower(findings), "calm down") {
 		t.Errorf("the coach did not flag “calm down”; findings:\n%s", findings)
@@ -246,7 +276,7 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 	// asks to confirm the errors first.
 	b.do("send", chromedp.Click(chromedp.ID("send")), chromedp.WaitVisible(chromedp.CSS(".confirm, .flash")))
 	if eval[bool](b, `!!document.querySelector(".confirm button[name=confirm]")`) {
-		b.do("confirm", chromedp.Click(chromedp.CSS(".confirm button[name=confirm]")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+		b.do("confirm", chromedp.Click(chromedp.CSS(".confirm button[name=confirm]")), flashSays("Reply sent"))
 	}
 	if flash := b.text(".flash"); !strings.Contains(flash, "Reply sent") {
 		t.Errorf("flash after sending = %q", flash)
@@ -258,7 +288,7 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 		screenshot("sent"),
 		chromedp.SendKeys(chromedp.ID("esc-reason"), "Customer asked for a manager"),
 		chromedp.Click(chromedp.ID("escalate")),
-		chromedp.WaitVisible(chromedp.CSS(".escalations")),
+		flashSays("Escalated"),
 	)
 	if status := b.text(".facts .status"); status != "escalated" {
 		t.Errorf("status after escalating = %q", status)
@@ -268,7 +298,7 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("gw-amount"), "30"),
 		chromedp.SendKeys(chromedp.ID("gw-reason"), "Charged after cancelling"),
 		chromedp.Click(chromedp.ID("offer-goodwill")),
-		chromedp.WaitVisible(chromedp.CSS(".gw-pending")),
+		flashSays("Credit"),
 	)
 	if flash := b.text(".flash"); !strings.Contains(flash, "supervisor") {
 		t.Errorf("flash after offering goodwill = %q", flash)
@@ -280,7 +310,7 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#approvals button.approve")),
 		screenshot("supervisor"),
 		chromedp.Click(chromedp.CSS("#approvals button.approve")),
-		chromedp.WaitVisible(chromedp.CSS(".flash")),
+		flashSays("approved"),
 	)
 	if flash := b.text(".flash"); !strings.Contains(flash, "approved") {
 		t.Errorf("flash after approving = %q", flash)

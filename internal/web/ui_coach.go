@@ -107,7 +107,7 @@ func newCoachView(text string, rv coach.Review) coachView {
 	if rv.Ready {
 		v.Status = fmt.Sprintf("Ready to send. Score %d of 100.", rv.Score)
 	} else {
-		v.Status = fmt.Sprintf("Not ready: %d problem(s) to fix. Score %d of 100.", v.Errors, rv.Score)
+		v.Status = fmt.Sprintf("Not ready: %d %s to fix. Score %d of 100.", v.Errors, plural(v.Errors, "problem", "problems"), rv.Score)
 	}
 	return v
 }

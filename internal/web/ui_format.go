@@ -163,3 +163,10 @@ func slaClock(c desk.Case, now time.Time) *clock {
 	}
 	return k
 }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
