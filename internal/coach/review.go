@@ -268,6 +268,24 @@ func (c *Coach) steps(d *doc) map[string]Step {
 			break
 		}
 	}
+	// "I've <done something>": a completed action, whatever the verb, unless
+	// the verb only reports reading or passing the message on.
+	if !out[playbook.StepAction].Done {
+		for i := 0; i+2 < len(d.toks); i++ {
+			if (d.toks[i].norm != "i" && d.toks[i].norm != "we") || d.toks[i+1].norm != "have" {
+				continue
+			}
+			si := d.sentOf[i]
+			if negatedBefore(d, d.sents[si], i) {
+				continue
+			}
+			if v := c.doneVerb(d, i+2, d.sents[si].to); v >= 0 {
+				s := d.sents[si]
+				out[playbook.StepAction] = Step{ID: playbook.StepAction, Done: true, Start: s.start, End: s.end}
+				break
+			}
+		}
+	}
 	frames := append(append([]match(nil), c.vocabMatches(d, "action_frames")...), c.stepMatches(d, playbook.StepOwnership)...)
 	sort.Slice(frames, func(i, j int) bool { return frames[i].from < frames[j].from })
 	for _, f := range frames {
@@ -335,6 +353,36 @@ func (c *Coach) promisedVerb(d *doc, from, to int) int {
 			return -1
 		}
 		return i
+	}
+	return -1
+}
+
+// irregularDone are past participles of doing that do not end in -ed.
+var irregularDone = map[string]bool{"sent": true, "made": true, "put": true, "set": true, "given": true, "taken": true, "done": true, "paid": true, "found": true, "built": true, "got": true, "gotten": true, "rung": true, "written": true, "brought": true, "bought": true, "run": true, "won": true, "held": true, "kept": true, "left": false, "split": true, "reset": true, "rebuilt": true, "resent": true}
+
+// reportingDone are participles that report reading, hearing or passing
+// the message on: no action for the customer.
+var reportingDone = map[string]bool{"read": true, "seen": true, "noticed": true, "looked": true, "checked": true, "reviewed": true, "received": true, "understood": true, "noted": true, "passed": true, "forwarded": true, "shared": true, "spoken": true, "heard": true, "logged": true, "recorded": true, "registered": true, "raised": true, "escalated": false, "tried": true, "attempted": true, "been": true, "had": true, "explained": true, "told": true, "said": true, "mentioned": true, "informed": true, "advised": true, "asked": false, "contacted": false, "investigated": true, "considered": true, "looked into": true, "gone": true, "come": true, "decided": true, "learned": true, "learnt": true, "realised": true, "realized": true, "confirmed": false, "identified": true, "discovered": true, "apologised": true, "apologized": true, "acknowledged": true, "replied": true, "responded": true, "answered": true, "waited": true, "worked": true, "highlighted": true, "flagged": true, "submitted": true, "reported": true}
+
+// doneVerb is the token index of the participle after "I have" (fillers
+// skipped) when it names a completed action, or -1.
+func (c *Coach) doneVerb(d *doc, from, to int) int {
+	for i := from; i < to; i++ {
+		t := &d.toks[i]
+		if t.kind != kWord {
+			return -1
+		}
+		switch t.norm {
+		case "just", "now", "already", "also", "personally", "gone", "ahead", "and", "since", "today", "quickly", "immediately", "successfully", "fully":
+			continue
+		}
+		if negation[t.norm] || reportingDone[t.norm] {
+			return -1
+		}
+		if c.actionVerbs.has(t) || irregularDone[t.norm] || strings.HasSuffix(t.norm, "ed") && len(t.norm) > 4 {
+			return i
+		}
+		return -1
 	}
 	return -1
 }
