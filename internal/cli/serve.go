@@ -54,7 +54,7 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 	if err != nil {
 		return err
 	}
-	runner, err := jobs.New(ctx, db, jobs.Config{SweepEvery: cmd.Duration("sweep-every"), Mail: outMail, Logger: log})
+	runner, err := jobs.New(ctx, db, jobs.Config{SweepEvery: cmd.Duration("sweep-every"), Mail: outMail, PublicURL: publicURL, Logger: log})
 	if err != nil {
 		return err
 	}

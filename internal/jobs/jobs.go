@@ -34,6 +34,7 @@ type Runner struct {
 	sweep  *sweepWorker
 	send   *sendWorker
 	hooks  *webhookWorker
+	staff  *staffMailWorker
 	cfg    Config
 }
 
@@ -45,8 +46,10 @@ type Config struct {
 	// WebhookEvery is how often pending webhook events are posted; default 5 s.
 	WebhookEvery time.Duration
 	// Mail sends replies on email cases; nil means no outbound email.
-	Mail   *MailConfig
-	Logger *slog.Logger
+	Mail *MailConfig
+	// PublicURL links staff emails to their case.
+	PublicURL string
+	Logger    *slog.Logger
 }
 
 func driverFor(db *store.DB) riverdriver.Driver[*sql.Tx] {
@@ -87,7 +90,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 			Timeout:       10 * time.Second,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}}}
+	r.staff = &staffMailWorker{mail: cfg.Mail, publicURL: cfg.PublicURL, log: cfg.Logger}
 	workers := river.NewWorkers()
+	river.AddWorker(workers, r.staff)
 	river.AddWorker(workers, r.sweep)
 	river.AddWorker(workers, r.send)
 	river.AddWorker(workers, r.hooks)
@@ -102,6 +107,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.WebhookEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return webhookArgs{}, singleton() },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.WebhookEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return staffMailArgs{}, singleton() },
+				&river.PeriodicJobOpts{RunOnStart: true}),
 		},
 		FetchPollInterval: max(100*time.Millisecond, min(time.Second, cfg.SweepEvery, cfg.WebhookEvery)),
 		PollOnly:          true, // database/sql drivers have no LISTEN; polling is cheap at this rate
@@ -115,7 +123,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 
 // Start begins working for d.
 func (r *Runner) Start(ctx context.Context, d *desk.Desk) error {
-	r.sweep.desk, r.send.desk, r.hooks.desk = d, d, d
+	r.sweep.desk, r.send.desk, r.hooks.desk, r.staff.desk = d, d, d, d
 	if err := r.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}

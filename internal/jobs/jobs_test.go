@@ -223,3 +223,25 @@ func TestUndeliverableReplyShowsOnCase(t *testing.T) {
 		t.Errorf("notifications = %+v, %v", notes, errors.Join(err))
 	}
 }
+
+// TestStaffAreEmailedTheirNotifications: an escalation reaches the
+// supervisors' inboxes, once.
+func TestStaffAreEmailedTheirNotifications(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	relay := &capture{}
+	d := start(t, db, nil, jobs.Config{Mail: mailTo(t, relay), WebhookEvery: 100 * time.Millisecond, PublicURL: "https://desk.example"})
+	if _, _, err := d.AddUser(ctx, desk.SystemActor, desk.NewUser{Email: "ana@calmdesk.test", Name: "Ana", Role: desk.RoleSupervisor}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "mo@example.com", Text: "I want to speak to your manager now, or I will sue you."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the supervisor's email", func() bool { return len(relay.received()) >= 1 })
+	time.Sleep(300 * time.Millisecond)
+	got := relay.received()
+	if len(got) != 1 || !bytes.Contains(got[0], []byte("ana@calmdesk.test")) || !bytes.Contains(got[0], []byte("https://desk.example/cases/"+strconv.FormatInt(res.CaseID, 10))) {
+		t.Errorf("staff emails: %d\n%s", len(got), bytes.Join(got, []byte("\n----\n")))
+	}
+}

@@ -96,7 +96,17 @@ func (w *webhookWorker) deliver(ctx context.Context, hook desk.Webhook) error {
 	}
 	for _, e := range events {
 		if hook.Wants(e.Action) {
-			if err := w.post(ctx, hook, e); err != nil {
+			started := time.Now()
+			code, err := w.post(ctx, hook, e)
+			logged := desk.WebhookDelivery{URL: hook.URL, EventID: e.ID, Event: e.Action, StatusCode: code, At: started,
+				DurationMS: time.Since(started).Milliseconds()}
+			if err != nil {
+				logged.Error = err.Error()
+			}
+			if logErr := w.desk.RecordWebhookDelivery(ctx, logged); logErr != nil {
+				return logErr
+			}
+			if err != nil {
 				cur.Failures++
 				cur.NextAttempt = time.Now().Add(min(time.Hour, time.Second<<min(cur.Failures, 12)))
 				w.log.WarnContext(ctx, "webhook failed", "url", hook.URL, "event", e.ID, "failures", cur.Failures, "err", err)
@@ -111,14 +121,15 @@ func (w *webhookWorker) deliver(ctx context.Context, hook desk.Webhook) error {
 	return w.desk.SaveSetting(ctx, cursorKey(hook.URL), cur)
 }
 
-func (w *webhookWorker) post(ctx context.Context, hook desk.Webhook, e desk.AuditEvent) error {
+// post sends one event and returns the HTTP status (0 when none came back).
+func (w *webhookWorker) post(ctx context.Context, hook desk.Webhook, e desk.AuditEvent) (int, error) {
 	body, err := json.Marshal(webhookPayload{ID: e.ID, Event: e.Action, CaseID: e.CaseID, At: e.At, Actor: e.Actor, Detail: e.Detail})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.URL, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "calmdesk-webhooks")
@@ -131,11 +142,11 @@ func (w *webhookWorker) post(ctx context.Context, hook desk.Webhook, e desk.Audi
 	}
 	resp, err := w.client.Do(req)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("answered %s", resp.Status)
+		return resp.StatusCode, fmt.Errorf("answered %s", resp.Status)
 	}
-	return nil
+	return resp.StatusCode, nil
 }

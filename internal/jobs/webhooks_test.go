@@ -75,6 +75,10 @@ func TestWebhookFiresOnEscalation(t *testing.T) {
 		if got[0]["event"] != "case.escalated" || got[0]["case_id"] != float64(res.CaseID) || attempts != 2 {
 			t.Errorf("webhook payload %v after %d attempts", got[0], attempts)
 		}
+		log, err := d.WebhookDeliveries(ctx, 10)
+		if err != nil || len(log) != 2 || log[0].StatusCode != 200 || log[1].StatusCode != 503 || log[1].Error == "" {
+			t.Errorf("delivery log = %+v, %v", log, err)
+		}
 	})
 }
 

@@ -212,3 +212,12 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request, u desk.User) 
 	}
 	return s.getPolicy(w, r, u)
 }
+
+func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request, _ desk.User) error {
+	list, err := s.desk.WebhookDeliveries(r.Context(), 100)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deliveries": list})
+	return nil
+}

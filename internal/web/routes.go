@@ -38,6 +38,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET /api/v1/notifications", "", s.notifications},
 		{"GET /api/v1/settings/policy", desk.PermSettingsManage, s.getPolicy},
 		{"PUT /api/v1/settings/policy", desk.PermSettingsManage, s.putPolicy},
+		{"GET /api/v1/webhooks/deliveries", desk.PermSettingsManage, s.webhookDeliveries},
 		{"POST /api/v1/coach/review", desk.PermCoachUse, s.coachReview},
 		{"POST /api/v1/coach/draft", desk.PermCoachUse, s.coachDraft},
 	}
@@ -58,6 +59,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /cases/{id}/goodwill", desk.PermCasesReply, s.offerGoodwillForm},
 		{"POST /commitments/{id}/kept", desk.PermCasesReply, s.keepPromiseForm},
 		{"GET /supervisor", desk.PermGoodwillApprove, s.supervisor},
+		{"GET /notifications", "", s.notificationsPage},
 		{"POST /goodwill/{id}/approve", desk.PermGoodwillApprove, s.decideGoodwillForm(true)},
 		{"POST /goodwill/{id}/decline", desk.PermGoodwillApprove, s.decideGoodwillForm(false)},
 	}

@@ -222,7 +222,7 @@ func TestEveryRouteChecksPermissions(t *testing.T) {
 		{"POST", "/api/v1/cases/1/goodwill"}, {"GET", "/api/v1/cases/1/audit"}, {"GET", "/api/v1/commitments/stats"},
 		{"POST", "/api/v1/commitments/1/kept"}, {"POST", "/api/v1/commitments/1/cancel"}, {"GET", "/api/v1/goodwill"},
 		{"GET", "/api/v1/goodwill/budget"}, {"POST", "/api/v1/goodwill/1/approve"}, {"POST", "/api/v1/goodwill/1/decline"},
-		{"GET", "/api/v1/settings/policy"}, {"PUT", "/api/v1/settings/policy"},
+		{"GET", "/api/v1/settings/policy"}, {"PUT", "/api/v1/settings/policy"}, {"GET", "/api/v1/webhooks/deliveries"},
 	}
 	for _, rt := range routes {
 		if status, _ := anonymous.do(rt.method, rt.path, `{}`); status != http.StatusUnauthorized {
