@@ -83,7 +83,6 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, u desk.User) {
 		s.pageFailed(w, r, u, err)
 		return
 	}
-	v.Flash = s.popFlash(r)
 	s.render(w, r, http.StatusOK, "case.html", v)
 }
 
@@ -98,7 +97,7 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 		return caseView{}, err
 	}
 	now := time.Now()
-	v := caseView{chrome: chrome{User: u, Current: "case"}, Case: d, Level: levelOf(d.Anger.Latest), TopSignal: topSignal(d.Case),
+	v := caseView{chrome: s.chromeFor(r, u, "case"), Case: d, Level: levelOf(d.Anger.Latest), TopSignal: topSignal(d.Case),
 		SLA: slaClock(d.Case, now), Compose: composeView{CaseID: id}, EventsURL: fmt.Sprintf("/events?case=%d", id)}
 	if d.AssigneeID != nil {
 		v.Assignee = names[*d.AssigneeID]

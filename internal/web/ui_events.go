@@ -20,6 +20,11 @@ var eventPoll = time.Second
 // heartbeatEvery keeps idle streams open through proxies (in polls).
 const heartbeatEvery = 15
 
+// streamLifetime ends a stream after a while; the browser reconnects with
+// Last-Event-ID and loses nothing, and a shutting-down or redeployed
+// instance is not held open by streams forever.
+const streamLifetime = 10 * time.Minute
+
 // liveCase is the payload of an inbox update: the case's row, rendered.
 type liveCase struct {
 	ID       int64  `json:"id"`
@@ -73,10 +78,13 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) {
 	}
 	tick := time.NewTicker(eventPoll)
 	defer tick.Stop()
+	end := time.After(streamLifetime)
 	idle := 0
 	for {
 		select {
 		case <-ctx.Done():
+			return
+		case <-end:
 			return
 		case <-tick.C:
 		}

@@ -143,7 +143,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) {
 		return
 	}
 	now := time.Now()
-	v := inboxView{chrome: chrome{User: u, Current: "inbox", Flash: s.popFlash(r)}, Filter: f, Views: inboxViews, Statuses: inboxStatuses, Categories: categoryIDs(),
+	v := inboxView{chrome: s.chromeFor(r, u, "inbox"), Filter: f, Views: inboxViews, Statuses: inboxStatuses, Categories: categoryIDs(),
 		Rows: make([]caseRow, 0, len(page.Cases))}
 	for _, c := range page.Cases {
 		v.Rows = append(v.Rows, newCaseRow(c, names, now))

@@ -10,7 +10,7 @@ import (
 
 // uiPages are the agent desk's page templates; each is parsed with the
 // layout and the partials.
-var uiPages = []string{"inbox.html", "case.html", "supervisor.html", "error.html"}
+var uiPages = []string{"inbox.html", "case.html", "supervisor.html", "notifications.html", "error.html"}
 
 // pageRoute is one browser route and the permission it needs ("" for any
 // signed-in user).
@@ -38,6 +38,7 @@ type chrome struct {
 	User    desk.User
 	Current string // "inbox", "case"
 	Flash   string
+	Unread  int // notifications since the user last looked
 }
 
 // errorView is the data of the error page.

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -250,4 +251,44 @@ func TestLiveUpdatesCrossInstances(t *testing.T) {
 		}
 		t.Fatalf("no case event for the new case: %v", sc.Err())
 	})
+}
+
+func TestNotificationsCountUntilSeen(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		api, d := newServer(t, db, desk.RoleSupervisor)
+		ctx := context.Background()
+		agent, _, err := d.AddUser(ctx, desk.SystemActor, desk.NewUser{Email: "sam@calmdesk.test", Name: "Sam", Role: desk.RoleAgent, Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body := api.do("POST", "/api/v1/messages", danaMessage)
+		caseID := int64(body["case_id"].(float64))
+		b := signedInBrowser(t, api.base, "supervisor@calmdesk.test")
+		_, before := fetch(t, b, "GET", api.base+"/", nil)
+		if _, err := d.OfferGoodwill(ctx, agent, desk.GoodwillInput{CaseID: caseID, Kind: "credit", AmountCents: 3000, Reason: "double charge"}); err != nil {
+			t.Fatal(err)
+		}
+		badge := regexp.MustCompile(`Notifications <span class="badge">(\d+)`)
+		_, page := fetch(t, b, "GET", api.base+"/", nil)
+		m, old := badge.FindStringSubmatch(page), badge.FindStringSubmatch(before)
+		if m == nil || (old != nil && count(m[1]) <= count(old[1])) {
+			t.Fatalf("no new notification counted after a goodwill request (before %v, after %v)", old, m)
+		}
+		status, list := fetch(t, b, "GET", api.base+"/notifications", nil)
+		if status != 200 || !strings.Contains(list, `class="new"`) || !strings.Contains(list, fmt.Sprintf("/cases/%d", caseID)) {
+			t.Fatalf("notifications page = %d:\n%s", status, list)
+		}
+		if _, page = fetch(t, b, "GET", api.base+"/", nil); badge.MatchString(page) {
+			t.Errorf("the count stays after the notifications were seen")
+		}
+		status, page = fetch(t, b, "GET", api.base+"/supervisor", nil)
+		if status != 200 || !strings.Contains(page, "double charge") || !strings.Contains(page, "/goodwill/") {
+			t.Errorf("supervisor page lacks the pending gesture: %d", status)
+		}
+	})
+}
+
+func count(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }

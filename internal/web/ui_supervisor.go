@@ -35,7 +35,7 @@ func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User)
 		s.pageFailed(w, r, u, err)
 		return
 	}
-	v := supervisorView{chrome: chrome{User: u, Current: "supervisor", Flash: s.popFlash(r)}}
+	v := supervisorView{chrome: s.chromeFor(r, u, "supervisor")}
 	pending, err := s.desk.GoodwillList(ctx, desk.GoodwillQuery{Status: "pending"})
 	if err != nil {
 		s.pageFailed(w, r, u, err)

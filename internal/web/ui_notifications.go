@@ -1,0 +1,59 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+)
+
+// notificationsSeenKey keeps, per browser session, the newest notification
+// the user has looked at; the header counts the ones above it.
+const notificationsSeenKey = "notifications_seen"
+
+// chromeFor builds the page frame for u, with the count of notifications
+// that arrived since the user last opened the notifications page. A failure
+// to count is logged and shows no count: the header must not break a page.
+func (s *Server) chromeFor(r *http.Request, u desk.User, current string) chrome {
+	c := chrome{User: u, Current: current, Flash: s.popFlash(r)}
+	list, err := s.desk.Notifications(r.Context(), u, 50)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "count notifications", "err", err)
+		return c
+	}
+	seen := s.sessions.GetInt64(r.Context(), notificationsSeenKey)
+	for _, n := range list {
+		if n.ID > seen && n.ReadAt == nil {
+			c.Unread++
+		}
+	}
+	return c
+}
+
+type notificationsView struct {
+	chrome
+	Items []notificationView
+}
+
+type notificationView struct {
+	desk.Notification
+	New bool
+}
+
+// notificationsPage lists the user's newest notifications (GET /notifications)
+// and marks them seen for the header's count.
+func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request, u desk.User) {
+	list, err := s.desk.Notifications(r.Context(), u, 100)
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	seen := s.sessions.GetInt64(r.Context(), notificationsSeenKey)
+	v := notificationsView{chrome: chrome{User: u, Current: "notifications", Flash: s.popFlash(r)}}
+	for _, n := range list {
+		v.Items = append(v.Items, notificationView{Notification: n, New: n.ID > seen && n.ReadAt == nil})
+	}
+	if len(list) > 0 && list[0].ID > seen {
+		s.sessions.Put(r.Context(), notificationsSeenKey, list[0].ID)
+	}
+	s.render(w, r, http.StatusOK, "notifications.html", v)
+}
