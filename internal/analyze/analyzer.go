@@ -172,14 +172,14 @@ func calibrate(p, t float32) float64 {
 // sentenceAnger scores one sentence for anger or annoyance only.
 func (a *Analyzer) sentenceAnger(acc *accumulator) (float32, float32) {
 	m := a.emo
+	if l := a.label.aa; l >= 0 && (m.stack == nil || m.stack[l] == nil) {
+		return m.prob(l, m.decision(acc, l)), m.thresh[l]
+	}
 	if m.stack != nil {
+		// The second stage reads every label's score.
 		dec := make([]float32, len(m.labels))
 		m.decisions(acc, dec)
-		p, t := a.angerProb(probsOf(m, dec))
-		return p, t
-	}
-	if l := a.label.aa; l >= 0 {
-		return m.prob(l, m.decision(acc, l)), m.thresh[l]
+		return a.angerProb(probsOf(m, dec))
 	}
 	la, ln := a.label.anger, a.label.annoyance
 	return max(m.prob(la, m.decision(acc, la)), m.prob(ln, m.decision(acc, ln))), min(m.thresh[la], m.thresh[ln])
@@ -238,7 +238,7 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	r.Signals = append(r.Signals, longWaits(work, s, entities, r.Signals)...)
 	sortSignals(r.Signals)
 	r.Reasons = a.reasons(work, text, s, &msg)
-	var marks []uint8
+	var marks []uint16
 	r.Concerns, marks = a.concerns(work, text, s, entities, r.Signals, r.Reasons)
 
 	// The model knows Reddit's anger; customer-service anger also shows in
@@ -337,7 +337,7 @@ type evidence struct {
 	sigs                     [len(signalKinds)]bool
 }
 
-func (e *evidence) clauseMarks(marks []uint8) {
+func (e *evidence) clauseMarks(marks []uint16) {
 	for _, mk := range marks {
 		if mk&(1<<groupProblem) != 0 {
 			e.problems++

@@ -303,6 +303,7 @@ func TestFastPathMatchesFeatures(t *testing.T) {
 	} {
 		fast := (&EmotionModel{m: m}).Predict(text)
 		feats := a.lx.featurize(text, m.bits)
+		dec := make([]float32, len(m.labels))
 		for l := range m.labels {
 			d := m.bias[l]
 			for _, f := range feats {
@@ -312,9 +313,13 @@ func TestFastPathMatchesFeatures(t *testing.T) {
 					d += float32(m.rows[int(off)+l]) * m.scale[l] * f.Value
 				}
 			}
-			slow := m.prob(l, d)
-			if diff := fast[l] - slow; diff > 1e-4 || diff < -1e-4 {
-				t.Errorf("%q label %s: fast %.5f slow %.5f", text, m.labels[l], fast[l], slow)
+			dec[l] = d
+		}
+		slow := make([]float32, len(dec))
+		m.probs(dec, slow)
+		for l := range m.labels {
+			if diff := fast[l] - slow[l]; diff > 1e-4 || diff < -1e-4 {
+				t.Errorf("%q label %s: fast %.5f slow %.5f", text, m.labels[l], fast[l], slow[l])
 			}
 		}
 	}

@@ -28,6 +28,7 @@ type EmotionOptions struct {
 	Folds    int     // cross-validation folds for calibration and thresholds (default 5)
 	MinCount int     // words seen this often get precomputed sums (default 2)
 	Stack    bool    // add a second stage over all labels' scores
+	Bag      bool    // average the cross-validation models instead of retraining on all
 }
 
 // TrainEmotions trains one linear scorer per label, calibrates probabilities
@@ -57,7 +58,7 @@ func TrainEmotions(examples []EmotionExample, labels []string, o EmotionOptions)
 		}
 	}
 	m := trainLinear(defaultLexicon(), texts, labels, y, trainOptions{
-		Bits: o.Bits, C: o.C, PosExp: o.PosExp, Epochs: o.Epochs, Folds: o.Folds, MinCount: o.MinCount, Stack: o.Stack,
+		Bits: o.Bits, C: o.C, PosExp: o.PosExp, Epochs: o.Epochs, Folds: o.Folds, MinCount: o.MinCount, Stack: o.Stack, Bag: o.Bag,
 	})
 	return &EmotionModel{m: m}, nil
 }

@@ -61,7 +61,6 @@ var (
 		"working": true, "long": true, "entire": true, "of": true, "extra": true})
 	hTimes = wordHash("times")
 	hTwice = wordHash("twice")
-	hOf    = wordHash("of")
 	hA     = wordHash("a")
 	hAn    = wordHash("an")
 )

@@ -85,21 +85,6 @@ func charGrams(word []byte, bits uint, out []uint32) []uint32 {
 	return out
 }
 
-// numCharGrams is how many buckets charGrams yields for a word of n bytes.
-func numCharGrams(n int) int {
-	if n > maxGramLen {
-		return 0
-	}
-	n += 2
-	c := 0
-	for k := 3; k <= 5; k++ {
-		if n >= k {
-			c += n - k + 1
-		}
-	}
-	return c
-}
-
 // cueCounts are the raw counts behind the cue features of a span of text.
 type cueCounts struct {
 	tokens, caps, excl, exclRun, quest, negation, profanity, elongated, you, insult float32

@@ -55,6 +55,7 @@ const (
 	groupFeeling          // a sentence states a feeling
 	groupCalm             // wording that lowers the anger read (thanks, resolved)
 	groupShout            // a clause with shouting (caps, "!!"); set by the rules, not patterns
+	groupSelf             // the customer owns the mistake ("I ordered the wrong size")
 )
 
 var (

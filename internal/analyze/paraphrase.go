@@ -44,7 +44,6 @@ var (
 		"disgusted": true, "appalled": true, "shocked": true, "confused": true, "worried": true, "stressed": true})
 	whWords   = hashSet(map[string]bool{"why": true, "when": true, "where": true, "what": true, "how": true, "who": true, "which": true})
 	auxVerbs  = hashSet(map[string]bool{"is": true, "are": true, "was": true, "were": true, "has": true, "have": true, "can": true, "will": true, "would": true, "could": true, "should": true, "isn't": true, "hasn't": true, "haven't": true, "won't": true, "can't": true, "wasn't": true, "aren't": true, "weren't": true})
-	doVerbs   = hashSet(map[string]bool{"do": true, "does": true, "did": true, "didn't": true, "don't": true, "doesn't": true})
 	modalAsks = hashSet(map[string]bool{"can": true, "could": true, "would": true, "will": true})
 	pronouns  = hashSet(map[string]bool{"i": true, "you": true, "we": true, "they": true, "he": true, "she": true,
 		"it": true, "u": true, "anyone": true, "someone": true, "anybody": true, "somebody": true, "this": true, "that": true})
@@ -95,6 +94,10 @@ func paraphrase(text string, toks []token, infos []*wordInfo, kind string) strin
 		}
 		if imperatives[rest[0].hash] {
 			return "you want us to " + swapWords(text, rest, ri, false)
+		}
+		if len(rest) < len(toks) {
+			// "please pass on my thanks"
+			return "you'd like us to " + swapWords(text, rest, ri, false)
 		}
 	case ConcernQuestion:
 		if whWords[first] && len(toks) > 2 && auxVerbs[toks[1].hash] {

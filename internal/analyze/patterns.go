@@ -273,6 +273,11 @@ func (lx *lexicon) addPatterns() {
 		"let down",
 		"disappointed|frustrated|furious|livid|fuming|gutted|outraged|disgusted|upset",
 	)
+	lx.add(tag{group: groupSelf},
+		"my|our mistake|fault|bad|error",
+		"i|we * ordered|bought|picked|chose|selected|entered|typed|gave|put|booked * wrong|incorrect",
+		"by mistake|accident",
+	)
 	lx.add(tag{group: groupCalm},
 		"thank|thanks|thx|cheers|appreciate|appreciated|grateful",
 		"all sorted|good|fine|set|resolved",

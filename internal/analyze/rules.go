@@ -227,7 +227,9 @@ var greetings = hashSet(map[string]bool{"hi": true, "hello": true, "hey": true, 
 var clauseStarts = hashSet(map[string]bool{"i": true, "i'm": true, "i've": true, "i'd": true, "i'll": true,
 	"we": true, "we've": true, "we're": true, "you": true, "you've": true, "you're": true, "it": true, "it's": true,
 	"this": true, "that's": true, "there's": true, "still": true, "no": true, "nobody": true, "now": true,
-	"please": true, "and": true, "but": true, "my": true, "your": true})
+	"please": true, "and": true, "but": true, "my": true, "your": true, "how": true, "why": true, "what": true,
+	"when": true, "where": true, "can": true, "could": true, "would": true, "is": true, "are": true, "do": true,
+	"does": true, "any": true})
 
 // clauses splits each sentence at commas, semicolons and dashes that start a
 // new clause ("charged twice for order 4471, third time I write, fix it NOW"),
@@ -256,11 +258,11 @@ func clauses(work string, toks []token, infos []*wordInfo, sents [][2]int, out [
 
 // concerns turns clauses into concerns. It also returns the anger evidence
 // points of each sentence (see evidence) and the number of problems stated.
-func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, signals []Signal, reasons []Reason) ([]Concern, []uint8) {
+func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, signals []Signal, reasons []Reason) ([]Concern, []uint16) {
 	out := []Concern{}
 	s.clauses = clauses(work, s.toks, s.infos, s.sents, s.clauses[:0])
 	// Which markers each clause carries.
-	marks := make([]uint8, len(s.clauses))
+	marks := make([]uint16, len(s.clauses))
 	for _, mt := range s.matches {
 		k := spanOf(s.clauses, mt.from)
 		g := mt.p.tag.group
@@ -305,6 +307,9 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 	}
 	for k, se := range s.clauses {
 		toks := s.toks[se[0]:se[1]]
+		if marks[k]&(1<<groupSelf) != 0 {
+			marks[k] &^= 1 << groupProblem
+		}
 		mk := marks[k]
 		st, en := int(toks[0].start), int(toks[len(toks)-1].end)
 		end := en

@@ -11,7 +11,6 @@ import (
 type token struct {
 	start, end int32  // byte offsets in the text
 	hash       uint64 // FNV-1a of the lower-cased word, digits folded to '0'
-	raw        uint64 // FNV-1a of the lower-cased word, digits kept
 	flags      uint8
 }
 
@@ -42,15 +41,6 @@ func wordHash(w string) uint64 {
 	return h
 }
 
-// rawHash is wordHash without digit folding.
-func rawHash(w string) uint64 {
-	h := fnvOffset
-	for i := 0; i < len(w); i++ {
-		h = (h ^ uint64(w[i])) * fnvPrime
-	}
-	return h
-}
-
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
@@ -75,7 +65,7 @@ func tokenize(text string, toks []token) []token {
 		}
 		// A word starts at i.
 		start := i
-		h, hr := fnvOffset, fnvOffset
+		h := fnvOffset
 		letters, uppers, digits := 0, 0, 0
 		ascii := true
 		for i < n {
@@ -90,7 +80,6 @@ func tokenize(text string, toks []token) []token {
 					c += 'a' - 'A'
 				case c >= '0' && c <= '9':
 					digits++
-					hr = (hr ^ uint64(c)) * fnvPrime
 					h = (h ^ uint64('0')) * fnvPrime
 					i++
 					continue
@@ -99,14 +88,12 @@ func tokenize(text string, toks []token) []token {
 					goto done
 				}
 				h = (h ^ uint64(c)) * fnvPrime
-				hr = (hr ^ uint64(c)) * fnvPrime
 				i++
 				continue
 			}
 			r, size := utf8.DecodeRuneInString(text[i:])
 			if r == '’' && i > start && i+size < n && isWordByte(text[i+size]) {
 				h = (h ^ uint64('\'')) * fnvPrime
-				hr = (hr ^ uint64('\'')) * fnvPrime
 				i += size
 				continue
 			}
@@ -122,12 +109,11 @@ func tokenize(text string, toks []token) []token {
 			m := utf8.EncodeRune(buf[:], unicode.ToLower(r))
 			for _, b := range buf[:m] {
 				h = (h ^ uint64(b)) * fnvPrime
-				hr = (hr ^ uint64(b)) * fnvPrime
 			}
 			i += size
 		}
 	done:
-		t := token{start: int32(start), end: int32(i), hash: h, raw: hr}
+		t := token{start: int32(start), end: int32(i), hash: h}
 		if ascii {
 			t.flags |= tokASCII
 		}

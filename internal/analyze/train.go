@@ -15,6 +15,7 @@ type trainOptions struct {
 	Folds    int     // cross-validation folds for calibration; 0 skips calibration
 	MinCount int     // vocabulary: words seen at least this often (default 2)
 	Stack    bool    // fit a second stage over all labels' out-of-fold scores
+	Bag      bool    // the model is the average of the fold models
 	Seed     uint64
 }
 
@@ -74,6 +75,9 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 		m.plattA[l], m.plattB[l], m.thresh[l] = -1, 0, 0.5
 	}
 
+	bagged := make([][]float32, nl)
+	bagBias := make([]float32, nl)
+	o.Bag = o.Bag && o.Folds > 1
 	if o.Folds > 1 {
 		stackRows := make([][]float32, nl)
 		oof := make([][]float32, nl)
@@ -81,22 +85,42 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 			oof[l] = make([]float32, len(x))
 		}
 		fold := func(i int) int { return int(mix64(uint64(i)^o.Seed) % uint64(o.Folds)) }
-		parallel(nl*o.Folds, func(job int) {
-			l, k := job/o.Folds, job%o.Folds
-			var xs [][]sparseFeature
-			var ys []bool
-			var qs []float32
-			for i := range x {
-				if fold(i) != k {
-					xs, ys, qs = append(xs, x[i]), append(ys, y[l][i]), append(qs, qii[i])
+		// One job per label runs its folds in order, so that the bagged
+		// average below adds up in the same order on every run.
+		parallel(nl, func(l int) {
+			for k := range o.Folds {
+				var xs [][]sparseFeature
+				var ys []bool
+				var qs []float32
+				for i := range x {
+					if fold(i) != k {
+						xs, ys, qs = append(xs, x[i]), append(ys, y[l][i]), append(qs, qii[i])
+					}
+				}
+				p := problem(l, xs, ys)
+				w, b := p.solve(ys, qs)
+				for i := range x {
+					if fold(i) == k {
+						oof[l][i] = dot(w, b, x[i])
+					}
+				}
+				if o.Bag {
+					if k == 0 {
+						bagged[l] = w
+					} else {
+						for j, v := range w {
+							bagged[l][j] += v
+						}
+					}
+					bagBias[l] += b
 				}
 			}
-			p := problem(l, xs, ys)
-			w, b := p.solve(ys, qs)
-			for i := range x {
-				if fold(i) == k {
-					oof[l][i] = dot(w, b, x[i])
+			if o.Bag {
+				inv := 1 / float32(o.Folds)
+				for j := range bagged[l] {
+					bagged[l][j] *= inv
 				}
+				bagBias[l] *= inv
 			}
 		})
 		for l := range nl {
@@ -140,12 +164,17 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 		}
 	}
 
-	weights := make([][]float32, nl)
-	biases := make([]float32, nl)
-	parallel(nl, func(l int) {
-		p := problem(l, x, y[l])
-		weights[l], biases[l] = p.solve(y[l], qii)
-	})
+	// The model is the average of the fold models when bagging (its scores
+	// are on the scale the thresholds were tuned on), else one model
+	// trained on everything.
+	weights, biases := bagged, bagBias
+	if !o.Bag {
+		weights = make([][]float32, nl)
+		parallel(nl, func(l int) {
+			p := problem(l, x, y[l])
+			weights[l], biases[l] = p.solve(y[l], qii)
+		})
+	}
 	m.quantize(weights, biases)
 	m.vocab = vocabulary(texts, o.MinCount)
 	m.precompute()

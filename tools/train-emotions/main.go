@@ -37,6 +37,7 @@ func main() {
 	folds := flag.Int("folds", 0, "cross-validation folds (0: default)")
 	minCount := flag.Int("min-count", 0, "vocabulary minimum count (0: default)")
 	prune := flag.Int("prune", 1, "drop features whose int8 weights are all within ±prune (0 keeps all)")
+	bag := flag.Bool("bag", false, "average the cross-validation models instead of retraining on all of train")
 	stack := flag.Bool("stack", false, "fit a second stage over all labels' scores")
 	flag.Parse()
 	log.SetFlags(0)
@@ -70,7 +71,7 @@ func main() {
 		}
 		start := time.Now()
 		model, err = analyze.TrainEmotions(train, append(names, derived), analyze.EmotionOptions{
-			Bits: *bits, C: *c, PosExp: *posExp, Folds: *folds, MinCount: *minCount, Stack: *stack,
+			Bits: *bits, C: *c, PosExp: *posExp, Folds: *folds, MinCount: *minCount, Stack: *stack, Bag: *bag,
 		})
 		if err != nil {
 			log.Fatal(err)
