@@ -125,7 +125,13 @@ func checkInText(name, link string) string {
 	}
 	return greeting + "\n\nWe resolved your case a little while ago and wanted to check that everything is working for you now." +
 		" If anything is still wrong, just reply to this message and it comes straight back to us.\n\n" +
-		"How did we do? One click is enough: " + link + "\n\nThank you for your patience."
+		"How did we do? Click a score:\n" +
+		"  5 - very happy:   " + link + "?score=5\n" +
+		"  4                 " + link + "?score=4\n" +
+		"  3                 " + link + "?score=3\n" +
+		"  2                 " + link + "?score=2\n" +
+		"  1 - very unhappy: " + link + "?score=1\n\n" +
+		"Thank you for your patience."
 }
 
 func firstName(name string) string {

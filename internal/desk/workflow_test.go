@@ -186,7 +186,7 @@ func TestFollowUpSurvey(t *testing.T) {
 		if last.Direction != desk.Outbound || i < 0 {
 			t.Fatalf("check-in message = %q", last.CleanText)
 		}
-		token := strings.Fields(last.CleanText[i+len("https://desk.example/survey/"):])[0]
+		token, _, _ := strings.Cut(strings.Fields(last.CleanText[i+len("https://desk.example/survey/"):])[0], "?")
 		if _, err := d.OpenSurvey(ctx, token); err != nil {
 			t.Fatalf("open survey: %v", err)
 		}
@@ -242,7 +242,7 @@ func TestLowSurveyScoreReopens(t *testing.T) {
 	}
 	c = mustDetail(t, d, res.CaseID)
 	text := c.Messages[len(c.Messages)-1].CleanText
-	token := strings.Fields(text[strings.Index(text, "/survey/")+len("/survey/"):])[0]
+	token, _, _ := strings.Cut(strings.Fields(text[strings.Index(text, "/survey/")+len("/survey/"):])[0], "?")
 	reopened, err := d.AnswerSurvey(ctx, token, 2, "It broke again the next day.")
 	if err != nil || !reopened {
 		t.Fatalf("low score: reopened %v, %v", reopened, err)

@@ -139,6 +139,16 @@ func TestSurveyPage(t *testing.T) {
 		t.Fatalf("no survey link in %q", text)
 	}
 	path := strings.Fields(text[i+len("http://survey.test"):])[0]
+	path = path[:strings.Index(path, "?")] // the email links carry ?score=N
+	resp0, err := http.Get(srvURL + path + "?score=4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	preselected, _ := io.ReadAll(resp0.Body)
+	resp0.Body.Close()
+	if !strings.Contains(string(preselected), `value="4" required checked`) {
+		t.Errorf("the clicked score is not preselected")
+	}
 
 	get := func() (int, string) {
 		resp, err := http.Get(srvURL + path)

@@ -17,6 +17,7 @@ var surveyTemplate = template.Must(template.ParseFS(templateFS, "templates/publi
 type surveyView struct {
 	Page     desk.SurveyPage
 	Scores   []int
+	Selected int // the score the customer clicked in the email; they confirm it here
 	Error    string
 	Invalid  bool
 	Done     bool
@@ -49,7 +50,10 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	s.renderSurvey(w, r, http.StatusOK, surveyView{Page: page})
+	// The email links carry the score, but a GET never records it: mail
+	// scanners open links too. The page shows it chosen; one click sends it.
+	selected, _ := strconv.Atoi(r.URL.Query().Get("score"))
+	s.renderSurvey(w, r, http.StatusOK, surveyView{Page: page, Selected: selected})
 }
 
 func (s *Server) surveyAnswer(w http.ResponseWriter, r *http.Request) {
