@@ -39,15 +39,15 @@ func newCSV(r io.Reader) (func() (Record, error), error) {
 		if err == io.EOF {
 			return Record{}, io.EOF
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// encoding/csv cannot resynchronise after a broken quote.
 			var perr *csv.ParseError
 			if errors.As(err, &perr) {
-				line = perr.Line
+				return Record{}, fmt.Errorf("importer: CSV line %d: %w", perr.Line, perr.Err)
 			}
-			// encoding/csv cannot resynchronise after a broken quote.
-			return Record{}, fmt.Errorf("importer: CSV line %d: %w", line, err)
+			return Record{}, fmt.Errorf("importer: CSV: %w", err)
 		}
+		line, _ := cr.FieldPos(0) // only valid after a successful Read
 		rec := Record{Position: line}
 		if len(row) != len(cols) {
 			return Record{}, &RecordError{line, fmt.Errorf("%d fields, the header has %d", len(row), len(cols))}
