@@ -34,7 +34,7 @@ func coachCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "sent-at", Usage: "when the reply is sent, RFC 3339; default now"},
 			&ucli.StringFlag{Name: "tz", Value: "UTC", Usage: "the customer's time zone (IANA name) for business days and due times"},
 			&ucli.StringSliceFlag{Name: "holiday", Usage: "a closed day, YYYY-MM-DD; repeatable"},
-			&ucli.BoolFlag{Name: "venting", Usage: fmt.Sprintf("the customer sent several angry messages in a row (automatic from %d angry --customer messages)", coach.VentingWaveLength)},
+			&ucli.BoolFlag{Name: "venting", Usage: fmt.Sprintf("the customer sent several angry messages in a row (automatic from %d --customer messages, most of them angry)", coach.VentingWaveLength)},
 			&ucli.BoolFlag{Name: "draft", Usage: "write a reply following the method instead of reviewing one"},
 			&ucli.StringFlag{Name: "agent", Usage: "the agent's name, to sign a draft"},
 		},

@@ -135,23 +135,21 @@ type Commitment struct {
 	End     int        `json:"end"`
 }
 
-// VentingWaveLength is how many angry messages in a row, unanswered, make a
-// venting wave.
+// VentingWaveLength is how many unanswered customer messages make a
+// venting wave, when most of them are angry.
 const VentingWaveLength = 3
 
-// VentingWave reports whether the customer's latest messages (oldest first)
-// end with a run of VentingWaveLength angry ones: the caller sets
-// Context.VentingWave from it.
-func VentingWave(readings []analyze.Reading) bool {
-	run := 0
-	for _, r := range readings {
+// VentingWave reports whether the customer's unanswered messages (oldest
+// first) form a venting wave: at least VentingWaveLength of them, and more
+// than half angry. The caller sets Context.VentingWave from it.
+func VentingWave(unanswered []analyze.Reading) bool {
+	angry := 0
+	for _, r := range unanswered {
 		if r.Angry {
-			run++
-		} else {
-			run = 0
+			angry++
 		}
 	}
-	return run >= VentingWaveLength
+	return len(unanswered) >= VentingWaveLength && 2*angry > len(unanswered)
 }
 
 // owner kinds of compiled patterns.

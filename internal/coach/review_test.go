@@ -501,7 +501,8 @@ func TestVentingWave(t *testing.T) {
 		{[]analyze.Reading{angry, angry}, false},
 		{[]analyze.Reading{angry, angry, angry}, true},
 		{[]analyze.Reading{calm, angry, angry, angry}, true},
-		{[]analyze.Reading{angry, angry, angry, calm}, false},
+		{[]analyze.Reading{angry, angry, calm}, true},
+		{[]analyze.Reading{angry, calm, calm}, false},
 	}
 	for i, tt := range tests {
 		if got := VentingWave(tt.rs); got != tt.want {
