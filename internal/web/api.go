@@ -73,6 +73,28 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
+// decodeOptional is decode for routes whose body may be left out.
+func (s *Server) decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return s.decode(w, r, v)
+}
+
+// idAndNote reads the path id and an optional {"note"} body, the shape of
+// every "do this to that, with a remark" route.
+func (s *Server) idAndNote(w http.ResponseWriter, r *http.Request) (int64, string, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, "", err
+	}
+	var req struct {
+		Note string `json:"note"`
+	}
+	err = s.decodeOptional(w, r, &req)
+	return id, req.Note, err
+}
+
 func pathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {

@@ -140,10 +140,8 @@ func (s *Server) escalateCase(w http.ResponseWriter, r *http.Request, u desk.Use
 	var req struct {
 		Reason string `json:"reason"`
 	}
-	if r.ContentLength != 0 {
-		if err := s.decode(w, r, &req); err != nil {
-			return err
-		}
+	if err := s.decodeOptional(w, r, &req); err != nil {
+		return err
 	}
 	if req.Reason == "" {
 		req.Reason = "escalated by " + u.Name

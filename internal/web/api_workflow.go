@@ -8,19 +8,11 @@ import (
 )
 
 func (s *Server) deescalateCase(w http.ResponseWriter, r *http.Request, u desk.User) error {
-	id, err := pathID(r, "id")
+	id, note, err := s.idAndNote(w, r)
 	if err != nil {
 		return err
 	}
-	var req struct {
-		Note string `json:"note"`
-	}
-	if r.ContentLength != 0 {
-		if err := s.decode(w, r, &req); err != nil {
-			return err
-		}
-	}
-	c, err := s.desk.Deescalate(r.Context(), desk.UserActor(u), id, req.Note)
+	c, err := s.desk.Deescalate(r.Context(), desk.UserActor(u), id, note)
 	if err != nil {
 		return err
 	}
@@ -68,19 +60,11 @@ func (s *Server) caseAudit(w http.ResponseWriter, r *http.Request, _ desk.User) 
 
 func (s *Server) closeCommitment(status string) func(http.ResponseWriter, *http.Request, desk.User) error {
 	return func(w http.ResponseWriter, r *http.Request, u desk.User) error {
-		id, err := pathID(r, "id")
+		id, note, err := s.idAndNote(w, r)
 		if err != nil {
 			return err
 		}
-		var req struct {
-			Note string `json:"note"`
-		}
-		if r.ContentLength != 0 {
-			if err := s.decode(w, r, &req); err != nil {
-				return err
-			}
-		}
-		c, err := s.desk.CloseCommitment(r.Context(), u, id, status, req.Note)
+		c, err := s.desk.CloseCommitment(r.Context(), u, id, status, note)
 		if err != nil {
 			return err
 		}
@@ -130,19 +114,11 @@ func (s *Server) listGoodwill(w http.ResponseWriter, r *http.Request, _ desk.Use
 
 func (s *Server) decideGoodwill(approve bool) func(http.ResponseWriter, *http.Request, desk.User) error {
 	return func(w http.ResponseWriter, r *http.Request, u desk.User) error {
-		id, err := pathID(r, "id")
+		id, note, err := s.idAndNote(w, r)
 		if err != nil {
 			return err
 		}
-		var req struct {
-			Note string `json:"note"`
-		}
-		if r.ContentLength != 0 {
-			if err := s.decode(w, r, &req); err != nil {
-				return err
-			}
-		}
-		g, err := s.desk.DecideGoodwill(r.Context(), u, id, approve, req.Note)
+		g, err := s.desk.DecideGoodwill(r.Context(), u, id, approve, note)
 		if err != nil {
 			return err
 		}
