@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	ucli "github.com/urfave/cli/v3"
 
@@ -257,15 +258,21 @@ func (h *historyImport) record(ctx context.Context, rec importer.Record) error {
 }
 
 func (h *historyImport) ingest(ctx context.Context, rec importer.Record) (desk.IngestResult, error) {
+	// Over-long history is stored shortened, as the mail channel does,
+	// rather than refused.
+	refs := rec.InReplyTo
+	if len(refs) > 20 {
+		refs = refs[len(refs)-20:]
+	}
 	in := desk.InboundMessage{
-		CustomerEmail: rec.CustomerEmail, CustomerName: rec.CustomerName,
-		Subject: rec.Subject, Text: rec.Text, RawText: rec.RawText,
+		CustomerEmail: rec.CustomerEmail, CustomerName: clip(rec.CustomerName, desk.MaxNameBytes),
+		Subject: clip(rec.Subject, desk.MaxSubjectBytes), Text: clip(rec.Text, desk.MaxTextBytes), RawText: clip(rec.RawText, desk.MaxRawTextBytes),
 		// Imported cases are history: the channel keeps replies on them from
 		// ever being emailed.
 		Channel:    "import",
 		Category:   rec.Category,
 		ExternalID: rec.ExternalID, CaseID: h.cases[rec.Thread],
-		InReplyTo: rec.InReplyTo, ReceivedAt: rec.At,
+		InReplyTo: refs, ReceivedAt: rec.At,
 	}
 	res, err := h.d.Ingest(ctx, in)
 	var verr *desk.ValidationError
@@ -298,7 +305,8 @@ func (h *historyImport) reply(ctx context.Context, caseID int64, rec importer.Re
 	if err != nil {
 		return err
 	}
-	key := replyKey(rec.Text, rec.At)
+	text := clip(rec.Text, desk.MaxReplyBytes)
+	key := replyKey(text, rec.At)
 	if known[key] {
 		h.stats.KnownReplies++
 		return nil
@@ -307,7 +315,7 @@ func (h *historyImport) reply(ctx context.Context, caseID int64, rec importer.Re
 	if err != nil {
 		return err
 	}
-	res, err := h.d.Reply(ctx, author, desk.ReplyInput{CaseID: caseID, Text: rec.Text})
+	res, err := h.d.Reply(ctx, author, desk.ReplyInput{CaseID: caseID, Text: text})
 	if err != nil {
 		return err
 	}
@@ -316,7 +324,7 @@ func (h *historyImport) reply(ctx context.Context, caseID int64, rec importer.Re
 			return err
 		}
 	}
-	known[key], known[replyKey(rec.Text, time.Time{})] = true, true
+	known[key], known[replyKey(text, time.Time{})] = true, true
 	h.stats.Replies++
 	return nil
 }
@@ -463,6 +471,17 @@ func (p *progress) update(s importStats, final bool) {
 	} else {
 		fmt.Fprintln(p.w, "import: "+line)
 	}
+}
+
+// clip cuts s to at most n bytes on a character boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // isConflict is a case that was not imported (a thread continued a live

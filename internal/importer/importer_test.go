@@ -167,3 +167,14 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("row after a bad one: %+v %v", rec, err)
 	}
 }
+
+func TestBrokenBytesBecomeUTF8(t *testing.T) {
+	r, err := importer.Open("csv", strings.NewReader("email,name,text\nana@example.com,Ana \xe9lise,caf\xe9 cr\xe8me was cold\n"), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := r.Next()
+	if err != nil || rec.Text != "caf\uFFFD cr\uFFFDme was cold" || rec.CustomerName != "Ana \uFFFDlise" {
+		t.Errorf("record = %+v, %v", rec, err)
+	}
+}

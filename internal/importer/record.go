@@ -99,6 +99,12 @@ func Open(format string, r io.Reader, opt Options) (*Reader, error) {
 
 // finish checks a record, fills in the defaults and its id.
 func finish(rec Record) (Record, error) {
+	// Old exports hold broken bytes (a mis-declared charset); the desk takes
+	// only UTF-8, and a replacement character beats losing the message.
+	for _, f := range []*string{&rec.CustomerEmail, &rec.CustomerName, &rec.AgentEmail, &rec.Subject, &rec.Text, &rec.RawText,
+		&rec.Category, &rec.ExternalID, &rec.Thread} {
+		*f = strings.ToValidUTF8(*f, "\uFFFD")
+	}
 	rec.CustomerEmail = strings.ToLower(strings.TrimSpace(rec.CustomerEmail))
 	rec.AgentEmail = strings.ToLower(strings.TrimSpace(rec.AgentEmail))
 	rec.CustomerName = strings.TrimSpace(rec.CustomerName)
