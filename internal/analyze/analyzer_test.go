@@ -98,7 +98,7 @@ func TestReadCustomerMessages(t *testing.T) {
 			name:     "vulnerable customer",
 			text:     "My husband passed away last month and I can't afford these fees on my pension.",
 			maxAnger: 60,
-			signals:  map[string]string{SignalVulnerableCustomer: "passed away"},
+			signals:  map[string]string{SignalVulnerableCustomer: "husband passed"},
 		},
 		{
 			name:       "calm question",

@@ -44,6 +44,8 @@ func sortSignals(sigs []Signal) {
 	slices.SortStableFunc(sigs, func(a, b Signal) int { return cmp.Compare(a.Start, b.Start) })
 }
 
+var inWithin = hashSet(map[string]bool{"in": true, "within": true, "every": true, "per": true, "each": true, "lasts": true, "only": true})
+
 var waitContext = hashSet(map[string]bool{"waiting": true, "waited": true, "wait": true, "still": true, "ago": true,
 	"since": true, "for": true, "been": true, "over": true, "already": true, "taken": true, "took": true,
 	"later": true, "overdue": true, "after": true, "hold": true, "nearly": true, "almost": true, "now": true})
@@ -58,6 +60,10 @@ func longWaits(text string, s *scratch, entities []Entity, have []Signal) []Sign
 		}
 		long := strings.HasSuffix(e.Value, "D") && e.Value != "P1D" || strings.HasSuffix(e.Value, "M") && !strings.HasPrefix(e.Value, "PT") || strings.HasSuffix(e.Value, "Y") || strings.HasPrefix(e.Value, "PT") && strings.HasSuffix(e.Value, "H")
 		if !long {
+			continue
+		}
+		// "dies in 2 hours", "every 3 days": a span, not a wait.
+		if i := wordAfter(s.toks, 0, e.Start); i > 0 && inWithin[s.toks[i-1].hash] {
 			continue
 		}
 		covered := false
