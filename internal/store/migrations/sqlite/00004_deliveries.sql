@@ -16,7 +16,11 @@ CREATE INDEX webhook_deliveries_at ON webhook_deliveries (id DESC);
 ALTER TABLE notifications ADD COLUMN emailed_at TIMESTAMP;
 CREATE INDEX notifications_unemailed ON notifications (id) WHERE emailed_at IS NULL;
 
+-- Automatic assignment reads each agent's latest assignments.
+CREATE INDEX cases_assignee_assigned ON cases (assignee_id, assigned_at);
+
 -- +goose Down
+DROP INDEX cases_assignee_assigned;
 DROP INDEX notifications_unemailed;
 ALTER TABLE notifications DROP COLUMN emailed_at;
 DROP TABLE webhook_deliveries;
