@@ -9,7 +9,8 @@ import (
 // SettleImported makes an imported case (channel "import") history rather
 // than new work, after its messages and outcome are in. Its follow-up
 // survey is withdrawn: nobody asks a customer to rate a case closed long
-// ago. An unresolved case's SLA clocks restart at the import, since the
+// ago, and what the import notified about it (an angry message escalated
+// on the way in) is marked read. An unresolved case's SLA clocks restart at the import, since the
 // desk could not have answered before it knew of the case; otherwise the
 // next sweep would breach and escalate every open imported case at once.
 // Settling a case again withdraws a survey again but restarts no clock.
@@ -39,7 +40,9 @@ func (d *Desk) SettleImported(ctx context.Context, actor Actor, caseID int64) er
 			return err
 		}
 		if status == StatusResolved || status == StatusClosed {
-			return nil
+			// An escalation at import of a case settled long ago needs nobody now.
+			_, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = $2 WHERE case_id = $1 AND read_at IS NULL`, caseID, now)
+			return err
 		}
 		var restarted int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM audit_events WHERE case_id = $1 AND action = 'case.sla_restarted'`, caseID).

@@ -22,7 +22,7 @@ func TestSettleImported(t *testing.T) {
 		past := fixedClock.AddDate(-2, 0, 0)
 		ingest := func(email, id string) int64 {
 			res, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: email, Channel: "import", ExternalID: id,
-				Text: "My order 4471 never arrived and nobody answers.", ReceivedAt: past})
+				Text: "My order 4471 never arrived and nobody answers. I want to speak to a manager.", ReceivedAt: past})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -38,6 +38,19 @@ func TestSettleImported(t *testing.T) {
 			if err := d.SettleImported(ctx, desk.UserActor(admin), id); err != nil {
 				t.Fatal(err)
 			}
+		}
+		notes, err := d.Notifications(ctx, admin, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unread := map[int64]int{}
+		for _, n := range notes {
+			if n.CaseID != nil && n.ReadAt == nil {
+				unread[*n.CaseID]++
+			}
+		}
+		if unread[resolved] != 0 || unread[open] == 0 {
+			t.Errorf("unread notifications by case = %v: the resolved case's should be read, the open one's not", unread)
 		}
 		c, err := d.GetCase(ctx, open)
 		if err != nil {
