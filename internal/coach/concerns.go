@@ -229,6 +229,13 @@ func concernKind(c *Coach, r analyze.Reading, cn analyze.Concern) string {
 	if cn.Kind == "feeling" {
 		return cn.Kind
 	}
+	// "Is this how you treat loyal customers?" asks nothing: it is anger.
+	low := strings.ToLower(cn.Text)
+	for _, r := range c.pb.Vocabulary["rhetorical"] {
+		if strings.Contains(low, r) {
+			return "feeling"
+		}
+	}
 	words, feel := 0, 0
 	for _, t := range c.tokenizeAnnotated(cn.Text) {
 		if t.kind != kWord || t.flags&fStop != 0 && !c.feelings.has(&t) {

@@ -95,18 +95,29 @@ func (c *Coach) draft(ctx Context, cat *playbook.Category, quote bool) string {
 
 	var first []string
 	first = append(first, pick("empathy", nil))
+	// Repeat the concerns back in one sentence, questions quoted.
+	var acks, questions []string
 	for _, r := range ctx.Readings {
 		for _, cn := range r.Concerns {
-			if k := concernKind(c, r, cn); k == "feeling" || k == kindThreat {
-				continue
-			}
+			k := concernKind(c, r, cn)
+			text := strings.TrimSpace(cn.Text)
+			para := strings.TrimRight(strings.TrimSpace(cn.Paraphrase), ".!? ")
 			switch {
-			case cn.Paraphrase != "":
-				first = append(first, pick("acknowledge", map[string]string{"concern": strings.TrimRight(cn.Paraphrase, ".!? ")}))
-			case quote && strings.TrimSpace(cn.Text) != "":
-				first = append(first, fmt.Sprintf("You wrote: \u201c%s\u201d — I have read it carefully.", clip(strings.TrimRight(strings.TrimSpace(cn.Text), ".!? "), 160)))
+			case k == "feeling" || k == kindThreat:
+			case k == "question" && text != "":
+				questions = append(questions, clip(strings.TrimRight(text, "?!. ")+"?", 160))
+			case para != "" && statement(para) && (k != "request" || strings.HasPrefix(para, "you ")):
+				acks = append(acks, para)
+			case quote && text != "" && k != "request" && para == "":
+				first = append(first, fmt.Sprintf("You wrote: \u201c%s\u201d — I have read it carefully.", clip(strings.TrimRight(text, ".!? "), 160)))
 			}
 		}
+	}
+	if len(acks) > 0 {
+		first = append(first, pick("acknowledge", map[string]string{"concern": joinList(acks)}))
+	}
+	for _, q := range questions[:min(2, len(questions))] {
+		first = append(first, fmt.Sprintf("You asked \u201c%s\u201d — here is where things stand.", q))
 	}
 	if playbook.LevelIndex(lvl) >= 1 || hasProblem(ctx) {
 		first = append(first, pick("apology", nil))
@@ -189,4 +200,29 @@ func (c *Coach) category(ctx Context) *playbook.Category {
 		}
 	}
 	return c.pb.Category(best)
+}
+
+// joinList writes "a, b and c".
+func joinList(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// statement reports whether a paraphrase reads as a statement that can
+// follow "I understand that": not "you asked: …" nor "can we fix it".
+func statement(p string) bool {
+	if strings.HasPrefix(p, "you asked") {
+		return false
+	}
+	first, _, _ := strings.Cut(strings.ToLower(p), " ")
+	switch first {
+	case "can", "could", "would", "will", "please", "is", "are", "do", "does", "did", "why", "how", "what", "when", "where", "who", "which", "should", "shall", "may":
+		return false
+	}
+	return true
 }
