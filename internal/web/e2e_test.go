@@ -339,3 +339,41 @@ func TestBrowserInboxIsLive(t *testing.T) {
 	b.do("the new case appears", chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("case-%d", res.CaseID))), screenshot("inbox-live"))
 	b.noConsoleErrors()
 }
+
+// TestBrowserAccessibility runs axe-core's WCAG 2 A/AA checks on the main
+// pages. axe is not vendored: point CALMDESK_AXE_JS at axe.min.js (for
+// example from `npm pack axe-core@4`) to run it.
+func TestBrowserAccessibility(t *testing.T) {
+	path := os.Getenv("CALMDESK_AXE_JS")
+	if path == "" {
+		t.Skip("set CALMDESK_AXE_JS to axe.min.js to run the accessibility checks")
+	}
+	axe, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _, pw := deskWithDemo(t)
+	b := newBrowser(t)
+	b.signIn(base, "ana@demo.calmdesk", pw["ana@demo.calmdesk"])
+	check := func(page string) {
+		t.Helper()
+		// Evaluated through the protocol, so the page's CSP does not apply.
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](string(axe)+";true")); err != nil {
+			t.Fatal(err)
+		}
+		out, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: ["wcag2a", "wcag2aa"]}).then(r =>
+			r.violations.map(v => v.id + ": " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")))`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range out {
+			t.Errorf("%s: %s", page, v)
+		}
+	}
+	check("inbox")
+	b.do("case", chromedp.Navigate(base+"/cases/2"), chromedp.SendKeys(chromedp.ID("reply-text"), "calm down, as I already said we will fix it soon"),
+		chromedp.WaitVisible(chromedp.CSS("#coach .findings")))
+	check("case with the coach")
+	b.do("supervisor", chromedp.Navigate(base+"/supervisor"), chromedp.WaitVisible(chromedp.ID("approvals")))
+	check("supervisor")
+}
