@@ -2,6 +2,11 @@ package cli_test
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,7 +22,48 @@ import (
 // second run adds nothing, and the cases carry their history's dates,
 // replies, categories and outcomes.
 func TestImportTwice(t *testing.T) {
-	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "calmdesk.db")
+	t.Run("sqlite", func(t *testing.T) { importTwice(t, "sqlite:"+filepath.Join(t.TempDir(), "calmdesk.db")) })
+	t.Run("postgres", func(t *testing.T) { importTwice(t, postgresSchema(t)) })
+}
+
+// postgresSchema is a URL to a fresh schema on the test server, as
+// storetest makes them, for commands that take --database-url.
+func postgresSchema(t *testing.T) string {
+	base := os.Getenv("CALMDESK_TEST_POSTGRES_URL")
+	if base == "" {
+		if os.Getenv("CALMDESK_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("CALMDESK_REQUIRE_POSTGRES=1 but CALMDESK_TEST_POSTGRES_URL is empty")
+		}
+		t.Skip("PostgreSQL not configured: set CALMDESK_TEST_POSTGRES_URL (scripts/test does)")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "t_import_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if admin, err := sql.Open("pgx", base); err == nil {
+			_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+			admin.Close()
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func importTwice(t *testing.T, dbURL string) {
 	if _, _, err := run(t, "--database-url", dbURL, "user", "add", "--email", "admin@shop.example", "--name", "Admin", "--role", "admin"); err != nil {
 		t.Fatal(err)
 	}
