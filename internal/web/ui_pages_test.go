@@ -292,3 +292,42 @@ func count(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }
+
+func TestDraftForMe(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	api, _ := newServer(t, db, desk.RoleAgent)
+	_, body := api.do("POST", "/api/v1/messages", danaMessage)
+	b := signedInBrowser(t, api.base, "agent@calmdesk.test")
+	status, box := fetch(t, b, "POST", fmt.Sprintf("%s/cases/%d/draft", api.base, int(body["case_id"].(float64))), url.Values{"text": {""}})
+	if status != 200 || !strings.HasPrefix(box, `<textarea id="reply-text"`) || strings.Contains(box, "></textarea>") {
+		t.Fatalf("draft = %d:\n%s", status, box)
+	}
+}
+
+// TestCasePageHearsChanges: the case page's stream says when someone else
+// changes the case, so the agent knows before sending a stale answer.
+func TestCasePageHearsChanges(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	api, d := newServer(t, db, desk.RoleAgent)
+	_, body := api.do("POST", "/api/v1/messages", danaMessage)
+	caseID := int64(body["case_id"].(float64))
+	b := signedInBrowser(t, api.base, "agent@calmdesk.test")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/events?case=%d", api.base, caseID), nil)
+	resp, err := b.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := d.Ingest(context.Background(), desk.InboundMessage{CustomerEmail: "dana.reyes@example.com", CaseID: caseID, Text: "Hello?? Anyone?", Channel: "email"}); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "data: ") && strings.Contains(sc.Text(), "The customer wrote again") {
+			return
+		}
+	}
+	t.Fatalf("no change event: %v", sc.Err())
+}
