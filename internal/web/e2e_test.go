@@ -321,6 +321,25 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 	b.noConsoleErrors()
 }
 
+// TestBrowserDraftForMe: "Draft for me" fills the reply box and the coach
+// reviews the draft at once.
+func TestBrowserDraftForMe(t *testing.T) {
+	base, _, pw := deskWithDemo(t)
+	b := newBrowser(t)
+	b.signIn(base, "sam@demo.calmdesk", pw["sam@demo.calmdesk"])
+	b.do("draft",
+		chromedp.Navigate(base+"/cases/1"),
+		chromedp.WaitVisible(chromedp.ID("draft")),
+		chromedp.Click(chromedp.ID("draft")),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#reply-text").value.length > 40 && !!document.querySelector("#coach .verdict")`, chromedp.WithPollingTimeout(10*time.Second)),
+		screenshot("draft"),
+	)
+	if v := b.text("#coach .verdict"); !strings.Contains(v, "Ready to send") {
+		t.Errorf("the coach's verdict on its own draft = %q", v)
+	}
+	b.noConsoleErrors()
+}
+
 // TestBrowserInboxIsLive checks that a new case appears in an open inbox
 // without a reload, through the server-sent events stream.
 func TestBrowserInboxIsLive(t *testing.T) {
