@@ -172,6 +172,12 @@ func TestCommitments(t *testing.T) {
 		{"vague", "I will send you a new card soon.", friday2310, calendar.Default(), "send you a new card soon", "", ""},
 		{"amount after", "I will refund 40 dollars today.", time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC), calendar.Default(), "refund 40 dollars", "40.00 USD", "2026-11-26T17:00:00Z"},
 		{"today after closing", "I will refund you today.", friday2310, calendar.Default(), "refund you", "", "2026-11-27T23:59:00Z"},
+		{"close of business friday", "I will send the contract by close of business Friday.", time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), calendar.Default(), "send the contract", "", "2026-11-27T17:00:00Z"},
+		{"end of day tomorrow", "I will call you by end of day tomorrow.", time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), calendar.Default(), "call you", "", "2026-11-25T17:00:00Z"},
+		{"the 3rd", "We will ship it by the 3rd.", time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), calendar.Default(), "ship it", "", "2026-12-03T17:00:00Z"},
+		{"the 28th this month", "We will ship it by the 28th.", time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), calendar.Default(), "ship it", "", "2026-11-28T17:00:00Z"},
+		{"holiday skipped", "I will refund you within 2 business days.", time.Date(2026, 12, 24, 10, 0, 0, 0, time.UTC), calendar.Calendar{Location: time.UTC, Workdays: calendar.Default().Workdays, Open: 9 * time.Hour, Close: 17 * time.Hour, Holidays: []calendar.Date{{Year: 2026, Month: 12, Day: 25}}}, "refund you", "", "2026-12-29T17:00:00Z"},
+		{"business hours", "We will call you within 4 business hours.", friday2310, calendar.Default(), "call you", "", "2026-11-30T13:00:00Z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -341,6 +341,22 @@ func parseDay(toks []tok, start, j int, deadline bool) (timeExpr, bool) {
 				k++
 			}
 			day = func(sent time.Time, cal calendar.Calendar) time.Time { return endOfDay(cal, sent, sent) }
+			// "close of business Friday", "end of day tomorrow"
+			switch nw := word(toks, k+1); {
+			case nw == "tomorrow":
+				day = func(sent time.Time, cal calendar.Calendar) time.Time { return cal.CloseOf(dayAdd(sent, cal, 1)) }
+				k++
+			case nw == "on" || nw == "this" || nw == "next":
+				if n, ok := weekdays[word(toks, k+2)]; ok {
+					day = weekdayDue(n, nw == "next")
+					k += 2
+				}
+			default:
+				if n, ok := weekdays[nw]; ok {
+					day = weekdayDue(n, false)
+					k++
+				}
+			}
 		case "week":
 			day = func(sent time.Time, cal calendar.Calendar) time.Time { return endOfWeek(sent, cal, 0) }
 		case "month":
@@ -380,6 +396,8 @@ func parseDay(toks []tok, start, j int, deadline bool) (timeExpr, bool) {
 	}
 	// An explicit date after the weekday, or on its own.
 	if d, k2, ok := parseDate(toks, k); ok {
+		day, k = d, k2
+	} else if d, k2, ok := parseDayOfMonth(toks, k, day == nil && j > start); ok {
 		day, k = d, k2
 	}
 	if day == nil {
@@ -601,4 +619,43 @@ func parseClock(toks []tok, k int) (h, m, end int, ok bool) {
 		return 0, 0, k, false
 	}
 	return h, m, end, true
+}
+
+// parseDayOfMonth reads "the 3rd" (after by/on/before): the next day of
+// the month with that number. Only ordinals count: "the 3" is no date.
+func parseDayOfMonth(toks []tok, k int, allowed bool) (func(time.Time, calendar.Calendar) time.Time, int, bool) {
+	if !allowed {
+		return nil, k, false
+	}
+	if word(toks, k) == "the" {
+		k++
+	} else if word(toks, k-1) != "the" {
+		return nil, k, false
+	}
+	k-- // k is now at "the"
+	w := word(toks, k+1)
+	if len(w) < 3 || !(strings.HasSuffix(w, "st") || strings.HasSuffix(w, "nd") || strings.HasSuffix(w, "rd") || strings.HasSuffix(w, "th")) {
+		return nil, k, false
+	}
+	n, ok := dayNumber(w)
+	if !ok {
+		return nil, k, false
+	}
+	end := k + 2
+	if word(toks, end) == "of" {
+		if _, ok := months[word(toks, end+1)]; ok {
+			return parseDate(toks, k+1) // "the 3rd of December"
+		}
+	}
+	return func(sent time.Time, cal calendar.Calendar) time.Time {
+		s := dayAdd(sent, cal, 0)
+		y, m, _ := s.Date()
+		for i := 0; i < 3; i++ {
+			d := time.Date(y, m+time.Month(i), n, 12, 0, 0, 0, s.Location())
+			if d.Day() == n && !cal.CloseOf(d).Before(sent) {
+				return cal.CloseOf(d)
+			}
+		}
+		return cal.CloseOf(time.Date(y, m+1, n, 12, 0, 0, 0, s.Location()))
+	}, end, true
 }
