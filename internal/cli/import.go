@@ -160,6 +160,7 @@ type historyImport struct {
 
 	cases    map[string]int64          // thread -> case
 	fresh    map[int64]bool            // cases opened by this run
+	live     map[int64]bool            // cases not imported (a message already received live): history leaves them alone
 	replies  map[int64]map[string]bool // case -> fingerprints of its replies
 	agents   map[string]desk.User      // agent email -> user (the importer when unknown)
 	outcomes map[int64]*outcome
@@ -169,7 +170,7 @@ type historyImport struct {
 
 func newHistoryImport(d *desk.Desk, clock *historyClock, as desk.User, log *slog.Logger) *historyImport {
 	return &historyImport{d: d, clock: clock, as: as, log: log,
-		cases: map[string]int64{}, fresh: map[int64]bool{}, replies: map[int64]map[string]bool{},
+		cases: map[string]int64{}, fresh: map[int64]bool{}, live: map[int64]bool{}, replies: map[int64]map[string]bool{},
 		agents: map[string]desk.User{}, outcomes: map[int64]*outcome{}}
 }
 
@@ -305,6 +306,12 @@ func (h *historyImport) reply(ctx context.Context, caseID int64, rec importer.Re
 	if err != nil {
 		return err
 	}
+	if h.live[caseID] {
+		// The desk already holds this conversation (mail received live,
+		// then the same mailbox exported): its replies are there too.
+		h.stats.Skipped++
+		return nil
+	}
 	text := clip(rec.Text, desk.MaxReplyBytes)
 	key := replyKey(text, rec.At)
 	if known[key] {
@@ -341,6 +348,7 @@ func (h *historyImport) knownReplies(ctx context.Context, caseID int64) (map[str
 		if err != nil {
 			return nil, err
 		}
+		h.live[caseID] = c.Channel != "import"
 		for _, m := range c.Messages {
 			if m.Direction == desk.Outbound {
 				known[replyKey(m.CleanText, m.CreatedAt)], known[replyKey(m.CleanText, time.Time{})] = true, true
@@ -394,6 +402,9 @@ func (h *historyImport) applyOutcomes(ctx context.Context) error {
 			return fmt.Errorf("import: outcomes: %w", err)
 		}
 		for _, c := range cases {
+			if c.Channel != "import" {
+				continue // a live case: the export's outcome is not its own
+			}
 			o := h.outcomes[c.ID]
 			h.clock.at = o.last.UTC().Truncate(time.Microsecond)
 			if o.category != "" && o.category != c.Category {
@@ -411,7 +422,7 @@ func (h *historyImport) applyOutcomes(ctx context.Context) error {
 			}
 			// Settle on the real clock: SLA clocks of open cases start now.
 			h.clock.at = time.Time{}
-			if err := h.d.SettleImported(ctx, desk.UserActor(h.as), c.ID); err != nil && !isConflict(err) {
+			if err := h.d.SettleImported(ctx, desk.UserActor(h.as), c.ID); err != nil {
 				return fmt.Errorf("import: settle case %d: %w", c.ID, err)
 			}
 		}
@@ -482,11 +493,4 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n]
-}
-
-// isConflict is a case that was not imported (a thread continued a live
-// case): it is not history to settle.
-func isConflict(err error) bool {
-	var cerr *desk.ConflictError
-	return errors.As(err, &cerr)
 }

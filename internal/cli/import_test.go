@@ -153,3 +153,36 @@ func importTwice(t *testing.T, dbURL string) {
 		t.Errorf("reply author %v, want Sam (%d) %v", *reply.AuthorUserID, sam.ID, err)
 	}
 }
+
+// TestImportLeavesLiveCasesAlone imports a mailbox whose first message the
+// desk already received live by email: the export adds what the desk
+// missed, and neither replies nor outcomes to the live case.
+func TestImportLeavesLiveCasesAlone(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "calmdesk.db")
+	if _, _, err := run(t, "--database-url", dbURL, "user", "add", "--email", "admin@shop.example", "--name", "Admin", "--role", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	d := desk.New(db, desk.Options{Analyzer: analyze.Default()})
+	live, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "dana.reyes@example.com", Channel: "email",
+		ExternalID: "CAFdana.1@mail.example.com", Text: "This is the third time I write. You charged me twice for order 4471."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "--database-url", dbURL, "import", "--support-address", "@shop.example", filepath.Join("..", "importer", "testdata", "support.mbox"))
+	if err != nil || !strings.Contains(out, "1 new cases") || !strings.Contains(out, "0 replies") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	c, err := d.GetCase(ctx, live.CaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Messages) != 2 || c.OutboundCount != 0 || c.Channel != "email" {
+		t.Errorf("live case after the import: %+v, %d messages", c.Case, len(c.Messages))
+	}
+}
