@@ -203,7 +203,7 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	s.sents = sentences(s.toks, s.sents[:0])
 	msg := m.newAccumulator()
 	sent := m.newAccumulator()
-	dec := make([]float32, nl)
+	dec := s.floats(nl)
 	var maxSent float32
 	sentModel := make([]float64, len(s.sents))
 	s.matches = s.matches[:0]
@@ -256,6 +256,12 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 		ev.signal(x)
 	}
 	points := ev.points(other)
+	if !serviceContext(work, s.toks, r.Signals) {
+		// The rules are written for messages to a business; elsewhere
+		// ("that's a horrible take") they would over-read, so they count
+		// for less.
+		points *= 0.2
+	}
 	if points <= 0 {
 		// Nothing a customer-service reader would call a complaint: the
 		// Reddit-trained model alone over-reads terse requests.
@@ -456,4 +462,36 @@ func sentenceEnd(text string, end int) int {
 		end++
 	}
 	return end
+}
+
+// serviceWords mark a message written to a business about its service.
+var serviceWords = hashSet(map[string]bool{"order": true, "orders": true, "ordered": true, "refund": true,
+	"refunded": true, "delivery": true, "delivered": true, "package": true, "parcel": true, "account": true,
+	"charged": true, "charge": true, "charges": true, "bill": true, "billed": true, "billing": true,
+	"payment": true, "paid": true, "subscription": true, "customer": true, "service": true, "support": true,
+	"agent": true, "product": true, "item": true, "warranty": true, "replacement": true, "ticket": true,
+	"invoice": true, "shipping": true, "shipped": true, "courier": true, "app": true, "website": true,
+	"booking": true, "booked": true, "flight": true, "reservation": true, "store": true, "shop": true,
+	"company": true, "email": true, "emailed": true, "called": true, "phone": true, "helpline": true,
+	"contract": true, "plan": true, "fee": true, "fees": true, "card": true, "bank": true, "purchase": true,
+	"bought": true, "return": true, "cancel": true, "cancelled": true, "canceled": true, "internet": true,
+	"broadband": true, "wifi": true, "login": true, "password": true, "manager": true, "complaint": true,
+	"staff": true, "driver": true, "hotel": true, "room": true, "luggage": true, "bag": true, "airline": true,
+	"train": true, "price": true, "money": true, "receipt": true, "install": true, "engineer": true,
+	"technician": true, "appointment": true, "hold": true, "tracking": true, "update": true, "upgrade": true,
+	"arrived": true, "arrive": true, "broken": true, "damaged": true, "defective": true, "faulty": true,
+	"received": true, "delay": true, "delayed": true, "late": true, "repair": true, "warehouse": true})
+
+// serviceContext reports whether text reads as a message to a business:
+// a signal fired, it addresses an account (@name), or it names the service.
+func serviceContext(text string, toks []token, sigs []Signal) bool {
+	if len(sigs) > 0 || strings.HasPrefix(strings.TrimSpace(text), "@") {
+		return true
+	}
+	for _, t := range toks {
+		if serviceWords[t.hash] {
+			return true
+		}
+	}
+	return false
 }

@@ -27,6 +27,7 @@ func BenchmarkRead(b *testing.B) {
 	a := Default()
 	b.SetBytes(int64(n))
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		for _, t := range texts {
 			if _, err := a.Read(t); err != nil {
@@ -34,6 +35,7 @@ func BenchmarkRead(b *testing.B) {
 			}
 		}
 	}
+	reportCPUThroughput(b, int64(n), start)
 }
 
 // BenchmarkLoad measures loading the embedded emotion model.

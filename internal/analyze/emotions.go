@@ -80,6 +80,13 @@ func (e *EmotionModel) Save(w io.Writer) error { return e.m.save(w, false) }
 // quantisation steps, trading a little accuracy for size and load time.
 func (e *EmotionModel) Prune(k int) { e.m.prune(int8(min(k, 127))) }
 
+// UseSecondStage chooses, per label that has one, whether its probability
+// comes from the second stage over all labels' scores (on) or from its own
+// score alone. Training chooses by out-of-fold F1; this is for evaluation.
+func (e *EmotionModel) UseSecondStage(on func(label string) bool) {
+	e.m.useStack(func(l int) bool { return on(e.m.labels[l]) })
+}
+
 // Labels returns the label names in score order.
 func (e *EmotionModel) Labels() []string { return e.m.labels }
 
@@ -106,6 +113,7 @@ type scratch struct {
 	sents   [][2]int
 	clauses [][2]int
 	matches []match
+	fbuf    []float32
 	buf     []byte
 	grams   []uint32
 }
@@ -127,3 +135,13 @@ func (m *linearModel) scoreAll(text string, s *scratch, acc *accumulator) {
 }
 
 var defaultLexicon = sync.OnceValue(newLexicon)
+
+// floats returns a zeroed scratch slice of n floats.
+func (s *scratch) floats(n int) []float32 {
+	if cap(s.fbuf) < n {
+		s.fbuf = make([]float32, n)
+	}
+	s.fbuf = s.fbuf[:n]
+	clear(s.fbuf)
+	return s.fbuf
+}

@@ -68,6 +68,10 @@ var (
 // findEntities returns the entities of the text, in order.
 func (lx *lexicon) findEntities(text string, toks []token, infos []*wordInfo, out []Entity) []Entity {
 	for i := 0; i < len(toks); i++ {
+		// Most words cannot start an entity; say so without a call.
+		if t := toks[i]; t.flags&tokNumber == 0 && (infos[i] == nil || infos[i].kind&lexEntity == 0) && (t.start == 0 || text[t.start-1] != '#') {
+			continue
+		}
 		if e, next, ok := lx.entityAt(text, toks, infos, i); ok {
 			out = append(out, e)
 			i = next - 1

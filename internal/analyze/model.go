@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 )
 
 // linearModel is a set of one-vs-rest linear scorers over the features of
@@ -23,12 +24,16 @@ type linearModel struct {
 	plattB []float32          // per label
 	thresh []float32          // per label: probability from which the label is asserted
 	stack  [][]float32        // optional second stage: per label, weights over all decisions, then a bias
-	index  []int32            // bucket -> row offset into rows, -1 when absent
-	rows   []int8             // len(labels) weights per present bucket
-	vocab  []string           // words whose sums are precomputed
-	words  wordTable          // hash -> precomputed sums
-	wsum   []int32            // per vocab word: 2*len(labels) sums (word part, char part)
-	wgrams []uint16           // per vocab word: number of char n-grams
+	// Per label: whether the second stage is used, and the thresholds of
+	// both ways (thresh holds the one in use).
+	stackOn                  []bool
+	threshPlatt, threshStack []float32
+	index                    []int32   // bucket -> row offset into rows, -1 when absent
+	rows                     []int8    // len(labels) weights per present bucket
+	vocab                    []string  // words whose sums are precomputed
+	words                    wordTable // hash -> precomputed sums
+	wsum                     []int32   // per vocab word: 2*len(labels) sums (word part, char part)
+	wgrams                   []uint16  // per vocab word: number of char n-grams
 }
 
 // wordTable is an open-addressing map from word hash to vocab index.
@@ -254,7 +259,7 @@ func (m *linearModel) probs(dec, out []float32) {
 		return
 	}
 	for l, w := range m.stack {
-		if w == nil {
+		if w == nil || !m.stackOn[l] {
 			out[l] = m.prob(l, dec[l])
 			continue
 		}
@@ -263,6 +268,18 @@ func (m *linearModel) probs(dec, out []float32) {
 			z += w[k] * d
 		}
 		out[l] = float32(1 / (1 + math.Exp(-float64(z))))
+	}
+}
+
+// useStack chooses, per label with a second stage, whether to use it, and
+// sets the label's threshold to match.
+func (m *linearModel) useStack(on func(l int) bool) {
+	for l := range m.labels {
+		m.stackOn[l] = l < len(m.stack) && m.stack[l] != nil && on(l)
+		m.thresh[l] = m.threshPlatt[l]
+		if m.stackOn[l] {
+			m.thresh[l] = m.threshStack[l]
+		}
 	}
 }
 
@@ -303,7 +320,7 @@ func (m *linearModel) save(w io.Writer, compress bool) error {
 		putF(m.bias[l])
 		putF(m.plattA[l])
 		putF(m.plattB[l])
-		putF(m.thresh[l])
+		putF(m.threshPlatt[l])
 		for _, c := range m.cueW[l] {
 			putF(c)
 		}
@@ -332,10 +349,18 @@ func (m *linearModel) save(w io.Writer, compress bool) error {
 		putS(v)
 	}
 	putU(uint64(len(m.stack)))
-	for _, w := range m.stack {
+	for l, w := range m.stack {
 		putU(uint64(len(w)))
 		for _, f := range w {
 			putF(f)
+		}
+		if w != nil {
+			putF(m.threshStack[l])
+			on := uint64(0)
+			if m.stackOn[l] {
+				on = 1
+			}
+			putU(on)
 		}
 	}
 	if err := bw.Flush(); err != nil || zw == nil {
@@ -445,6 +470,9 @@ func loadLinearModel(r io.Reader) (m *linearModel, err error) {
 	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("analyze: read model: %w", err)
 	}
+	m.threshPlatt = slices.Clone(m.thresh)
+	m.threshStack = make([]float32, nl)
+	m.stackOn = make([]bool, nl)
 	if ns := int(ns64); ns > 0 {
 		if ns != nl {
 			return nil, errors.New("analyze: read model: bad second stage")
@@ -458,6 +486,8 @@ func loadLinearModel(r io.Reader) (m *linearModel, err error) {
 				for k := range m.stack[l] {
 					m.stack[l][k] = getF()
 				}
+				m.threshStack[l] = getF()
+				m.stackOn[l] = getU() == 1
 			default:
 				return nil, errors.New("analyze: read model: bad second stage row")
 			}
@@ -466,6 +496,7 @@ func loadLinearModel(r io.Reader) (m *linearModel, err error) {
 	if rerr != nil {
 		return nil, fmt.Errorf("analyze: read model: %w", rerr)
 	}
+	m.useStack(func(l int) bool { return m.stackOn[l] })
 	m.precompute()
 	return m, nil
 }

@@ -384,5 +384,8 @@ func spanOf(spans [][2]int, tok int) int {
 
 // shouted reports an all-caps word that is not an acronym (USB, ATM).
 func shouted(t token, w string) bool {
-	return t.flags&tokCaps != 0 && (len(w) > shoutKeep || shoutDown[t.hash])
+	return t.flags&tokCaps != 0 && (len(w) > shoutKeep || shoutDown[t.hash]) && !placeholder(w)
 }
+
+// placeholder is a masked name in the text ("[NAME]", as in GoEmotions).
+func placeholder(w string) bool { return w == "NAME" || w == "RELIGION" }

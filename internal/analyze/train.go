@@ -71,8 +71,11 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 	m.plattA = make([]float32, nl)
 	m.plattB = make([]float32, nl)
 	m.thresh = make([]float32, nl)
+	m.threshPlatt = make([]float32, nl)
+	m.threshStack = make([]float32, nl)
+	m.stackOn = make([]bool, nl)
 	for l := range nl {
-		m.plattA[l], m.plattB[l], m.thresh[l] = -1, 0, 0.5
+		m.plattA[l], m.plattB[l], m.thresh[l], m.threshPlatt[l] = -1, 0, 0.5, 0.5
 	}
 
 	bagged := make([][]float32, nl)
@@ -138,9 +141,12 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 			t := bestThreshold(probs, y[l])
 			return t, f1At(probs, y[l], t)
 		}
+		m.threshPlatt = make([]float32, nl)
+		m.threshStack = make([]float32, nl)
+		m.stackOn = make([]bool, nl)
 		parallel(nl, func(l int) {
 			t, f := plattOnly(l)
-			m.thresh[l] = t
+			m.threshPlatt[l] = t
 			if !o.Stack {
 				return
 			}
@@ -154,14 +160,14 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 				probs[i] = float32(1 / (1 + math.Exp(-float64(z))))
 			}
 			ts := bestThreshold(probs, y[l])
-			if fs := f1At(probs, y[l], ts); fs > f+0.005 {
-				stackRows[l] = w
-				m.thresh[l] = ts
-			}
+			stackRows[l] = w
+			m.threshStack[l] = ts
+			m.stackOn[l] = f1At(probs, y[l], ts) > f
 		})
 		if o.Stack {
 			m.stack = stackRows
 		}
+		m.useStack(func(l int) bool { return m.stackOn[l] })
 	}
 
 	// The model is the average of the fold models when bagging (its scores

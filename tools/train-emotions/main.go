@@ -37,8 +37,9 @@ func main() {
 	folds := flag.Int("folds", 0, "cross-validation folds (0: default)")
 	minCount := flag.Int("min-count", 0, "vocabulary minimum count (0: default)")
 	prune := flag.Int("prune", 1, "drop features whose int8 weights are all within ±prune (0 keeps all)")
-	bag := flag.Bool("bag", false, "average the cross-validation models instead of retraining on all of train")
-	stack := flag.Bool("stack", false, "fit a second stage over all labels' scores")
+	bag := flag.Bool("bag", true, "average the cross-validation models instead of retraining on all of train")
+	stage := flag.String("second-stage", "trained", "which labels use the second stage: trained (as chosen out of fold), all, none")
+	stack := flag.Bool("stack", true, "fit a second stage over all labels' scores")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -78,6 +79,14 @@ func main() {
 		}
 		model.Prune(*prune)
 		log.Printf("trained on %d examples in %s", len(train), time.Since(start).Round(time.Millisecond))
+	}
+	switch *stage {
+	case "all":
+		model.UseSecondStage(func(string) bool { return true })
+	case "none":
+		model.UseSecondStage(func(string) bool { return false })
+	}
+	if !*eval {
 		f, err := os.Create(*out)
 		if err != nil {
 			log.Fatal(err)
@@ -137,6 +146,17 @@ func readTSV(path string, names []string) ([]analyze.EmotionExample, error) {
 
 type counts struct{ tp, fp, fn int }
 
+func (c *counts) add(pred, truth bool) {
+	switch {
+	case pred && truth:
+		c.tp++
+	case pred:
+		c.fp++
+	case truth:
+		c.fn++
+	}
+}
+
 func (c counts) f1() (p, r, f float64) {
 	if c.tp+c.fp > 0 {
 		p = float64(c.tp) / float64(c.tp+c.fp)
@@ -157,6 +177,8 @@ func report(w io.Writer, m *analyze.EmotionModel, dev []analyze.EmotionExample, 
 	th := m.Thresholds()
 	cs := make([]counts, len(labels))
 	var or counts // anger OR annoyance asserted, against the derived truth
+	var angry counts // a full Reading's angry flag (model + rules), against the same truth
+	analyzer := analyze.New(m)
 	ia, in := indexOf(labels, "anger"), indexOf(labels, "annoyance")
 	start := time.Now()
 	for _, ex := range dev {
@@ -177,14 +199,9 @@ func report(w io.Writer, m *analyze.EmotionModel, dev []analyze.EmotionExample, 
 			}
 		}
 		pred := p[ia] >= th[ia] || p[in] >= th[in]
-		switch t := truth[derived]; {
-		case pred && t:
-			or.tp++
-		case pred:
-			or.fp++
-		case t:
-			or.fn++
-		}
+		or.add(pred, truth[derived])
+		r, err := analyzer.Read(ex.Text)
+		angry.add(err == nil && r.Angry, truth[derived])
 	}
 	elapsed := time.Since(start)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -199,6 +216,8 @@ func report(w io.Writer, m *analyze.EmotionModel, dev []analyze.EmotionExample, 
 	}
 	p, r, f := or.f1()
 	fmt.Fprintf(tw, "anger OR annoyance\t%d\t%.3f\t%.3f\t%.3f\t\t\n", or.tp+or.fn, p, r, f)
+	p, r, f = angry.f1()
+	fmt.Fprintf(tw, "Reading.angry (rules too)\t%d\t%.3f\t%.3f\t%.3f\t\t\n", angry.tp+angry.fn, p, r, f)
 	tw.Flush()
 	fmt.Fprintf(w, "macro-F1 over the %d GoEmotions labels: %.3f (dev, %d texts, scored in %s)\n",
 		len(names), macro/float64(len(names)), len(dev), elapsed.Round(time.Millisecond))
