@@ -38,6 +38,7 @@ type formView struct {
 	Form   contactForm
 	Errors map[string]string // field -> what to fix
 	Failed bool              // the desk could not store it: try again
+	Busy   bool              // over the rate limit: wait a minute
 	CaseID int64             // set once stored
 	Thanks bool              // confirmation (also shown to a bot caught by the honeypot)
 }
@@ -74,13 +75,20 @@ func (s *Server) contactEmbedPage(w http.ResponseWriter, r *http.Request) {
 	s.renderForm(w, r, http.StatusOK, formView{Embed: true, Form: contactForm{Token: newFormToken()}})
 }
 
-func (s *Server) contactSubmit(w http.ResponseWriter, r *http.Request) { s.submitForm(w, r, false) }
+// contactSubmit handles the standalone form's sends, limited by lim.
+func (s *Server) contactSubmit(lim *ipLimiter) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { s.submitForm(w, r, lim, false) }
+}
 
-func (s *Server) contactEmbedSubmit(w http.ResponseWriter, r *http.Request) { s.submitForm(w, r, true) }
+// contactEmbedSubmit handles the embedded form's sends, limited by lim.
+func (s *Server) contactEmbedSubmit(lim *ipLimiter) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { s.submitForm(w, r, lim, true) }
+}
 
 // submitForm turns a filled form into a message on a new case and shows
-// the case number.
-func (s *Server) submitForm(w http.ResponseWriter, r *http.Request, embed bool) {
+// the case number. Over the rate limit, the form comes back with what was
+// typed still in it: an upset customer must not lose their words.
+func (s *Server) submitForm(w http.ResponseWriter, r *http.Request, lim *ipLimiter, embed bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		s.renderForm(w, r, http.StatusBadRequest, formView{Embed: embed, Form: contactForm{Token: newFormToken()},
@@ -96,6 +104,11 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request, embed bool) 
 	}
 	if !validFormToken(f.Token) {
 		f.Token = newFormToken()
+	}
+	if !lim.allow(r) {
+		w.Header().Set("Retry-After", "60")
+		s.renderForm(w, r, http.StatusTooManyRequests, formView{Embed: embed, Form: f, Busy: true})
+		return
 	}
 	if r.PostForm.Get("website") != "" {
 		// The honeypot: people never see this field, bots fill every field.

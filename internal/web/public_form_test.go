@@ -116,8 +116,9 @@ func TestContactFormValidationHoneypotAndLimit(t *testing.T) {
 		if status != 200 {
 			t.Errorf("third send: %d", status)
 		}
-		if status, _ = site.post("/contact", url.Values{"name": {"Lee"}, "email": {"lee@example.com"}, "message": {"Hello again"}}); status != http.StatusTooManyRequests {
-			t.Errorf("fourth send in a row: %d, want 429", status)
+		if status, page = site.post("/contact", url.Values{"name": {"Lee"}, "email": {"lee@example.com"}, "message": {"Hello again"}}); status != http.StatusTooManyRequests ||
+			!strings.Contains(page, "Hello again</textarea>") || !strings.Contains(page, "wait a minute") {
+			t.Errorf("fourth send in a row: %d, want 429 with the text kept\n%s", status, page)
 		}
 		if resp, _ := site.get("/contact"); resp.StatusCode != 200 {
 			t.Errorf("reading the form is limited with the sending: %d", resp.StatusCode)

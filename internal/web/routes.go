@@ -92,9 +92,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /survey/{token}", public.limit(s.surveyAnswer))
 	sends := newIPLimiter(6, 3) // a person sends a message or two; a bot, hundreds
 	mux.HandleFunc("GET /contact", public.limit(s.contactPage))
-	mux.HandleFunc("POST /contact", sends.limit(s.contactSubmit))
+	mux.HandleFunc("POST /contact", s.contactSubmit(sends))
 	mux.HandleFunc("GET /contact/embed", public.limit(s.contactEmbedPage))
-	mux.HandleFunc("POST /contact/embed", sends.limit(s.contactEmbedSubmit))
+	mux.HandleFunc("POST /contact/embed", s.contactEmbedSubmit(sends))
 	for _, rt := range s.pageRoutes() {
 		mux.Handle(rt.pattern, s.pageWith(rt))
 	}
