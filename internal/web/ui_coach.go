@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/calmdesk/calmdesk/internal/coach"
@@ -125,21 +124,6 @@ func (s *Server) draftReply(w http.ResponseWriter, r *http.Request, u desk.User)
 		return
 	}
 	s.renderFragment(w, r, "replybox", composeView{CaseID: id, Text: draft})
-}
-
-// formPathID reads the {id} from the path and parses the posted form.
-func formPathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		http.Error(w, "no such case", http.StatusNotFound)
-		return 0, false
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 4*desk.MaxReplyBytes)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
-		return 0, false
-	}
-	return id, true
 }
 
 // replyText is the posted reply with the browser's CRLF line breaks made

@@ -13,15 +13,15 @@ import (
 // uiFuncs are the template functions of the pages.
 func uiFuncs() template.FuncMap {
 	return template.FuncMap{
-		"level":      levelOf,
-		"signal":     signalLabel,
-		"ago":        ago,
-		"stamp":      stamp,
-		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"money":      money,
-		"titleCase":  titleCase,
-		"derefTime":  func(t *time.Time) time.Time { return *t },
-		"percentBar": func(n int) int { return max(0, min(100, n)) * 60 / 100 },
+		"level":     levelOf,
+		"signal":    signalLabel,
+		"ago":       ago,
+		"stamp":     stamp,
+		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"money":     money,
+		"titleCase": titleCase,
+		"derefTime": func(t *time.Time) time.Time { return *t },
+		"barWidth":  func(anger int) int { return max(0, min(100, anger)) * 60 / 100 }, // of the 60px gauge bar
 	}
 }
 
@@ -79,8 +79,8 @@ func topSignal(c desk.Case) string {
 	return ""
 }
 
-// span writes a duration the way a person says it: "3d 4h", "2h 5m", "45m".
-func span(d time.Duration) string {
+// humanDuration writes a duration the way a person says it: "3d 4h", "2h 5m", "45m".
+func humanDuration(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
@@ -95,7 +95,7 @@ func span(d time.Duration) string {
 	return fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
 }
 
-func ago(t time.Time) string { return span(time.Since(t)) + " ago" }
+func ago(t time.Time) string { return humanDuration(time.Since(t)) + " ago" }
 
 // stamp is an absolute time for people: "Mon 24 Nov 14:05 UTC".
 func stamp(t time.Time) string { return t.Format("Mon 2 Jan 15:04 MST") }
@@ -155,11 +155,11 @@ func slaClock(c desk.Case, now time.Time) *clock {
 	k := &clock{At: *due, What: what}
 	switch {
 	case left < 0:
-		k.Text, k.Class = "overdue "+span(left), "sla-breached"
+		k.Text, k.Class = "overdue "+humanDuration(left), "sla-breached"
 	case left < time.Hour:
-		k.Text, k.Class = "due in "+span(left), "sla-soon"
+		k.Text, k.Class = "due in "+humanDuration(left), "sla-soon"
 	default:
-		k.Text, k.Class = "due in "+span(left), "sla-ok"
+		k.Text, k.Class = "due in "+humanDuration(left), "sla-ok"
 	}
 	return k
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
 )
@@ -82,6 +83,21 @@ func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, name str
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
+}
+
+// formPathID reads the {id} from the path and parses the posted form.
+func formPathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		http.Error(w, "no such case", http.StatusNotFound)
+		return 0, false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4*desk.MaxReplyBytes)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return 0, false
+	}
+	return id, true
 }
 
 // flash keeps a one-time message across the redirect after a form post.
