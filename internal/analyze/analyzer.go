@@ -201,8 +201,7 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	nl := len(m.labels)
 	s.infos = a.lx.lookup(s.toks, s.infos[:0])
 	s.sents = sentences(s.toks, s.sents[:0])
-	msg := m.newAccumulator()
-	sent := m.newAccumulator()
+	msg, sent := s.accumulators(nl)
 	dec := s.floats(nl)
 	var maxSent float32
 	sentModel := make([]float64, len(s.sents))

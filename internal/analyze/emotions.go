@@ -114,6 +114,7 @@ type scratch struct {
 	clauses [][2]int
 	matches []match
 	fbuf    []float32
+	acc     []int32 // backing of the two accumulators of a Read
 	buf     []byte
 	grams   []uint32
 }
@@ -144,4 +145,14 @@ func (s *scratch) floats(n int) []float32 {
 	s.fbuf = s.fbuf[:n]
 	clear(s.fbuf)
 	return s.fbuf
+}
+
+// accumulators returns two zeroed accumulators for nl labels.
+func (s *scratch) accumulators(nl int) (accumulator, accumulator) {
+	if cap(s.acc) < 4*nl {
+		s.acc = make([]int32, 4*nl)
+	}
+	b := s.acc[:4*nl]
+	clear(b)
+	return accumulator{w: b[:nl], c: b[nl : 2*nl]}, accumulator{w: b[2*nl : 3*nl], c: b[3*nl:]}
 }
