@@ -46,7 +46,7 @@ func start(t *testing.T, db *store.DB, now func() time.Time, cfg jobs.Config) *d
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // generous: -race on a busy 2-core machine is slow
 	for time.Now().Before(deadline) {
 		if cond() {
 			return
