@@ -295,13 +295,21 @@ func (c *Coach) steps(d *doc) map[string]Step {
 		if overlapsAny(f, robotic) {
 			continue
 		}
+		from := f.from
+		if f.to < len(d.toks) && reportingDone[d.toks[f.to].norm] {
+			// "As we have explained, …" reports, it does not act; "I've
+			// reported it and refunded the fee" acts after the "and".
+			if from = nextAnd(d, f.to, d.sents[d.sentOf[f.from]].to); from < 0 {
+				continue
+			}
+		}
 		si := d.sentOf[f.from]
 		s := d.sents[si]
 		if negatedBefore(d, s, f.from) {
 			continue
 		}
 		// The verb must follow the frame closely and in the same clause.
-		for i := f.from; i < s.to && i < f.to+10; i++ {
+		for i := from; i < s.to && i < max(f.to, from)+10; i++ {
 			if negation[d.toks[i].norm] || clauseBreak[d.toks[i].norm] {
 				break // "I am unable to refund" is no action
 			}
@@ -335,7 +343,7 @@ func (c *Coach) steps(d *doc) map[string]Step {
 var promiseFillers = map[string]bool{"personally": true, "also": true, "now": true, "then": true, "definitely": true, "certainly": true, "immediately": true, "just": true, "still": true, "right": true, "gladly": true, "happily": true, "first": true, "quickly": true, "promptly": true, "today": true, "myself": true, "both": true, "as": true, "well": true, "additionally": true, "further": true}
 
 // vagueVerbs follow "I will" without naming a concrete action.
-var vagueVerbs = map[string]bool{"be": true, "have": true, "need": true, "try": true, "keep": true, "make": true, "do": true, "look": true, "get": true, "let": true, "see": true, "check": true, "investigate": true, "review": true, "consider": true, "think": true, "ask": true, "pass": true, "forward": true, "note": true, "log": true, "raise": true, "contact": true, "reach": true, "respond": true, "reply": true, "come": true, "hear": true, "continue": true, "monitor": true, "follow": true, "update": true, "inform": true, "notify": true, "chase": true, "speak": true, "talk": true, "discuss": true, "want": true, "hope": true, "aim": true, "attempt": true, "endeavour": true, "endeavor": true, "work": true, "help": true, "assist": true, "remain": true, "stay": true, "touch": true}
+var vagueVerbs = map[string]bool{"take": true, "be": true, "have": true, "need": true, "try": true, "keep": true, "make": true, "do": true, "look": true, "get": true, "let": true, "see": true, "check": true, "investigate": true, "review": true, "consider": true, "think": true, "ask": true, "pass": true, "forward": true, "note": true, "log": true, "raise": true, "contact": true, "reach": true, "respond": true, "reply": true, "come": true, "hear": true, "continue": true, "monitor": true, "follow": true, "update": true, "inform": true, "notify": true, "chase": true, "speak": true, "talk": true, "discuss": true, "want": true, "hope": true, "aim": true, "attempt": true, "endeavour": true, "endeavor": true, "work": true, "help": true, "assist": true, "remain": true, "stay": true, "touch": true}
 
 // promisedVerb is the token index of the concrete verb a first-person
 // promise starts with, or -1 when the promise is vague ("I'll look into
@@ -376,13 +384,31 @@ func (c *Coach) doneVerb(d *doc, from, to int) int {
 		case "just", "now", "already", "also", "personally", "gone", "ahead", "and", "since", "today", "quickly", "immediately", "successfully", "fully":
 			continue
 		}
-		if negation[t.norm] || reportingDone[t.norm] {
+		if negation[t.norm] {
+			return -1
+		}
+		if reportingDone[t.norm] {
+			// "I've reported it and refunded the fee": look after the "and".
+			if j := nextAnd(d, i, to); j >= 0 {
+				i = j - 1
+				continue
+			}
 			return -1
 		}
 		if c.actionVerbs.has(t) || irregularDone[t.norm] || strings.HasSuffix(t.norm, "ed") && len(t.norm) > 4 {
 			return i
 		}
 		return -1
+	}
+	return -1
+}
+
+// nextAnd is the index after the next "and" in toks [from, to), or -1.
+func nextAnd(d *doc, from, to int) int {
+	for i := from; i < to; i++ {
+		if d.toks[i].norm == "and" {
+			return i + 1
+		}
 	}
 	return -1
 }

@@ -516,3 +516,24 @@ func TestVentingWave(t *testing.T) {
 		}
 	}
 }
+
+func TestSocialReplies(t *testing.T) {
+	c := New(nil)
+	reply := "@jess_k @Support_Team Sorry for the wait, Jess! I've refunded order #4471 today, see https://example.com/help/REF_CODE_123 or www.example.com/FAQ_PAGE. #CustomerCare ^MR"
+	rv, err := c.Review(reply, Context{Level: analyze.Annoyed, SentAt: friday2310,
+		Readings: []analyze.Reading{{Supported: true, Concerns: []analyze.Concern{{Kind: "problem", Text: "where is the refund for order 4471"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rv.Findings {
+		if f.Rule == playbook.RuleJargon || f.Rule == playbook.RuleShouting {
+			t.Errorf("handle, link or hashtag flagged: %+v", f)
+		}
+	}
+	if !rv.Concerns[0].Addressed {
+		t.Errorf("order #4471 not matched to the concern")
+	}
+	if !rv.Steps[2].Done {
+		t.Errorf("apology after a handle not seen")
+	}
+}

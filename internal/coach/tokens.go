@@ -172,6 +172,25 @@ func tokenize(s string) []tok {
 				bound(i, j, excl)
 				i = j
 				continue
+			case c == '@' || c == '#' && i+1 < len(s) && isLetterByte(s[i+1]) && (i == 0 || !isWordByte(s[i-1])):
+				// @handles and #hashtags name no one's words.
+				j := i + 1
+				for j < len(s) && (isWordByte(s[j]) || s[j] == '.' && j+1 < len(s) && isWordByte(s[j+1])) {
+					j++
+				}
+				i = j
+				continue
+			case (c == 'h' || c == 'w') && isURL(s[i:]):
+				// A link is not prose.
+				j := i
+				for j < len(s) && s[j] > ' ' && s[j] != '<' && s[j] != '"' {
+					j++
+				}
+				for j > i && strings.IndexByte(".,;:!?)", s[j-1]) >= 0 {
+					j--
+				}
+				i = j
+				continue
 			case c == '$' || c == '%':
 				toks = append(toks, tok{norm: string(c), start: i, end: i + 1, kind: kSymbol, para: para})
 				i++
@@ -312,6 +331,8 @@ func abbrevKeepsSentence(w string) bool {
 	return false
 }
 
+func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
@@ -438,4 +459,9 @@ func quoteHeader(rest string) bool {
 		return true
 	}
 	return strings.HasPrefix(line, "On ") && strings.HasSuffix(line, "wrote:") && len(line) < 200
+}
+
+// isURL reports whether s starts with a web address.
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "www.")
 }
