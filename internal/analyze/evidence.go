@@ -1,0 +1,141 @@
+package analyze
+
+import (
+	"math"
+	"strings"
+)
+
+// combine reads the model's 0-100 score and the evidence points as
+// independent evidence. Points saturate: 25 (a problem stated) read as 34,
+// 60 as 63, 95 as 79.
+func combine(model, points float64) float64 {
+	model = max(0, min(100, model))
+	ev := 1 - math.Exp(-max(0, points)/60)
+	return 100 * (1 - (1-model/100)*(1-ev))
+}
+
+// evidence adds up, in anger points, what a customer-service reader weighs
+// beyond the model: problems and feelings stated, shouting, swearing,
+// sarcasm, threats and how long this has gone on.
+type evidence struct {
+	problems, feelings, calm int
+	capsShare                float64 // share of the words shouted
+	byKind                   [len(reasonKinds)]int
+	sigs                     [len(signalKinds)]bool
+}
+
+func (e *evidence) clauseMarks(marks []uint16) {
+	for _, mk := range marks {
+		if mk&(1<<groupProblem) != 0 {
+			e.problems++
+		}
+		if mk&(1<<groupFeeling) != 0 {
+			e.feelings++
+		}
+		if mk&(1<<groupCalm) != 0 {
+			e.calm++
+		}
+	}
+}
+
+func (e *evidence) reason(r Reason) {
+	for i, k := range reasonKinds {
+		if k.kind == r.Kind {
+			e.byKind[i]++
+		}
+	}
+}
+
+func (e *evidence) signal(s Signal) {
+	for i, k := range signalKinds {
+		if k.kind == s.Kind {
+			e.sigs[i] = true
+		}
+	}
+}
+
+// reasonKinds are the points per reason of a kind and the most a kind adds.
+var reasonKinds = [...]struct {
+	kind      string
+	each, top float64
+}{
+	{"caps", 8, 16}, {"exclamation", 5, 10}, {"profanity", 8, 16}, {"insult", 8, 16},
+	{"sarcasm", 10, 20}, {"phrase", 8, 24}, {"negation", 3, 6},
+}
+
+var signalKinds = [...]struct {
+	kind   string
+	points float64
+}{
+	{SignalManagerRequest, 12}, {SignalLegalThreat, 20}, {SignalRegulatorComplaint, 15}, {SignalChargeback, 15},
+	{SignalPublicExposure, 12}, {SignalChurnThreat, 15}, {SignalRepeatContact, 15}, {SignalLongWait, 15},
+	{SignalSafetyIssue, 8}, {SignalVulnerableCustomer, 0},
+}
+
+// points returns the evidence in anger points; other is the model's mass
+// of disappointment, disapproval and disgust.
+func (e *evidence) points(other float64) float64 {
+	p := 12 * other
+	if e.problems > 0 {
+		p += min(40, 25+8*float64(e.problems-1))
+	}
+	if e.feelings > 0 {
+		p += 12
+	}
+	for i, n := range e.byKind {
+		p += min(reasonKinds[i].top, reasonKinds[i].each*float64(n))
+	}
+	for i, on := range e.sigs {
+		if on {
+			p += signalKinds[i].points
+		}
+	}
+	if e.capsShare >= 0.5 {
+		p += 10 // the whole message is shouted
+	}
+	if e.calm > 0 && e.problems == 0 && e.feelings == 0 {
+		p -= 10
+	}
+	return p
+}
+
+func hasComplaintSignal(sigs []Signal) bool {
+	for _, s := range sigs {
+		if s.Kind != SignalVulnerableCustomer && s.Kind != SignalManagerRequest {
+			return true
+		}
+	}
+	return false
+}
+
+// serviceWords mark a message written to a business about its service.
+var serviceWords = hashSet(map[string]bool{"order": true, "orders": true, "ordered": true, "refund": true,
+	"refunded": true, "delivery": true, "delivered": true, "package": true, "parcel": true, "account": true,
+	"charged": true, "charge": true, "charges": true, "bill": true, "billed": true, "billing": true,
+	"payment": true, "paid": true, "subscription": true, "customer": true, "service": true, "support": true,
+	"agent": true, "product": true, "item": true, "warranty": true, "replacement": true, "ticket": true,
+	"invoice": true, "shipping": true, "shipped": true, "courier": true, "app": true, "website": true,
+	"booking": true, "booked": true, "flight": true, "reservation": true, "store": true, "shop": true,
+	"company": true, "email": true, "emailed": true, "called": true, "phone": true, "helpline": true,
+	"contract": true, "plan": true, "fee": true, "fees": true, "card": true, "bank": true, "purchase": true,
+	"bought": true, "return": true, "cancel": true, "cancelled": true, "canceled": true, "internet": true,
+	"broadband": true, "wifi": true, "login": true, "password": true, "manager": true, "complaint": true,
+	"staff": true, "driver": true, "hotel": true, "room": true, "luggage": true, "bag": true, "airline": true,
+	"train": true, "price": true, "money": true, "receipt": true, "install": true, "engineer": true,
+	"technician": true, "appointment": true, "hold": true, "tracking": true, "update": true, "upgrade": true,
+	"arrived": true, "arrive": true, "broken": true, "damaged": true, "defective": true, "faulty": true,
+	"received": true, "delay": true, "delayed": true, "late": true, "repair": true, "warehouse": true})
+
+// serviceContext reports whether text reads as a message to a business:
+// a signal fired, it addresses an account (@name), or it names the service.
+func serviceContext(text string, toks []token, sigs []Signal) bool {
+	if len(sigs) > 0 || strings.HasPrefix(strings.TrimSpace(text), "@") {
+		return true
+	}
+	for _, t := range toks {
+		if serviceWords[t.hash] {
+			return true
+		}
+	}
+	return false
+}
