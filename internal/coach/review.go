@@ -556,8 +556,8 @@ func (c *Coach) shouting(d *doc) []Finding {
 	toks := d.toks
 	isCaps := func(i int) bool {
 		t := &toks[i]
-		if t.kind != kWord || !t.caps || t.code || c.acronyms[t.norm] {
-			return false
+		if t.kind != kWord || !t.caps || t.code || c.acronyms[t.norm] || !hasVowel(t.norm) {
+			return false // SFTP, HTML: an acronym has no vowel to shout with
 		}
 		// A capitalised word the customer used too is a name ("NOW TV").
 		return !strings.Contains(d.custText, t.norm)
@@ -604,6 +604,9 @@ func (c *Coach) shouting(d *doc) []Finding {
 	}
 	return out
 }
+
+// hasVowel reports whether a word has a vowel (or y).
+func hasVowel(w string) bool { return strings.ContainsAny(w, "aeiouy") }
 
 // shortShouts are short everyday words that shout when capitalised.
 var shortShouts = map[string]bool{"not": true, "now": true, "all": true, "why": true, "how": true, "did": true, "get": true, "yes": true, "see": true, "way": true, "too": true, "one": true, "two": true, "use": true, "pay": true, "own": true, "off": true, "who": true, "ask": true, "any": true, "out": true}
