@@ -26,10 +26,9 @@ type NewUser struct {
 }
 
 type message struct {
-	id, email, name, subject, text string
-	ago                            time.Duration
-	reply                          string // the agent's answer, sent when the case is first created
-	escalate                       string // escalation reason
+	id, email, name, tier, subject, text string
+	ago                                  time.Duration
+	reply                                string // the agent's answer, sent when the case is first created
 }
 
 var users = []desk.NewUser{
@@ -41,9 +40,8 @@ var users = []desk.NewUser{
 var messages = []message{
 	{id: "demo-dana-1", email: "dana.reyes@example.com", name: "Dana Reyes", subject: "Charged twice for order 4471", ago: 60 * time.Hour,
 		text: "This is the third time I write about this. You charged me twice for order 4471 ($59.90 each) and nobody has answered my emails. Fix it NOW."},
-	{id: "demo-mo-1", email: "mo.haddad@example.com", name: "Mo Haddad", subject: "Subscription cancelled without notice", ago: 5 * time.Hour,
-		text:     "You cancelled my subscription without any notice and then charged me anyway. I have been a customer for four years. I want to speak to your manager today, otherwise I am filing a chargeback with my bank.",
-		escalate: "customer asks for a manager and threatens a chargeback"},
+	{id: "demo-mo-1", email: "mo.haddad@example.com", name: "Mo Haddad", tier: "gold", subject: "Subscription cancelled without notice", ago: 5 * time.Hour,
+		text: "You cancelled my subscription without any notice and then charged me anyway. I have been a customer for four years. I want to speak to your manager today, otherwise I am filing a chargeback with my bank."},
 	{id: "demo-priya-1", email: "priya.nair@example.com", name: "Priya Nair", subject: "Blender arrived broken", ago: 26 * time.Hour,
 		text:  "Hi, the blender I ordered (order 5312) arrived with a cracked jug. I was really looking forward to using it and I'm really disappointed. Can you send a replacement?",
 		reply: "Hi Priya,\n\nI'm sorry your blender arrived with a cracked jug, that is disappointing after waiting for it. I have arranged a replacement for order 5312; it will ship by Friday and I will email you the tracking number as soon as it leaves our warehouse.\n\nIf anything else is wrong, just reply here.\n\nSam"},
@@ -66,7 +64,7 @@ var messages = []message{
 // Load adds the demo users and messages that are not there yet.
 func Load(ctx context.Context, d *desk.Desk) (Result, error) {
 	var res Result
-	var sam, ana desk.User
+	var sam desk.User
 	for _, nu := range users {
 		u, err := d.UserByEmail(ctx, nu.Email)
 		if errors.Is(err, desk.ErrNotFound) {
@@ -79,18 +77,15 @@ func Load(ctx context.Context, d *desk.Desk) (Result, error) {
 		if err != nil {
 			return res, err
 		}
-		switch u.Role {
-		case desk.RoleAgent:
+		if u.Role == desk.RoleAgent {
 			sam = u
-		case desk.RoleSupervisor:
-			ana = u
 		}
 	}
 	now := time.Now()
 	cases := map[int64]bool{}
 	for _, m := range messages {
 		in := desk.InboundMessage{
-			CustomerEmail: m.email, CustomerName: m.name, Subject: m.subject, Text: m.text,
+			CustomerEmail: m.email, CustomerName: m.name, CustomerTier: m.tier, Subject: m.subject, Text: m.text,
 			Channel: "email", ExternalID: m.id, ReceivedAt: now.Add(-m.ago),
 		}
 		if prev := previousID(m.id); prev != "" {
@@ -110,11 +105,6 @@ func Load(ctx context.Context, d *desk.Desk) (Result, error) {
 		}
 		if m.reply != "" {
 			if _, err := d.Reply(ctx, sam, desk.ReplyInput{CaseID: r.CaseID, Text: m.reply}); err != nil {
-				return res, err
-			}
-		}
-		if m.escalate != "" {
-			if _, err := d.Escalate(ctx, desk.UserActor(ana), r.CaseID, "manual", m.escalate); err != nil {
 				return res, err
 			}
 		}

@@ -372,3 +372,28 @@ func TestPriority(t *testing.T) {
 		}
 	}
 }
+
+func TestCustomerTierFromTheChannel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		d := newDesk(t, db)
+		in := desk.InboundMessage{CustomerEmail: "mo@example.com", CustomerTier: "gold", Text: "Where is my refund?"}
+		res, err := d.Ingest(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gold, _ := d.GetCase(ctx, res.CaseID)
+		// A later message without a tier keeps the stored one.
+		in.CustomerTier, in.CaseID = "", res.CaseID
+		if _, err := d.Ingest(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := d.GetCase(ctx, res.CaseID)
+		if gold.Customer.Tier != "gold" || again.Customer.Tier != "gold" {
+			t.Errorf("tiers %q then %q, want gold twice", gold.Customer.Tier, again.Customer.Tier)
+		}
+		if _, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "x@example.com", CustomerTier: "diamond", Text: "hi"}); err == nil {
+			t.Error("an unknown tier was accepted")
+		}
+	})
+}

@@ -26,6 +26,9 @@ const (
 	MaxExternalID   = 500
 )
 
+// tiers are the customer tiers priority knows.
+var tiers = []string{"standard", "silver", "gold", "platinum", "vip"}
+
 // Channels a message can arrive by.
 var channels = []string{"api", "email", "web", "chat", "phone", "import"}
 
@@ -33,6 +36,7 @@ var channels = []string{"api", "email", "web", "chat", "phone", "import"}
 type InboundMessage struct {
 	CustomerEmail string
 	CustomerName  string
+	CustomerTier  string // from a CRM, when the channel knows it: standard, silver, gold, platinum, vip
 	Subject       string
 	Text          string // the customer's new text, analysed
 	RawText       string // the full message as received; Text when empty
@@ -77,6 +81,7 @@ func (in *InboundMessage) normalise() error {
 	v.check(utf8.ValidString(in.ExternalID) && len(in.ExternalID) <= MaxExternalID, "external_id", fmt.Sprintf("must be valid UTF-8 of at most %d bytes", MaxExternalID))
 	v.check(in.CaseID >= 0, "case_id", "must be a case id")
 	v.check(utf8.ValidString(in.Category) && len(in.Category) <= 100, "category", "must be valid UTF-8 of at most 100 bytes")
+	v.check(in.CustomerTier == "" || slices.Contains(tiers, in.CustomerTier), "customer.tier", "must be one of "+strings.Join(tiers, ", "))
 	v.check(len(in.InReplyTo) <= 100, "in_reply_to", "at most 100 references")
 	return v.err()
 }
@@ -123,7 +128,7 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 				return err
 			}
 		}
-		cust, err := upsertCustomer(ctx, tx, in.CustomerEmail, in.CustomerName, at)
+		cust, err := upsertCustomer(ctx, tx, in.CustomerEmail, in.CustomerName, in.CustomerTier, at)
 		if err != nil {
 			return err
 		}
@@ -198,16 +203,21 @@ func (d *Desk) duplicateOf(ctx context.Context, externalID string, r analyze.Rea
 	return res, nil
 }
 
-func upsertCustomer(ctx context.Context, tx *sql.Tx, email, name string, at time.Time) (Customer, error) {
+func upsertCustomer(ctx context.Context, tx *sql.Tx, email, name, tier string, at time.Time) (Customer, error) {
 	c := Customer{Email: email}
+	if tier == "" {
+		tier = "standard"
+	}
+	// A tier given by the channel wins; otherwise the stored one stays.
 	err := tx.QueryRowContext(ctx,
-		`INSERT INTO customers (email, name, contact_count, first_contact_at, last_contact_at)
-		 VALUES ($1, $2, 1, $3, $3)
+		`INSERT INTO customers (email, name, tier, contact_count, first_contact_at, last_contact_at)
+		 VALUES ($1, $2, $3, 1, $4, $4)
 		 ON CONFLICT (email) DO UPDATE SET
 		     contact_count = customers.contact_count + 1,
 		     last_contact_at = excluded.last_contact_at,
-		     name = CASE WHEN customers.name = '' THEN excluded.name ELSE customers.name END
-		 RETURNING id, name, tier`, email, name, at).Scan(&c.ID, &c.Name, &c.Tier)
+		     name = CASE WHEN customers.name = '' THEN excluded.name ELSE customers.name END,
+		     tier = CASE WHEN $5 THEN excluded.tier ELSE customers.tier END
+		 RETURNING id, name, tier`, email, name, tier, at, tier != "standard").Scan(&c.ID, &c.Name, &c.Tier)
 	if err != nil {
 		return Customer{}, fmt.Errorf("upsert customer: %w", err)
 	}

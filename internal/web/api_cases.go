@@ -12,6 +12,7 @@ type ingestRequest struct {
 	Customer struct {
 		Email string `json:"email"`
 		Name  string `json:"name"`
+		Tier  string `json:"tier"`
 	} `json:"customer"`
 	Subject    string     `json:"subject"`
 	Text       string     `json:"text"`
@@ -30,7 +31,7 @@ func (s *Server) ingestMessage(w http.ResponseWriter, r *http.Request, _ desk.Us
 		return err
 	}
 	in := desk.InboundMessage{
-		CustomerEmail: req.Customer.Email, CustomerName: req.Customer.Name,
+		CustomerEmail: req.Customer.Email, CustomerName: req.Customer.Name, CustomerTier: req.Customer.Tier,
 		Subject: req.Subject, Text: req.Text, RawText: req.RawText, Channel: req.Channel,
 		ExternalID: req.ExternalID, CaseID: req.CaseID, Category: req.Category, InReplyTo: req.InReplyTo,
 	}
