@@ -276,9 +276,10 @@ func browser(t *testing.T) *http.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}
+	return &http.Client{Jar: jar, Timeout: 60 * time.Second, // bcrypt under -race takes seconds
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}
 }
 
 func TestLoginSessionSharedAcrossInstancesAndRateLimited(t *testing.T) {
