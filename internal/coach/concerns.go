@@ -146,9 +146,9 @@ func (c *Coach) concerns(d *doc, acknowledged, acted bool, actStart, actEnd int)
 				}
 			default:
 				bestSi, best := -1, 0.0
-				hitsBy := map[int]int{}
-				distinctBy := map[int]int{}
-				entityBy := map[int]bool{}
+				hitsBy := make([]int, len(d.sents))
+				distinctBy := make([]int, len(d.sents))
+				entityBy := make([]bool, len(d.sents))
 				for k := range keys {
 					if strings.HasPrefix(k, "#") {
 						for _, si := range keySents[k] {

@@ -15,7 +15,7 @@ type doc struct {
 	toks     []tok
 	sents    []sentence
 	sentOf   []int // token index -> sentence index
-	matches  map[int][]match
+	matches  [][]match // by owner
 	times    []timeExpr
 	timeSent []int // time index -> sentence index
 	level    string
@@ -148,13 +148,16 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 
 // filteredMatches runs the matcher and drops every cue match an exception
 // of the same step or rule overlaps.
-func (c *Coach) filteredMatches(toks []tok) map[int][]match {
+func (c *Coach) filteredMatches(toks []tok) [][]match {
 	all := c.m.find(toks, make([]match, 0, 32))
-	by := make(map[int][]match, 16)
+	by := make([][]match, len(c.owners))
 	for _, m := range all {
 		by[m.owner] = append(by[m.owner], m)
 	}
 	for o, ms := range by {
+		if len(ms) == 0 {
+			continue
+		}
 		var exceptOwner int
 		var ok bool
 		switch c.owners[o].kind {
