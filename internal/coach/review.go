@@ -14,7 +14,7 @@ type doc struct {
 	text     string
 	toks     []tok
 	sents    []sentence
-	sentOf   []int // token index -> sentence index
+	sentOf   []int     // token index -> sentence index
 	matches  [][]match // by owner
 	times    []timeExpr
 	timeSent []int // time index -> sentence index
