@@ -166,6 +166,8 @@ type historyImport struct {
 	outcomes map[int64]*outcome
 	order    []int64 // cases with an outcome, in first-seen order
 	stats    importStats
+
+	warnedOrder bool
 }
 
 func newHistoryImport(d *desk.Desk, clock *historyClock, as desk.User, log *slog.Logger) *historyImport {
@@ -251,6 +253,13 @@ func (h *historyImport) record(ctx context.Context, rec importer.Record) error {
 	}
 	if rec.Category != "" {
 		o.category = rec.Category
+	}
+	if !rec.At.IsZero() && rec.At.Before(o.last) && !h.warnedOrder {
+		// Messages show in the order they were stored: a case read backwards
+		// helps nobody. Say so once; the import itself goes on.
+		h.warnedOrder = true
+		h.log.Warn("records of a case are not oldest first: its messages will show out of order; sort the export by date and import it into a fresh database",
+			"record", rec.Position, "thread", rec.Thread)
 	}
 	if rec.At.After(o.last) {
 		o.last = rec.At
