@@ -10,6 +10,7 @@ import (
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/jobs"
 )
 
 // withDesk opens the database and runs fn with a desk on it.
@@ -29,7 +30,7 @@ func withDesk(ctx context.Context, cmd *ucli.Command, fn func(d *desk.Desk) erro
 func migrateCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "migrate",
-		Usage: "apply database migrations (serve does this too)",
+		Usage: "apply database migrations, the desk's and the job queue's (serve does this too)",
 		Action: func(ctx context.Context, cmd *ucli.Command) error {
 			log, err := logger(cmd)
 			if err != nil {
@@ -40,6 +41,9 @@ func migrateCommand() *ucli.Command {
 				return err
 			}
 			defer db.Close()
+			if err := jobs.Migrate(ctx, db); err != nil {
+				return err
+			}
 			_, err = fmt.Fprintf(cmd.Root().Writer, "database is up to date (%s)\n", db.Engine)
 			return err
 		},
