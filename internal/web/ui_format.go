@@ -20,6 +20,7 @@ func uiFuncs() template.FuncMap {
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"money":     money,
 		"titleCase": titleCase,
+		"ruleLabel": ruleLabel,
 		"derefTime": func(t *time.Time) time.Time { return *t },
 		"barWidth":  func(anger int) int { return max(0, min(100, anger)) * 60 / 100 }, // of the 60px gauge bar
 	}
@@ -169,4 +170,13 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// ruleLabel names the rule that escalated a case: "manual", or the signal
+// or condition that fired ("signal:manager_request" -> "asks for a manager").
+func ruleLabel(rule string) string {
+	if kind, ok := strings.CutPrefix(rule, "signal:"); ok {
+		return signalLabel(kind)
+	}
+	return strings.ReplaceAll(rule, "_", " ")
 }

@@ -116,7 +116,13 @@
         end = start + words.length;
       }
       if (start < 0) return;
-      box.value = v.slice(0, start) + rewrite + v.slice(end);
+      var rest = v.slice(end);
+      // "calm down, as I said" -> "I can see why this has upset you. As I said"
+      if (/[.!?]$/.test(rewrite) && /^\s*,/.test(rest)) {
+        rest = rest.replace(/^\s*,\s*/, " ");
+        rest = rest.replace(/^ ([a-z])/, function (m, c) { return " " + c.toUpperCase(); });
+      }
+      box.value = v.slice(0, start) + rewrite + rest;
       box.focus();
       box.setSelectionRange(start, start + rewrite.length);
       box.dispatchEvent(new Event("input", { bubbles: true }));
