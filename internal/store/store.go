@@ -68,8 +68,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// _time_format=sqlite stores times as text SQLite's date functions read,
 	// without Go's monotonic clock suffix; _txlock=immediate takes the write
 	// lock at BEGIN so a transaction never fails half-way on SQLITE_BUSY.
+	// synchronous=FULL syncs the WAL at every commit: a message acknowledged
+	// to a customer's mail server survives a power cut, not only a crash
+	// (measured: about a quarter less ingest throughput than NORMAL).
 	params := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(FULL)"} {
 		params.Add("_pragma", p)
 	}
 	params.Set("_time_format", "sqlite")
