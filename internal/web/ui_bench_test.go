@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -100,4 +101,35 @@ func BenchmarkInbox(b *testing.B) {
 			b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/page")
 		})
 	}
+}
+
+// BenchmarkCoachPanel is one keystroke burst: the reply box posts the draft
+// and gets the coach panel back. The target is under 100 ms.
+//
+//	go test ./internal/web -run '^$' -bench CoachPanel -benchtime 200x
+func BenchmarkCoachPanel(b *testing.B) {
+	db := storetest.Open(b, store.SQLite)
+	d := testDesk(db)
+	base, c, _ := signedIn(b, d)
+	res, err := d.Ingest(context.Background(), desk.InboundMessage{CustomerEmail: "dana.reyes@example.com", CustomerName: "Dana Reyes",
+		Subject: "Charged twice", Text: "This is the third time I write. You charged me twice for order 4471 and nobody answers. Fix it NOW!!!", Channel: "email"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := fmt.Sprintf("%s/cases/%d/coach", base, res.CaseID)
+	form := url.Values{"kind": {"reply"}, "text": {"Hi Dana,\n\nI'm sorry we charged you twice for order 4471, and that you had to write three times. " +
+		"I will refund the duplicate $59.90 within 3 business days and email you the refund reference.\n\nSam"}}
+	start := time.Now()
+	for b.Loop() {
+		resp, err := c.PostForm(u, form)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("coach panel = %d", resp.StatusCode)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/review")
 }
