@@ -24,15 +24,20 @@ var generic = map[string]bool{
 	"today": true, "day": true, "days": false, "week": false, "month": true, "year": true, "anyone": true, "someone": true,
 	"nothing": true, "something": true, "everything": true, "anything": true, "fix": true, "sort": true, "sorted": true,
 	"people": true, "guys": true, "team": true, "support": true, "times": false, "ever": true, "never": true, "because": true,
-	"right": true, "way": true, "back": true, "like": true, "money": false, "pay": false, "again.": true, "asked": true, "ask": true, "through": true, "put": true, "speak": true, "talk": true, "send": true, "give": true, "tell": true, "provide": true,
+	"right": true, "way": true, "back": true, "like": true, "money": false, "pay": false, "again.": true, "asked": true, "ask": true, "through": true, "put": true, "check": true, "checking": true, "speak": true, "talk": true, "send": true, "give": true, "tell": true, "provide": true,
 }
 
 // stem folds a word to a crude stem so that "charged" meets "charge".
 func stem(w string) string {
 	for _, suf := range []string{"ing", "ed", "es", "s", "ly"} {
 		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
-			return w[:len(w)-len(suf)]
+			w = w[:len(w)-len(suf)]
+			break
 		}
+	}
+	// "write" and "writing" meet at "writ", "charge" and "charged" at "charg".
+	if len(w) > 4 && w[len(w)-1] == 'e' {
+		w = w[:len(w)-1]
 	}
 	return w
 }
