@@ -197,3 +197,16 @@ func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request, _ des
 	writeJSON(w, http.StatusOK, map[string]any{"deliveries": list})
 	return nil
 }
+
+func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request, _ desk.User) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	h, err := s.desk.Customer(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, h)
+	return nil
+}

@@ -131,6 +131,14 @@ func TestMessageBecomesCaseOnce(t *testing.T) {
 				t.Errorf("case lacks %q", key)
 			}
 		}
+		customerID := int(got["customer"].(map[string]any)["id"].(float64))
+		status, hist := api.do("GET", fmt.Sprintf("/api/v1/customers/%d", customerID), nil)
+		if status != http.StatusOK || len(hist["cases"].([]any)) != 1 {
+			t.Errorf("customer history: %d %v", status, hist)
+		}
+		if status, _ := api.do("GET", "/api/v1/customers/999999", nil); status != http.StatusNotFound {
+			t.Errorf("unknown customer: %d", status)
+		}
 	})
 }
 
@@ -218,7 +226,7 @@ func TestEveryRouteChecksPermissions(t *testing.T) {
 	routes := []struct{ method, path string }{
 		{"POST", "/api/v1/messages"}, {"GET", "/api/v1/cases"}, {"GET", "/api/v1/cases/1"},
 		{"POST", "/api/v1/cases/1/replies"}, {"POST", "/api/v1/cases/1/resolve"}, {"POST", "/api/v1/cases/1/escalate"},
-		{"GET", "/api/v1/commitments"}, {"POST", "/api/v1/cases/1/deescalate"}, {"POST", "/api/v1/cases/1/assign"},
+		{"GET", "/api/v1/commitments"}, {"GET", "/api/v1/customers/1"}, {"POST", "/api/v1/cases/1/deescalate"}, {"POST", "/api/v1/cases/1/assign"},
 		{"POST", "/api/v1/cases/1/goodwill"}, {"GET", "/api/v1/cases/1/audit"}, {"GET", "/api/v1/commitments/stats"},
 		{"POST", "/api/v1/commitments/1/kept"}, {"POST", "/api/v1/commitments/1/cancel"}, {"GET", "/api/v1/goodwill"},
 		{"GET", "/api/v1/goodwill/budget"}, {"POST", "/api/v1/goodwill/1/approve"}, {"POST", "/api/v1/goodwill/1/decline"},
