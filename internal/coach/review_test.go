@@ -40,6 +40,9 @@ func TestReviewFindsPitfallsWithSpans(t *testing.T) {
 		{"jargon code", "I'm sorry, the log says ERR_AUTH_51.", playbook.RuleJargon, "ERR_AUTH_51"},
 		{"robotic", "We apologize for any inconvenience this may have caused.", playbook.RuleRobotic, "We apologize for any inconvenience this may have caused"},
 		{"curly apostrophe", "Sorry, it’s not a big deal.", playbook.RuleMinimizing, "it’s not a big deal"},
+		{"cancelled it yourself", "Our records show you cancelled the subscription yourself.", playbook.RuleBlame, "you cancelled the subscription yourself"},
+		{"hands tied", "Sorry, my hands are tied.", playbook.RuleDeflection, "my hands are tied"},
+		{"what happens when", "That's what happens when you skip the update.", playbook.RuleBlame, "That's what happens when you"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,6 +83,9 @@ func TestReviewDoesNotCryWolf(t *testing.T) {
 		{"acronyms", "I'm sorry, the UPS driver has your PIN and the SMS with the ETA.", []string{playbook.RuleShouting}},
 		{"tracking number", "I'm sorry. Your tracking number is 1Z999AA10123456784.", []string{playbook.RuleJargon}},
 		{"do not worry", "I'm sorry. Don't worry, I have fixed it.", []string{playbook.RuleMinimizing}},
+		{"should never have to", "I'm sorry, you should never have to wait this long.", []string{playbook.RuleBlame}},
+		{"should always receive", "I'm sorry. You should always receive a receipt by email.", []string{playbook.RuleBlame}},
+		{"hands not tied", "I'm sorry. I have my hands full today but I will refund you by Friday.", []string{playbook.RuleDeflection}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
