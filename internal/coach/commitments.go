@@ -24,10 +24,15 @@ func (c *Coach) commitments(d *doc) []Commitment {
 		cues = append(cues, cue{m, false})
 	}
 	sort.Slice(cues, func(i, j int) bool { return cues[i].m.from < cues[j].m.from })
-	// One cue per position: overlapping cues are one promise.
+	// One cue per position: overlapping cues are one promise, and the
+	// shortest reading wins ("it will arrive", not "courier, and it will
+	// arrive").
 	kept := cues[:0]
 	for _, q := range cues {
 		if n := len(kept); n > 0 && q.m.from < kept[n-1].m.to {
+			if q.m.to <= kept[n-1].m.to || q.m.to-q.m.from < kept[n-1].m.to-kept[n-1].m.from {
+				kept[n-1] = q
+			}
 			continue
 		}
 		kept = append(kept, q)

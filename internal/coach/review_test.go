@@ -184,6 +184,8 @@ func TestCommitments(t *testing.T) {
 		{"the 28th this month", "We will ship it by the 28th.", time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), calendar.Default(), "ship it", "", "2026-11-28T17:00:00Z"},
 		{"holiday skipped", "I will refund you within 2 business days.", time.Date(2026, 12, 24, 10, 0, 0, 0, time.UTC), calendar.Calendar{Location: time.UTC, Workdays: calendar.Default().Workdays, Open: 9 * time.Hour, Close: 17 * time.Hour, Holidays: []calendar.Date{{Year: 2026, Month: 12, Day: 25}}}, "refund you", "", "2026-12-29T17:00:00Z"},
 		{"business hours", "We will call you within 4 business hours.", friday2310, calendar.Default(), "call you", "", "2026-11-30T13:00:00Z"},
+		{"which should appear", "We've issued a refund of $25, which should appear within 5 business days.", friday2310, calendar.Default(), "which should appear", "25.00 USD", "2026-12-04T17:00:00Z"},
+		{"subject with an amount", "Your refund of $59.90 will be back on your card within 3 business days.", friday2310, calendar.Default(), "refund of $59.90 will be back on your card", "59.90 USD", "2026-12-02T17:00:00Z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
