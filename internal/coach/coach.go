@@ -60,8 +60,10 @@ type Context struct {
 }
 
 // Review is the coach's verdict on one reply. Its JSON names are part of the
-// public API contract. All offsets are byte offsets into the reply; a
-// finding about something missing has Start == End == 0.
+// public API contract. All offsets are byte offsets into the reply. A
+// finding about something missing (missing_apology, no_action, …) has
+// Start == End == 0, except no_expectation and acknowledge_first, which
+// point at the promise or the opening they are about.
 type Review struct {
 	Score     int       `json:"score"` // 0-100
 	Ready     bool      `json:"ready"` // no error-level finding
@@ -114,6 +116,9 @@ type Finding struct {
 }
 
 // Concern is one of the customer's points and whether the reply answers it.
+// Kind is the analyzer's (problem, request, question, expectation,
+// feeling), refined: a sentence of pure feeling is "feeling", and a threat
+// (chargeback, lawyer, going public) is "threat", answered by the fix.
 type Concern struct {
 	Kind       string `json:"kind"`
 	Text       string `json:"text"`
