@@ -102,6 +102,7 @@ type matcher struct {
 	prefixByte map[byte][]prefixEntry
 	byWord     map[int32][]int32
 	byPair     map[uint64][]int32
+	byTriple   map[uint64][]int32
 	byPrefix   map[uint16][]int32
 	byBack     map[int32][]int32
 	scan       []int32
@@ -147,6 +148,7 @@ func (m *matcher) wordID(w string) int32 {
 		m.prefixByte = map[byte][]prefixEntry{}
 		m.byWord = map[int32][]int32{}
 		m.byPair = map[uint64][]int32{}
+		m.byTriple = map[uint64][]int32{}
 		m.byPrefix = map[uint16][]int32{}
 		m.byBack = map[int32][]int32{}
 	}
@@ -222,6 +224,16 @@ func (m *matcher) add(p string, owner, cue int) error {
 		m.seqs = append(m.seqs, seq{elems: es, owner: owner, cue: cue, first: first})
 		f := &es[first]
 		switch {
+		case f.literal() && first+2 < len(es) && es[first+1].literal() && es[first+2].literal() &&
+			len(f.ids)*len(es[first+1].ids)*len(es[first+2].ids) <= maxPairs:
+			for _, a := range f.ids {
+				for _, b := range es[first+1].ids {
+					for _, c := range es[first+2].ids {
+						k := tripleKey(a, b, c)
+						m.byTriple[k] = append(m.byTriple[k], idx)
+					}
+				}
+			}
 		case f.literal() && first+1 < len(es) && es[first+1].literal() && len(f.ids)*len(es[first+1].ids) <= maxPairs:
 			for _, a := range f.ids {
 				for _, b := range es[first+1].ids {
@@ -252,6 +264,11 @@ func (m *matcher) add(p string, owner, cue int) error {
 
 func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
 
+// tripleKey packs three word ids (each below 2^21) into one key.
+func tripleKey(a, b, c int32) uint64 {
+	return uint64(uint32(a)&0x1fffff)<<42 | uint64(uint32(b)&0x1fffff)<<21 | uint64(uint32(c)&0x1fffff)
+}
+
 // find returns every match in annotated toks.
 func (m *matcher) find(toks []tok, out []match) []match {
 	try := func(si int32, i int) {
@@ -272,6 +289,11 @@ func (m *matcher) find(toks []tok, out []match) []match {
 			if i+1 < len(toks) && toks[i+1].id >= 0 {
 				for _, si := range m.byPair[pairKey(t.id, toks[i+1].id)] {
 					try(si, i)
+				}
+				if i+2 < len(toks) && toks[i+2].id >= 0 {
+					for _, si := range m.byTriple[tripleKey(t.id, toks[i+1].id, toks[i+2].id)] {
+						try(si, i)
+					}
 				}
 			}
 			if i > 0 && toks[i-1].kind != kBound {
