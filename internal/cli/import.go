@@ -30,6 +30,7 @@ func importCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "format", Usage: "csv, jsonl or mbox (default: from the file name)"},
 			&ucli.StringFlag{Name: "as", Usage: "email of the user agents' replies and outcomes are recorded as (default: the first admin)"},
 			&ucli.StringSliceFlag{Name: "support-address", Usage: "mbox: the desk's own address, or @domain, whose mail is an agent's reply (repeatable)"},
+			&ucli.BoolFlag{Name: "check", Usage: "only read the file and report what it holds and what is wrong with it; the database is not touched"},
 		},
 		Action: runImport,
 	}
@@ -60,6 +61,9 @@ func runImport(ctx context.Context, cmd *ucli.Command) error {
 	log, err := logger(cmd)
 	if err != nil {
 		return err
+	}
+	if cmd.Bool("check") {
+		return checkExport(src, log, cmd.Root().Writer)
 	}
 	db, err := openDB(ctx, cmd, log)
 	if err != nil {
@@ -95,6 +99,46 @@ func formatOf(path string) string {
 		return "mbox"
 	}
 	return "csv"
+}
+
+// checkExport reads a whole export without storing anything, so a large
+// file's problems show before an import half-loads it.
+func checkExport(src *importer.Reader, log *slog.Logger, out io.Writer) error {
+	var records, replies, resolved, skipped, failed int
+	threads := map[string]bool{}
+	for {
+		rec, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		var rerr *importer.RecordError
+		switch {
+		case errors.Is(err, importer.ErrAutomatic):
+			skipped++
+			continue
+		case errors.As(err, &rerr):
+			if failed++; failed <= maxLoggedFailures {
+				log.Warn("record cannot be imported", "record", rerr.Position, "err", rerr.Err)
+			}
+			continue
+		case err != nil:
+			return err
+		}
+		records++
+		threads[rec.Thread] = true
+		if rec.Direction == importer.Outbound {
+			replies++
+		}
+		if rec.Status == "resolved" {
+			resolved++
+		}
+	}
+	fmt.Fprintf(out, "%d records in %d cases (%d agents' replies, %d records marked resolved), %d skipped, %d cannot be imported\n",
+		records, len(threads), replies, resolved, skipped, failed)
+	if failed > 0 {
+		return fmt.Errorf("import: %d records cannot be imported (see the log)", failed)
+	}
+	return nil
 }
 
 // importingUser is the user imported replies and outcomes are recorded as.

@@ -154,6 +154,17 @@ func importTwice(t *testing.T, dbURL string) {
 	}
 }
 
+func TestImportCheck(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "calmdesk.db")
+	out, _, err := run(t, "--database-url", "sqlite:"+dbPath, "import", "--check", filepath.Join("..", "importer", "testdata", "history.jsonl"))
+	if err == nil || !strings.Contains(out, "4 records in 3 cases (1 agents' replies, 2 records marked resolved), 0 skipped, 2 cannot be imported") {
+		t.Errorf("check: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(dbPath); !os.IsNotExist(err) {
+		t.Errorf("--check created the database: %v", err)
+	}
+}
+
 // TestImportLeavesLiveCasesAlone imports a mailbox whose first message the
 // desk already received live by email: the export adds what the desk
 // missed, and neither replies nor outcomes to the live case.
