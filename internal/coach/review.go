@@ -298,6 +298,16 @@ func (c *Coach) steps(d *doc) map[string]Step {
 		if overlapsAny(f, robotic) {
 			continue
 		}
+		// "The engineer will reconnect you": a promise made for someone
+		// else counts like a first-person one.
+		if last := d.toks[f.to-1].norm; (last == "will" || last == "to" && f.to-f.from >= 3) && people[d.toks[f.from].norm] {
+			si := d.sentOf[f.from]
+			if !negatedBefore(d, d.sents[si], f.from) && c.promisedVerb(d, f.to, d.sents[si].to) >= 0 {
+				s := d.sents[si]
+				out[playbook.StepAction] = Step{ID: playbook.StepAction, Done: true, Start: s.start, End: s.end}
+				break
+			}
+		}
 		from := f.from
 		if f.to < len(d.toks) && reportingDone[d.toks[f.to].norm] {
 			// "As we have explained, …" reports, it does not act; "I've
@@ -341,6 +351,9 @@ func (c *Coach) steps(d *doc) map[string]Step {
 	}
 	return out
 }
+
+// people are subjects whose "will" promises an action like "I will" does.
+var people = map[string]bool{"he": true, "she": true, "they": true, "someone": true, "somebody": true, "engineer": true, "engineers": true, "technician": true, "team": true, "colleague": true, "colleagues": true, "supervisor": true, "manager": true, "courier": true, "driver": true, "warehouse": true, "developers": true}
 
 // promiseFillers may stand between "I will" and its verb.
 var promiseFillers = map[string]bool{"personally": true, "also": true, "now": true, "then": true, "definitely": true, "certainly": true, "immediately": true, "just": true, "still": true, "right": true, "gladly": true, "happily": true, "first": true, "quickly": true, "promptly": true, "today": true, "myself": true, "both": true, "as": true, "well": true, "additionally": true, "further": true}
