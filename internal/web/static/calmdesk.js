@@ -143,7 +143,9 @@
   // A failed htmx request says so where the agent is looking.
   document.addEventListener("htmx:responseError", function (ev) {
     var st = $("#coach-status");
-    if (st) st.textContent = ev.detail.xhr.responseText || "The coach could not answer.";
+    if (!st) return;
+    var xhr = ev.detail.xhr, plain = /^text\/plain/.test(xhr.getResponseHeader("Content-Type") || "");
+    st.textContent = plain && xhr.responseText ? xhr.responseText : "The coach could not answer (" + xhr.status + "). Reload the page if this lasts.";
   });
   document.addEventListener("htmx:sendError", function () {
     var st = $("#coach-status");
