@@ -526,11 +526,75 @@ func (c *Coach) pitfalls(d *doc) []Finding {
 			out = append(out, f)
 		}
 	}
+	out = append(out, c.causalBlame(d, out)...)
 	out = append(out, c.shouting(d)...)
 	out = append(out, c.codes(d)...)
 	out = append(out, c.wallOfText(d)...)
 	return out
 }
+
+// benignYou are things a customer did that no one blames them for.
+var benignYou = map[string]bool{"received": true, "asked": true, "requested": true, "contacted": true, "told": true, "wrote": true, "called": true, "mentioned": true, "said": true, "reported": true, "let": true, "sent": true, "gave": true, "emailed": true, "explained": true, "noticed": true, "flagged": true, "paid": true, "ordered": true, "bought": true, "purchased": true, "booked": true, "chose": false, "waited": true, "tried": true, "were": true, "had": true, "did": false, "needed": true, "wanted": true, "expected": true, "raised": true, "shared": false, "joined": true, "signed": true, "arrived": true, "moved": true, "travelled": true, "traveled": true, "returned": true, "started": true, "finished": true, "opened": false, "registered": true, "came": true, "visited": true}
+
+// causalMarkers tie what the customer did to what went wrong.
+var causalMarkers = map[string]bool{"so": true, "why": true, "hence": true, "therefore": true, "thus": true, "caused": true, "resulted": true, "meant": true, "means": true}
+
+// causalBlame finds "you <did something>, so/which is why <it went wrong>"
+// — blame in words no cue list can enumerate. A reply that goes on "…, so I
+// have …" is answering, not blaming.
+func (c *Coach) causalBlame(d *doc, found []Finding) []Finding {
+	sev := c.ruleByID[playbook.RuleBlame].Severity.At(d.level)
+	if sev == playbook.None {
+		return nil
+	}
+	for _, f := range found {
+		if f.Rule == playbook.RuleBlame {
+			return nil // one is enough to make the point
+		}
+	}
+	var out []Finding
+	for _, s := range d.sents {
+		for i := s.from; i+1 < s.to; i++ {
+			if d.toks[i].norm != "you" || i > s.from && !clauseStart[d.toks[i-1].norm] {
+				continue
+			}
+			v := i + 1
+			if d.toks[v].norm == "have" || d.toks[v].norm == "had" {
+				v++
+			}
+			if v >= s.to {
+				break
+			}
+			w := d.toks[v].norm
+			past := irregularDone[w] || strings.HasSuffix(w, "ed") && len(w) > 4 || w == "did" || w == "chose" || w == "forgot" || w == "left" || w == "put" || w == "set"
+			if !past || benignYou[w] {
+				continue
+			}
+			for k := v + 1; k < s.to && k < v+16; k++ {
+				if !causalMarkers[d.toks[k].norm] {
+					continue
+				}
+				if d.toks[k].norm == "why" && (k == 0 || d.toks[k-1].norm != "is" && d.toks[k-1].norm != "was") {
+					continue // only "that is why", "which is why"
+				}
+				next := ""
+				if k+1 < s.to {
+					next = d.toks[k+1].norm
+				}
+				if next == "i" || next == "we" || next == "let" || next == "please" {
+					break // "…, so I have refunded it"
+				}
+				st, en := d.span(i, k+1)
+				out = append(out, c.finding(playbook.RuleBlame, sev, d, st, en, "Say what happened without making it the customer's doing, then what you will do."))
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// clauseStart words may stand before a clause's subject.
+var clauseStart = map[string]bool{"because": true, "since": true, "as": true, "and": true, "but": true, "unfortunately": true, "sadly": true, "apparently": true, "clearly": true, "obviously": true}
 
 // mergeMatches sorts matches and joins overlapping ones, keeping the cue of
 // the first.

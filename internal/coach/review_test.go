@@ -42,6 +42,7 @@ func TestReviewFindsPitfallsWithSpans(t *testing.T) {
 		{"curly apostrophe", "Sorry, it’s not a big deal.", playbook.RuleMinimizing, "it’s not a big deal"},
 		{"cancelled it yourself", "Our records show you cancelled the subscription yourself.", playbook.RuleBlame, "you cancelled the subscription yourself"},
 		{"hands tied", "Sorry, my hands are tied.", playbook.RuleDeflection, "my hands are tied"},
+		{"causal blame", "You skipped the verification step, so the order was held.", playbook.RuleBlame, "You skipped the verification step, so"},
 		{"what happens when", "That's what happens when you skip the update.", playbook.RuleBlame, "That's what happens when you"},
 	}
 	for _, tt := range tests {
@@ -85,6 +86,8 @@ func TestReviewDoesNotCryWolf(t *testing.T) {
 		{"do not worry", "I'm sorry. Don't worry, I have fixed it.", []string{playbook.RuleMinimizing}},
 		{"should never have to", "I'm sorry, you should never have to wait this long.", []string{playbook.RuleBlame}},
 		{"should always receive", "I'm sorry. You should always receive a receipt by email.", []string{playbook.RuleBlame}},
+		{"you asked so I", "I'm sorry. You asked for a refund, so I have processed it today.", []string{playbook.RuleBlame}},
+		{"when you arrived", "I'm sorry the room was dirty when you arrived, and I understand why you are upset.", []string{playbook.RuleBlame}},
 		{"hands not tied", "I'm sorry. I have my hands full today but I will refund you by Friday.", []string{playbook.RuleDeflection}},
 	}
 	for _, tt := range tests {
