@@ -58,6 +58,8 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /cases/{id}/escalate", desk.PermCasesEscalate, s.escalate},
 		{"POST /cases/{id}/resolve", desk.PermCasesResolve, s.resolve},
 		{"POST /cases/{id}/goodwill", desk.PermCasesReply, s.offerGoodwillForm},
+		{"POST /cases/{id}/assign", desk.PermCasesAssign, s.assignForm},
+		{"POST /cases/{id}/deescalate", desk.PermCasesEscalate, s.deescalateForm},
 		{"POST /commitments/{id}/kept", desk.PermCasesReply, s.keepPromiseForm},
 		{"GET /supervisor", desk.PermGoodwillApprove, s.supervisor},
 		{"GET /notifications", "", s.notificationsPage},

@@ -30,7 +30,8 @@ type caseView struct {
 	Escalations []escalationView
 	Goodwill    goodwillPanel
 	Compose     composeView
-	Can         struct{ Reply, Escalate, Resolve bool }
+	Can         struct{ Reply, Escalate, Resolve, Assign, Deescalate bool }
+	Staff       []desk.User // who the case can be assigned to
 	EventsURL   string
 }
 
@@ -103,6 +104,18 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 		v.Assignee = names[*d.AssigneeID]
 	}
 	v.Can.Reply, v.Can.Escalate, v.Can.Resolve = u.Can(desk.PermCasesReply), u.Can(desk.PermCasesEscalate), u.Can(desk.PermCasesResolve)
+	v.Can.Assign, v.Can.Deescalate = u.Can(desk.PermCasesAssign), u.Can(desk.PermCasesEscalate) && d.Status == desk.StatusEscalated
+	if v.Can.Assign {
+		users, err := s.desk.Users(r.Context())
+		if err != nil {
+			return caseView{}, err
+		}
+		for _, x := range users {
+			if !x.Disabled && x.Can(desk.PermCasesReply) {
+				v.Staff = append(v.Staff, x)
+			}
+		}
+	}
 	loc := customerLocation(d.Customer)
 	for _, m := range d.Messages {
 		v.Timeline = append(v.Timeline, newMessageView(m, d.Customer, names))

@@ -22,6 +22,7 @@ func uiFuncs() template.FuncMap {
 		"titleCase": titleCase,
 		"ruleLabel": ruleLabel,
 		"derefTime": func(t *time.Time) time.Time { return *t },
+		"deref":     func(n *int64) int64 { return *n },
 		"barWidth":  func(anger int) int { return max(0, min(100, anger)) * 60 / 100 }, // of the 60px gauge bar
 	}
 }

@@ -331,3 +331,43 @@ func TestCasePageHearsChanges(t *testing.T) {
 	}
 	t.Fatalf("no change event: %v", sc.Err())
 }
+
+func TestTakeAssignAndDeescalate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		api, d := newServer(t, db, desk.RoleSupervisor)
+		ctx := context.Background()
+		_, body := api.do("POST", "/api/v1/messages", danaMessage)
+		caseID := int64(body["case_id"].(float64))
+		if _, err := d.Assign(ctx, desk.SystemActor, caseID, 0); err != nil {
+			t.Fatal(err)
+		}
+		b := signedInBrowser(t, api.base, "supervisor@calmdesk.test")
+		base := fmt.Sprintf("%s/cases/%d", api.base, caseID)
+		if _, page := fetch(t, b, "GET", base, nil); !strings.Contains(page, `id="take"`) {
+			t.Fatal("no way to take an unassigned case")
+		}
+		if status, _ := fetch(t, b, "POST", base+"/assign", nil); status != http.StatusSeeOther {
+			t.Fatalf("take = %d", status)
+		}
+		me, _ := d.UserByEmail(ctx, "supervisor@calmdesk.test")
+		c, err := d.GetCase(ctx, caseID)
+		if err != nil || c.AssigneeID == nil || *c.AssigneeID != me.ID {
+			t.Fatalf("after taking, assignee = %v (%v)", c.AssigneeID, err)
+		}
+		if status, _ := fetch(t, b, "POST", base+"/assign", url.Values{"user": {"0"}}); status != http.StatusSeeOther {
+			t.Fatalf("unassign = %d", status)
+		}
+		if c, _ = d.GetCase(ctx, caseID); c.AssigneeID != nil {
+			t.Errorf("still assigned to %d", *c.AssigneeID)
+		}
+		if _, err := d.Escalate(ctx, desk.SystemActor, caseID, "manual", "test"); err != nil {
+			t.Fatal(err)
+		}
+		if status, _ := fetch(t, b, "POST", base+"/deescalate", url.Values{"note": {"handled"}}); status != http.StatusSeeOther {
+			t.Fatalf("deescalate = %d", status)
+		}
+		if c, _ = d.GetCase(ctx, caseID); c.Status == desk.StatusEscalated {
+			t.Errorf("still escalated")
+		}
+	})
+}

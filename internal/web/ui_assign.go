@@ -1,0 +1,56 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+)
+
+// assignForm gives the case to a user (POST /cases/{id}/assign): the agent
+// themselves when no user is named, nobody with user=0.
+func (s *Server) assignForm(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, ok := formPathID(w, r)
+	if !ok {
+		return
+	}
+	to := u.ID
+	if v := r.PostForm.Get("user"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			s.renderError(w, r, u, http.StatusUnprocessableEntity, "Pick someone from the list.")
+			return
+		}
+		to = n
+	}
+	c, err := s.desk.Assign(r.Context(), desk.UserActor(u), id, to)
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	switch {
+	case c.AssigneeID == nil:
+		s.flash(r, fmt.Sprintf("Case #%d is unassigned.", id))
+	case *c.AssigneeID == u.ID:
+		s.flash(r, fmt.Sprintf("Case #%d is yours.", id))
+	default:
+		s.flash(r, fmt.Sprintf("Case #%d assigned.", id))
+	}
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d", id), http.StatusSeeOther)
+}
+
+// deescalateForm takes the case out of the supervisors' queue
+// (POST /cases/{id}/deescalate).
+func (s *Server) deescalateForm(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, ok := formPathID(w, r)
+	if !ok {
+		return
+	}
+	if _, err := s.desk.Deescalate(r.Context(), desk.UserActor(u), id, r.PostForm.Get("note")); err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	s.flash(r, fmt.Sprintf("Case #%d is back with the team.", id))
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d#escalation", id), http.StatusSeeOther)
+}
