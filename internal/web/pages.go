@@ -53,11 +53,31 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, u desk.User
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.sessionUser(r)
 		if err != nil {
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			signInAgain(w, r)
 			return
 		}
 		h(w, r, u)
 	})
+}
+
+// signInAgain sends a visitor without a session to the sign-in page. An
+// htmx request (the live coach) would swap the sign-in page into the panel,
+// so it gets HX-Redirect for the page it came from; an event stream gets a
+// plain 401, which stops the browser from reconnecting.
+func signInAgain(w http.ResponseWriter, r *http.Request) {
+	next := r.URL.RequestURI()
+	switch {
+	case r.Header.Get("HX-Request") == "true":
+		if cu, err := url.Parse(r.Header.Get("HX-Current-URL")); err == nil {
+			next = cu.RequestURI()
+		}
+		w.Header().Set("HX-Redirect", "/login?next="+url.QueryEscape(safeNext(next)))
+		http.Error(w, "sign in again", http.StatusUnauthorized)
+	case r.Header.Get("Accept") == "text/event-stream":
+		http.Error(w, "sign in again", http.StatusUnauthorized)
+	default:
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+	}
 }
 
 func staticFiles() http.Handler {

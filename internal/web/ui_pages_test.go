@@ -371,3 +371,30 @@ func TestTakeAssignAndDeescalate(t *testing.T) {
 		}
 	})
 }
+
+func TestExpiredSessionInLiveRequests(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	api, _ := newServer(t, db, desk.RoleAgent)
+	c := browser(t)
+	req, _ := http.NewRequest("POST", api.base+"/cases/1/coach", strings.NewReader("text=hi"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Current-URL", api.base+"/cases/1")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("HX-Redirect") != "/login?next=%2Fcases%2F1" {
+		t.Errorf("htmx without a session = %d, HX-Redirect %q", resp.StatusCode, resp.Header.Get("HX-Redirect"))
+	}
+	req, _ = http.NewRequest("GET", api.base+"/events", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	if resp, err = c.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("event stream without a session = %d, want 401", resp.StatusCode)
+	}
+}
