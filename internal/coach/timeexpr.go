@@ -38,7 +38,6 @@ var numberWords = map[string]int{
 	"forty": 40, "sixty": 60, "ninety": 90, "couple": 2,
 }
 
-var deadlineWords = map[string]bool{"by": true, "before": true, "within": true, "until": true, "till": true, "latest": true, "than": true, "in": true, "over": true, "inside": true, "under": true, "next": true}
 
 // parseTimes finds the concrete times in toks.
 func parseTimes(toks []tok) []timeExpr {
