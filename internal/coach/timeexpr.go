@@ -38,7 +38,6 @@ var numberWords = map[string]int{
 	"forty": 40, "sixty": 60, "ninety": 90, "couple": 2,
 }
 
-
 // parseTimes finds the concrete times in toks.
 func parseTimes(toks []tok) []timeExpr {
 	var out []timeExpr
