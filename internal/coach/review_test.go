@@ -548,3 +548,37 @@ func TestSocialReplies(t *testing.T) {
 		t.Errorf("apology after a handle not seen")
 	}
 }
+
+func TestEditedPlaybookChangesTheReview(t *testing.T) {
+	pb, err := playbook.Parse(playbook.DefaultJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply := "I'm sorry. Chin up, I will refund you today."
+	if rules(mustReview(t, New(pb), reply))[playbook.RuleMinimizing] {
+		t.Fatalf("default playbook already flags the phrase; pick another")
+	}
+	pb.Rule(playbook.RuleMinimizing).Cues = append(pb.Rule(playbook.RuleMinimizing).Cues, "chin up => I know this has been hard.")
+	rv := mustReview(t, New(pb), reply)
+	found := false
+	for _, f := range rv.Findings {
+		if f.Rule == playbook.RuleMinimizing {
+			found = f.Text == "Chin up" && f.Suggestion == "I know this has been hard."
+		}
+	}
+	if !found {
+		t.Errorf("edited cue not used: %+v", rv.Findings)
+	}
+	if rv.Playbook != pb.Version {
+		t.Errorf("review names playbook %q, want %q", rv.Playbook, pb.Version)
+	}
+}
+
+func mustReview(t *testing.T, c *Coach, reply string) Review {
+	t.Helper()
+	rv, err := c.Review(reply, Context{Level: analyze.Angry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rv
+}
