@@ -166,6 +166,8 @@
       tmp.innerHTML = d.html.trim();
       var row = tmp.firstElementChild;
       if (!row) return;
+      // Keep the keyboard's place when the selected row is replaced.
+      var wasSelected = old && (old.classList.contains("selected") || old.contains(document.activeElement));
       if (old) old.remove();
       var empty = $("tr.empty", tbody);
       var before = null, list = rows();
@@ -177,6 +179,11 @@
       if (!before && table.hasAttribute("data-more")) return;
       if (empty) empty.remove();
       tbody.insertBefore(row, before);
+      if (wasSelected) {
+        row.classList.add("selected");
+        var link = row.querySelector("a");
+        if (link) link.focus({ preventScroll: true });
+      }
       row.classList.add("fresh");
       setTimeout(function () { row.classList.remove("fresh"); }, 4000);
     });
