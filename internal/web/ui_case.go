@@ -93,10 +93,11 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 	if err != nil {
 		return caseView{}, err
 	}
-	names, err := s.userNames(r.Context())
+	users, err := s.desk.Users(r.Context())
 	if err != nil {
 		return caseView{}, err
 	}
+	names := namesOf(users)
 	now := time.Now()
 	v := caseView{chrome: s.chromeFor(r, u, "case"), Case: d, Level: levelOf(d.Anger.Latest), TopSignal: topSignal(d.Case),
 		SLA: slaClock(d.Case, now), Compose: composeView{CaseID: id}, EventsURL: fmt.Sprintf("/events?case=%d", id)}
@@ -106,10 +107,6 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 	v.Can.Reply, v.Can.Escalate, v.Can.Resolve = u.Can(desk.PermCasesReply), u.Can(desk.PermCasesEscalate), u.Can(desk.PermCasesResolve)
 	v.Can.Assign, v.Can.Deescalate = u.Can(desk.PermCasesAssign), u.Can(desk.PermCasesEscalate) && d.Status == desk.StatusEscalated
 	if v.Can.Assign {
-		users, err := s.desk.Users(r.Context())
-		if err != nil {
-			return caseView{}, err
-		}
 		for _, x := range users {
 			if !x.Disabled && x.Can(desk.PermCasesReply) {
 				v.Staff = append(v.Staff, x)

@@ -174,11 +174,15 @@ func (s *Server) userNames(ctx context.Context) (map[int64]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return namesOf(users), nil
+}
+
+func namesOf(users []desk.User) map[int64]string {
 	m := make(map[int64]string, len(users))
 	for _, x := range users {
 		m[x.ID] = x.Name
 	}
-	return m, nil
+	return m
 }
 
 // categoryIDs are the case categories the playbook knows, for the filter.
