@@ -24,13 +24,16 @@ var generic = map[string]bool{
 	"today": true, "day": true, "days": false, "week": false, "month": true, "year": true, "anyone": true, "someone": true,
 	"nothing": true, "something": true, "everything": true, "anything": true, "fix": true, "sort": true, "sorted": true,
 	"people": true, "guys": true, "team": true, "support": true, "times": false, "ever": true, "never": true, "because": true,
-	"right": true, "way": true, "back": true, "like": true, "money": false, "pay": false, "again.": true, "asked": true, "ask": true, "through": true, "put": true, "check": true, "checking": true, "speak": true, "talk": true, "send": true, "give": true, "tell": true, "provide": true,
+	"right": true, "way": true, "back": true, "like": true, "money": false, "pay": false, "again.": true, "asked": true, "ask": true, "through": true, "put": true, "check": true, "checking": true, "asking": true, "wondering": true, "hoping": true, "looking": true, "trying": true, "try": true, "wonder": true, "hope": true, "look": true, "speak": true, "talk": true, "send": true, "give": true, "tell": true, "provide": true,
 }
+
+// lemmas fold irregular verb forms: "sent" meets "send".
+var lemmas = map[string]string{"sent": "send", "paid": "pay", "bought": "buy", "told": "tell", "got": "get", "gotten": "get", "made": "make", "took": "take", "taken": "take", "gave": "give", "given": "give", "left": "leave", "broke": "broken", "lost": "lose", "went": "go", "gone": "go", "came": "come", "said": "say", "wrote": "write", "written": "write", "spoke": "speak", "spoken": "speak", "ran": "run", "kept": "keep", "held": "hold", "found": "find", "chose": "choose", "chosen": "choose"}
 
 // stem folds a word to a crude stem so that "charged" meets "charge".
 func stem(w string) string {
 	for _, suf := range []string{"ing", "ed", "es", "s", "ly"} {
-		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
+		if len(w) >= len(suf)+3 && strings.HasSuffix(w, suf) {
 			w = w[:len(w)-len(suf)]
 			break
 		}
@@ -60,6 +63,9 @@ func (c *Coach) keyOf(t *tok) string {
 	}
 	if len(w) < 3 || t.flags&fStop != 0 || t.kind != kWord {
 		return ""
+	}
+	if l, ok := lemmas[w]; ok {
+		w = l
 	}
 	st := stem(w)
 	if generic[st] {
