@@ -130,16 +130,20 @@ func (b *headless) noConsoleErrors() {
 // flashSays waits for the one-time message a form post leaves, which also
 // tells that the page after the redirect has loaded.
 func flashSays(text string) chromedp.Action[chromedp.Void] {
-	expr := fmt.Sprintf(`(document.querySelector(".flash") || {textContent: ""}).textContent.includes(%q)`, text)
+	return waitJS(fmt.Sprintf(`(document.querySelector(".flash") || {textContent: ""}).textContent.includes(%q)`, text))
+}
+
+// waitJS waits until a JavaScript expression is true, also across a
+// navigation (when evaluating fails for a moment).
+func waitJS(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		deadline := time.Now().Add(10 * time.Second)
 		for {
-			// Evaluating fails while the page navigates; try again.
 			if ok, err := chromedp.Evaluate[bool](expr)(ctx, t); err == nil && ok {
 				return nil
 			}
 			if time.Now().After(deadline) {
-				return fmt.Errorf("no flash saying %q", text)
+				return fmt.Errorf("still false after 10s: %s", expr)
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
@@ -337,6 +341,14 @@ func TestBrowserDraftForMe(t *testing.T) {
 	if v := b.text("#coach .verdict"); !strings.Contains(v, "Ready to send") {
 		t.Errorf("the coach's verdict on its own draft = %q", v)
 	}
+	// j moves through the messages; g i goes back to the inbox.
+	b.do("keyboard on the case page",
+		chromedp.KeyEvent("j"),
+		waitJS(`document.activeElement.classList.contains("msg")`),
+		chromedp.KeyEvent("g"),
+		chromedp.KeyEvent("i"),
+		waitJS(`location.pathname === "/" && !!document.querySelector("#cases")`),
+	)
 	b.noConsoleErrors()
 }
 
