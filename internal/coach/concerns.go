@@ -24,7 +24,7 @@ var generic = map[string]bool{
 	"today": true, "day": true, "days": false, "week": false, "month": true, "year": true, "anyone": true, "someone": true,
 	"nothing": true, "something": true, "everything": true, "anything": true, "fix": true, "sort": true, "sorted": true,
 	"people": true, "guys": true, "team": true, "support": true, "times": false, "ever": true, "never": true, "because": true,
-	"right": true, "way": true, "back": true, "like": true, "money": false, "pay": false, "again.": true, "asked": true, "ask": true, "through": true, "put": true, "check": true, "checking": true, "asking": true, "wondering": true, "hoping": true, "looking": true, "trying": true, "try": true, "wonder": true, "hope": true, "look": true, "speak": true, "talk": true, "send": true, "give": true, "tell": true, "provide": true,
+	"right": true, "way": true, "back": true, "like": true, "money": false, "pay": false, "again.": true, "asked": true, "ask": true, "through": true, "put": true, "check": true, "checking": true, "asking": true, "wondering": true, "happen": true, "happening": true, "happened": true, "status": true, "news": true, "progress": true, "latest": true, "hoping": true, "looking": true, "trying": true, "try": true, "wonder": true, "hope": true, "look": true, "speak": true, "talk": true, "send": true, "give": true, "tell": true, "provide": true,
 }
 
 // lemmas fold irregular verb forms: "sent" meets "send".
