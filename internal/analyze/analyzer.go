@@ -172,7 +172,7 @@ func calibrate(p, t float32) float64 {
 // sentenceAnger scores one sentence for anger or annoyance only.
 func (a *Analyzer) sentenceAnger(acc *accumulator) (float32, float32) {
 	m := a.emo
-	if l := a.label.aa; l >= 0 && (m.stack == nil || m.stack[l] == nil) {
+	if l := a.label.aa; l >= 0 && !m.stackOn[l] {
 		return m.prob(l, m.decision(acc, l)), m.thresh[l]
 	}
 	if m.stack != nil {

@@ -30,9 +30,10 @@ type linearModel struct {
 	threshPlatt, threshStack []float32
 	index                    []int32   // bucket -> row offset into rows, -1 when absent
 	rows                     []int8    // len(labels) weights per present bucket
+	dense                    []int8    // run time: rows by bucket, denseStride apart (small label sets only)
 	vocab                    []string  // words whose sums are precomputed
 	words                    wordTable // hash -> precomputed sums
-	wsum                     []int32   // per vocab word: 2*len(labels) sums (word part, char part)
+	wsum                     []int16   // per vocab word: 2*len(labels) sums (word part, char part); at most 93 grams x 127 fit
 	wgrams                   []uint16  // per vocab word: number of char n-grams
 }
 
@@ -85,6 +86,14 @@ func (t *wordTable) get(h uint64) int32 {
 
 // addRow adds the weights of bucket b to acc.
 func (m *linearModel) addRow(acc []int32, b uint32) {
+	if m.dense != nil {
+		// One cache line per bucket, no index to consult first.
+		row := m.dense[int(b)*denseStride : int(b)*denseStride+len(acc)]
+		for l := range acc {
+			acc[l] += int32(row[l])
+		}
+		return
+	}
 	off := m.index[b]
 	if off < 0 {
 		return
@@ -95,11 +104,33 @@ func (m *linearModel) addRow(acc []int32, b uint32) {
 	}
 }
 
-// precompute fills the per-word sums of the vocabulary, on all cores.
+// denseStride is the row width of the dense table: a cache line's half.
+const denseStride = 32
+
+// buildDense lays the rows out as a table indexed by bucket when a row fits
+// denseStride bytes (the emotion model: 2^20 x 32 bytes = 32 MB). Scoring
+// then costs one memory access per feature instead of two.
+func (m *linearModel) buildDense() {
+	nl := len(m.labels)
+	m.dense = nil
+	if nl > denseStride {
+		return
+	}
+	m.dense = make([]int8, len(m.index)*denseStride)
+	for b, off := range m.index {
+		if off >= 0 {
+			copy(m.dense[b*denseStride:], m.rows[off:int(off)+nl])
+		}
+	}
+}
+
+// precompute builds the run-time tables: the dense rows and the per-word
+// sums of the vocabulary, on all cores.
 func (m *linearModel) precompute() {
+	m.buildDense()
 	nl := len(m.labels)
 	m.words = newWordTable(len(m.vocab))
-	m.wsum = make([]int32, 2*nl*len(m.vocab))
+	m.wsum = make([]int16, 2*nl*len(m.vocab))
 	m.wgrams = make([]uint16, len(m.vocab))
 	for i, w := range m.vocab {
 		m.words.put(wordHash(w), int32(i))
@@ -107,13 +138,17 @@ func (m *linearModel) precompute() {
 	const chunk = 2048
 	parallel((len(m.vocab)+chunk-1)/chunk, func(c int) {
 		var grams []uint32
+		acc := make([]int32, 2*nl)
 		for i := c * chunk; i < min(len(m.vocab), (c+1)*chunk); i++ {
 			w := m.vocab[i]
-			acc := m.wsum[2*nl*i : 2*nl*(i+1)]
+			clear(acc)
 			m.addRow(acc[:nl], wordBucket(wordHash(w), m.bits))
 			grams = charGrams([]byte(w), m.bits, grams[:0])
 			for _, g := range grams {
 				m.addRow(acc[nl:], g)
+			}
+			for k, v := range acc {
+				m.wsum[2*nl*i+k] = int16(v)
 			}
 			m.wgrams[i] = uint16(len(grams))
 		}
@@ -183,8 +218,8 @@ func (m *linearModel) span(text string, toks []token, from, to int, acc *accumul
 		if v := m.words.get(t.hash); v >= 0 {
 			s := m.wsum[2*nl*int(v) : 2*nl*(int(v)+1)]
 			for l := 0; l < nl; l++ {
-				acc.w[l] += s[l]
-				acc.c[l] += s[nl+l]
+				acc.w[l] += int32(s[l])
+				acc.c[l] += int32(s[nl+l])
 			}
 			acc.nc += int(m.wgrams[v])
 		} else {
