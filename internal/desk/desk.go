@@ -29,6 +29,7 @@ type Desk struct {
 	policy    policyCache
 	publicURL string
 	outbox    Outbox
+	group     groupCommit
 	now       func() time.Time
 	log       *slog.Logger
 }

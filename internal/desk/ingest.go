@@ -116,7 +116,8 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 		at = in.ReceivedAt.UTC().Truncate(time.Microsecond)
 	}
 	res := IngestResult{Reading: reading}
-	err = d.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = d.writeTx(ctx, func(tx *sql.Tx) error {
+		res = IngestResult{Reading: reading} // a retried batch starts afresh
 		if in.ExternalID != "" {
 			err := tx.QueryRowContext(ctx, `SELECT id, case_id FROM messages WHERE external_id = $1`, in.ExternalID).
 				Scan(&res.MessageID, &res.CaseID)
