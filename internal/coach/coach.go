@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
@@ -189,6 +191,9 @@ type Coach struct {
 	stepByID                         map[string]*playbook.Step
 	ruleByID                         map[string]*playbook.Rule
 	rewrites                         map[[2]int]string // (owner, cue) -> rewrite
+
+	memo     sync.Map // concern text -> textInfo
+	memoSize atomic.Int64
 }
 
 // New compiles a playbook into a coach; nil means playbook.Default(). A

@@ -116,12 +116,11 @@ func (c *Coach) concerns(d *doc, acknowledged, acted bool, actStart, actEnd int)
 		for _, cn := range r.Concerns {
 			cn.Kind = concernKind(c, r, cn)
 			keys := map[string]bool{}
-			for _, src := range []string{cn.Text, cn.Paraphrase} {
-				for _, t := range c.tokenizeAnnotated(src) {
-					if k := c.keyOf(&t); k != "" {
-						keys[k] = true
-					}
-				}
+			for _, k := range c.textKeys(cn.Text) {
+				keys[k] = true
+			}
+			for _, k := range c.textKeys(cn.Paraphrase) {
+				keys[k] = true
 			}
 			for _, e := range cn.Entities {
 				for _, t := range tokenize(e.Text) {
@@ -247,8 +246,34 @@ func concernKind(c *Coach, r analyze.Reading, cn analyze.Concern) string {
 			return "feeling"
 		}
 	}
+	if c.textInfo(cn.Text).feelingOnly {
+		return "feeling"
+	}
+	return cn.Kind
+}
+
+// textInfo is what the coach needs from a concern's words: its keys, and
+// whether it is nothing but feeling words. A case is reviewed again at
+// every keystroke, with the same concerns, so the answer is remembered.
+type textInfo struct {
+	keys        []string
+	feelingOnly bool
+}
+
+// maxMemo bounds the remembered concern texts; past it, the memo starts
+// afresh.
+const maxMemo = 4096
+
+func (c *Coach) textInfo(s string) textInfo {
+	if v, ok := c.memo.Load(s); ok {
+		return v.(textInfo)
+	}
+	var ti textInfo
 	words, feel := 0, 0
-	for _, t := range c.tokenizeAnnotated(cn.Text) {
+	for _, t := range c.tokenizeAnnotated(s) {
+		if k := c.keyOf(&t); k != "" {
+			ti.keys = append(ti.keys, k)
+		}
 		if t.kind != kWord || t.flags&fStop != 0 && !c.feelings.has(&t) {
 			continue
 		}
@@ -257,8 +282,18 @@ func concernKind(c *Coach, r analyze.Reading, cn analyze.Concern) string {
 			feel++
 		}
 	}
-	if words > 0 && feel == words {
-		return "feeling"
+	ti.feelingOnly = words > 0 && feel == words
+	if c.memoSize.Add(1) > maxMemo {
+		c.memo.Clear()
+		c.memoSize.Store(0)
 	}
-	return cn.Kind
+	c.memo.Store(s, ti)
+	return ti
+}
+
+func (c *Coach) textKeys(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return c.textInfo(s).keys
 }

@@ -3,6 +3,7 @@ package coach
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -581,4 +582,38 @@ func mustReview(t *testing.T, c *Coach, reply string) Review {
 		t.Fatal(err)
 	}
 	return rv
+}
+
+func TestConcurrentReviews(t *testing.T) {
+	c := New(nil)
+	cases := loadCorpus(t)
+	want := make([]int, len(cases))
+	for i, cc := range cases {
+		rv, err := c.Review(cc.reply, cc.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = rv.Score
+	}
+	done := make(chan error, 4)
+	for w := 0; w < 4; w++ {
+		go func() {
+			for i, cc := range cases {
+				rv, err := c.Review(cc.reply, cc.ctx)
+				if err == nil && rv.Score != want[i] {
+					err = fmt.Errorf("%s: score %d, then %d", cc.id, want[i], rv.Score)
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for w := 0; w < 4; w++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
 }
