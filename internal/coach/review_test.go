@@ -617,3 +617,36 @@ func TestConcurrentReviews(t *testing.T) {
 		}
 	}
 }
+
+// TestRealApologies: no real apology is ever called a non-apology, and each
+// counts as the apology step.
+func TestRealApologies(t *testing.T) {
+	c := New(nil)
+	for _, reply := range []string{
+		"I'm sorry that happened.",
+		"I'm so sorry you were charged twice.",
+		"Sorry, we messed up on this one.",
+		"I'm sorry, that's on us.",
+		"Sorry! I've fixed it now.",
+		"I'm really sorry you had to chase us.",
+		"I apologise for the delay in replying.",
+		"Please accept our apologies for the mix-up.",
+		"My apologies — the invoice was wrong.",
+		"I'm sorry you're having trouble with the app.",
+		"We're very sorry about the damaged parcel.",
+		"I'm sorry for the trouble, but the good news is it's fixed.",
+		"I am truly sorry for how we handled your call.",
+		"So sorry about this!",
+		"I'm sorry to hear the heater stopped working.",
+		"We sincerely regret the error on your bill.",
+	} {
+		rv, err := c.Review(reply, Context{Level: analyze.Angry})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := rules(rv)
+		if got[playbook.RuleNonApology] || got[playbook.RuleMissingApology] {
+			t.Errorf("%q: %+v", reply, rv.Findings)
+		}
+	}
+}
