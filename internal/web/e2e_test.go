@@ -341,6 +341,12 @@ func TestBrowserDraftForMe(t *testing.T) {
 	if v := b.text("#coach .verdict"); !strings.Contains(v, "Ready to send") {
 		t.Errorf("the coach's verdict on its own draft = %q", v)
 	}
+	// The draft survives a reload.
+	draft := eval[string](b, `document.querySelector("#reply-text").value`)
+	b.do("reload", chromedp.Reload(), waitJS(`document.querySelector("#reply-text").value.length > 40`))
+	if got := eval[string](b, `document.querySelector("#reply-text").value`); got != draft {
+		t.Errorf("after a reload the reply box holds %q, want the draft", got)
+	}
 	// j moves through the messages; g i goes back to the inbox.
 	b.do("keyboard on the case page",
 		chromedp.KeyEvent("j"),

@@ -152,6 +152,37 @@
     if (st) st.textContent = "The coach cannot be reached; check your connection.";
   });
 
+  // ---- drafts survive a reload ---------------------------------------------
+  // Kept in this tab's sessionStorage per case, cleared when sent.
+  function draftKey() {
+    var main = $("main.case[data-case]");
+    return main ? "calmdesk:draft:" + main.getAttribute("data-case") : null;
+  }
+  function saveDraft() {
+    var key = draftKey(), box = $("#reply-text");
+    if (key && box) {
+      try { sessionStorage.setItem(key, box.value); } catch (e) { /* storage full or off */ }
+    }
+  }
+  document.addEventListener("input", function (ev) { if (ev.target.id === "reply-text") saveDraft(); });
+  document.addEventListener("htmx:afterSettle", saveDraft); // "Draft for me" swaps the box
+  document.addEventListener("submit", function (ev) {
+    var key = draftKey();
+    if (key && ev.target.id === "reply-form") {
+      try { sessionStorage.removeItem(key); } catch (e) { /* ignore */ }
+    }
+  });
+  function restoreDraft() {
+    var key = draftKey(), box = $("#reply-text");
+    if (!key || !box || box.value !== "") return;
+    var saved = null;
+    try { saved = sessionStorage.getItem(key); } catch (e) { return; }
+    if (saved) box.value = saved;
+  }
+  // The script is deferred, so the page is parsed; restoring now, before
+  // htmx starts, lets the box's own "load" trigger review the draft once.
+  restoreDraft();
+
   // ---- live updates ------------------------------------------------------
   function liveInbox(table) {
     var status = $("#live-status");
@@ -207,7 +238,7 @@
       banner.appendChild(a);
       var note = document.createElement("span");
       note.className = "muted";
-      note.textContent = " (your draft is kept only if you copy it).";
+      note.textContent = " (your draft is kept).";
       banner.appendChild(note);
     });
   }
