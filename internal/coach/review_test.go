@@ -650,3 +650,29 @@ func TestRealApologies(t *testing.T) {
 		}
 	}
 }
+
+// TestYouWillReceiveIsNotBlame: promises addressed to the customer are not
+// blame, however they are phrased.
+func TestYouWillReceiveIsNotBlame(t *testing.T) {
+	c := New(nil)
+	for _, reply := range []string{
+		"I'm sorry. You will receive a full refund within 3 business days.",
+		"I'm sorry. You'll receive an email with the label today.",
+		"I'm sorry. You should receive the replacement by Friday.",
+		"I'm sorry. You will get a call from our engineer tomorrow.",
+		"I'm sorry. You should have received a confirmation, and I've resent it.",
+		"I'm sorry. You'll be refunded automatically.",
+		"I'm sorry. You will see the credit on your next bill.",
+		"I'm sorry you didn't receive the invoice.",
+		"I'm sorry, you shouldn't have had to ask twice.",
+		"I'm sorry, you should never have been charged.",
+	} {
+		rv, err := c.Review(reply, Context{Level: analyze.Angry, SentAt: friday2310})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rules(rv)[playbook.RuleBlame] {
+			t.Errorf("%q: false blame %+v", reply, rv.Findings)
+		}
+	}
+}
