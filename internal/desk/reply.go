@@ -73,7 +73,11 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResu
 		if status == StatusClosed {
 			return conflictf("case %d is closed", in.CaseID)
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT channel FROM cases WHERE id = $1`, in.CaseID).Scan(&m.Channel); err != nil {
+		// A reply goes back the way the customer last wrote (an imported case
+		// the customer now emails about is answered by email).
+		if err := tx.QueryRowContext(ctx,
+			`SELECT COALESCE((SELECT channel FROM messages WHERE case_id = $1 AND direction = 'inbound' ORDER BY id DESC LIMIT 1), channel)
+			   FROM cases WHERE id = $1`, in.CaseID).Scan(&m.Channel); err != nil {
 			return err
 		}
 		err = tx.QueryRowContext(ctx,
