@@ -24,6 +24,9 @@ import (
 // is at least once and in order; an endpoint that fails is retried with
 // growing pauses without holding up the others.
 
+// staleEvent is the age past which an event is history, not news.
+const staleEvent = 24 * time.Hour
+
 // webhookArgs is the periodic job that delivers webhook events.
 type webhookArgs struct{}
 
@@ -95,7 +98,9 @@ func (w *webhookWorker) deliver(ctx context.Context, hook desk.Webhook) error {
 		return err
 	}
 	for _, e := range events {
-		if hook.Wants(e.Action) {
+		// Webhooks report what happens now: history brought in by
+		// `calmdesk import` is written at its own (past) times and skipped.
+		if hook.Wants(e.Action) && time.Since(e.At) < staleEvent {
 			started := time.Now()
 			code, err := w.post(ctx, hook, e)
 			logged := desk.WebhookDelivery{URL: hook.URL, EventID: e.ID, Event: e.Action, StatusCode: code, At: started,
