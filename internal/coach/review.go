@@ -730,6 +730,9 @@ func (c *Coach) codes(d *doc) []Finding {
 		if strings.Contains(d.custText, strings.ToLower(d.text[s:e])) {
 			continue
 		}
+		if e+1 < len(d.text) && d.text[e] == '.' && isLetterByte(d.text[e+1]) {
+			continue // a file name or a domain: invoice_2026.pdf
+		}
 		labelled := false
 		for k := max(0, i-4); k < i; k++ {
 			if toks[k].kind == kBound {

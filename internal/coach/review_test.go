@@ -531,7 +531,7 @@ func TestVentingWave(t *testing.T) {
 
 func TestSocialReplies(t *testing.T) {
 	c := New(nil)
-	reply := "@jess_k @Support_Team Sorry for the wait, Jess! I've refunded order #4471 today, see https://example.com/help/REF_CODE_123 or www.example.com/FAQ_PAGE. #CustomerCare ^MR"
+	reply := "@jess_k @Support_Team Sorry for the wait, Jess! I've refunded order #4471 today, see https://example.com/help/REF_CODE_123 or www.example.com/FAQ_PAGE, or write to billing_team@example.co.uk about invoice_2026.pdf. #CustomerCare ^MR"
 	rv, err := c.Review(reply, Context{Level: analyze.Annoyed, SentAt: friday2310,
 		Readings: []analyze.Reading{{Supported: true, Concerns: []analyze.Concern{{Kind: "problem", Text: "where is the refund for order 4471"}}}}})
 	if err != nil {

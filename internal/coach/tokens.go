@@ -154,6 +154,23 @@ func tokenize(s string) []tok {
 				}
 				i++
 				continue
+			case c == '.' && i > 0 && isWordByte(s[i-1]) && i+1 < len(s) && isLetterByte(s[i+1]):
+				// "example.com", "invoice.pdf", "e.g": a dot inside a word
+				// ends no sentence.
+				i++
+				continue
+			case c == '@' && len(toks) > 0 && toks[len(toks)-1].end == i:
+				// An e-mail address: drop its local part ("support_team")
+				// along with the domain skipped below.
+				for n := len(toks); n > 0 && toks[n-1].end == i; n-- {
+					toks = toks[:n-1]
+				}
+				j := i + 1
+				for j < len(s) && (isWordByte(s[j]) || s[j] == '.' || s[j] == '-') && !(s[j] == '.' && (j+1 >= len(s) || !isWordByte(s[j+1]))) {
+					j++
+				}
+				i = j
+				continue
 			case c == '.' || c == '!' || c == '?' || c == ';':
 				j, excl := i, 0
 				for j < len(s) && (s[j] == '.' || s[j] == '!' || s[j] == '?' || s[j] == ';') {
