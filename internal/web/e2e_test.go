@@ -374,6 +374,13 @@ func TestBrowserInboxIsLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.do("the new case appears", chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("case-%d", res.CaseID))), screenshot("inbox-live"))
+	// An escalation notifies the supervisors: the header's count goes up live.
+	badge := `+((document.querySelector('.top a[href="/notifications"] .badge') || {}).firstChild || {textContent: "0"}).textContent`
+	before := eval[int](b, badge)
+	if _, err := d.Escalate(context.Background(), desk.SystemActor, res.CaseID, "manual", "threatens a chargeback"); err != nil {
+		t.Fatal(err)
+	}
+	b.do("the notification count rises", waitJS(fmt.Sprintf("%s > %d", badge, before)))
 	b.noConsoleErrors()
 }
 

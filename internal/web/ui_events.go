@@ -51,7 +51,8 @@ var changeWords = map[string]string{
 // events streams live updates as server-sent events (GET /events). With
 // ?case=ID it tells the case page that the case changed; otherwise it
 // pushes inbox rows that changed and match the inbox's filter (same query
-// parameters as the inbox), and removes rows that no longer match.
+// parameters as the inbox), and removes rows that no longer match. Both
+// carry the header's count of new notifications when it changes.
 func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) {
 	ctx := r.Context()
 	q := r.URL.Query()
@@ -76,6 +77,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) {
 	if rc.Flush() != nil {
 		return
 	}
+	unread := s.unreadCount(r, u)
 	tick := time.NewTicker(eventPoll)
 	defer tick.Stop()
 	end := time.After(streamLifetime)
@@ -106,6 +108,13 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) {
 			if err != nil {
 				s.log.ErrorContext(ctx, "events: render", "err", err)
 				return
+			}
+			// Notifications are written with the changes that cause them.
+			if n := s.unreadCount(r, u); n >= 0 && n != unread {
+				unread = n
+				if err := writeEvent(&buf, "notifications", last, map[string]int{"unread": n}); err != nil {
+					return
+				}
 			}
 		}
 		if buf.Len() == 0 {

@@ -11,22 +11,30 @@ import (
 const notificationsSeenKey = "notifications_seen"
 
 // chromeFor builds the page frame for u, with the count of notifications
-// that arrived since the user last opened the notifications page. A failure
-// to count is logged and shows no count: the header must not break a page.
+// that arrived since the user last opened the notifications page.
 func (s *Server) chromeFor(r *http.Request, u desk.User, current string) chrome {
-	c := chrome{User: u, Current: current, Flash: s.popFlash(r)}
+	return chrome{User: u, Current: current, Flash: s.popFlash(r), Unread: max(0, s.unreadCount(r, u))}
+}
+
+// unreadCount counts the user's notifications above the newest one seen in
+// this session; -1 when it cannot tell. A failure is logged, not shown: the
+// header must not break a page.
+func (s *Server) unreadCount(r *http.Request, u desk.User) int {
 	list, err := s.desk.Notifications(r.Context(), u, 50)
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "count notifications", "err", err)
-		return c
+		if r.Context().Err() == nil {
+			s.log.ErrorContext(r.Context(), "count notifications", "err", err)
+		}
+		return -1
 	}
 	seen := s.sessions.GetInt64(r.Context(), notificationsSeenKey)
-	for _, n := range list {
-		if n.ID > seen && n.ReadAt == nil {
-			c.Unread++
+	n := 0
+	for _, x := range list {
+		if x.ID > seen && x.ReadAt == nil {
+			n++
 		}
 	}
-	return c
+	return n
 }
 
 type notificationsView struct {

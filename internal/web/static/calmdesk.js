@@ -184,9 +184,29 @@
   restoreDraft();
 
   // ---- live updates ------------------------------------------------------
+  function liveNotifications(es) {
+    es.addEventListener("notifications", function (ev) {
+      var d = JSON.parse(ev.data), link = $('.top a[href="/notifications"]');
+      if (!link) return;
+      var badge = $(".badge", link);
+      if (!d.unread) { if (badge) badge.remove(); return; }
+      if (!badge) {
+        badge = document.createElement("span");
+        badge.className = "badge";
+        link.appendChild(document.createTextNode(" "));
+        link.appendChild(badge);
+      }
+      badge.textContent = d.unread;
+      var sr = document.createElement("span");
+      sr.className = "sr";
+      sr.textContent = " new";
+      badge.appendChild(sr);
+    });
+  }
   function liveInbox(table) {
     var status = $("#live-status");
     var es = new EventSource(table.getAttribute("data-events"));
+    liveNotifications(es);
     es.onopen = function () { if (status) status.textContent = "Live: new and changed cases appear as they happen."; };
     es.onerror = function () { if (status) status.textContent = "Live updates paused; reconnecting…"; };
     es.addEventListener("case", function (ev) {
@@ -227,6 +247,7 @@
   function liveCase(main) {
     var banner = $("#case-live");
     var es = new EventSource(main.getAttribute("data-events"));
+    liveNotifications(es);
     es.addEventListener("changed", function (ev) {
       var d = JSON.parse(ev.data);
       if (!banner) return;
