@@ -89,6 +89,9 @@ func detectLanguage(text string, toks []token) string {
 	for _, t := range toks[:min(len(toks), 200)] {
 		if lang, ok := functionWords[t.hash]; ok {
 			counts[lang]++
+			if lang == 0 && counts[0] >= 12 {
+				break // plainly English
+			}
 		}
 	}
 	best, n := "en", counts[0]

@@ -245,6 +245,9 @@ func clauses(work string, toks []token, infos []*wordInfo, sents [][2]int, out [
 		from := se[0]
 		for i := se[0] + 2; i <= se[1]-2; i++ {
 			gap := work[toks[i-1].end:toks[i].start]
+			if len(gap) == 1 && gap[0] == ' ' {
+				continue // the common case, decided without a scan
+			}
 			if !strings.ContainsAny(gap, ",;") && !strings.Contains(gap, " - ") && !strings.Contains(gap, " – ") {
 				continue
 			}
