@@ -21,14 +21,15 @@ type EmotionExample struct {
 // EmotionOptions steer TrainEmotions; zero fields take the defaults
 // documented in docs/models.md.
 type EmotionOptions struct {
-	Bits     uint    // hashed feature space is 2^Bits buckets (default 20)
-	C        float64 // SVM cost (default 0.1)
-	PosExp   float64 // positives weighted by (negatives/positives)^PosExp (default 0.5)
-	Epochs   int     // solver passes at most (default 30)
-	Folds    int     // cross-validation folds for calibration and thresholds (default 5)
-	MinCount int     // words seen this often get precomputed sums (default 2)
-	Stack    bool    // add a second stage over all labels' scores
-	Bag      bool    // average the cross-validation models instead of retraining on all
+	Bits     uint      // hashed feature space is 2^Bits buckets (default 20)
+	C        float64   // SVM cost (default 0.1)
+	Cs       []float64 // costs to try per label, chosen by out-of-fold F1 (default: C only)
+	PosExp   float64   // positives weighted by (negatives/positives)^PosExp (default 0.5)
+	Epochs   int       // solver passes at most (default 30)
+	Folds    int       // cross-validation folds for calibration and thresholds (default 5)
+	MinCount int       // words seen this often get precomputed sums (default 2)
+	Stack    bool      // add a second stage over all labels' scores
+	Bag      bool      // average the cross-validation models instead of retraining on all
 }
 
 // TrainEmotions trains one linear scorer per label, calibrates probabilities
@@ -58,7 +59,7 @@ func TrainEmotions(examples []EmotionExample, labels []string, o EmotionOptions)
 		}
 	}
 	m := trainLinear(defaultLexicon(), texts, labels, y, trainOptions{
-		Bits: o.Bits, C: o.C, PosExp: o.PosExp, Epochs: o.Epochs, Folds: o.Folds, MinCount: o.MinCount, Stack: o.Stack, Bag: o.Bag,
+		Bits: o.Bits, C: o.C, Cs: o.Cs, PosExp: o.PosExp, Epochs: o.Epochs, Folds: o.Folds, MinCount: o.MinCount, Stack: o.Stack, Bag: o.Bag,
 	})
 	return &EmotionModel{m: m}, nil
 }

@@ -8,14 +8,15 @@ import (
 
 // trainOptions steer trainLinear. The zero value of a field means its default.
 type trainOptions struct {
-	Bits     uint    // hashed space is 2^Bits buckets (default 20)
-	C        float64 // SVM cost (default 0.1)
-	PosExp   float64 // positives weighted by (neg/pos)^PosExp (default 0.5)
-	Epochs   int     // coordinate-descent passes at most (default 30)
-	Folds    int     // cross-validation folds for calibration; 0 skips calibration
-	MinCount int     // vocabulary: words seen at least this often (default 2)
-	Stack    bool    // fit a second stage over all labels' out-of-fold scores
-	Bag      bool    // the model is the average of the fold models
+	Bits     uint      // hashed space is 2^Bits buckets (default 20)
+	C        float64   // SVM cost (default 0.1)
+	Cs       []float64 // with folds: costs to try per label, the best out of fold kept (default: C)
+	PosExp   float64   // positives weighted by (neg/pos)^PosExp (default 0.5)
+	Epochs   int       // coordinate-descent passes at most (default 30)
+	Folds    int       // cross-validation folds for calibration; 0 skips calibration
+	MinCount int       // vocabulary: words seen at least this often (default 2)
+	Stack    bool      // fit a second stage over all labels' out-of-fold scores
+	Bag      bool      // the model is the average of the fold models
 	Seed     uint64
 }
 
@@ -80,6 +81,13 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 
 	bagged := make([][]float32, nl)
 	bagBias := make([]float32, nl)
+	chosenC := make([]float64, nl)
+	for l := range chosenC {
+		chosenC[l] = o.C
+	}
+	if len(o.Cs) == 0 {
+		o.Cs = []float64{o.C}
+	}
 	o.Bag = o.Bag && o.Folds > 1
 	if o.Folds > 1 {
 		stackRows := make([][]float32, nl)
@@ -89,41 +97,62 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 		}
 		fold := func(i int) int { return int(mix64(uint64(i)^o.Seed) % uint64(o.Folds)) }
 		// One job per label runs its folds in order, so that the bagged
-		// average below adds up in the same order on every run.
+		// average adds up in the same order on every run. With several
+		// costs, each label keeps the one with the best out-of-fold F1.
 		parallel(nl, func(l int) {
-			for k := range o.Folds {
-				var xs [][]sparseFeature
-				var ys []bool
-				var qs []float32
-				for i := range x {
-					if fold(i) != k {
-						xs, ys, qs = append(xs, x[i]), append(ys, y[l][i]), append(qs, qii[i])
-					}
-				}
-				p := problem(l, xs, ys)
-				w, b := p.solve(ys, qs)
-				for i := range x {
-					if fold(i) == k {
-						oof[l][i] = dot(w, b, x[i])
-					}
-				}
-				if o.Bag {
-					if k == 0 {
-						bagged[l] = w
-					} else {
-						for j, v := range w {
-							bagged[l][j] += v
+			bestF := -1.0
+			for _, c := range o.Cs {
+				scores := make([]float32, len(x))
+				var sum []float32
+				var sumBias float32
+				for k := range o.Folds {
+					var xs [][]sparseFeature
+					var ys []bool
+					var qs []float32
+					for i := range x {
+						if fold(i) != k {
+							xs, ys, qs = append(xs, x[i]), append(ys, y[l][i]), append(qs, qii[i])
 						}
 					}
-					bagBias[l] += b
+					p := problem(l, xs, ys)
+					p.cPos, p.cNeg = p.cPos/o.C*c, c
+					w, b := p.solve(ys, qs)
+					for i := range x {
+						if fold(i) == k {
+							scores[i] = dot(w, b, x[i])
+						}
+					}
+					if o.Bag {
+						if k == 0 {
+							sum = w
+						} else {
+							for j, v := range w {
+								sum[j] += v
+							}
+						}
+						sumBias += b
+					}
 				}
-			}
-			if o.Bag {
-				inv := 1 / float32(o.Folds)
-				for j := range bagged[l] {
-					bagged[l][j] *= inv
+				f := 0.0
+				if len(o.Cs) > 1 {
+					a, b := plattFit(scores, y[l])
+					probs := make([]float32, len(x))
+					for i, d := range scores {
+						probs[i] = float32(1 / (1 + math.Exp(float64(a*d+b))))
+					}
+					f = f1At(probs, y[l], bestThreshold(probs, y[l]))
 				}
-				bagBias[l] *= inv
+				if f <= bestF {
+					continue
+				}
+				bestF, chosenC[l], oof[l] = f, c, scores
+				if o.Bag {
+					inv := 1 / float32(o.Folds)
+					for j := range sum {
+						sum[j] *= inv
+					}
+					bagged[l], bagBias[l] = sum, sumBias*inv
+				}
 			}
 		})
 		for l := range nl {
@@ -178,6 +207,7 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 		weights = make([][]float32, nl)
 		parallel(nl, func(l int) {
 			p := problem(l, x, y[l])
+			p.cPos, p.cNeg = p.cPos/o.C*chosenC[l], chosenC[l]
 			weights[l], biases[l] = p.solve(y[l], qii)
 		})
 	}

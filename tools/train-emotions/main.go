@@ -33,6 +33,7 @@ func main() {
 	eval := flag.Bool("eval", false, "only evaluate the model at -out on dev")
 	bits := flag.Uint("bits", 0, "hash bits (0: default)")
 	c := flag.Float64("c", 0, "SVM cost (0: default)")
+	cs := flag.String("cs", "", "comma-separated SVM costs to try per label, the best out of fold kept (empty: -c only)")
 	posExp := flag.Float64("pos-exp", 0, "positive weighting exponent (0: default)")
 	folds := flag.Int("folds", 0, "cross-validation folds (0: default)")
 	minCount := flag.Int("min-count", 0, "vocabulary minimum count (0: default)")
@@ -71,8 +72,18 @@ func main() {
 			log.Fatal(err)
 		}
 		start := time.Now()
+		var costs []float64
+		for f := range strings.SplitSeq(*cs, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				v, err := strconv.ParseFloat(f, 64)
+				if err != nil {
+					log.Fatalf("-cs: %v", err)
+				}
+				costs = append(costs, v)
+			}
+		}
 		model, err = analyze.TrainEmotions(train, append(names, derived), analyze.EmotionOptions{
-			Bits: *bits, C: *c, PosExp: *posExp, Folds: *folds, MinCount: *minCount, Stack: *stack, Bag: *bag,
+			Bits: *bits, C: *c, Cs: costs, PosExp: *posExp, Folds: *folds, MinCount: *minCount, Stack: *stack, Bag: *bag,
 		})
 		if err != nil {
 			log.Fatal(err)
