@@ -158,7 +158,6 @@ const (
 	lexProfanity
 	lexYou
 	lexInsult
-	lexBooster
 	lexValence
 	lexEntity // may start an entity (see entities.go)
 	lexSwap   // a pronoun the paraphrase swaps

@@ -25,9 +25,7 @@ var (
 	insultWords = []string{"idiot", "idiots", "idiotic", "moron", "morons", "moronic", "stupid", "incompetent", "useless",
 		"pathetic", "clown", "clowns", "scam", "scammers", "scammer", "thieves", "thief", "liar", "liars", "crooks",
 		"clueless", "dumb", "disgrace", "amateurs", "amateur", "fraud", "fraudsters", "criminals", "cowboys", "imbecile", "imbeciles"}
-	youWords     = []string{"you", "your", "you're", "yours", "yourself", "yourselves", "youre", "ur", "u"}
-	boosterWords = []string{"very", "really", "so", "extremely", "absolutely", "completely", "totally", "utterly",
-		"incredibly", "seriously", "beyond", "truly", "most", "such"}
+	youWords = []string{"you", "your", "you're", "yours", "yourself", "yourselves", "youre", "ur", "u"}
 )
 
 // newLexicon builds the lexicon from the embedded VADER file and word lists.
@@ -54,7 +52,6 @@ func newLexicon() *lexicon {
 		{profanityWords, lexProfanity},
 		{insultWords, lexInsult},
 		{youWords, lexYou},
-		{boosterWords, lexBooster},
 	} {
 		for _, w := range set.words {
 			lx.info(wordHash(w)).kind |= set.kind
