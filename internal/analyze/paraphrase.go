@@ -101,12 +101,16 @@ func paraphrase(text string, toks []token, infos []*wordInfo, kind string) strin
 		}
 	case ConcernQuestion:
 		if whWords[first] && len(toks) > 2 && auxVerbs[toks[1].hash] {
-			if subj := subjectLen(text, toks[2:]); subj > 0 && len(toks) > 2+subj {
+			if subj := subjectLen(text, toks[2:]); subj > 0 && len(toks) >= 2+subj {
 				// "why was I charged twice" -> "why you were charged twice"
 				wh := swapWords(text, toks[:1], infos[:1], false)
 				s := swapWords(text, toks[2:2+subj], infos[2:2+subj], true)
 				aux := agree(text, toks[1], toks[2])
-				return "you're asking " + wh + " " + s + " " + aux + " " + swapWords(text, toks[2+subj:], infos[2+subj:], false)
+				out := "you're asking " + wh + " " + s + " " + aux
+				if len(toks) > 2+subj {
+					out += " " + swapWords(text, toks[2+subj:], infos[2+subj:], false)
+				}
+				return out
 			}
 		}
 		if auxVerbs[first] && len(toks) > 2 {
