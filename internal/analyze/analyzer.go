@@ -296,24 +296,20 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	}
 	r.Complaint = ev.problems > 0 || ev.feelings > 0 || r.Angry || hasComplaintSignal(r.Signals)
 
+	// Clauses, reasons and signals are in text order: one pass over each.
+	ci, ri, si := 0, 0, 0
 	for k, se := range s.sents {
 		st, en := int(s.toks[se[0]].start), int(s.toks[se[1]-1].end)
 		en = sentenceEnd(work, en)
 		var sev evidence
-		for c, cl := range s.clauses {
-			if cl[0] >= se[0] && cl[1] <= se[1] {
-				sev.clauseMarks(marks[c : c+1])
-			}
+		for ; ci < len(s.clauses) && s.clauses[ci][0] < se[1]; ci++ {
+			sev.clauseMarks(marks[ci : ci+1])
 		}
-		for _, x := range r.Reasons {
-			if x.Start >= st && x.End <= en {
-				sev.reason(x)
-			}
+		for ; ri < len(r.Reasons) && r.Reasons[ri].Start < en; ri++ {
+			sev.reason(r.Reasons[ri])
 		}
-		for _, x := range r.Signals {
-			if x.Start >= st && x.End <= en {
-				sev.signal(x)
-			}
+		for ; si < len(r.Signals) && r.Signals[si].Start < en; si++ {
+			sev.signal(r.Signals[si])
 		}
 		sa := combine(sentModel[k], sev.points(0))
 		r.Sentences = append(r.Sentences, Sentence{Start: st, End: en, Anger: int(math.Round(max(0, min(100, sa))))})

@@ -16,6 +16,13 @@ const (
 	ConcernFeeling     = "feeling"
 )
 
+// A Reading lists at most this many reasons of one kind and this many
+// concerns: enough for any real message, bounded for a pathological one.
+const (
+	maxReasonsPerKind = 20
+	maxConcerns       = 200
+)
+
 // signals returns the signal matches, at most three per kind, without
 // overlaps within a kind.
 func (a *Analyzer) signals(work, text string, s *scratch) []Signal {
@@ -63,7 +70,7 @@ func longWaits(text string, s *scratch, entities []Entity, have []Signal) []Sign
 			continue
 		}
 		// "dies in 2 hours", "every 3 days": a span, not a wait.
-		if i := wordAfter(s.toks, 0, e.Start); i > 0 && inWithin[s.toks[i-1].hash] {
+		if i := firstWordFrom(s.toks, e.Start); i > 0 && inWithin[s.toks[i-1].hash] {
 			continue
 		}
 		covered := false
@@ -74,7 +81,7 @@ func longWaits(text string, s *scratch, entities []Entity, have []Signal) []Sign
 			continue
 		}
 		// A waiting word within four words either side, in the same sentence.
-		i := wordAfter(s.toks, 0, e.Start)
+		i := firstWordFrom(s.toks, e.Start)
 		j := wordAfter(s.toks, i, e.End)
 		ok := false
 		for k := max(0, i-4); k < min(len(s.toks), j+4) && !ok; k++ {
@@ -102,12 +109,19 @@ func sentEndBetween(toks []token, from, to int) bool {
 // reasons collects the evidence behind the anger score.
 func (a *Analyzer) reasons(work, text string, s *scratch, msg *accumulator) []Reason {
 	out := []Reason{}
+	last := map[string]int{} // kind -> index in out of its latest reason
+	count := map[string]int{}
 	add := func(kind string, st, en int, w float64) {
-		for _, o := range out {
-			if st < o.End && o.Start < en && o.Kind == kind {
-				return
-			}
+		if count[kind] >= maxReasonsPerKind {
+			return
 		}
+		// Each pass finds reasons in text order, so an overlap can only be
+		// with the latest reason of the same kind.
+		if i, ok := last[kind]; ok && st < out[i].End && out[i].Start < en {
+			return
+		}
+		last[kind] = len(out)
+		count[kind]++
 		out = append(out, Reason{Kind: kind, Text: text[st:en], Start: st, End: en, Weight: w})
 	}
 	negativeContext := msg.cues.vaderNeg >= 1 || msg.cues.negation > 0 || msg.cues.exclRun > 0
@@ -290,7 +304,7 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 	}
 	// Complaint signals state a problem; insults and swearing a feeling.
 	mark := func(start int, g tagGroup) {
-		marks[spanOf(s.clauses, wordAfter(s.toks, 0, start))] |= 1 << g
+		marks[spanOf(s.clauses, firstWordFrom(s.toks, start))] |= 1 << g
 	}
 	for _, sg := range signals {
 		switch sg.Kind {
@@ -305,16 +319,20 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 		switch r.Kind {
 		case "insult", "profanity", "sarcasm":
 			mark(r.Start, groupFeeling)
-			marks[spanOf(s.clauses, wordAfter(s.toks, 0, r.Start))] |= 1 << groupReason
+			marks[spanOf(s.clauses, firstWordFrom(s.toks, r.Start))] |= 1 << groupReason
 		case "caps":
 			mark(r.Start, groupShout)
 		case "exclamation":
-			if i := wordAfter(s.toks, 0, r.Start) - 1; i >= 0 {
+			if i := firstWordFrom(s.toks, r.Start) - 1; i >= 0 {
 				marks[spanOf(s.clauses, i)] |= 1 << groupShout
 			}
 		}
 	}
+	ei := 0 // entities are in text order, as are clauses
 	for k, se := range s.clauses {
+		if len(out) == maxConcerns {
+			break
+		}
 		toks := s.toks[se[0]:se[1]]
 		if marks[k]&(1<<groupSelf) != 0 {
 			marks[k] &^= 1 << groupProblem
@@ -354,9 +372,12 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 			marks[k] |= 1 << groupFeeling // a shouted demand is a feeling too
 		}
 		c := Concern{Kind: kind, Text: text[st:end], Start: st, End: end, Entities: []Entity{}}
-		for _, e := range entities {
-			if e.Start >= st && e.End <= end {
-				c.Entities = append(c.Entities, e)
+		for ei < len(entities) && entities[ei].Start < st {
+			ei++
+		}
+		for e := ei; e < len(entities) && entities[e].Start < end; e++ {
+			if entities[e].End <= end {
+				c.Entities = append(c.Entities, entities[e])
 			}
 		}
 		if kind == ConcernFeeling && has(groupReason) {
@@ -392,3 +413,10 @@ func shouted(t token, w string) bool {
 
 // placeholder is a masked name in the text ("[NAME]", as in GoEmotions).
 func placeholder(w string) bool { return w == "NAME" || w == "RELIGION" }
+
+// firstWordFrom returns the index of the first word starting at or after
+// byte pos (len(toks) if none), by binary search.
+func firstWordFrom(toks []token, pos int) int {
+	i, _ := slices.BinarySearchFunc(toks, pos, func(t token, p int) int { return cmp.Compare(int(t.start), p) })
+	return i
+}
