@@ -123,6 +123,9 @@ func paraphrase(text string, toks []token, infos []*wordInfo, kind string) strin
 		return "you asked: \"" + swapWords(text, toks, infos, true) + "?\""
 	}
 	switch {
+	case infos[0] != nil && infos[0].classes&(1<<classOrdinal) != 0:
+		// "third time I write" -> "this is the third time you write"
+		return "this is the " + swapWords(text, toks, infos, false)
 	case passiveStarts[first]:
 		return "you were " + swapWords(text, toks, infos, false)
 	case pastStarts[first]:
