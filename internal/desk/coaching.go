@@ -98,7 +98,7 @@ func (d *Desk) coachContext(ctx context.Context, author User, caseID int64, cust
 		cctx.Calendar = cctx.Calendar.In(loc)
 	}
 	cctx.Readings = unansweredReadings(msgs)
-	cctx.VentingWave = ventingWave(cctx.Readings)
+	cctx.VentingWave = coach.VentingWave(cctx.Readings)
 	return cctx, nil
 }
 
@@ -117,14 +117,3 @@ func unansweredReadings(msgs []Message) []analyze.Reading {
 	return out
 }
 
-// ventingWave is true when at least three customer messages arrived without
-// a reply and at least two of them were angry: acknowledge before solving.
-func ventingWave(unanswered []analyze.Reading) bool {
-	angry := 0
-	for _, r := range unanswered {
-		if r.Angry {
-			angry++
-		}
-	}
-	return len(unanswered) >= 3 && angry >= 2
-}

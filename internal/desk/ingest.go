@@ -13,6 +13,7 @@ import (
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/calendar"
+	"github.com/calmdesk/calmdesk/internal/coach"
 	"github.com/calmdesk/calmdesk/internal/store"
 )
 
@@ -330,14 +331,14 @@ func continueCase(ctx context.Context, tx *sql.Tx, caseID int64, state caseState
 }
 
 // ventingAfter says whether the customer, with this message, has sent a
-// venting wave: three or more messages since the last reply, two or more of
-// them angry. The agent should acknowledge before solving.
+// venting wave (coach.VentingWave: three or more messages since the last
+// reply, most of them angry). The agent should acknowledge before solving.
 func ventingAfter(ctx context.Context, tx *sql.Tx, caseID int64, latest analyze.Reading) (bool, error) {
 	msgs, err := caseMessages(ctx, tx, caseID)
 	if err != nil {
 		return false, err
 	}
-	return ventingWave(append(unansweredReadings(msgs), latest)), nil
+	return coach.VentingWave(append(unansweredReadings(msgs), latest)), nil
 }
 
 func signalKinds(r analyze.Reading) []string {
