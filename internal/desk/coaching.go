@@ -116,4 +116,3 @@ func unansweredReadings(msgs []Message) []analyze.Reading {
 	}
 	return out
 }
-
