@@ -124,7 +124,8 @@ var serviceWords = hashSet(map[string]bool{"order": true, "orders": true, "order
 	"train": true, "price": true, "money": true, "receipt": true, "install": true, "engineer": true,
 	"technician": true, "appointment": true, "hold": true, "tracking": true, "update": true, "upgrade": true,
 	"arrived": true, "arrive": true, "broken": true, "damaged": true, "defective": true, "faulty": true,
-	"received": true, "delay": true, "delayed": true, "late": true, "repair": true, "warehouse": true})
+	"received": true, "delay": true, "delayed": true, "late": true, "repair": true, "warehouse": true,
+	"answer": true, "reply": true, "response": true, "responded": true, "replied": true, "respond": true})
 
 // serviceContext reports whether text reads as a message to a business:
 // a signal fired, it addresses an account (@name), or it names the service.

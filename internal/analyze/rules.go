@@ -320,6 +320,10 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 		case "insult", "profanity", "sarcasm":
 			mark(r.Start, groupFeeling)
 			marks[spanOf(s.clauses, firstWordFrom(s.toks, r.Start))] |= 1 << groupReason
+		case "phrase":
+			// "is a joke", "charged twice", "fed up": a complaint said in anger.
+			mark(r.Start, groupFeeling)
+			mark(r.Start, groupProblem)
 		case "caps":
 			mark(r.Start, groupShout)
 		case "exclamation":
