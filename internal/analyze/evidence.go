@@ -125,7 +125,10 @@ var serviceWords = hashSet(map[string]bool{"order": true, "orders": true, "order
 	"technician": true, "appointment": true, "hold": true, "tracking": true, "update": true, "upgrade": true,
 	"arrived": true, "arrive": true, "broken": true, "damaged": true, "defective": true, "faulty": true,
 	"received": true, "delay": true, "delayed": true, "late": true, "repair": true, "warehouse": true,
-	"answer": true, "reply": true, "response": true, "responded": true, "replied": true, "respond": true})
+	"answer": true, "reply": true, "response": true, "responded": true, "replied": true, "respond": true,
+	"fix": true, "fixed": true, "replace": true, "replaced": true, "resolve": true, "resolved": true,
+	"reimburse": true, "compensate": true, "compensation": true, "escalate": true, "waive": true, "contact": true,
+	"contacted": true, "sorted": true, "asap": true})
 
 // serviceContext reports whether text reads as a message to a business:
 // a signal fired, it addresses an account (@name), or it names the service.

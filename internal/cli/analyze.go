@@ -103,8 +103,9 @@ type jsonlError struct {
 // order. Memory stays bounded: at most a window of lines is in flight.
 func analyzeJSONL(ctx context.Context, a *analyze.Analyzer, in io.Reader, out io.Writer) error {
 	type job struct {
-		line []byte
-		res  chan []byte
+		line    []byte
+		tooLong bool
+		res     chan []byte
 	}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan job, 4*workers)
@@ -113,6 +114,10 @@ func analyzeJSONL(ctx context.Context, a *analyze.Analyzer, in io.Reader, out io
 	for range workers {
 		wg.Go(func() {
 			for j := range jobs {
+				if j.tooLong {
+					j.res <- lineError(nil, "line_too_long", fmt.Sprintf("line longer than %d bytes", 2*analyze.MaxTextBytes))
+					continue
+				}
 				j.res <- analyzeLine(a, j.line)
 			}
 		})
@@ -123,7 +128,7 @@ func analyzeJSONL(ctx context.Context, a *analyze.Analyzer, in io.Reader, out io
 		defer close(jobs)
 		br := bufio.NewReaderSize(in, 1<<16)
 		for {
-			line, err := readLine(br)
+			line, tooLong, err := readLine(br)
 			if len(line) > 0 {
 				res := make(chan []byte, 1)
 				select {
@@ -132,7 +137,7 @@ func analyzeJSONL(ctx context.Context, a *analyze.Analyzer, in io.Reader, out io
 					readErr <- ctx.Err()
 					return
 				}
-				jobs <- job{line: line, res: res}
+				jobs <- job{line: line, tooLong: tooLong, res: res}
 			}
 			if err != nil {
 				if err != io.EOF {
@@ -165,40 +170,44 @@ func analyzeJSONL(ctx context.Context, a *analyze.Analyzer, in io.Reader, out io
 	return werr
 }
 
-// readLine returns the next non-empty line without its newline; a line
-// longer than the text limit is returned truncated to that limit plus one
-// byte, so that it fails as too long.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	var line []byte
+// readLine returns the next non-empty line without its newline. Memory
+// stays bounded: a line longer than twice the text limit (JSON escapes
+// included) is read through but kept only in part, and reported too long.
+func readLine(br *bufio.Reader) (line []byte, tooLong bool, err error) {
 	for {
 		part, isPrefix, err := br.ReadLine()
-		if len(line) <= analyze.MaxTextBytes*2 {
+		if len(line)+len(part) <= analyze.MaxTextBytes*2 {
 			line = append(line, part...)
+		} else {
+			tooLong = true
 		}
 		if err != nil {
-			return line, err
+			return line, tooLong, err
 		}
 		if !isPrefix {
-			if len(strings.TrimSpace(string(line))) == 0 {
+			if len(strings.TrimSpace(string(line))) == 0 && !tooLong {
 				line = line[:0]
 				continue
 			}
-			return line, nil
+			return line, tooLong, nil
 		}
 	}
 }
 
+// lineError is the output line for an input line that could not be read.
+func lineError(id json.RawMessage, code, msg string) []byte {
+	e := jsonlError{ID: id}
+	if e.ID == nil {
+		e.ID = json.RawMessage("null")
+	}
+	e.Error.Code, e.Error.Message = code, msg
+	b, _ := json.Marshal(e)
+	return append(b, '\n')
+}
+
 func analyzeLine(a *analyze.Analyzer, line []byte) []byte {
 	var in jsonlLine
-	fail := func(code, msg string) []byte {
-		e := jsonlError{ID: in.ID}
-		if e.ID == nil {
-			e.ID = json.RawMessage("null")
-		}
-		e.Error.Code, e.Error.Message = code, msg
-		b, _ := json.Marshal(e)
-		return append(b, '\n')
-	}
+	fail := func(code, msg string) []byte { return lineError(in.ID, code, msg) }
 	if err := json.Unmarshal(line, &in); err != nil {
 		return fail("bad_json", err.Error())
 	}
