@@ -141,6 +141,21 @@ func TestReadCustomerMessages(t *testing.T) {
 			sentiment: "negative",
 		},
 		{
+			name:      "short shouted demand",
+			text:      "fix it NOW",
+			minAnger:  50,
+			maxAnger:  90,
+			complaint: true,
+			sentiment: "negative",
+		},
+		{
+			name:      "contempt without a problem word",
+			text:      "Your customer service is a joke. Nobody knows what they are doing.",
+			minAnger:  50,
+			maxAnger:  95,
+			complaint: true,
+		},
+		{
 			name:      "sarcasm",
 			text:      "Great, another delay. Just great. Thanks for nothing.",
 			minAnger:  50,
