@@ -235,6 +235,7 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	r.Signals = a.signals(work, text, s)
 	entities := a.lx.findEntities(work, s.toks, s.infos, nil)
 	r.Signals = append(r.Signals, longWaits(work, s, entities, r.Signals)...)
+	r.Signals = append(r.Signals, elderly(work, s.toks)...)
 	sortSignals(r.Signals)
 	r.Reasons = a.reasons(work, text, s, &msg)
 	var marks []uint16

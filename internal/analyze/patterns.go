@@ -172,6 +172,11 @@ func (lx *lexicon) addPatterns() {
 		"vulnerable",
 		"single mother|mum|mom|parent|dad|father",
 		"no heating|heat|electricity|power|water",
+		"not good with * computers|technology|phones|tech|internet",
+		"don't|can't|cannot|never * use * internet|computer|computers|email|smartphone",
+		"hard of hearing",
+		"visually|hearing impaired",
+		"years old",
 		"on benefits|disability",
 	)
 
@@ -222,6 +227,9 @@ func (lx *lexicon) addPatterns() {
 		"do your job",
 		"shame on",
 		"enough is enough",
+		"i * demand|insist",
+		"how you * treat",
+		"treat|treating|treated your * customers|clients",
 		"is|are|was|were|it's|that's a * joke|disgrace|nightmare|shambles|farce|scam|con|ripoff",
 		"nobody|no one * knows|cares|listens|bothers|helps|seems",
 		"take|takes|taking|took so|this long",

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -47,11 +48,42 @@ func (a *Analyzer) signals(work, text string, s *scratch) []Signal {
 	return out
 }
 
+var agePrefix = hashSet(map[string]bool{"i'm": true, "am": true, "aged": true, "age": true, "im": true})
+
+// elderly finds "I'm 84", "aged 79": a customer of 70 or more is treated
+// as possibly vulnerable.
+func elderly(text string, toks []token) []Signal {
+	var out []Signal
+	for i := 1; i < len(toks); i++ {
+		t := toks[i]
+		if t.flags&tokNumber == 0 || t.end-t.start != 2 || !agePrefix[toks[i-1].hash] {
+			continue
+		}
+		if n, err := strconv.Atoi(text[t.start:t.end]); err == nil && n >= 70 {
+			st := int(toks[i-1].start)
+			out = append(out, Signal{Kind: SignalVulnerableCustomer, Text: text[st:t.end], Start: st, End: int(t.end)})
+		}
+	}
+	return out
+}
+
 func sortSignals(sigs []Signal) {
 	slices.SortStableFunc(sigs, func(a, b Signal) int { return cmp.Compare(a.Start, b.Start) })
 }
 
 var inWithin = hashSet(map[string]bool{"in": true, "within": true, "every": true, "per": true, "each": true, "lasts": true, "only": true})
+
+var tenureWords = hashSet(map[string]bool{"customer": true, "member": true, "client": true, "subscriber": true, "loyal": true, "user": true, "shopper": true})
+
+// tenure reports "customer for ...", "member for ..." just before word i.
+func tenure(toks []token, i int) bool {
+	for k := max(0, i-3); k < i; k++ {
+		if tenureWords[toks[k].hash] {
+			return true
+		}
+	}
+	return false
+}
 
 var waitContext = hashSet(map[string]bool{"waiting": true, "waited": true, "wait": true, "still": true, "ago": true,
 	"since": true, "for": true, "been": true, "over": true, "already": true, "taken": true, "took": true,
@@ -69,8 +101,9 @@ func longWaits(text string, s *scratch, entities []Entity, have []Signal) []Sign
 		if !long {
 			continue
 		}
-		// "dies in 2 hours", "every 3 days": a span, not a wait.
-		if i := firstWordFrom(s.toks, e.Start); i > 0 && inWithin[s.toks[i-1].hash] {
+		// "dies in 2 hours", "every 3 days": a span, not a wait; "a customer
+		// for ten years": loyalty, not a wait.
+		if i := firstWordFrom(s.toks, e.Start); i > 0 && inWithin[s.toks[i-1].hash] || tenure(s.toks, i) {
 			continue
 		}
 		covered := false
