@@ -104,3 +104,49 @@ func TestSentences(t *testing.T) {
 		}
 	}
 }
+
+func TestSignals(t *testing.T) {
+	tests := []struct{ text, kind, span string }{
+		{"I demand to speak with a supervisor.", SignalManagerRequest, "speak with a supervisor"},
+		{"Put me through to someone senior please.", SignalManagerRequest, "someone senior"},
+		{"I'll be contacting my solicitor about this.", SignalLegalThreat, "solicitor"},
+		{"I'm going to report this to trading standards.", SignalRegulatorComplaint, "trading standards"},
+		{"I filed a complaint with the FCA yesterday.", SignalRegulatorComplaint, "FCA"},
+		{"I've asked my bank to reverse the payment.", SignalChargeback, "bank to reverse"},
+		{"I will be posting about this on Twitter.", SignalPublicExposure, "Twitter"},
+		{"I'm taking my business elsewhere.", SignalChurnThreat, "taking my business elsewhere"},
+		{"The charger started smoking and melted.", SignalSafetyIssue, "smoking"},
+		{"This is my fourth email about this issue.", SignalRepeatContact, "fourth email"},
+		{"I have written to you three times already.", SignalRepeatContact, "written to you three times"},
+		{"It's been over a month and still nothing.", SignalLongWait, "over a month"},
+		{"I'm 84 and I don't use the internet, please call me.", SignalVulnerableCustomer, "I'm 84"},
+	}
+	for _, tt := range tests {
+		r, err := Read(tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, s := range r.Signals {
+			if s.Kind == tt.kind && s.Text == tt.span && tt.text[s.Start:s.End] == s.Text {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%q: no %s %q in %+v", tt.text, tt.kind, tt.span, r.Signals)
+		}
+	}
+	// Calm words that must not raise signals.
+	for _, text := range []string{
+		"I've been a loyal customer for ten years, thank you.",
+		"My phone battery dies in 2 hours, is that normal?",
+		"The last time I ordered it arrived in two days.",
+		"I am 25 and this is my first order.",
+		"Could you tell me the opening hours of the store?",
+	} {
+		r, _ := Read(text)
+		if len(r.Signals) > 0 {
+			t.Errorf("%q: unexpected signals %+v", text, r.Signals)
+		}
+	}
+}
