@@ -187,7 +187,7 @@ func report(w io.Writer, m *analyze.EmotionModel, dev []analyze.EmotionExample, 
 	labels := m.Labels()
 	th := m.Thresholds()
 	cs := make([]counts, len(labels))
-	var or counts // anger OR annoyance asserted, against the derived truth
+	var or counts    // anger OR annoyance asserted, against the derived truth
 	var angry counts // a full Reading's angry flag (model + rules), against the same truth
 	analyzer := analyze.New(m)
 	ia, in := indexOf(labels, "anger"), indexOf(labels, "annoyance")
