@@ -101,3 +101,15 @@ func TestAnalyzeTextAndCategories(t *testing.T) {
 		t.Errorf("summary:\n%s", out.String())
 	}
 }
+
+func TestAnalyzeJSONLLineTooLong(t *testing.T) {
+	in := `{"id":1,"text":"` + strings.Repeat("a", 3<<20) + `"}` + "\n" + `{"id":2,"text":"fix it NOW"}` + "\n"
+	var out, errOut bytes.Buffer
+	if err := Run(context.Background(), []string{"calmdesk", "analyze", "--jsonl"}, strings.NewReader(in), &out, &errOut); err != nil {
+		t.Fatal(err, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"line_too_long"`) || !strings.HasPrefix(lines[1], `{"id":2,`) {
+		t.Errorf("output:\n%.300s", out.String())
+	}
+}
