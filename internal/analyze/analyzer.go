@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -201,6 +202,7 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	nl := len(m.labels)
 	s.infos = a.lx.lookup(s.toks, s.infos[:0])
 	s.sents = sentences(s.toks, s.sents[:0])
+	s.vocab = slices.Grow(s.vocab[:0], len(s.toks))[:len(s.toks)]
 	msg, sent := s.accumulators(nl)
 	dec := s.floats(nl)
 	var maxSent float32

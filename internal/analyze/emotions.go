@@ -111,6 +111,7 @@ func (e *EmotionModel) Predict(text string) []float32 {
 type scratch struct {
 	toks    []token
 	infos   []*wordInfo
+	vocab   []int32 // per word: its index in the emotion model's vocabulary, or -1
 	sents   [][2]int
 	clauses [][2]int
 	matches []match

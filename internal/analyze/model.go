@@ -215,7 +215,11 @@ func (m *linearModel) span(text string, toks []token, from, to int, acc *accumul
 	nl := len(m.labels)
 	for i := from; i < to; i++ {
 		t := toks[i]
-		if v := m.words.get(t.hash); v >= 0 {
+		v := m.words.get(t.hash)
+		if i < len(s.vocab) {
+			s.vocab[i] = v // for the reasons, which name the weightiest words
+		}
+		if v >= 0 {
 			s := m.wsum[2*nl*int(v) : 2*nl*(int(v)+1)]
 			for l := 0; l < nl; l++ {
 				acc.w[l] += int32(s[l])

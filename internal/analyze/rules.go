@@ -244,8 +244,7 @@ func (a *Analyzer) modelWords(work, text string, s *scratch, msg *accumulator) [
 		w float64
 	}
 	var best []cand
-	for i, t := range s.toks {
-		v := m.words.get(t.hash)
+	for i, v := range s.vocab {
 		if v < 0 {
 			continue
 		}
