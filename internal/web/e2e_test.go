@@ -150,6 +150,22 @@ func waitJS(expr string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// retry runs an action again while it fails, for up to 10 seconds: right
+// after a navigation the protocol may still hold the old document's nodes.
+// The actions it wraps fail before they type or click anything.
+func retry(a chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			_, err := a(ctx, t)
+			if err == nil || ctx.Err() != nil || time.Now().After(deadline) {
+				return err
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	})
+}
+
 // js runs a statement on the page.
 func js(statement string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
@@ -160,11 +176,11 @@ func js(statement string) chromedp.Action[chromedp.Void] {
 
 // screenshot saves the whole page; viewShot what the window shows.
 func screenshot(name string) chromedp.Action[chromedp.Void] {
-	return saveShot(name, chromedp.FullScreenshot(100))
+	return retry(saveShot(name, chromedp.FullScreenshot(100)))
 }
 
 func viewShot(name string) chromedp.Action[chromedp.Void] {
-	return saveShot(name, chromedp.CaptureScreenshot())
+	return retry(saveShot(name, chromedp.CaptureScreenshot()))
 }
 
 func saveShot(name string, shot chromedp.Action[[]byte]) chromedp.Action[chromedp.Void] {
@@ -203,10 +219,10 @@ func (b *headless) signIn(base, email, password string) {
 	b.t.Helper()
 	b.do("sign in",
 		chromedp.Navigate(base+"/login"),
-		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("password"), password),
+		retry(chromedp.SendKeys(chromedp.ID("email"), email)),
+		retry(chromedp.SendKeys(chromedp.ID("password"), password)),
 		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.ID("cases")),
+		waitJS(`location.pathname === "/" && !!document.querySelector("#cases")`),
 	)
 }
 
@@ -245,7 +261,7 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 		// j selects the hottest row, o opens it.
 		chromedp.KeyEvent("j"),
 		chromedp.KeyEvent("o"),
-		chromedp.WaitVisible(chromedp.ID("reply-text")),
+		waitJS(`!!document.querySelector("#reply-text")`),
 	)
 	if path := eval[string](b, `location.pathname`); path != "/cases/"+hottest {
 		t.Fatalf("j, o opened %s, want the hottest case %s", path, hottest)
@@ -259,7 +275,7 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 		// The protocol's synthetic key events type the "r" even though the
 		// page cancelled it (a real keyboard does not); start from empty.
 		js(`document.getElementById("reply-text").value = ""`),
-		chromedp.SendKeys(chromedp.ID("reply-text"), bad),
+		retry(chromedp.SendKeys(chromedp.ID("reply-text"), bad)),
 		chromedp.WaitVisible(chromedp.CSS("#coach .findings")),
 		screenshot("coach"),
 		js(`document.getElementById("reply").scrollIntoView()`),
@@ -271,16 +287,16 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 	if !strings.Contains(b.text("#coach .verdict"), "Not ready") {
 		t.Errorf("verdict for a bad reply = %q", b.text("#coach .verdict"))
 	}
-	b.do("apply a suggestion", chromedp.Click(chromedp.CSS("#coach button.apply")))
+	b.do("apply a suggestion", retry(chromedp.Click(chromedp.CSS("#coach button.apply"))))
 	after := eval[string](b, `document.querySelector("#reply-text").value`)
 	if strings.Contains(after, "calm down") {
 		t.Errorf("applying the suggestion left the text %q", after)
 	}
 	// Send. The reply still argues and is vague about time, so the server
 	// asks to confirm the errors first.
-	b.do("send", chromedp.Click(chromedp.ID("send")), chromedp.WaitVisible(chromedp.CSS(".confirm, .flash")))
+	b.do("send", retry(chromedp.Click(chromedp.ID("send"))), waitJS(`!!document.querySelector(".confirm, .flash")`))
 	if eval[bool](b, `!!document.querySelector(".confirm button[name=confirm]")`) {
-		b.do("confirm", chromedp.Click(chromedp.CSS(".confirm button[name=confirm]")), flashSays("Reply sent"))
+		b.do("confirm", retry(chromedp.Click(chromedp.CSS(".confirm button[name=confirm]"))), flashSays("Reply sent"))
 	}
 	if flash := b.text(".flash"); !strings.Contains(flash, "Reply sent") {
 		t.Errorf("flash after sending = %q", flash)
@@ -290,8 +306,8 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 	}
 	b.do("escalate",
 		screenshot("sent"),
-		chromedp.SendKeys(chromedp.ID("esc-reason"), "Customer asked for a manager"),
-		chromedp.Click(chromedp.ID("escalate")),
+		retry(chromedp.SendKeys(chromedp.ID("esc-reason"), "Customer asked for a manager")),
+		retry(chromedp.Click(chromedp.ID("escalate"))),
 		flashSays("Escalated"),
 	)
 	if status := b.text(".facts .status"); status != "escalated" {
@@ -299,21 +315,21 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 	}
 	// A $30 credit is above an agent's limit: it waits for a supervisor.
 	b.do("offer goodwill",
-		chromedp.SendKeys(chromedp.ID("gw-amount"), "30"),
-		chromedp.SendKeys(chromedp.ID("gw-reason"), "Charged after cancelling"),
-		chromedp.Click(chromedp.ID("offer-goodwill")),
+		retry(chromedp.SendKeys(chromedp.ID("gw-amount"), "30")),
+		retry(chromedp.SendKeys(chromedp.ID("gw-reason"), "Charged after cancelling")),
+		retry(chromedp.Click(chromedp.ID("offer-goodwill"))),
 		flashSays("Credit"),
 	)
 	if flash := b.text(".flash"); !strings.Contains(flash, "supervisor") {
 		t.Errorf("flash after offering goodwill = %q", flash)
 	}
-	b.do("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("email")))
+	b.do("sign out", retry(chromedp.Click(chromedp.CSS(`form[action="/logout"] button`))), waitJS(`location.pathname === "/login" && !!document.querySelector("#email")`))
 	b.signIn(base, "ana@demo.calmdesk", pw["ana@demo.calmdesk"])
 	b.do("approve as a supervisor",
 		chromedp.Navigate(base+"/supervisor"),
 		chromedp.WaitVisible(chromedp.CSS("#approvals button.approve")),
 		screenshot("supervisor"),
-		chromedp.Click(chromedp.CSS("#approvals button.approve")),
+		retry(chromedp.Click(chromedp.CSS("#approvals button.approve"))),
 		flashSays("approved"),
 	)
 	if flash := b.text(".flash"); !strings.Contains(flash, "approved") {
@@ -334,7 +350,7 @@ func TestBrowserDraftForMe(t *testing.T) {
 	b.do("draft",
 		chromedp.Navigate(base+"/cases/1"),
 		chromedp.WaitVisible(chromedp.ID("draft")),
-		chromedp.Click(chromedp.ID("draft")),
+		retry(chromedp.Click(chromedp.ID("draft"))),
 		chromedp.Poll[chromedp.Void](`document.querySelector("#reply-text").value.length > 40 && !!document.querySelector("#coach .verdict")`, chromedp.WithPollingTimeout(10*time.Second)),
 		screenshot("draft"),
 	)
@@ -415,7 +431,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		}
 	}
 	check("inbox")
-	b.do("case", chromedp.Navigate(base+"/cases/2"), chromedp.SendKeys(chromedp.ID("reply-text"), "calm down, as I already said we will fix it soon"),
+	b.do("case", chromedp.Navigate(base+"/cases/2"), retry(chromedp.SendKeys(chromedp.ID("reply-text"), "calm down, as I already said we will fix it soon")),
 		chromedp.WaitVisible(chromedp.CSS("#coach .findings")))
 	check("case with the coach")
 	b.do("supervisor", chromedp.Navigate(base+"/supervisor"), chromedp.WaitVisible(chromedp.ID("approvals")))
