@@ -208,7 +208,11 @@ func (lx *lexicon) addPatterns() {
 		"charged|billed|debited * twice|double|again|two",
 		"double|doubled charged|charge|billed|billing",
 		"overcharged|overcharging|overbilled",
-		"fix|sort|refund|do|resolve|answer|call * now|immediately|asap",
+		"fix|sort|resolve|answer|call * now|immediately|asap",
+		// "refund" is also a noun ("I can see the refund now"): only the
+		// demand with an object counts.
+		"refund me|it|us|my|this|the|our * now|immediately|asap",
+		"do something|anything * now|immediately|asap",
 		"unacceptable",
 		"fed up",
 		"sick|tired * of",

@@ -71,12 +71,17 @@ func TestWebhookFiresOnEscalation(t *testing.T) {
 			return len(got) == 1
 		})
 		mu.Lock()
-		defer mu.Unlock()
-		if got[0]["event"] != "case.escalated" || got[0]["case_id"] != float64(res.CaseID) || attempts != 2 {
-			t.Errorf("webhook payload %v after %d attempts", got[0], attempts)
+		first, tries := got[0], attempts
+		mu.Unlock()
+		if first["event"] != "case.escalated" || first["case_id"] != float64(res.CaseID) || tries != 2 {
+			t.Errorf("webhook payload %v after %d attempts", first, tries)
 		}
-		log, err := d.WebhookDeliveries(ctx, 10)
-		if err != nil || len(log) != 2 || log[0].StatusCode != 200 || log[1].StatusCode != 503 || log[1].Error == "" {
+		var log []desk.WebhookDelivery
+		waitFor(t, "both attempts in the delivery log", func() bool {
+			log, err = d.WebhookDeliveries(ctx, 10)
+			return err == nil && len(log) == 2
+		})
+		if log[0].StatusCode != 200 || log[1].StatusCode != 503 || log[1].Error == "" {
 			t.Errorf("delivery log = %+v, %v", log, err)
 		}
 	})
