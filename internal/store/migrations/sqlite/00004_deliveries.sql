@@ -18,8 +18,11 @@ CREATE INDEX notifications_unemailed ON notifications (id) WHERE emailed_at IS N
 
 -- Automatic assignment reads each agent's latest assignments.
 CREATE INDEX cases_assignee_assigned ON cases (assignee_id, assigned_at);
+-- The inbox's "mine" and "unassigned" views, hottest first.
+CREATE INDEX cases_assignee_hottest ON cases (assignee_id, priority DESC, id DESC);
 
 -- +goose Down
+DROP INDEX cases_assignee_hottest;
 DROP INDEX cases_assignee_assigned;
 DROP INDEX notifications_unemailed;
 ALTER TABLE notifications DROP COLUMN emailed_at;
