@@ -3,7 +3,6 @@ package jobs_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net"
 	"strconv"
@@ -218,9 +217,14 @@ func TestUndeliverableReplyShowsOnCase(t *testing.T) {
 	if !strings.Contains(c.Messages[1].DeliveryErr, "550") {
 		t.Errorf("delivery error = %q, want the 550", c.Messages[1].DeliveryErr)
 	}
+	// The sweep may also remind Sam of the promise, depending on the hour.
 	notes, err := d.Notifications(ctx, sam, 10)
-	if err != nil || len(notes) == 0 || notes[0].Kind != "mail_failed" {
-		t.Errorf("notifications = %+v, %v", notes, errors.Join(err))
+	told := false
+	for _, n := range notes {
+		told = told || n.Kind == "mail_failed"
+	}
+	if err != nil || !told {
+		t.Errorf("notifications = %+v, %v", notes, err)
 	}
 }
 
