@@ -2,10 +2,6 @@ package cli_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,51 +12,19 @@ import (
 	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/store"
+	"github.com/calmdesk/calmdesk/internal/store/storetest"
 )
 
 // TestImportTwice imports each fixture format twice into one database: the
 // second run adds nothing, and the cases carry their history's dates,
 // replies, categories and outcomes.
 func TestImportTwice(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { importTwice(t, "sqlite:"+filepath.Join(t.TempDir(), "calmdesk.db")) })
-	t.Run("postgres", func(t *testing.T) { importTwice(t, postgresSchema(t)) })
-}
-
-// postgresSchema is a URL to a fresh schema on the test server, as
-// storetest makes them, for commands that take --database-url.
-func postgresSchema(t *testing.T) string {
-	base := os.Getenv("CALMDESK_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("CALMDESK_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("CALMDESK_REQUIRE_POSTGRES=1 but CALMDESK_TEST_POSTGRES_URL is empty")
-		}
-		t.Skip("PostgreSQL not configured: set CALMDESK_TEST_POSTGRES_URL (scripts/test does)")
+	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
+		t.Run(string(engine), func(t *testing.T) {
+			_, dbURL := storetest.OpenURL(t, engine)
+			importTwice(t, dbURL)
+		})
 	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "t_import_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if admin, err := sql.Open("pgx", base); err == nil {
-			_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-			admin.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func importTwice(t *testing.T, dbURL string) {
