@@ -66,54 +66,51 @@ func (d *Desk) sendSurveys(ctx context.Context, policy Policy, now time.Time) (s
 	if err != nil {
 		return 0, 0, err
 	}
-	for _, id := range ids {
-		err := d.db.Tx(ctx, func(tx *sql.Tx) error {
-			var caseID int64
-			var status Status
-			var anger int
-			var name, channel string
-			err := tx.QueryRowContext(ctx,
-				`SELECT c.id, c.status, c.anger_latest, cu.name, c.channel FROM surveys s JOIN cases c ON c.id = s.case_id
-				   JOIN customers cu ON cu.id = c.customer_id WHERE s.id = $1 AND s.status = 'scheduled'`, id).
-				Scan(&caseID, &status, &anger, &name, &channel)
-			if errors.Is(err, sql.ErrNoRows) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if status != StatusResolved {
-				_, err := tx.ExecContext(ctx, `UPDATE surveys SET status = 'cancelled' WHERE id = $1`, id)
-				return err
-			}
-			if anger > policy.FollowUp.MaxAnger {
-				waiting++
-				return nil
-			}
-			expires := now.Add(policy.FollowUp.ValidFor.Duration)
-			token := signSurvey(secret, id, expires)
-			sum := sha256.Sum256([]byte(token))
-			if _, err := tx.ExecContext(ctx,
-				`UPDATE surveys SET status = 'sent', sent_at = $2, expires_at = $3, token_hash = $4 WHERE id = $1`,
-				id, now, expires, sum[:]); err != nil {
-				return err
-			}
-			text := checkInText(firstName(name), d.publicURL+"/survey/"+token)
-			var msgID int64
-			if err := tx.QueryRowContext(ctx,
-				`INSERT INTO messages (case_id, direction, channel, raw_text, clean_text, created_at) VALUES ($1, 'outbound', $2, $3, $3, $4) RETURNING id`,
-				caseID, channel, text, now).Scan(&msgID); err != nil {
-				return err
-			}
-			if err := d.queueEmail(ctx, tx, msgID, channel); err != nil {
-				return err
-			}
-			sent++
-			return audit(ctx, tx, now, SystemActor, caseID, "survey.sent", map[string]any{"survey_id": id})
-		})
-		if err != nil {
-			return sent, waiting, err
+	if err := d.eachInTx(ctx, ids, func(tx *sql.Tx, id int64) error {
+		var caseID int64
+		var status Status
+		var anger int
+		var name, channel string
+		err := tx.QueryRowContext(ctx,
+			`SELECT c.id, c.status, c.anger_latest, cu.name, c.channel FROM surveys s JOIN cases c ON c.id = s.case_id
+			   JOIN customers cu ON cu.id = c.customer_id WHERE s.id = $1 AND s.status = 'scheduled'`, id).
+			Scan(&caseID, &status, &anger, &name, &channel)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
 		}
+		if err != nil {
+			return err
+		}
+		if status != StatusResolved {
+			_, err := tx.ExecContext(ctx, `UPDATE surveys SET status = 'cancelled' WHERE id = $1`, id)
+			return err
+		}
+		if anger > policy.FollowUp.MaxAnger {
+			waiting++
+			return nil
+		}
+		expires := now.Add(policy.FollowUp.ValidFor.Duration)
+		token := signSurvey(secret, id, expires)
+		sum := sha256.Sum256([]byte(token))
+		if _, err := tx.ExecContext(ctx,
+			`UPDATE surveys SET status = 'sent', sent_at = $2, expires_at = $3, token_hash = $4 WHERE id = $1`,
+			id, now, expires, sum[:]); err != nil {
+			return err
+		}
+		text := checkInText(firstName(name), d.publicURL+"/survey/"+token)
+		var msgID int64
+		if err := tx.QueryRowContext(ctx,
+			`INSERT INTO messages (case_id, direction, channel, raw_text, clean_text, created_at) VALUES ($1, 'outbound', $2, $3, $3, $4) RETURNING id`,
+			caseID, channel, text, now).Scan(&msgID); err != nil {
+			return err
+		}
+		if err := d.queueEmail(ctx, tx, msgID, channel); err != nil {
+			return err
+		}
+		sent++
+		return audit(ctx, tx, now, SystemActor, caseID, "survey.sent", map[string]any{"survey_id": id})
+	}); err != nil {
+		return sent, waiting, err
 	}
 	return sent, waiting, nil
 }

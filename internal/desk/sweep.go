@@ -66,6 +66,17 @@ func (d *Desk) idsWhere(ctx context.Context, query string, args ...any) ([]int64
 	return ids, rows.Err()
 }
 
+// eachInTx runs fn for each id in a transaction of its own, so one row's
+// trouble does not undo the others' work, and stops at the first error.
+func (d *Desk) eachInTx(ctx context.Context, ids []int64, fn func(tx *sql.Tx, id int64) error) error {
+	for _, id := range ids {
+		if err := d.db.Tx(ctx, func(tx *sql.Tx) error { return fn(tx, id) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // reminderTime is when a promise's owner hears about it: when business
 // opens on the day it is due, or a day ahead when it is due before opening.
 func reminderTime(cal calendar.Calendar, due time.Time) time.Time {
@@ -90,34 +101,31 @@ func (d *Desk) remindPromises(ctx context.Context, cal calendar.Calendar, now ti
 		return 0, err
 	}
 	n := 0
-	for _, id := range ids {
-		err := d.db.Tx(ctx, func(tx *sql.Tx) error {
-			var caseID int64
-			var owner sql.NullInt64
-			var action string
-			var due time.Time
-			err := tx.QueryRowContext(ctx,
-				`SELECT case_id, owner_user_id, action, due_at FROM commitments WHERE id = $1 AND status = 'open' AND reminded_at IS NULL`, id).
-				Scan(&caseID, &owner, &action, &due)
-			if errors.Is(err, sql.ErrNoRows) {
-				return nil
-			}
-			if err != nil || now.Before(reminderTime(cal, due)) {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE commitments SET reminded_at = $2 WHERE id = $1`, id, now); err != nil {
-				return err
-			}
-			n++
-			if err := notify(ctx, tx, now, notification{UserID: owner.Int64, Role: roleIfNoUser(owner), CaseID: caseID, Kind: "promise_due",
-				Message: fmt.Sprintf("Promise on case #%d is due %s: %s", caseID, due.In(cal.Location).Format("Mon 2 Jan 15:04"), action)}); err != nil {
-				return err
-			}
-			return audit(ctx, tx, now, SystemActor, caseID, "promise.due", map[string]any{"commitment_id": id})
-		})
-		if err != nil {
-			return n, err
+	if err := d.eachInTx(ctx, ids, func(tx *sql.Tx, id int64) error {
+		var caseID int64
+		var owner sql.NullInt64
+		var action string
+		var due time.Time
+		err := tx.QueryRowContext(ctx,
+			`SELECT case_id, owner_user_id, action, due_at FROM commitments WHERE id = $1 AND status = 'open' AND reminded_at IS NULL`, id).
+			Scan(&caseID, &owner, &action, &due)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
 		}
+		if err != nil || now.Before(reminderTime(cal, due)) {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE commitments SET reminded_at = $2 WHERE id = $1`, id, now); err != nil {
+			return err
+		}
+		n++
+		if err := notify(ctx, tx, now, notification{UserID: owner.Int64, Role: roleIfNoUser(owner), CaseID: caseID, Kind: "promise_due",
+			Message: fmt.Sprintf("Promise on case #%d is due %s: %s", caseID, due.In(cal.Location).Format("Mon 2 Jan 15:04"), action)}); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, SystemActor, caseID, "promise.due", map[string]any{"commitment_id": id})
+	}); err != nil {
+		return n, err
 	}
 	return n, nil
 }
@@ -138,47 +146,44 @@ func (d *Desk) breakPromises(ctx context.Context, policy Policy, now time.Time) 
 		return 0, err
 	}
 	n := 0
-	for _, id := range ids {
-		err := d.db.Tx(ctx, func(tx *sql.Tx) error {
-			var caseID int64
-			var owner sql.NullInt64
-			var action string
-			err := tx.QueryRowContext(ctx, `UPDATE commitments SET status = 'broken', closed_at = $2 WHERE id = $1 AND status = 'open'
-				RETURNING case_id, owner_user_id, action`, id, now).Scan(&caseID, &owner, &action)
-			if errors.Is(err, sql.ErrNoRows) {
-				return nil // kept or cancelled meanwhile
-			}
-			if err != nil {
-				return err
-			}
-			n++
-			if err := addSignal(ctx, tx, caseID, "broken_promise", now); err != nil {
-				return err
-			}
-			msg := fmt.Sprintf("Promise broken on case #%d: %s", caseID, action)
-			if owner.Valid {
-				if err := notify(ctx, tx, now, notification{UserID: owner.Int64, CaseID: caseID, Kind: "promise_broken", Message: msg}); err != nil {
-					return err
-				}
-			}
-			if err := notify(ctx, tx, now, notification{Role: RoleSupervisor, CaseID: caseID, Kind: "promise_broken", Message: msg}); err != nil {
-				return err
-			}
-			if err := audit(ctx, tx, now, SystemActor, caseID, "promise.broken", map[string]any{"commitment_id": id, "action": action}); err != nil {
-				return err
-			}
-			status, err := caseStatus(ctx, tx, caseID)
-			if err != nil {
-				return err
-			}
-			if policy.Escalation.BrokenPromise && status != StatusEscalated && status != StatusClosed {
-				return escalateTx(ctx, tx, caseID, SystemActor, "broken_promise", "a promise to the customer was broken: "+action, now)
-			}
-			return nil
-		})
-		if err != nil {
-			return n, err
+	if err := d.eachInTx(ctx, ids, func(tx *sql.Tx, id int64) error {
+		var caseID int64
+		var owner sql.NullInt64
+		var action string
+		err := tx.QueryRowContext(ctx, `UPDATE commitments SET status = 'broken', closed_at = $2 WHERE id = $1 AND status = 'open'
+			RETURNING case_id, owner_user_id, action`, id, now).Scan(&caseID, &owner, &action)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // kept or cancelled meanwhile
 		}
+		if err != nil {
+			return err
+		}
+		n++
+		if err := addSignal(ctx, tx, caseID, "broken_promise", now); err != nil {
+			return err
+		}
+		msg := fmt.Sprintf("Promise broken on case #%d: %s", caseID, action)
+		if owner.Valid {
+			if err := notify(ctx, tx, now, notification{UserID: owner.Int64, CaseID: caseID, Kind: "promise_broken", Message: msg}); err != nil {
+				return err
+			}
+		}
+		if err := notify(ctx, tx, now, notification{Role: RoleSupervisor, CaseID: caseID, Kind: "promise_broken", Message: msg}); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, now, SystemActor, caseID, "promise.broken", map[string]any{"commitment_id": id, "action": action}); err != nil {
+			return err
+		}
+		status, err := caseStatus(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		if policy.Escalation.BrokenPromise && status != StatusEscalated && status != StatusClosed {
+			return escalateTx(ctx, tx, caseID, SystemActor, "broken_promise", "a promise to the customer was broken: "+action, now)
+		}
+		return nil
+	}); err != nil {
+		return n, err
 	}
 	return n, nil
 }
@@ -221,58 +226,55 @@ func (d *Desk) checkSLAs(ctx context.Context, policy Policy, now time.Time) (war
 		if err != nil {
 			return warnings, breaches, err
 		}
-		for _, id := range ids {
-			err := d.db.Tx(ctx, func(tx *sql.Tx) error {
-				var due time.Time
-				var assignee sql.NullInt64
-				var status Status
-				err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT %s, assignee_id, status FROM cases WHERE id = $1 AND %s IS NULL`, t.due, t.done), id).
-					Scan(&due, &assignee, &status)
-				if errors.Is(err, sql.ErrNoRows) {
-					return nil
-				}
-				if err != nil {
-					return err
-				}
-				stage := "warning"
-				if !now.Before(due) {
-					stage = "breach"
-				}
-				res, err := tx.ExecContext(ctx,
-					`INSERT INTO sla_events (case_id, target, stage, due_at, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-					id, t.name, stage, due, now)
-				if err != nil {
-					return err
-				}
-				if n, _ := res.RowsAffected(); n == 0 {
-					return nil // already recorded
-				}
-				what := map[string]string{"first_response": "first response", "resolution": "resolution"}[t.name]
-				msg := fmt.Sprintf("Case #%d: %s target %s %s", id, what, map[string]string{"warning": "due", "breach": "missed, was due"}[stage], due.UTC().Format("Mon 2 Jan 15:04 MST"))
-				if assignee.Valid {
-					if err := notify(ctx, tx, now, notification{UserID: assignee.Int64, CaseID: id, Kind: "sla_" + stage, Message: msg}); err != nil {
-						return err
-					}
-				}
-				if err := audit(ctx, tx, now, SystemActor, id, "sla."+stage, map[string]any{"target": t.name, "due_at": due}); err != nil {
-					return err
-				}
-				if stage == "warning" {
-					warnings++
-					return nil
-				}
-				breaches++
-				if err := notify(ctx, tx, now, notification{Role: RoleSupervisor, CaseID: id, Kind: "sla_breach", Message: msg}); err != nil {
-					return err
-				}
-				if policy.Escalation.SLABreach && status != StatusEscalated {
-					return escalateTx(ctx, tx, id, SystemActor, "sla_breach", what+" target missed", now)
-				}
+		if err := d.eachInTx(ctx, ids, func(tx *sql.Tx, id int64) error {
+			var due time.Time
+			var assignee sql.NullInt64
+			var status Status
+			err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT %s, assignee_id, status FROM cases WHERE id = $1 AND %s IS NULL`, t.due, t.done), id).
+				Scan(&due, &assignee, &status)
+			if errors.Is(err, sql.ErrNoRows) {
 				return nil
-			})
-			if err != nil {
-				return warnings, breaches, err
 			}
+			if err != nil {
+				return err
+			}
+			stage := "warning"
+			if !now.Before(due) {
+				stage = "breach"
+			}
+			res, err := tx.ExecContext(ctx,
+				`INSERT INTO sla_events (case_id, target, stage, due_at, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+				id, t.name, stage, due, now)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return nil // already recorded
+			}
+			what := map[string]string{"first_response": "first response", "resolution": "resolution"}[t.name]
+			msg := fmt.Sprintf("Case #%d: %s target %s %s", id, what, map[string]string{"warning": "due", "breach": "missed, was due"}[stage], due.UTC().Format("Mon 2 Jan 15:04 MST"))
+			if assignee.Valid {
+				if err := notify(ctx, tx, now, notification{UserID: assignee.Int64, CaseID: id, Kind: "sla_" + stage, Message: msg}); err != nil {
+					return err
+				}
+			}
+			if err := audit(ctx, tx, now, SystemActor, id, "sla."+stage, map[string]any{"target": t.name, "due_at": due}); err != nil {
+				return err
+			}
+			if stage == "warning" {
+				warnings++
+				return nil
+			}
+			breaches++
+			if err := notify(ctx, tx, now, notification{Role: RoleSupervisor, CaseID: id, Kind: "sla_breach", Message: msg}); err != nil {
+				return err
+			}
+			if policy.Escalation.SLABreach && status != StatusEscalated {
+				return escalateTx(ctx, tx, id, SystemActor, "sla_breach", what+" target missed", now)
+			}
+			return nil
+		}); err != nil {
+			return warnings, breaches, err
 		}
 	}
 	return warnings, breaches, nil
