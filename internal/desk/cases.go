@@ -115,6 +115,8 @@ type Message struct {
 	CleanText    string           `json:"text"`
 	Reading      *analyze.Reading `json:"reading,omitempty"`
 	Review       json.RawMessage  `json:"review,omitempty"`
+	HTML         string           `json:"html,omitempty"` // sanitised HTML part of an email
+	Attachments  []Attachment     `json:"attachments,omitempty"`
 	Delivery     string           `json:"delivery,omitempty"` // queued, sent, failed (outbound email)
 	DeliveryErr  string           `json:"delivery_error,omitempty"`
 	CreatedAt    time.Time        `json:"created_at"`

@@ -46,7 +46,9 @@ type InboundMessage struct {
 	CaseID        int64  // append to this case, when the channel knows it
 	Category      string // set by a channel that knows it (a form's topic); else the category model's
 	InReplyTo     []string
-	ReceivedAt    time.Time // zero: now
+	ReceivedAt    time.Time    // zero: now
+	HTML          string       // an email's sanitised HTML part, kept for display
+	Attachments   []Attachment // files and inline images that came with it
 }
 
 // IngestResult says where an inbound message landed.
@@ -84,6 +86,7 @@ func (in *InboundMessage) normalise() error {
 	v.check(utf8.ValidString(in.Category) && len(in.Category) <= 100, "category", "must be valid UTF-8 of at most 100 bytes")
 	v.check(in.CustomerTier == "" || slices.Contains(tiers, in.CustomerTier), "customer.tier", "must be one of "+strings.Join(tiers, ", "))
 	v.check(len(in.InReplyTo) <= 100, "in_reply_to", "at most 100 references")
+	validateAttachments(v, in.HTML, in.Attachments)
 	return v.err()
 }
 
@@ -154,10 +157,13 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 		}
 		res.CaseID = caseID
 		err = tx.QueryRowContext(ctx,
-			`INSERT INTO messages (case_id, direction, channel, customer_id, external_id, raw_text, clean_text, reading, created_at)
-			 VALUES ($1, 'inbound', $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			caseID, in.Channel, cust.ID, nullString(in.ExternalID), in.RawText, in.Text, string(readingJSON), at).Scan(&res.MessageID)
+			`INSERT INTO messages (case_id, direction, channel, customer_id, external_id, raw_text, clean_text, reading, html, created_at)
+			 VALUES ($1, 'inbound', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			caseID, in.Channel, cust.ID, nullString(in.ExternalID), in.RawText, in.Text, string(readingJSON), in.HTML, at).Scan(&res.MessageID)
 		if err != nil {
+			return err
+		}
+		if err := storeAttachments(ctx, tx, res.MessageID, in.Attachments); err != nil {
 			return err
 		}
 		actor := Actor{Label: fmt.Sprintf("customer:%d", cust.ID)}

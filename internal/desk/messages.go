@@ -17,7 +17,7 @@ type Concern struct {
 func caseMessages(ctx context.Context, db querier, caseID int64) ([]Message, error) {
 	rows, err := db.QueryContext(ctx,
 		`SELECT id, case_id, direction, channel, author_user_id, customer_id, external_id, raw_text, clean_text, reading, review, created_at,
-		        delivery_status, delivery_error
+		        delivery_status, delivery_error, html
 		   FROM messages WHERE case_id = $1 ORDER BY id`, caseID)
 	if err != nil {
 		return nil, err
@@ -29,7 +29,7 @@ func caseMessages(ctx context.Context, db querier, caseID int64) ([]Message, err
 		var author, customer sql.NullInt64
 		var external, reading, review sql.NullString
 		if err := rows.Scan(&m.ID, &m.CaseID, &m.Direction, &m.Channel, &author, &customer, &external,
-			&m.RawText, &m.CleanText, &reading, &review, &m.CreatedAt, &m.Delivery, &m.DeliveryErr); err != nil {
+			&m.RawText, &m.CleanText, &reading, &review, &m.CreatedAt, &m.Delivery, &m.DeliveryErr, &m.HTML); err != nil {
 			return nil, err
 		}
 		if author.Valid {
@@ -50,7 +50,18 @@ func caseMessages(ctx context.Context, db querier, caseID int64) ([]Message, err
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	atts, err := caseAttachments(ctx, db, caseID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Attachments = atts[out[i].ID]
+	}
+	return out, nil
 }
 
 // concernsOf lists the concerns of the customer's messages since the last

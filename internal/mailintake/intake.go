@@ -45,6 +45,8 @@ func (in Intake) Deliver(ctx context.Context, raw []byte, msg *mail.Inbound, rcp
 		ExternalID:    clip(msg.DedupKey(), desk.MaxExternalID),
 		CaseID:        msg.CaseRef,
 		InReplyTo:     threadRefs(msg),
+		HTML:          clip(msg.HTML, desk.MaxHTMLBytes),
+		Attachments:   attachments(msg),
 	}
 	_, err := in.Desk.Ingest(ctx, m)
 	var verr *desk.ValidationError
@@ -60,6 +62,26 @@ func (in Intake) Deliver(ctx context.Context, raw []byte, msg *mail.Inbound, rcp
 		return fmt.Errorf("%w: %s", mail.ErrRejected, verr.Error())
 	}
 	return err
+}
+
+// attachments keeps what the parser kept, within the desk's limits; what
+// does not fit is recorded by name, type and size, marked omitted.
+func attachments(msg *mail.Inbound) []desk.Attachment {
+	var out []desk.Attachment
+	total := 0
+	for i, a := range msg.Attachments {
+		if i == desk.MaxAttachments {
+			break
+		}
+		d := desk.Attachment{Filename: clip(a.Filename, 255), ContentType: clip(a.ContentType, 255), ContentID: a.ContentID,
+			Inline: a.Inline, Size: a.Size, Data: a.Data, Omitted: a.Omitted}
+		if total+len(d.Data) > desk.MaxAttachmentsBytes {
+			d.Data, d.Omitted = nil, "over the desk's limit for one message"
+		}
+		total += len(d.Data)
+		out = append(out, d)
+	}
+	return out
 }
 
 // threadRefs are the ids a message answers, newest first, at most 20.

@@ -28,6 +28,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST /api/v1/cases/{id}/goodwill", desk.PermCasesReply, s.offerGoodwill},
 		{"GET /api/v1/cases/{id}/audit", desk.PermCasesRead, s.caseAudit},
 		{"GET /api/v1/customers/{id}", desk.PermCasesRead, s.getCustomer},
+		{"GET /api/v1/attachments/{id}", desk.PermCasesRead, s.getAttachment},
 		{"GET /api/v1/commitments", desk.PermCommitmentsRead, s.listCommitments},
 		{"GET /api/v1/commitments/stats", desk.PermCommitmentsRead, s.promiseStats},
 		{"POST /api/v1/commitments/{id}/kept", desk.PermCasesReply, s.closeCommitment("kept")},

@@ -226,7 +226,7 @@ func TestEveryRouteChecksPermissions(t *testing.T) {
 	routes := []struct{ method, path string }{
 		{"POST", "/api/v1/messages"}, {"GET", "/api/v1/cases"}, {"GET", "/api/v1/cases/1"},
 		{"POST", "/api/v1/cases/1/replies"}, {"POST", "/api/v1/cases/1/resolve"}, {"POST", "/api/v1/cases/1/escalate"},
-		{"GET", "/api/v1/commitments"}, {"GET", "/api/v1/customers/1"}, {"POST", "/api/v1/cases/1/deescalate"}, {"POST", "/api/v1/cases/1/assign"},
+		{"GET", "/api/v1/commitments"}, {"GET", "/api/v1/customers/1"}, {"GET", "/api/v1/attachments/1"}, {"POST", "/api/v1/cases/1/deescalate"}, {"POST", "/api/v1/cases/1/assign"},
 		{"POST", "/api/v1/cases/1/goodwill"}, {"GET", "/api/v1/cases/1/audit"}, {"GET", "/api/v1/commitments/stats"},
 		{"POST", "/api/v1/commitments/1/kept"}, {"POST", "/api/v1/commitments/1/cancel"}, {"GET", "/api/v1/goodwill"},
 		{"GET", "/api/v1/goodwill/budget"}, {"POST", "/api/v1/goodwill/1/approve"}, {"POST", "/api/v1/goodwill/1/decline"},
