@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -394,6 +395,48 @@ func TestCustomerTierFromTheChannel(t *testing.T) {
 		}
 		if _, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "x@example.com", CustomerTier: "diamond", Text: "hi"}); err == nil {
 			t.Error("an unknown tier was accepted")
+		}
+	})
+}
+
+func TestListCasesSearchAndBreaching(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		d, clock := newDeskWithClock(t, db)
+		clock.Set(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)) // Monday
+		priya, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "priya.nair@example.com", CustomerName: "Priya Nair", Subject: "Blender 100%_broken", Text: "My blender arrived broken."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "kim@example.com", Subject: "Delivery question", Text: "When will it ship?"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			q    desk.CaseQuery
+			want int
+		}{
+			{desk.CaseQuery{Search: "PRIYA"}, 1},
+			{desk.CaseQuery{Search: "nair@example"}, 1},
+			{desk.CaseQuery{Search: "100%_"}, 1},
+			{desk.CaseQuery{Search: "%"}, 1}, // a literal percent sign, not a wildcard
+			{desk.CaseQuery{Search: "#" + strconv.FormatInt(priya.CaseID, 10)}, 1},
+			{desk.CaseQuery{Search: "nobody"}, 0},
+			{desk.CaseQuery{Breaching: true}, 0},
+		} {
+			page, err := d.ListCases(ctx, tc.q)
+			if err != nil || len(page.Cases) != tc.want {
+				t.Errorf("%+v: %d cases (%v), want %d", tc.q, len(page.Cases), err, tc.want)
+			}
+			for _, c := range page.Cases {
+				if !tc.q.Matches(c, clock.Now()) {
+					t.Errorf("%+v lists case %d that Matches refuses", tc.q, c.ID)
+				}
+			}
+		}
+		clock.Set(time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)) // days later, nobody answered
+		page, err := d.ListCases(ctx, desk.CaseQuery{Breaching: true})
+		if err != nil || len(page.Cases) != 2 {
+			t.Errorf("breaching after days without an answer: %d (%v), want 2", len(page.Cases), err)
 		}
 	})
 }

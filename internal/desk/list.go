@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 )
 
 // CaseQuery filters and pages the case list. The order is hottest first
@@ -18,6 +20,8 @@ type CaseQuery struct {
 	AssigneeID int64  // 0: anyone
 	Unassigned bool
 	Category   string
+	Search     string // words in the subject or the customer's name or email, or a case number ("#42")
+	Breaching  bool   // only cases past an SLA target (first response or resolution)
 	Limit      int    // default 25, at most 100
 	Cursor     string // from the previous page's NextCursor
 }
@@ -35,6 +39,7 @@ func (d *Desk) ListCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	v.check(q.Limit >= 0 && q.Limit <= 100, "limit", "must be between 1 and 100")
 	afterPrio, afterID, cursorErr := decodeCursor(q.Cursor)
 	v.check(cursorErr == nil, "cursor", "is not a cursor this server issued")
+	v.check(utf8.ValidString(q.Search) && len(q.Search) <= 200, "q", "must be valid UTF-8 of at most 200 bytes")
 	if err := v.err(); err != nil {
 		return CasePage{}, err
 	}
@@ -60,6 +65,18 @@ func (d *Desk) ListCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	}
 	if q.Category != "" {
 		where = append(where, "c.category = "+arg(q.Category))
+	}
+	if term := strings.TrimSpace(q.Search); term != "" {
+		if id, err := strconv.ParseInt(strings.TrimPrefix(term, "#"), 10, 64); err == nil {
+			where = append(where, "c.id = "+arg(id))
+		} else {
+			like := arg("%" + likeEscaper.Replace(strings.ToLower(term)) + "%")
+			where = append(where, fmt.Sprintf(`(LOWER(c.subject) LIKE %[1]s ESCAPE '\' OR LOWER(cu.email) LIKE %[1]s ESCAPE '\' OR LOWER(cu.name) LIKE %[1]s ESCAPE '\')`, like))
+		}
+	}
+	if q.Breaching {
+		now := arg(d.clock())
+		where = append(where, fmt.Sprintf(`c.status NOT IN ('resolved', 'closed') AND ((c.first_responded_at IS NULL AND c.first_response_due_at < %[1]s) OR c.resolution_due_at < %[1]s)`, now))
 	}
 	if q.Cursor != "" {
 		p, id := arg(afterPrio), arg(afterID)
@@ -89,6 +106,50 @@ func (d *Desk) ListCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		page.NextCursor = encodeCursor(last.Priority, last.ID)
 	}
 	return page, nil
+}
+
+// likeEscaper keeps a search term's % and _ literal in a LIKE pattern.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
+// Matches reports whether case c belongs in the list the query selects at
+// now (cursor and limit aside), so a live view can add, move or drop a row.
+func (q CaseQuery) Matches(c Case, now time.Time) bool {
+	switch {
+	case q.Status == "" && c.Status == StatusClosed:
+		return false
+	case q.Status != "" && c.Status != q.Status:
+		return false
+	case q.AssigneeID != 0 && (c.AssigneeID == nil || *c.AssigneeID != q.AssigneeID):
+		return false
+	case q.Unassigned && c.AssigneeID != nil:
+		return false
+	case q.Category != "" && c.Category != q.Category:
+		return false
+	case q.Breaching && !c.Breaching(now):
+		return false
+	}
+	term := strings.ToLower(strings.TrimSpace(q.Search))
+	if term == "" {
+		return true
+	}
+	if id, err := strconv.ParseInt(strings.TrimPrefix(term, "#"), 10, 64); err == nil {
+		return c.ID == id
+	}
+	for _, s := range []string{c.Subject, c.Customer.Email, c.Customer.Name} {
+		if strings.Contains(strings.ToLower(s), term) {
+			return true
+		}
+	}
+	return false
+}
+
+// Breaching reports whether the case is past an SLA target at now.
+func (c Case) Breaching(now time.Time) bool {
+	if c.Status == StatusResolved || c.Status == StatusClosed {
+		return false
+	}
+	return (c.FirstRespondedAt == nil && c.FirstResponseDueAt != nil && c.FirstResponseDueAt.Before(now)) ||
+		(c.ResolutionDueAt != nil && c.ResolutionDueAt.Before(now))
 }
 
 func encodeCursor(priority int, id int64) string {

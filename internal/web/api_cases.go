@@ -54,7 +54,8 @@ func (s *Server) ingestMessage(w http.ResponseWriter, r *http.Request, _ desk.Us
 
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	q := r.URL.Query()
-	query := desk.CaseQuery{Status: desk.Status(q.Get("status")), Category: q.Get("category"), Cursor: q.Get("cursor")}
+	query := desk.CaseQuery{Status: desk.Status(q.Get("status")), Category: q.Get("category"), Cursor: q.Get("cursor"),
+		Search: q.Get("q"), Breaching: q.Get("breaching") == "true" || q.Get("breaching") == "1"}
 	fields := map[string]string{}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)

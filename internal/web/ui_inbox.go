@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/playbook"
@@ -15,22 +17,26 @@ const inboxPageSize = 50
 
 // inboxFilter is what the agent asked the inbox to show, from the query string.
 type inboxFilter struct {
-	View     string // all, mine, unassigned, escalated
+	View     string // all, mine, unassigned, escalated, breaching
 	Status   string
 	Category string
+	Search   string
 	Cursor   string
 }
 
 var inboxViews = []struct{ ID, Label string }{
-	{"all", "All open"}, {"mine", "Mine"}, {"unassigned", "Unassigned"}, {"escalated", "Escalated"},
+	{"all", "All open"}, {"mine", "Mine"}, {"unassigned", "Unassigned"}, {"escalated", "Escalated"}, {"breaching", "Breaching SLA"},
 }
 
 var inboxStatuses = []desk.Status{desk.StatusNew, desk.StatusOpen, desk.StatusPending, desk.StatusEscalated, desk.StatusResolved, desk.StatusClosed}
 
 func parseInboxFilter(q url.Values) inboxFilter {
-	f := inboxFilter{View: q.Get("view"), Status: q.Get("status"), Category: q.Get("category"), Cursor: q.Get("cursor")}
+	f := inboxFilter{View: q.Get("view"), Status: q.Get("status"), Category: q.Get("category"), Cursor: q.Get("cursor"), Search: strings.TrimSpace(q.Get("q"))}
+	if len(f.Search) > 200 || !utf8.ValidString(f.Search) {
+		f.Search = ""
+	}
 	switch f.View {
-	case "mine", "unassigned", "escalated":
+	case "mine", "unassigned", "escalated", "breaching":
 	default:
 		f.View = "all"
 	}
@@ -42,8 +48,10 @@ func parseInboxFilter(q url.Values) inboxFilter {
 
 // query turns the filter into the desk's case query for user u.
 func (f inboxFilter) query(u desk.User) desk.CaseQuery {
-	q := desk.CaseQuery{Status: desk.Status(f.Status), Category: f.Category, Cursor: f.Cursor, Limit: inboxPageSize}
+	q := desk.CaseQuery{Status: desk.Status(f.Status), Category: f.Category, Search: f.Search, Cursor: f.Cursor, Limit: inboxPageSize}
 	switch f.View {
+	case "breaching":
+		q.Breaching = true
 	case "mine":
 		q.AssigneeID = u.ID
 	case "unassigned":
@@ -66,6 +74,9 @@ func (f inboxFilter) values(withCursor bool) url.Values {
 	if f.Category != "" {
 		v.Set("category", f.Category)
 	}
+	if f.Search != "" {
+		v.Set("q", f.Search)
+	}
 	if withCursor && f.Cursor != "" {
 		v.Set("cursor", f.Cursor)
 	}
@@ -81,20 +92,7 @@ func (f inboxFilter) ViewURL(view string) string {
 // matches reports whether case c belongs in the list this filter shows, so
 // a live update can add, move or remove its row.
 func (f inboxFilter) matches(c desk.Case, u desk.User) bool {
-	q := f.query(u)
-	switch {
-	case q.Status == "" && c.Status == desk.StatusClosed:
-		return false
-	case q.Status != "" && c.Status != q.Status:
-		return false
-	case q.AssigneeID != 0 && (c.AssigneeID == nil || *c.AssigneeID != q.AssigneeID):
-		return false
-	case q.Unassigned && c.AssigneeID != nil:
-		return false
-	case q.Category != "" && c.Category != q.Category:
-		return false
-	}
-	return true
+	return f.query(u).Matches(c, time.Now())
 }
 
 func withQuery(path string, v url.Values) string {

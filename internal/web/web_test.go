@@ -118,6 +118,12 @@ func TestMessageBecomesCaseOnce(t *testing.T) {
 		if len(cases) != 1 || cases[0].(map[string]any)["id"] != caseID {
 			t.Fatalf("list = %v", list)
 		}
+		if _, found := api.do("GET", "/api/v1/cases?q=REYES", nil); len(found["cases"].([]any)) != 1 {
+			t.Errorf("search by name: %v", found)
+		}
+		if _, none := api.do("GET", "/api/v1/cases?q=nobody&breaching=true", nil); len(none["cases"].([]any)) != 0 {
+			t.Errorf("search for nobody: %v", none)
+		}
 		status, got := api.do("GET", fmt.Sprintf("/api/v1/cases/%d", int(caseID)), nil)
 		if status != http.StatusOK {
 			t.Fatalf("get: %d %v", status, got)
