@@ -32,6 +32,7 @@ type caseView struct {
 	Compose     composeView
 	Can         struct{ Reply, Escalate, Resolve, Assign, Deescalate bool }
 	Staff       []desk.User // who the case can be assigned to
+	History     []desk.CustomerCase
 	EventsURL   string
 }
 
@@ -98,9 +99,18 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 		return caseView{}, err
 	}
 	names := namesOf(users)
+	hist, err := s.desk.Customer(r.Context(), d.Customer.ID)
+	if err != nil {
+		return caseView{}, err
+	}
 	now := time.Now()
 	v := caseView{chrome: s.chromeFor(r, u, "case"), Case: d, Level: levelOf(d.Anger.Latest), TopSignal: topSignal(d.Case),
 		SLA: slaClock(d.Case, now), Compose: composeView{CaseID: id}, EventsURL: fmt.Sprintf("/events?case=%d", id)}
+	for _, hc := range hist.Cases {
+		if hc.ID != id {
+			v.History = append(v.History, hc)
+		}
+	}
 	if d.AssigneeID != nil {
 		v.Assignee = names[*d.AssigneeID]
 	}
