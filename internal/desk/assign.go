@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -140,4 +141,36 @@ func (d *Desk) Assign(ctx context.Context, actor Actor, caseID, userID int64) (C
 		return Case{}, wrapOp(err, "assign case %d", caseID)
 	}
 	return d.caseByID(ctx, caseID)
+}
+
+// Exposure is how much hostility an agent absorbed in a period.
+type Exposure struct {
+	UserID  int64  `json:"user_id"`
+	Name    string `json:"name"`
+	Cases   int    `json:"cases"`   // cases assigned in the period
+	Hostile int    `json:"hostile"` // of which angry or furious at their peak
+}
+
+// AgentExposure lists, for each active agent, the cases assigned since a
+// time and how many of them were hostile, the most exposed first: who has
+// had the most angry customers today.
+func (d *Desk) AgentExposure(ctx context.Context, since time.Time) ([]Exposure, error) {
+	rows, err := d.db.Read().QueryContext(ctx,
+		`SELECT u.id, u.name, count(c.id), COALESCE(sum(CASE WHEN c.anger_peak >= $2 THEN 1 ELSE 0 END), 0)
+		   FROM users u LEFT JOIN cases c ON c.assignee_id = u.id AND c.assigned_at >= $1
+		  WHERE u.role = 'agent' AND u.disabled_at IS NULL
+		  GROUP BY u.id, u.name ORDER BY 4 DESC, 3 DESC, u.id`, since.UTC(), hostileAnger)
+	if err != nil {
+		return nil, fmt.Errorf("desk: agent exposure: %w", err)
+	}
+	defer rows.Close()
+	out := []Exposure{}
+	for rows.Next() {
+		var e Exposure
+		if err := rows.Scan(&e.UserID, &e.Name, &e.Cases, &e.Hostile); err != nil {
+			return nil, fmt.Errorf("desk: agent exposure: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }

@@ -322,6 +322,10 @@ func TestAssignmentSpreadsHostileCases(t *testing.T) {
 		if counts[a.ID] != 3 || counts[b.ID] != 3 {
 			t.Errorf("furious cases split %v, want 3 and 3", counts)
 		}
+		exp, err := d.AgentExposure(ctx, fixedClock.Add(-time.Hour))
+		if err != nil || len(exp) != 2 || exp[0].Hostile != 3 || exp[1].Hostile != 3 || exp[0].Cases != 3 {
+			t.Errorf("exposure = %+v, %v", exp, err)
+		}
 		// Both are now exposed; the next calm case goes to one of them and the
 		// balance holds.
 		calm := assignee("calm@example.com", "Could you tell me when my order ships? Thanks!")

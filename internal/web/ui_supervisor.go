@@ -18,6 +18,9 @@ type supervisorView struct {
 	DueSoon    []promiseRow
 	KeptRate   int // percent
 	HasKeptPct bool
+	Breaching  []caseRow
+	MoreBreach bool
+	Exposure   []desk.Exposure // today, most hostile first
 }
 
 type promiseRow struct {
@@ -72,6 +75,20 @@ func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User)
 			}
 			*into = append(*into, pr)
 		}
+	}
+	breach, err := s.desk.ListCases(ctx, desk.CaseQuery{Breaching: true, Limit: 25})
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	for _, c := range breach.Cases {
+		v.Breaching = append(v.Breaching, newCaseRow(c, names, now))
+	}
+	v.MoreBreach = breach.NextCursor != ""
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	if v.Exposure, err = s.desk.AgentExposure(ctx, midnight); err != nil {
+		s.pageFailed(w, r, u, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "supervisor.html", v)
 }
