@@ -87,3 +87,16 @@ func (d *Desk) AttachmentFile(ctx context.Context, id int64) (Attachment, error)
 	}
 	return a, nil
 }
+
+// MessageHTML returns the sanitised HTML part of a message ("" when none).
+func (d *Desk) MessageHTML(ctx context.Context, messageID int64) (string, error) {
+	var html string
+	err := d.db.Read().QueryRowContext(ctx, `SELECT html FROM messages WHERE id = $1`, messageID).Scan(&html)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("desk: message %d html: %w", messageID, err)
+	}
+	return html, nil
+}

@@ -53,6 +53,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /{$}", "", s.inbox},
 		{"GET /events", desk.PermCasesRead, s.events},
 		{"GET /cases/{id}", desk.PermCasesRead, s.casePage},
+		{"GET /messages/{id}/html", desk.PermCasesRead, s.emailHTML},
 		{"POST /cases/{id}/coach", desk.PermCasesReply, s.coachPanel},
 		{"POST /cases/{id}/draft", desk.PermCasesReply, s.draftReply},
 		{"POST /cases/{id}/reply", desk.PermCasesReply, s.sendReply},

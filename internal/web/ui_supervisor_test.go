@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,5 +49,34 @@ func TestSupervisorSeesBreachesAndExposure(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("supervisor page lacks %q", want)
 		}
+	}
+}
+
+// TestEmailHTMLIsSandboxed: the original HTML of an email is shown in a
+// sandboxed frame, never inline in the agent's page.
+func TestEmailHTMLIsSandboxed(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	api, d := newServer(t, db, desk.RoleAgent)
+	res, err := d.Ingest(context.Background(), desk.InboundMessage{CustomerEmail: "dana@example.com", Text: "My invoice is wrong.",
+		HTML: "<p>My invoice is <b>wrong</b>.</p>", Channel: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := signedInBrowser(t, api.base, "agent@calmdesk.test")
+	_, page := fetch(t, b, "GET", api.base+"/cases/"+strconv.FormatInt(res.CaseID, 10), nil)
+	if !strings.Contains(page, `<iframe sandbox src="/messages/`+strconv.FormatInt(res.MessageID, 10)+`/html"`) {
+		t.Fatalf("the case page has no sandboxed frame for the email")
+	}
+	resp, err := b.Get(api.base + "/messages/" + strconv.FormatInt(res.MessageID, 10) + "/html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "<b>wrong</b>") {
+		t.Fatalf("email frame: %d %s", resp.StatusCode, body)
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "sandbox") || !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("email frame CSP = %q", csp)
 	}
 }
