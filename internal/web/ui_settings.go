@@ -1,0 +1,101 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
+)
+
+type settingsView struct {
+	chrome
+	Users       []desk.User
+	Roles       []desk.Role
+	Policy      string
+	PolicyError string
+}
+
+// settingsPage lets an admin run the team without editing files: people and
+// their roles and skills, and the workflow policy (GET /settings).
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u desk.User) {
+	p, err := s.desk.Policy(r.Context())
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	b, _ := json.MarshalIndent(p, "", "  ")
+	s.renderSettings(w, r, u, http.StatusOK, string(b), "")
+}
+
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string) {
+	users, err := s.desk.Users(r.Context())
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	s.render(w, r, status, "settings.html", settingsView{
+		chrome: s.chromeFor(r, u, "settings"), Users: users, Policy: policy, PolicyError: policyErr,
+		Roles: []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleTrainee},
+	})
+}
+
+// savePolicy stores an edited policy; an invalid one comes back with the
+// admin's text kept and the reason shown (POST /settings/policy).
+func (s *Server) savePolicy(w http.ResponseWriter, r *http.Request, u desk.User) {
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, u, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	text := r.PostForm.Get("policy")
+	p := desk.DefaultPolicy()
+	if err := json.Unmarshal([]byte(text), &p); err != nil {
+		s.renderSettings(w, r, u, http.StatusUnprocessableEntity, text, "This is not valid policy JSON: "+err.Error())
+		return
+	}
+	err := s.desk.SetPolicy(r.Context(), desk.UserActor(u), p)
+	var verr *desk.ValidationError
+	if errors.As(err, &verr) {
+		s.renderSettings(w, r, u, http.StatusUnprocessableEntity, text, verr.Error())
+		return
+	}
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	s.flash(r, "Policy saved. Every instance uses it within five seconds.")
+	http.Redirect(w, r, "/settings", http.StatusSeeOther)
+}
+
+// addUser adds a person and shows their generated password once
+// (POST /settings/users).
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u desk.User) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, u, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	f := r.PostForm
+	added, pw, err := s.desk.AddUser(r.Context(), desk.UserActor(u), desk.NewUser{Email: f.Get("email"), Name: f.Get("name"), Role: desk.Role(f.Get("role"))})
+	var verr *desk.ValidationError
+	if errors.As(err, &verr) {
+		s.flash(r, "Not added: "+verr.Error())
+		http.Redirect(w, r, "/settings", http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	if skills := strings.Split(f.Get("skills"), ","); strings.TrimSpace(f.Get("skills")) != "" {
+		if _, err := s.desk.SetSkills(r.Context(), desk.UserActor(u), added.Email, skills); err != nil {
+			s.pageFailed(w, r, u, err)
+			return
+		}
+	}
+	s.flash(r, fmt.Sprintf("Added %s (%s). Their password, shown only now: %s", added.Email, added.Role, pw))
+	http.Redirect(w, r, "/settings", http.StatusSeeOther)
+}
