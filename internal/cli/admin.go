@@ -159,3 +159,27 @@ func skillList(skills []string) string {
 	}
 	return strings.Join(skills, ",")
 }
+
+func backupCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "backup",
+		Usage: "copy the SQLite database to a new file while the desk runs (PostgreSQL: use pg_dump)",
+		Flags: []ucli.Flag{&ucli.StringFlag{Name: "out", Required: true, Usage: "the new file, e.g. calmdesk-2026-11-26.db"}},
+		Action: func(ctx context.Context, cmd *ucli.Command) error {
+			log, err := logger(cmd)
+			if err != nil {
+				return err
+			}
+			db, err := openDB(ctx, cmd, log)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.Backup(ctx, cmd.String("out")); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.Root().Writer, "backed up to %s\n", cmd.String("out"))
+			return err
+		},
+	}
+}

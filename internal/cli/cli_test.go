@@ -110,6 +110,13 @@ func TestNewcomerPath(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop within 20 s")
 	}
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	if out, _, err := run(t, "--database-url", db, "backup", "--out", backup); err != nil || !strings.Contains(out, "backed up") {
+		t.Errorf("backup: %q %v", out, err)
+	}
+	if list, _, err := run(t, "--database-url", "sqlite:"+backup, "cases", "list"); err != nil || !strings.Contains(list, "dana.reyes@example.com") {
+		t.Errorf("the backup does not hold the demo cases: %q %v", list, err)
+	}
 	// Loading the demo again adds nothing.
 	_, again, err := run(t, "--database-url", db, "demo")
 	if err != nil || !strings.Contains(again, "0 new messages") {

@@ -57,6 +57,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			goodwillCommand(),
 			surveyCommand(),
 			sweepCommand(),
+			backupCommand(),
 			analyzeCommand(),
 			categoriesCommand(),
 			coachCommand(),

@@ -183,3 +183,18 @@ func redact(rawURL string) string {
 // Writer returns the write pool, for the job queue, which manages its own
 // transactions on the desk's database. Domain code uses Tx instead.
 func (db *DB) Writer() *sql.DB { return db.write }
+
+// Backup writes a consistent copy of a SQLite database to path while it
+// stays in use (VACUUM INTO). PostgreSQL has its own tools: pg_dump.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.Engine != SQLite {
+		return errors.New("store: backup copies SQLite databases; for PostgreSQL use pg_dump")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("store: backup: %s exists; choose a new file", path)
+	}
+	if _, err := db.write.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
+		return fmt.Errorf("store: backup to %s: %w", path, err)
+	}
+	return nil
+}

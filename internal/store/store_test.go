@@ -129,3 +129,31 @@ func TestOpenCreatesSQLiteDirectory(t *testing.T) {
 	}
 	db.Close()
 }
+
+func TestBackupIsAWorkingCopy(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite)
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, created_at) VALUES ('b@example.com', 'B', 'agent', $1)`, time.Now().UTC())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "backup.db")
+	if err := db.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, path); err == nil {
+		t.Error("a backup overwrote an existing file")
+	}
+	copyDB, err := store.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copyDB.Close()
+	var n int
+	if err := copyDB.Read().QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("backup has %d users (%v), want 1", n, err)
+	}
+}
