@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -133,6 +134,22 @@ func tokenCommand() *ucli.Command {
 		Name:  "token",
 		Usage: "manage API tokens",
 		Commands: []*ucli.Command{{
+			Name:      "revoke",
+			Usage:     "stop an API token from working",
+			ArgsUsage: "TOKEN",
+			Action: func(ctx context.Context, cmd *ucli.Command) error {
+				return withDesk(ctx, cmd, func(d *desk.Desk) error {
+					if err := d.RevokeToken(ctx, desk.SystemActor, cmd.Args().First()); err != nil {
+						if errors.Is(err, desk.ErrNotFound) {
+							return fmt.Errorf("no active token matches")
+						}
+						return err
+					}
+					_, err := fmt.Fprintln(cmd.Root().Writer, "token revoked")
+					return err
+				})
+			},
+		}, {
 			Name:  "create",
 			Usage: "create an API token for a user and print it (alone, on standard output)",
 			Flags: []ucli.Flag{

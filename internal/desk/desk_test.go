@@ -328,6 +328,15 @@ func TestUsersTokensAndAuthentication(t *testing.T) {
 		if _, err := d.CreateToken(ctx, desk.SystemActor, "nobody@calmdesk.test", ""); err == nil {
 			t.Error("token created for an unknown user")
 		}
+		if err := d.RevokeToken(ctx, desk.SystemActor, token); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.UserByToken(ctx, token); !errors.Is(err, desk.ErrUnauthenticated) {
+			t.Errorf("a revoked token still works: %v", err)
+		}
+		if err := d.RevokeToken(ctx, desk.SystemActor, token); !errors.Is(err, desk.ErrNotFound) {
+			t.Errorf("revoking twice: %v", err)
+		}
 	})
 }
 

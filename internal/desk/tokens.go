@@ -69,3 +69,23 @@ func (d *Desk) UserByToken(ctx context.Context, secret string) (User, error) {
 	}
 	return u, nil
 }
+
+// RevokeToken stops an API token from working. It takes the secret itself,
+// since only its hash is stored.
+func (d *Desk) RevokeToken(ctx context.Context, actor Actor, secret string) error {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(secret)))
+	now := d.clock()
+	return d.db.Tx(ctx, func(tx *sql.Tx) error {
+		var id, userID int64
+		err := tx.QueryRowContext(ctx,
+			`UPDATE api_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id, user_id`, sum[:], now).
+			Scan(&id, &userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("desk: revoke token: %w", err)
+		}
+		return audit(ctx, tx, now, actor, 0, "token.revoked", map[string]any{"token_id": id, "user_id": userID})
+	})
+}
