@@ -65,14 +65,24 @@ func (d *Desk) AuditLog(ctx context.Context, caseID int64, limit int) ([]AuditEv
 	if err != nil {
 		return nil, fmt.Errorf("desk: audit log: %w", err)
 	}
+	out, err := scanAuditEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("desk: audit log: %w", err)
+	}
+	return out, nil
+}
+
+// scanAuditEvents reads rows of (id, at, actor, case_id, action, detail)
+// and closes them.
+func scanAuditEvents(rows *sql.Rows) ([]AuditEvent, error) {
 	defer rows.Close()
-	var out []AuditEvent
+	out := []AuditEvent{}
 	for rows.Next() {
 		var e AuditEvent
 		var caseRef sql.NullInt64
 		var detail string
 		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &caseRef, &e.Action, &detail); err != nil {
-			return nil, fmt.Errorf("desk: audit log: %w", err)
+			return nil, err
 		}
 		if caseRef.Valid {
 			e.CaseID = &caseRef.Int64

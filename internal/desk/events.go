@@ -3,7 +3,6 @@ package desk
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -22,22 +21,8 @@ func (d *Desk) EventsAfter(ctx context.Context, afterID int64, limit int) ([]Aud
 	if err != nil {
 		return nil, fmt.Errorf("desk: events after %d: %w", afterID, err)
 	}
-	defer rows.Close()
-	out := []AuditEvent{}
-	for rows.Next() {
-		var e AuditEvent
-		var caseRef sql.NullInt64
-		var detail string
-		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &caseRef, &e.Action, &detail); err != nil {
-			return nil, fmt.Errorf("desk: events after %d: %w", afterID, err)
-		}
-		if caseRef.Valid {
-			e.CaseID = &caseRef.Int64
-		}
-		e.Detail = json.RawMessage(detail)
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAuditEvents(rows)
+	if err != nil {
 		return nil, fmt.Errorf("desk: events after %d: %w", afterID, err)
 	}
 	return out, nil
