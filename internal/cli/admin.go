@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"text/tabwriter"
 
@@ -12,10 +13,11 @@ import (
 	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/jobs"
+	"github.com/calmdesk/calmdesk/internal/store"
 )
 
-// withDesk opens the database and runs fn with a desk on it.
-func withDesk(ctx context.Context, cmd *ucli.Command, fn func(d *desk.Desk) error) error {
+// withDB opens and migrates the database and runs fn on it.
+func withDB(ctx context.Context, cmd *ucli.Command, fn func(db *store.DB, log *slog.Logger) error) error {
 	log, err := logger(cmd)
 	if err != nil {
 		return err
@@ -25,7 +27,14 @@ func withDesk(ctx context.Context, cmd *ucli.Command, fn func(d *desk.Desk) erro
 		return err
 	}
 	defer db.Close()
-	return fn(desk.New(db, desk.Options{Analyzer: analyze.Default(), Logger: log}))
+	return fn(db, log)
+}
+
+// withDesk opens the database and runs fn with a desk on it.
+func withDesk(ctx context.Context, cmd *ucli.Command, fn func(d *desk.Desk) error) error {
+	return withDB(ctx, cmd, func(db *store.DB, log *slog.Logger) error {
+		return fn(desk.New(db, desk.Options{Analyzer: analyze.Default(), Logger: log}))
+	})
 }
 
 func migrateCommand() *ucli.Command {
@@ -33,20 +42,13 @@ func migrateCommand() *ucli.Command {
 		Name:  "migrate",
 		Usage: "apply database migrations, the desk's and the job queue's (serve does this too)",
 		Action: func(ctx context.Context, cmd *ucli.Command) error {
-			log, err := logger(cmd)
-			if err != nil {
+			return withDB(ctx, cmd, func(db *store.DB, _ *slog.Logger) error {
+				if err := jobs.Migrate(ctx, db); err != nil {
+					return err
+				}
+				_, err := fmt.Fprintf(cmd.Root().Writer, "database is up to date (%s)\n", db.Engine)
 				return err
-			}
-			db, err := openDB(ctx, cmd, log)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if err := jobs.Migrate(ctx, db); err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(cmd.Root().Writer, "database is up to date (%s)\n", db.Engine)
-			return err
+			})
 		},
 	}
 }
@@ -183,20 +185,13 @@ func backupCommand() *ucli.Command {
 		Usage: "copy the SQLite database to a new file while the desk runs (PostgreSQL: use pg_dump)",
 		Flags: []ucli.Flag{&ucli.StringFlag{Name: "out", Required: true, Usage: "the new file, e.g. calmdesk-2026-11-26.db"}},
 		Action: func(ctx context.Context, cmd *ucli.Command) error {
-			log, err := logger(cmd)
-			if err != nil {
+			return withDB(ctx, cmd, func(db *store.DB, _ *slog.Logger) error {
+				if err := db.Backup(ctx, cmd.String("out")); err != nil {
+					return err
+				}
+				_, err := fmt.Fprintf(cmd.Root().Writer, "backed up to %s\n", cmd.String("out"))
 				return err
-			}
-			db, err := openDB(ctx, cmd, log)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if err := db.Backup(ctx, cmd.String("out")); err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(cmd.Root().Writer, "backed up to %s\n", cmd.String("out"))
-			return err
+			})
 		},
 	}
 }

@@ -3,7 +3,6 @@ package mailintake_test
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/smtp"
@@ -12,8 +11,6 @@ import (
 	"testing"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
-	"github.com/calmdesk/calmdesk/internal/mail"
-	"github.com/calmdesk/calmdesk/internal/mailintake"
 	"github.com/calmdesk/calmdesk/internal/store"
 	"github.com/calmdesk/calmdesk/internal/store/storetest"
 	"github.com/calmdesk/calmdesk/internal/web"
@@ -40,14 +37,8 @@ func TestAttachmentsAndHTMLAreKeptSafely(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		d := desk.New(db, desk.Options{Analyzer: testAnalyzer})
-		srv := mail.NewSMTPServer(mail.SMTPConfig{Domain: "desk.test", Limits: mail.DefaultLimits()}, mailintake.Intake{Desk: d})
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		go srv.Serve(ln)
-		t.Cleanup(func() { srv.Close() })
-		if err := smtp.SendMail(ln.Addr().String(), nil, "mallory@example.com", []string{"support@shop.example"}, []byte(hostileMail)); err != nil {
+		addr := startReceiver(t, d)
+		if err := smtp.SendMail(addr, nil, "mallory@example.com", []string{"support@shop.example"}, []byte(hostileMail)); err != nil {
 			t.Fatal(err)
 		}
 		page, err := d.ListCases(ctx, desk.CaseQuery{})

@@ -46,16 +46,10 @@ func TestSMTPToCase(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		d := desk.New(db, desk.Options{Analyzer: testAnalyzer})
-		srv := mail.NewSMTPServer(mail.SMTPConfig{Domain: "desk.test", Limits: mail.DefaultLimits()}, mailintake.Intake{Desk: d})
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		go srv.Serve(ln)
-		t.Cleanup(func() { srv.Close() })
+		addr := startReceiver(t, d)
 		send := func(raw string) {
 			t.Helper()
-			if err := smtp.SendMail(ln.Addr().String(), nil, "dana.reyes@example.com", []string{"support@shop.example"}, []byte(raw)); err != nil {
+			if err := smtp.SendMail(addr, nil, "dana.reyes@example.com", []string{"support@shop.example"}, []byte(raw)); err != nil {
 				t.Fatalf("SMTP send: %v", err)
 			}
 		}
@@ -92,4 +86,18 @@ func TestSMTPToCase(t *testing.T) {
 			t.Errorf("customer = %+v", c.Customer)
 		}
 	})
+}
+
+// startReceiver runs the real SMTP receiver for d on a loopback port and
+// returns its address.
+func startReceiver(t *testing.T, d *desk.Desk) string {
+	t.Helper()
+	srv := mail.NewSMTPServer(mail.SMTPConfig{Domain: "desk.test", Limits: mail.DefaultLimits()}, mailintake.Intake{Desk: d})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
 }
