@@ -118,7 +118,7 @@ var serviceWords = hashSet(map[string]bool{"order": true, "orders": true, "order
 	"booking": true, "booked": true, "flight": true, "reservation": true, "store": true, "shop": true,
 	"company": true, "email": true, "emailed": true, "called": true, "phone": true, "helpline": true,
 	"contract": true, "plan": true, "fee": true, "fees": true, "card": true, "bank": true, "purchase": true,
-	"bought": true, "return": true, "cancel": true, "cancelled": true, "canceled": true, "internet": true,
+	"bought": true, "sold": true, "return": true, "cancel": true, "cancelled": true, "canceled": true, "internet": true,
 	"broadband": true, "wifi": true, "login": true, "password": true, "manager": true, "complaint": true,
 	"staff": true, "driver": true, "hotel": true, "room": true, "luggage": true, "bag": true, "airline": true,
 	"train": true, "price": true, "money": true, "receipt": true, "install": true, "engineer": true,
@@ -131,10 +131,19 @@ var serviceWords = hashSet(map[string]bool{"order": true, "orders": true, "order
 	"contacted": true, "sorted": true, "asap": true})
 
 // serviceContext reports whether text reads as a message to a business:
-// a signal fired, it addresses an account (@name), or it names the service.
+// a business signal fired (a manager asked for, a legal or regulator threat,
+// a chargeback, a churn threat), it addresses an account (@name), or it
+// names the service. Waits, repeats, hazards and platforms named are as
+// common in any conversation and do not count.
 func serviceContext(text string, toks []token, sigs []Signal) bool {
-	if len(sigs) > 0 || strings.HasPrefix(strings.TrimSpace(text), "@") {
+	if strings.HasPrefix(strings.TrimSpace(text), "@") {
 		return true
+	}
+	for _, s := range sigs {
+		switch s.Kind {
+		case SignalManagerRequest, SignalLegalThreat, SignalRegulatorComplaint, SignalChargeback, SignalChurnThreat:
+			return true
+		}
 	}
 	for _, t := range toks {
 		if serviceWords[t.hash] {
