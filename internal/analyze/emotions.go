@@ -3,6 +3,7 @@ package analyze
 import (
 	"errors"
 	"io"
+	"strings"
 	"sync"
 )
 
@@ -90,6 +91,13 @@ func (e *EmotionModel) UseSecondStage(on func(label string) bool) {
 
 // Labels returns the label names in score order.
 func (e *EmotionModel) Labels() []string { return e.m.labels }
+
+// derivedLabel reports whether a label was derived from others for the
+// model's own use ("anger_or_annoyance", "group_negative") rather than
+// being an emotion a Reading reports.
+func derivedLabel(name string) bool {
+	return name == "anger_or_annoyance" || strings.HasPrefix(name, "group_")
+}
 
 // Thresholds returns, per label, the probability from which it is asserted.
 func (e *EmotionModel) Thresholds() []float32 { return e.m.thresh }

@@ -19,6 +19,8 @@ func combine(model, points float64) float64 {
 // sarcasm, threats and how long this has gone on.
 type evidence struct {
 	problems, feelings, calm int
+	distress                 int     // sad, worried, disappointed: a complaint, not anger
+	hedges, resolved         int     // "a bit", "no rush"; "all sorted", "thanks for fixing"
 	capsShare                float64 // share of the words shouted
 	byKind                   [len(reasonKinds)]int
 	sigs                     [len(signalKinds)]bool
@@ -34,6 +36,15 @@ func (e *evidence) clauseMarks(marks []uint16) {
 		}
 		if mk&(1<<groupCalm) != 0 {
 			e.calm++
+		}
+		if mk&(1<<groupDistress) != 0 {
+			e.distress++
+		}
+		if mk&(1<<groupHedge) != 0 {
+			e.hedges++
+		}
+		if mk&(1<<groupResolved) != 0 {
+			e.resolved++
 		}
 	}
 }
@@ -60,8 +71,12 @@ var reasonKinds = [...]struct {
 	each, top float64
 }{
 	{"caps", 8, 16}, {"exclamation", 5, 10}, {"profanity", 8, 16}, {"insult", 8, 16},
-	{"sarcasm", 10, 20}, {"phrase", 8, 24}, {"negation", 3, 6},
+	{"sarcasm", 10, 20}, {"phrase", 8, 24}, {"negation", 3, 6}, {"emoji", 8, 16},
 }
+
+// heatedReasons are the reason kinds that show irritation in themselves.
+var heatedReasons = map[string]bool{"caps": true, "exclamation": true, "profanity": true, "insult": true,
+	"sarcasm": true, "phrase": true, "emoji": true}
 
 var signalKinds = [...]struct {
 	kind   string
@@ -72,12 +87,49 @@ var signalKinds = [...]struct {
 	{SignalSafetyIssue, 8}, {SignalVulnerableCustomer, 0},
 }
 
+// heated reports whether anything beyond a stated problem shows irritation:
+// a feeling of anger, shouting, swearing, sarcasm, an angry phrase or
+// emoji, or a threat, a demand for a manager or a repeated contact.
+func (e *evidence) heated() bool {
+	if e.feelings > 0 || e.capsShare >= 0.5 {
+		return true
+	}
+	for i, n := range e.byKind {
+		if n > 0 && heatedReasons[reasonKinds[i].kind] {
+			return true
+		}
+	}
+	for i, on := range e.sigs {
+		switch signalKinds[i].kind {
+		case SignalManagerRequest, SignalLegalThreat, SignalRegulatorComplaint, SignalChargeback,
+			SignalPublicExposure, SignalRepeatContact:
+			if on {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // points returns the evidence in anger points; other is the model's mass
 // of disappointment, disapproval and disgust.
+//
+// A problem told plainly ("the app keeps crashing since the update") is a
+// complaint, not yet an angry one: it weighs less without heat, and less
+// again when hedged ("a bit", "no rush"). A problem the message says is put
+// right weighs little at all.
 func (e *evidence) points(other float64) float64 {
 	p := 12 * other
+	heated := e.heated()
 	if e.problems > 0 {
-		p += min(40, 25+8*float64(e.problems-1))
+		switch {
+		case heated:
+			p += min(40, 25+8*float64(e.problems-1))
+		case e.hedges > 0:
+			p += min(12, 8+2*float64(e.problems-1))
+		default:
+			p += min(25, 15+5*float64(e.problems-1))
+		}
 	}
 	if e.feelings > 0 {
 		p += 12
@@ -86,9 +138,14 @@ func (e *evidence) points(other float64) float64 {
 		p += min(reasonKinds[i].top, reasonKinds[i].each*float64(n))
 	}
 	for i, on := range e.sigs {
-		if on {
-			p += signalKinds[i].points
+		if !on {
+			continue
 		}
+		if signalKinds[i].kind == SignalChurnThreat && e.problems == 0 && !heated {
+			p += 4 // leaving, without a word against us: a request
+			continue
+		}
+		p += signalKinds[i].points
 	}
 	if e.capsShare >= 0.5 {
 		p += 10 // the whole message is shouted
@@ -96,12 +153,23 @@ func (e *evidence) points(other float64) float64 {
 	if e.calm > 0 && e.problems == 0 && e.feelings == 0 {
 		p -= 10
 	}
+	if e.resolved > 0 {
+		p *= 0.3
+	}
 	return p
+}
+
+// softened reports a complaint told calmly: hedged or put right, with no
+// heat. The model's Reddit-trained anger then counts for less too.
+func (e *evidence) softened() bool {
+	return (e.hedges > 0 || e.resolved > 0) && !e.heated()
 }
 
 func hasComplaintSignal(sigs []Signal) bool {
 	for _, s := range sigs {
-		if s.Kind != SignalVulnerableCustomer && s.Kind != SignalManagerRequest {
+		switch s.Kind {
+		case SignalVulnerableCustomer, SignalManagerRequest, SignalChurnThreat:
+		default:
 			return true
 		}
 	}

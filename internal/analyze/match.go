@@ -47,15 +47,18 @@ type tag struct {
 type tagGroup uint8
 
 const (
-	groupSignal  tagGroup = iota
-	groupReason           // a reason of kind name
-	groupProblem          // a sentence states a problem
-	groupRequest          // a sentence asks for an action
-	groupExpect           // a sentence states an expectation
-	groupFeeling          // a sentence states a feeling
-	groupCalm             // wording that lowers the anger read (thanks, resolved)
-	groupShout            // a clause with shouting (caps, "!!"); set by the rules, not patterns
-	groupSelf             // the customer owns the mistake ("I ordered the wrong size")
+	groupSignal   tagGroup = iota
+	groupReason            // a reason of kind name
+	groupProblem           // a sentence states a problem
+	groupRequest           // a sentence asks for an action
+	groupExpect            // a sentence states an expectation
+	groupFeeling           // a sentence states a feeling
+	groupCalm              // wording that lowers the anger read (thanks, resolved)
+	groupShout             // a clause with shouting (caps, "!!"); set by the rules, not patterns
+	groupSelf              // the customer owns the mistake ("I ordered the wrong size")
+	groupDistress          // a sentence states sadness, worry or disappointment
+	groupHedge             // wording that softens a complaint ("a bit", "no rush")
+	groupResolved          // the problem is put right ("all sorted", "thanks for fixing")
 )
 
 var (

@@ -23,7 +23,7 @@ type linearModel struct {
 	plattA []float32          // per label: p = 1/(1+exp(A*f+B))
 	plattB []float32          // per label
 	thresh []float32          // per label: probability from which the label is asserted
-	stack  [][]float32        // optional second stage: per label, weights over all decisions, then a bias
+	stack  [][]float32        // optional second stage: per label, weights over stackInputs, then a bias
 	// Per label: whether the second stage is used, and the thresholds of
 	// both ways (thresh holds the one in use).
 	stackOn                  []bool
@@ -284,7 +284,7 @@ func (m *linearModel) decision(acc *accumulator, l int) float32 {
 
 // prob maps a decision value of label l to a probability.
 func (m *linearModel) prob(l int, d float32) float32 {
-	return float32(1 / (1 + math.Exp(float64(m.plattA[l]*d+m.plattB[l]))))
+	return sigmoid(-(m.plattA[l]*d + m.plattB[l]))
 }
 
 // probs maps the decision values of all labels to probabilities: through
@@ -297,17 +297,38 @@ func (m *linearModel) probs(dec, out []float32) {
 		}
 		return
 	}
+	var buf [2 * 64]float32
+	in := m.stackInputs(dec, buf[:0])
 	for l, w := range m.stack {
 		if w == nil || !m.stackOn[l] {
-			out[l] = m.prob(l, dec[l])
+			out[l] = in[len(dec)+l]
 			continue
 		}
-		z := w[len(dec)]
-		for k, d := range dec {
-			z += w[k] * d
-		}
-		out[l] = float32(1 / (1 + math.Exp(-float64(z))))
+		out[l] = stacked(w, in)
 	}
+}
+
+// stacked applies a second-stage row w to its inputs.
+func stacked(w, in []float32) float32 {
+	z := w[len(w)-1]
+	for k, v := range in[:len(w)-1] {
+		z += w[k] * v
+	}
+	return sigmoid(z)
+}
+
+// stackInputs appends what the second stage reads to buf: every label's
+// decision value, then its Platt probability. The probabilities let a
+// linear second stage bend: "annoyance is likely" matters more than how
+// far past likely the decision value went. (Models written before the
+// probabilities were added have rows over the decision values alone and
+// read only the first half.)
+func (m *linearModel) stackInputs(dec, buf []float32) []float32 {
+	buf = append(buf, dec...)
+	for l, d := range dec {
+		buf = append(buf, m.prob(l, d))
+	}
+	return buf
 }
 
 // useStack chooses, per label with a second stage, whether to use it, and
@@ -520,8 +541,8 @@ func loadLinearModel(r io.Reader) (m *linearModel, err error) {
 		for l := range m.stack {
 			switch n := int(getU()); n {
 			case 0:
-			case nl + 1:
-				m.stack[l] = make([]float32, nl+1)
+			case nl + 1, 2*nl + 1:
+				m.stack[l] = make([]float32, n)
 				for k := range m.stack[l] {
 					m.stack[l][k] = getF()
 				}

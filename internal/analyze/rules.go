@@ -157,12 +157,16 @@ func (a *Analyzer) reasons(work, text string, s *scratch, msg *accumulator) []Re
 		count[kind]++
 		out = append(out, Reason{Kind: kind, Text: text[st:en], Start: st, End: en, Weight: w})
 	}
-	negativeContext := msg.cues.vaderNeg >= 1 || msg.cues.negation > 0 || msg.cues.exclRun > 0
+	emojis := findEmoji(work)
+	negativeContext := msg.cues.vaderNeg >= 1 || msg.cues.negation > 0
 	for _, mt := range s.matches {
 		switch {
 		case mt.p.tag.group == groupProblem:
 			negativeContext = true
 		}
+	}
+	for _, e := range emojis {
+		negativeContext = negativeContext || e.mood == moodAngry || e.mood == moodSad
 	}
 	for _, mt := range s.matches {
 		if mt.p.tag.group != groupReason {
@@ -222,6 +226,15 @@ func (a *Analyzer) reasons(work, text string, s *scratch, msg *accumulator) []Re
 			add("exclamation", i, j, 5)
 		}
 		i = j
+	}
+	// Angry faces, and eye-rolls said of a problem.
+	for _, e := range emojis {
+		switch {
+		case e.mood == moodAngry:
+			add("emoji", e.start, e.end, 6)
+		case e.mood == moodEyeRoll && negativeContext:
+			add("sarcasm", e.start, e.end, 8)
+		}
 	}
 	// The words the model weighed most towards anger or annoyance.
 	out = append(out, a.modelWords(work, text, s, msg)...)
@@ -329,7 +342,7 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 				}
 			}
 		}
-		if g == groupSignal {
+		if g == groupSignal || g == groupProblem && negatedProblem(s.toks, s.infos, s.clauses[k][0], mt.from) {
 			continue
 		}
 		marks[k] |= 1 << g
@@ -344,7 +357,11 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 			SignalRepeatContact, SignalLongWait, SignalSafetyIssue:
 			mark(sg.Start, groupProblem)
 		case SignalChurnThreat:
-			mark(sg.Start, groupFeeling)
+			// "I'd like to close my account" is a request; "I'm done,
+			// closing my account" says how the customer feels.
+			if k := spanOf(s.clauses, firstWordFrom(s.toks, sg.Start)); marks[k]&(1<<groupRequest) == 0 {
+				marks[k] |= 1 << groupFeeling
+			}
 		}
 	}
 	for _, r := range reasons {
@@ -363,6 +380,18 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 				marks[spanOf(s.clauses, i)] |= 1 << groupShout
 			}
 		}
+	}
+	// Sad faces state a feeling; happy ones soften, as thanks do.
+	for _, e := range findEmoji(work) {
+		if e.mood != moodSad && e.mood != moodHappy || len(s.clauses) == 0 {
+			continue
+		}
+		i := max(0, min(len(s.toks), firstWordFrom(s.toks, e.start))-1)
+		g := groupDistress
+		if e.mood == moodHappy {
+			g = groupCalm
+		}
+		marks[spanOf(s.clauses, i)] |= 1 << g
 	}
 	ei := 0 // entities are in text order, as are clauses
 	for k, se := range s.clauses {
@@ -399,7 +428,7 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 			kind = ConcernRequest
 		case has(groupExpect):
 			kind = ConcernExpectation
-		case has(groupFeeling):
+		case has(groupFeeling) || has(groupDistress):
 			kind = ConcernFeeling
 		default:
 			continue
@@ -426,6 +455,24 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 	}
 	return out, marks
 }
+
+// negatedProblem reports whether a problem word at from is denied by a
+// negation up to three words before it in its clause: "no complaints",
+// "not because of any problem", "not bad at all". ("Never" is left out:
+// "never been so let down" is no denial.)
+func negatedProblem(toks []token, infos []*wordInfo, clauseStart, from int) bool {
+	if wi := infos[from]; wi != nil && wi.kind&lexNegation != 0 {
+		return false // the marker is itself a denial ("not arrived")
+	}
+	for b := max(clauseStart, from-3); b < from; b++ {
+		if wi := infos[b]; wi != nil && wi.kind&lexNegation != 0 && toks[b].hash != hashNever {
+			return true
+		}
+	}
+	return false
+}
+
+var hashNever = wordHash("never")
 
 // spanOf returns the index of the span in spans (sorted, contiguous token
 // ranges) that holds token tok.

@@ -173,23 +173,55 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 		m.threshPlatt = make([]float32, nl)
 		m.threshStack = make([]float32, nl)
 		m.stackOn = make([]bool, nl)
+		// The second stage's inputs, column by column (see stackInputs).
+		var inputs [][]float32
+		if o.Stack {
+			inputs = slices.Clone(oof)
+			for l := range nl {
+				p := make([]float32, len(x))
+				for i, d := range oof[l] {
+					p[i] = m.prob(l, d)
+				}
+				inputs = append(inputs, p)
+			}
+		}
 		parallel(nl, func(l int) {
 			t, f := plattOnly(l)
 			m.threshPlatt[l] = t
 			if !o.Stack {
 				return
 			}
-			w := fitStack(oof, y[l])
+			// The second stage has twice as many inputs as labels, enough
+			// to flatter itself on the rows it was fitted to: it is judged
+			// (and its threshold set) on rows it did not see, fold by fold,
+			// then refitted on all of them.
 			probs := make([]float32, len(x))
-			for i := range x {
-				z := w[nl]
-				for k := range nl {
-					z += w[k] * oof[k][i]
+			for k := range o.Folds {
+				var cols [][]float32
+				var ys []bool
+				for i := range x {
+					if fold(i) != k {
+						ys = append(ys, y[l][i])
+					}
 				}
-				probs[i] = float32(1 / (1 + math.Exp(-float64(z))))
+				for _, col := range inputs {
+					c := make([]float32, 0, len(ys))
+					for i, v := range col {
+						if fold(i) != k {
+							c = append(c, v)
+						}
+					}
+					cols = append(cols, c)
+				}
+				w := fitStack(cols, ys)
+				for i := range x {
+					if fold(i) == k {
+						probs[i] = stackProb(w, inputs, i)
+					}
+				}
 			}
 			ts := bestThreshold(probs, y[l])
-			stackRows[l] = w
+			stackRows[l] = fitStack(inputs, y[l])
 			m.threshStack[l] = ts
 			m.stackOn[l] = f1At(probs, y[l], ts) > f
 		})
@@ -397,8 +429,8 @@ func bestThreshold(p []float32, y []bool) float32 {
 	return bestT
 }
 
-// fitStack fits an L2-regularised logistic regression of y on the decision
-// values of all labels (and a bias) by Newton's method.
+// fitStack fits an L2-regularised logistic regression of y on the columns
+// of oof (the second stage's inputs) and a bias, by Newton's method.
 func fitStack(oof [][]float32, y []bool) []float32 {
 	nl := len(oof)
 	d := nl + 1
@@ -457,6 +489,15 @@ func fitStack(oof [][]float32, y []bool) []float32 {
 		out[k] = float32(v)
 	}
 	return out
+}
+
+// stackProb is the second stage's probability for row i of the inputs.
+func stackProb(w []float32, inputs [][]float32, i int) float32 {
+	z := w[len(inputs)]
+	for k, col := range inputs {
+		z += w[k] * col[i]
+	}
+	return sigmoid(z)
 }
 
 // solve returns x with a·x = b for a symmetric positive definite d×d matrix

@@ -238,8 +238,15 @@ func TestListCasesHottestFirstWithCursor(t *testing.T) {
 				t.Errorf("case %d (priority %d) listed after case %d (priority %d)", got[i].ID, got[i].Priority, got[i-1].ID, got[i-1].Priority)
 			}
 		}
-		if !strings.Contains(got[0].Subject, "manager") {
-			t.Errorf("hottest case = %q, want the manager request", got[0].Subject)
+		// The manager request with a chargeback threat is at the top (a
+		// furious repeat contact may share the top priority with it).
+		for _, c := range got {
+			if strings.Contains(c.Subject, "manager") && c.Priority != got[0].Priority {
+				t.Errorf("manager request at priority %d, below the hottest case %q (%d)", c.Priority, got[0].Subject, got[0].Priority)
+			}
+		}
+		if strings.Contains(got[len(got)-1].Subject, "manager") {
+			t.Error("the manager request is listed last")
 		}
 		if _, err := d.ListCases(ctx, desk.CaseQuery{Cursor: "not-a-cursor!"}); err == nil {
 			t.Error("a forged cursor was accepted")
