@@ -36,6 +36,7 @@ type Analyzer struct {
 	label struct {
 		aa, anger, annoyance, neutral int
 		positive, negative, other     []int
+		praise                        []int // positive without gratitude
 	}
 }
 
@@ -50,6 +51,9 @@ func New(m *EmotionModel) *Analyzer {
 	for _, n := range []string{"gratitude", "joy", "love", "admiration", "approval", "optimism", "relief", "excitement", "amusement", "caring", "pride"} {
 		if i := m.m.labelIndex(n); i >= 0 {
 			a.label.positive = append(a.label.positive, i)
+			if n != "gratitude" {
+				a.label.praise = append(a.label.praise, i)
+			}
 		}
 	}
 	for _, n := range []string{"disapproval", "disappointment", "disgust"} {
@@ -272,18 +276,41 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	}
 	anger := combine(model, points)
 
-	// Sentiment: VADER's valence and the model's emotions, half each.
+	// Sentiment: VADER's valence and the model's emotions, half each. A
+	// request's courtesies ("I'd like…, please, thank you, kind regards")
+	// are manners, not praise: in a message that asks for something they
+	// count for nothing.
+	asks := false
+	for _, c := range r.Concerns {
+		asks = asks || c.Kind == ConcernRequest || c.Kind == ConcernQuestion
+	}
 	sum := float64(msg.cues.vaderPos - msg.cues.vaderNeg)
+	positive := a.label.positive
+	if asks {
+		sum -= a.courtesy(s)
+		positive = a.label.praise
+	}
 	compound := sum / math.Sqrt(sum*sum+15)
-	pos, neg := a.massOf(probs, a.label.positive), a.massOf(probs, a.label.negative)
+	pos, neg := a.massOf(probs, positive), a.massOf(probs, a.label.negative)
 	if l := a.label.neutral; l >= 0 && ev.problems == 0 && ev.feelings == 0 {
 		// A matter-of-fact request ("please update my address") reads as
 		// Reddit annoyance; trust the model's own sense that it is neutral.
 		neg *= 1 - 0.8*min(1, float64(probs[l]/(2*m.thresh[l])))
 	}
 	score := 0.5*compound + 0.5*(pos-neg)
-	if ev.problems > 0 || ev.feelings > 0 || ev.distress > 0 {
+	complains := ev.problems > 0 || ev.feelings > 0 || ev.distress > 0
+	switch {
+	case complains && ev.resolved == 0:
+		// A complaint still open is negative, however politely put.
+		score = min(score-0.4, -0.25)
+	case complains:
 		score -= 0.4
+	case asks:
+		// A plain question or request: neutral unless strongly worded.
+		score *= 0.5
+	}
+	if ev.byKind[reasonIndex("sarcasm")] > 0 {
+		score = min(score, -0.3)
 	}
 	r.Anger = int(math.Round(max(0, min(100, anger))))
 	r.Level = levelOf(r.Anger)
@@ -322,6 +349,23 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 		r.Category, r.CategoryScore = a.cat.predict(work, s)
 	}
 }
+
+// courtesy is the positive valence of the words of courtesy in the text.
+func (a *Analyzer) courtesy(s *scratch) float64 {
+	sum := 0.0
+	for i, t := range s.toks {
+		if wi := s.infos[i]; wi != nil && wi.kind&lexValence != 0 && wi.valence > 0 && courtesyWords[t.hash] {
+			sum += float64(wi.valence)
+		}
+	}
+	return sum
+}
+
+var courtesyWords = hashSet(map[string]bool{"thank": true, "thanks": true, "please": true, "like": true,
+	"kind": true, "kindly": true, "regards": true, "best": true, "appreciate": true, "appreciated": true,
+	"grateful": true, "help": true, "hope": true, "hoping": true, "wish": true, "welcome": true, "sure": true,
+	"yes": true, "ok": true, "okay": true, "good": true, "interested": true, "happy": true, "free": true,
+	"support": true, "care": true, "dear": true, "share": true, "gift": true})
 
 func probsOf(m *linearModel, dec []float32) []float32 {
 	out := make([]float32, len(dec))

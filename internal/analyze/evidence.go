@@ -74,6 +74,16 @@ var reasonKinds = [...]struct {
 	{"sarcasm", 10, 20}, {"phrase", 8, 24}, {"negation", 3, 6}, {"emoji", 8, 16},
 }
 
+// reasonIndex returns the index of a reason kind in reasonKinds.
+func reasonIndex(kind string) int {
+	for i, k := range reasonKinds {
+		if k.kind == kind {
+			return i
+		}
+	}
+	panic("analyze: unknown reason kind " + kind)
+}
+
 // heatedReasons are the reason kinds that show irritation in themselves.
 var heatedReasons = map[string]bool{"caps": true, "exclamation": true, "profanity": true, "insult": true,
 	"sarcasm": true, "phrase": true, "emoji": true}
