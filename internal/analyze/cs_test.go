@@ -118,8 +118,8 @@ func TestCustomerServiceSet(t *testing.T) {
 		file                               string
 		angryF1, complaintF1, sentimentAcc float64
 	}{
-		{"testdata/cs/dev.jsonl", 0, 0, 0},
-		{"testdata/cs/holdout.jsonl", 0, 0, 0},
+		{"testdata/cs/dev.jsonl", 0.85, 0.90, 0.85},
+		{"testdata/cs/holdout.jsonl", 0.70, 0.76, 0.70},
 	} {
 		var miss func(csMessage, Reading)
 		if os.Getenv("CS_MISSES") != "" && c.file == "testdata/cs/dev.jsonl" {

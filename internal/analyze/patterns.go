@@ -21,8 +21,8 @@ func (lx *lexicon) addPatterns() {
 	const (
 		people  = "manager|managers|supervisor|supervisors|superior|superiors|boss|management|director|ceo"
 		contact = "speak|talk|speaking|talking|escalate|escalating|transfer|connect|put|get|want|need|demand|see|contact|ask|request|requesting|asking|demanding"
-		wrote   = "written|wrote|write|writing|emailed|emailing|called|calling|phoned|rang|contacted|contacting|messaged|messaging|chatted|reached|asked|asking|complained|raised|explained|told|submitted|reported"
-		comms   = "time|times|email|emails|mail|message|messages|call|calls|attempt|request|requests|ticket|complaint|letter|try|chat"
+		wrote   = "written|wrote|write|writing|emailed|emailing|called|calling|phoned|rang|contacted|contacting|messaged|messaging|chatted|reached|asked|asking|complained|raised|explained|told|submitted|reported|given|gave|sent|provided|uploaded|repeated|supplied"
+		comms   = "time|times|email|emails|mail|message|messages|call|calls|attempt|request|requests|ticket|complaint|letter|try|chat|agent|person|representative|rep"
 	)
 	lx.add(sig(SignalManagerRequest),
 		contact+" * "+people,
@@ -35,6 +35,8 @@ func (lx *lexicon) addPatterns() {
 		"someone|somebody in charge|else",
 		"higher up|ups",
 		"manager|supervisor now|please|immediately",
+		"real|actual person|human|people",
+		"speak|talk|speaking|talking to * human|humans",
 	)
 	lx.add(sig(SignalLegalThreat),
 		"lawyer|lawyers|attorney|attorneys|solicitor|solicitors|lawsuit|lawsuits|litigation",
@@ -63,6 +65,7 @@ func (lx *lexicon) addPatterns() {
 		"dispute|disputing|disputed * charge|charges|transaction|payment|it|this",
 		"reverse|reversing the * charge|transaction|payment",
 		"call|calling|contact|contacting|tell|ask|asking|told my * bank|card|issuer|paypal|amex|visa|mastercard",
+		"report|reporting * to my * bank|card|issuer|paypal",
 		"bank|card * dispute|refund|reverse",
 		"stop|stopping|cancel|cancelling * payment|payments|direct debit",
 		"paypal claim|dispute",
@@ -117,7 +120,6 @@ func (lx *lexicon) addPatterns() {
 	)
 	lx.add(sig(SignalRepeatContact),
 		"#ordinal "+comms,
-		"#count times",
 		wrote+" * twice|again|repeatedly|multiple|several|numerous|countless",
 		wrote+" * #count times",
 		"already * "+wrote,
@@ -138,6 +140,8 @@ func (lx *lexicon) addPatterns() {
 		"each|every time i * call|called|write|wrote|contact|contacted|email|emailed",
 		"i've|i * told|asked|explained * before",
 		"as i said|mentioned|explained|wrote",
+		"on #count occasions",
+		"keep|keeps|kept * asking|telling|sending",
 	)
 	lx.add(sig(SignalLongWait),
 		"waiting|waited * for * ages|forever|weeks|months|days|hours",
@@ -208,10 +212,20 @@ func (lx *lexicon) addPatterns() {
 		"highlight of my",
 		"amazing|great|brilliant|fantastic business model",
 	)
-	lx.add(reason("phrase", 10),
+	// Problems that anger by their nature: reasons for the score, but said
+	// calmly they show no irritation by themselves.
+	lx.add(reason("problem", 6),
 		"charged|billed|debited * twice|double|again|two",
 		"double|doubled charged|charge|billed|billing",
 		"overcharged|overcharging|overbilled",
+		"take|takes|taking|took so|this long",
+		"in a row",
+		"keeps|keep|kept * crashing|failing|freezing|dropping|disconnecting|breaking|happening",
+		"still * charged|billed|waiting|broken|nothing|no|not",
+		"you|you've|you'd promised|guaranteed|assured",
+		"was|were promised|guaranteed|assured",
+	)
+	lx.add(reason("phrase", 10),
 		"fix|sort|resolve|answer|call * now|immediately|asap",
 		// "refund" is also a noun ("I can see the refund now"): only the
 		// demand with an object counts.
@@ -240,12 +254,6 @@ func (lx *lexicon) addPatterns() {
 		"treat|treating|treated your * customers|clients",
 		"is|are|was|were|it's|that's a * joke|disgrace|nightmare|shambles|farce|scam|con|ripoff",
 		"nobody|no one * knows|cares|listens|bothers|helps|seems",
-		"take|takes|taking|took so|this long",
-		"in a row",
-		"keeps|keep|kept * crashing|failing|freezing|dropping|disconnecting|breaking|happening",
-		"still * charged|billed|waiting|broken|nothing|no|not",
-		"you|you've|you'd promised|guaranteed|assured",
-		"was|were promised|guaranteed|assured",
 		"fine whatever",
 		"final straw",
 		"this is * ridiculous|absurd|insane|a joke|unacceptable|outrageous|disgraceful|theft",
@@ -257,6 +265,16 @@ func (lx *lexicon) addPatterns() {
 		"now please",
 		"remove|reverse|refund it|this|that",
 		"want|need that|it|this refunded|removed|reversed",
+		"or i'll|else",
+		"or i * will|shall",
+		"or i'm * going|reporting|cancelling|canceling|leaving|taking|calling|contacting|closing",
+		"sort|get your * out|together",
+		"no way",
+		"done being",
+		"the principle",
+		"where is|where's my * money|refund|order|package|parcel|delivery",
+		"why * still",
+		"with respect",
 	)
 
 	problem := tag{group: groupProblem}
@@ -302,6 +320,7 @@ func (lx *lexicon) addPatterns() {
 		"really|very|so|extremely weak|slow|poor",
 		"but * we|i * booked|ordered|paid|asked",
 		"never * showed|turned|came",
+		"no water|power|electricity|heating|heat|internet|signal|wifi|gas|connection|service|reply|response|answer",
 	)
 	lx.add(tag{group: groupRequest},
 		"please|pls|plz",

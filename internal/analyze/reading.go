@@ -45,7 +45,7 @@ type Reading struct {
 
 // Reason is one piece of evidence behind the anger score.
 type Reason struct {
-	Kind   string  `json:"kind"` // word, phrase, caps, exclamation, profanity, insult, sarcasm, negation, emoji
+	Kind   string  `json:"kind"` // word, phrase, problem, caps, exclamation, profanity, insult, sarcasm, negation, emoji
 	Text   string  `json:"text"`
 	Start  int     `json:"start"`
 	End    int     `json:"end"`

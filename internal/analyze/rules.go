@@ -86,7 +86,7 @@ func tenure(toks []token, i int) bool {
 }
 
 var waitContext = hashSet(map[string]bool{"waiting": true, "waited": true, "wait": true, "still": true, "ago": true,
-	"since": true, "for": true, "been": true, "over": true, "already": true, "taken": true, "took": true,
+	"since": true, "been": true, "over": true, "already": true, "taken": true, "took": true,
 	"later": true, "overdue": true, "after": true, "hold": true, "nearly": true, "almost": true, "now": true})
 
 // longWaits turns durations of a day or more (an hour or more on hold) said
@@ -370,9 +370,11 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 			mark(r.Start, groupFeeling)
 			marks[spanOf(s.clauses, firstWordFrom(s.toks, r.Start))] |= 1 << groupReason
 		case "phrase":
-			// "is a joke", "charged twice", "fed up": a complaint said in anger.
+			// "is a joke", "fed up": a complaint said in anger.
 			mark(r.Start, groupFeeling)
 			mark(r.Start, groupProblem)
+		case "problem":
+			mark(r.Start, groupProblem) // "charged twice"
 		case "caps":
 			mark(r.Start, groupShout)
 		case "exclamation":
