@@ -325,7 +325,10 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	case score >= 0.2:
 		r.Sentiment = "positive"
 	}
-	r.Complaint = ev.problems > 0 || ev.feelings > 0 || ev.distress > 0 || r.Angry || hasComplaintSignal(r.Signals)
+	// A problem the message says is put right ("thanks for sorting the
+	// double charge") is not a complaint, unless said with heat.
+	told := (ev.problems > 0 || ev.feelings > 0 || ev.distress > 0) && (ev.resolved == 0 || ev.heated())
+	r.Complaint = told || r.Angry || hasComplaintSignal(r.Signals)
 
 	// Clauses, reasons and signals are in text order: one pass over each.
 	ci, ri, si := 0, 0, 0

@@ -401,3 +401,36 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestReadCalmCustomerMessages guards wordings that look like complaints
+// to a careless rule: they must read calm, and not as complaints.
+func TestReadCalmCustomerMessages(t *testing.T) {
+	tests := []struct {
+		text      string
+		sentiment string
+	}{
+		{"Where is my order? It was due today.", ""},
+		{"With respect to my earlier question, could you confirm the delivery date?", "neutral"},
+		{"Could you refund it to my card please?", "neutral"},
+		{"I've gone ahead and ordered a new one, no need to do anything.", ""},
+		{"I'm not on the app yet, can I pay by phone?", "neutral"},
+		{"Hi, I'd like to close my account, I'm moving abroad. Could you tell me the steps? Thanks.", "neutral"},
+		{"I'm not writing to complain, I just want to know how to cancel my subscription.", "neutral"},
+		{"Thanks for sorting the double charge so quickly, all good now 😊", "positive"},
+		{"No complaints at all, the new plan is great.", "positive"},
+		{"Good morning, I'd like to request an itemised receipt for my stay. Thank you.", "neutral"},
+	}
+	a := Default()
+	for _, tt := range tests {
+		r, err := a.Read(tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Angry || r.Complaint {
+			t.Errorf("%q: anger %d, complaint %v; want calm, no complaint (reasons %+v)", tt.text, r.Anger, r.Complaint, r.Reasons)
+		}
+		if tt.sentiment != "" && r.Sentiment != tt.sentiment {
+			t.Errorf("%q: sentiment %s (%.2f), want %s", tt.text, r.Sentiment, r.SentimentScore, tt.sentiment)
+		}
+	}
+}
