@@ -18,6 +18,7 @@ import (
 	ucli "github.com/urfave/cli/v3"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/desk"
 )
 
 // analyzeCommand reads customer messages and prints their Readings.
@@ -293,7 +294,7 @@ func printReading(w io.Writer, r analyze.Reading) error {
 func categoriesCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "categories",
-		Usage: "train the model that sorts messages into your own categories",
+		Usage: "the model that sorts messages into your own categories: train one from a CSV, or learn the desk's from filed cases",
 		Commands: []*ucli.Command{{
 			Name:  "train",
 			Usage: "train a category model from a CSV with header text,category",
@@ -333,6 +334,34 @@ func categoriesCommand() *ucli.Command {
 					return fmt.Errorf("categories: write model: %w", err)
 				}
 				return f.Close()
+			},
+		}, {
+			Name:  "learn",
+			Usage: "learn the desk's category model now from the cases agents filed (serve does this hourly)",
+			Flags: []ucli.Flag{jsonFlag()},
+			Action: func(ctx context.Context, cmd *ucli.Command) error {
+				return withDesk(ctx, cmd, func(d *desk.Desk) error {
+					res, err := d.LearnCategories(ctx)
+					if err != nil {
+						return err
+					}
+					if cmd.Bool("json") {
+						return printJSON(cmd, res)
+					}
+					w := cmd.Root().Writer
+					switch m := res.Model; {
+					case res.Trained:
+						fmt.Fprintf(w, "learned model %d from %d filed cases: %s\n", m.ID, m.Examples, strings.Join(m.Categories, ", "))
+						if m.Accuracy > 0 {
+							fmt.Fprintf(w, "held-out accuracy %.3f\n", m.Accuracy)
+						}
+					case m != nil:
+						fmt.Fprintf(w, "kept model %d (%d cases): %s\n", m.ID, m.Examples, res.Skipped)
+					default:
+						fmt.Fprintf(w, "no model: %s\n", res.Skipped)
+					}
+					return nil
+				})
 			},
 		}},
 	}

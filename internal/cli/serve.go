@@ -27,7 +27,8 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "HTTP listen address", Sources: ucli.EnvVars("CALMDESK_ADDR")},
 			&ucli.StringFlag{Name: "public-url", Usage: "where customers reach this desk, for survey links (default http://ADDR)", Sources: ucli.EnvVars("CALMDESK_PUBLIC_URL")},
 			&ucli.DurationFlag{Name: "sweep-every", Value: time.Minute, Usage: "how often reminders, broken promises, SLA checks and surveys run", Sources: ucli.EnvVars("CALMDESK_SWEEP_EVERY")},
-			&ucli.StringFlag{Name: "category-model", Usage: "categorise cases with a model from `calmdesk categories train`", Sources: ucli.EnvVars("CALMDESK_CATEGORY_MODEL")},
+			&ucli.StringFlag{Name: "category-model", Usage: "categorise cases with a model from `calmdesk categories train` until the desk has learned its own", Sources: ucli.EnvVars("CALMDESK_CATEGORY_MODEL")},
+			&ucli.DurationFlag{Name: "learn-every", Value: time.Hour, Usage: "how often the category model is relearned from the cases agents filed (0 never)", Sources: ucli.EnvVars("CALMDESK_LEARN_EVERY")},
 			&ucli.BoolFlag{Name: "demo", Usage: "load sample customers, cases and users so a newcomer sees a living desk", Sources: ucli.EnvVars("CALMDESK_DEMO")},
 			&ucli.Int64Flag{Name: "max-body", Value: 1 << 20, Usage: "largest accepted request body in bytes", Sources: ucli.EnvVars("CALMDESK_MAX_BODY")},
 			&ucli.BoolFlag{Name: "insecure-cookies", Usage: "send session cookies over plain HTTP (automatic on a loopback address)", Sources: ucli.EnvVars("CALMDESK_INSECURE_COOKIES")},
@@ -54,7 +55,7 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 	if err != nil {
 		return err
 	}
-	runner, err := jobs.New(ctx, db, jobs.Config{SweepEvery: cmd.Duration("sweep-every"), Mail: outMail, PublicURL: publicURL, Logger: log})
+	runner, err := jobs.New(ctx, db, jobs.Config{SweepEvery: cmd.Duration("sweep-every"), LearnEvery: learnEvery(cmd), Mail: outMail, PublicURL: publicURL, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -186,4 +187,13 @@ func loadDemo(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
 		fmt.Fprintf(out, "  demo %-10s %-24s password %s\n", u.Role, u.Email, u.Password)
 	}
 	return nil
+}
+
+// learnEvery maps the --learn-every flag to the job queue's setting, where
+// 0 means the default and a negative duration never.
+func learnEvery(cmd *ucli.Command) time.Duration {
+	if d := cmd.Duration("learn-every"); d > 0 {
+		return d
+	}
+	return -1
 }

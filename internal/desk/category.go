@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -42,4 +43,39 @@ func (d *Desk) SetCategory(ctx context.Context, actor Actor, caseID int64, categ
 		return Case{}, wrapOp(err, "set category of case %d", caseID)
 	}
 	return d.caseByID(ctx, caseID)
+}
+
+// Categories returns the categories in use on cases and in the newest
+// learned model, sorted: what an agent can file a case under without
+// inventing a new one.
+func (d *Desk) Categories(ctx context.Context) ([]string, error) {
+	seen := map[string]bool{}
+	rows, err := d.db.Read().QueryContext(ctx, `SELECT DISTINCT category FROM cases WHERE category <> ''`)
+	if err != nil {
+		return nil, fmt.Errorf("desk: categories: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("desk: categories: %w", err)
+		}
+		seen[c] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("desk: categories: %w", err)
+	}
+	if m, err := d.CategoryModel(ctx); err != nil {
+		return nil, err
+	} else if m != nil {
+		for _, c := range m.Categories {
+			seen[c] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for c := range seen {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out, nil
 }

@@ -30,6 +30,7 @@ type Desk struct {
 	publicURL string
 	outbox    Outbox
 	group     groupCommit
+	learned   learnedCategories
 	now       func() time.Time
 	log       *slog.Logger
 }

@@ -99,7 +99,7 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 		return IngestResult{}, err
 	}
 	// Analysis is pure CPU: do it before taking the write lock.
-	reading, err := d.analyzer.Read(in.Text)
+	reading, err := d.reader(ctx).Read(in.Text)
 	if err != nil {
 		return IngestResult{}, &ValidationError{Fields: map[string]string{"text": err.Error()}}
 	}

@@ -35,6 +35,7 @@ type Runner struct {
 	send   *sendWorker
 	hooks  *webhookWorker
 	staff  *staffMailWorker
+	learn  *learnWorker
 	cfg    Config
 }
 
@@ -45,6 +46,10 @@ type Config struct {
 	SweepEvery time.Duration
 	// WebhookEvery is how often pending webhook events are posted; default 5 s.
 	WebhookEvery time.Duration
+	// LearnEvery is how often the category model is retrained from the
+	// cases agents filed (when they filed any since); default 1 hour,
+	// negative never.
+	LearnEvery time.Duration
 	// Mail sends replies on email cases; nil means no outbound email.
 	Mail *MailConfig
 	// PublicURL links staff emails to their case.
@@ -79,6 +84,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	if cfg.WebhookEvery <= 0 {
 		cfg.WebhookEvery = 5 * time.Second
 	}
+	if cfg.LearnEvery == 0 {
+		cfg.LearnEvery = time.Hour
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -91,26 +99,34 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}}}
 	r.staff = &staffMailWorker{mail: cfg.Mail, publicURL: cfg.PublicURL, log: cfg.Logger}
+	r.learn = &learnWorker{log: cfg.Logger}
 	workers := river.NewWorkers()
+	river.AddWorker(workers, r.learn)
 	river.AddWorker(workers, r.staff)
 	river.AddWorker(workers, r.sweep)
 	river.AddWorker(workers, r.send)
 	river.AddWorker(workers, r.hooks)
+	periodic := []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return sweepArgs{}, singleton() },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(cfg.WebhookEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return webhookArgs{}, singleton() },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(cfg.WebhookEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return staffMailArgs{}, singleton() },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+	}
+	if cfg.LearnEvery > 0 {
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.LearnEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return learnArgs{}, singleton() },
+			&river.PeriodicJobOpts{RunOnStart: true}))
+	}
 	client, err := river.NewClient(driverFor(db), &river.Config{
-		Logger:  cfg.Logger.With("component", "jobs"),
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
-		Workers: workers,
-		PeriodicJobs: []*river.PeriodicJob{
-			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepEvery),
-				func() (river.JobArgs, *river.InsertOpts) { return sweepArgs{}, singleton() },
-				&river.PeriodicJobOpts{RunOnStart: true}),
-			river.NewPeriodicJob(river.PeriodicInterval(cfg.WebhookEvery),
-				func() (river.JobArgs, *river.InsertOpts) { return webhookArgs{}, singleton() },
-				&river.PeriodicJobOpts{RunOnStart: true}),
-			river.NewPeriodicJob(river.PeriodicInterval(cfg.WebhookEvery),
-				func() (river.JobArgs, *river.InsertOpts) { return staffMailArgs{}, singleton() },
-				&river.PeriodicJobOpts{RunOnStart: true}),
-		},
+		Logger:            cfg.Logger.With("component", "jobs"),
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers:           workers,
+		PeriodicJobs:      periodic,
 		FetchPollInterval: max(100*time.Millisecond, min(time.Second, cfg.SweepEvery, cfg.WebhookEvery)),
 		PollOnly:          true, // database/sql drivers have no LISTEN; polling is cheap at this rate
 	})
@@ -123,7 +139,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 
 // Start begins working for d.
 func (r *Runner) Start(ctx context.Context, d *desk.Desk) error {
-	r.sweep.desk, r.send.desk, r.hooks.desk, r.staff.desk = d, d, d, d
+	r.sweep.desk, r.send.desk, r.hooks.desk, r.staff.desk, r.learn.desk = d, d, d, d, d
 	if err := r.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}

@@ -54,3 +54,18 @@ func (s *Server) deescalateForm(w http.ResponseWriter, r *http.Request, u desk.U
 	s.flash(r, fmt.Sprintf("Case #%d is back with the team.", id))
 	http.Redirect(w, r, fmt.Sprintf("/cases/%d#escalation", id), http.StatusSeeOther)
 }
+
+// categoryForm files the case under a category (POST /cases/{id}/category).
+func (s *Server) categoryForm(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, ok := formPathID(w, r)
+	if !ok {
+		return
+	}
+	c, err := s.desk.SetCategory(r.Context(), desk.UserActor(u), id, r.PostForm.Get("category"))
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	s.flash(r, fmt.Sprintf("Case #%d filed under %s.", id, c.Category))
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d", id), http.StatusSeeOther)
+}

@@ -32,6 +32,7 @@ type caseView struct {
 	Compose     composeView
 	Can         struct{ Reply, Escalate, Resolve, Assign, Deescalate bool }
 	Staff       []desk.User // who the case can be assigned to
+	Categories  []string    // what the case can be filed under
 	History     []desk.CustomerCase
 	EventsURL   string
 }
@@ -121,6 +122,11 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 			if !x.Disabled && x.Can(desk.PermCasesReply) {
 				v.Staff = append(v.Staff, x)
 			}
+		}
+	}
+	if v.Can.Reply {
+		if v.Categories, err = s.desk.Categories(r.Context()); err != nil {
+			return caseView{}, err
 		}
 	}
 	loc := customerLocation(d.Customer)

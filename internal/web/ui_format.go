@@ -24,13 +24,14 @@ func uiFuncs() template.FuncMap {
 		"derefTime": func(t *time.Time) time.Time { return *t },
 		"deref":     func(n *int64) int64 { return *n },
 		"barWidth":  func(anger int) int { return max(0, min(100, anger)) * 60 / 100 }, // of the 60px gauge bar
+		"pct":       func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 	}
 }
 
 // levelOf names the anger band of a score, as the analysis engine does.
 func levelOf(anger int) string {
 	switch {
-	case anger >= 80:
+	case anger >= 85:
 		return "furious"
 	case anger >= 65:
 		return "angry"

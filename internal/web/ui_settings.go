@@ -16,6 +16,10 @@ type settingsView struct {
 	Roles       []desk.Role
 	Policy      string
 	PolicyError string
+	// The learned category model (nil until there is one) and the
+	// categories in use.
+	CategoryModel *desk.CategoryModelInfo
+	Categories    []string
 }
 
 // settingsPage lets an admin run the team without editing files: people and
@@ -36,10 +40,38 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, u desk.U
 		s.pageFailed(w, r, u, err)
 		return
 	}
+	model, err := s.desk.CategoryModel(r.Context())
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	cats, err := s.desk.Categories(r.Context())
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
 	s.render(w, r, status, "settings.html", settingsView{
 		chrome: s.chromeFor(r, u, "settings"), Users: users, Policy: policy, PolicyError: policyErr,
-		Roles: []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleTrainee},
+		Roles:         []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleTrainee},
+		CategoryModel: model, Categories: cats,
 	})
+}
+
+// learnCategoriesForm retrains the category model now
+// (POST /settings/categories/learn).
+func (s *Server) learnCategoriesForm(w http.ResponseWriter, r *http.Request, u desk.User) {
+	res, err := s.desk.LearnCategories(r.Context())
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	switch {
+	case res.Trained:
+		s.flash(r, fmt.Sprintf("Learned %d categories from %d filed cases.", len(res.Model.Categories), res.Model.Examples))
+	default:
+		s.flash(r, "Nothing new learned: "+res.Skipped+".")
+	}
+	http.Redirect(w, r, "/settings#categories-title", http.StatusSeeOther)
 }
 
 // savePolicy stores an edited policy; an invalid one comes back with the
