@@ -110,6 +110,21 @@ func userCommand() *ucli.Command {
 				},
 			},
 			{
+				Name:  "reset-password",
+				Usage: "give a user a new random password (printed alone) and end their sessions",
+				Flags: []ucli.Flag{&ucli.StringFlag{Name: "email", Required: true, Usage: "the user's email"}},
+				Action: func(ctx context.Context, cmd *ucli.Command) error {
+					return withDesk(ctx, cmd, func(d *desk.Desk) error {
+						_, password, err := d.ResetPassword(ctx, desk.SystemActor, cmd.String("email"))
+						if err != nil {
+							return err
+						}
+						_, err = fmt.Fprintln(cmd.Root().Writer, password)
+						return err
+					})
+				},
+			},
+			{
 				Name:  "list",
 				Usage: "list users",
 				Action: func(ctx context.Context, cmd *ucli.Command) error {

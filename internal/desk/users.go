@@ -3,7 +3,9 @@ package desk
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -25,6 +27,17 @@ type User struct {
 	CreatedAt time.Time `json:"created_at"`
 	Disabled  bool      `json:"disabled"`
 	Skills    []string  `json:"skills"`
+	stamp     string    // changes with the password; see SessionStamp
+}
+
+// SessionStamp is a short fingerprint of the user's password hash: a
+// browser session remembers it at sign-in and ends when it no longer
+// matches, so changing a password signs out every other session.
+func (u User) SessionStamp() string { return u.stamp }
+
+func passwordStamp(hash string) string {
+	sum := sha256.Sum256([]byte(hash))
+	return hex.EncodeToString(sum[:8])
 }
 
 // Can reports whether the user may do p.
@@ -65,7 +78,7 @@ func (d *Desk) AddUser(ctx context.Context, actor Actor, in NewUser) (User, stri
 	if err != nil {
 		return User{}, "", fmt.Errorf("desk: hash password: %w", err)
 	}
-	u := User{Email: in.Email, Name: in.Name, Role: in.Role, CreatedAt: d.clock(), Skills: []string{}}
+	u := User{Email: in.Email, Name: in.Name, Role: in.Role, CreatedAt: d.clock(), Skills: []string{}, stamp: passwordStamp(string(hash))}
 	err = d.db.Tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
 			`INSERT INTO users (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
@@ -182,20 +195,22 @@ func (d *Desk) Authenticate(ctx context.Context, email, password string) (User, 
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || disabled.Valid || hash == "" {
 		return User{}, ErrUnauthenticated
 	}
+	u.stamp = passwordStamp(hash)
 	return u, nil
 }
 
-const userColumns = `id, email, name, role, created_at, disabled_at, skills`
+const userColumns = `id, email, name, role, created_at, disabled_at, skills, password_hash`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanUser(r rowScanner) (User, error) {
 	var u User
 	var disabled sql.NullTime
-	var skills string
-	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &disabled, &skills); err != nil {
+	var skills, hash string
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &disabled, &skills, &hash); err != nil {
 		return User{}, err
 	}
+	u.stamp = passwordStamp(hash)
 	u.Disabled = disabled.Valid
 	u.Skills = decodeStrings(skills)
 	return u, nil

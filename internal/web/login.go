@@ -66,12 +66,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	// A fresh token on privilege change stops session fixation.
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
+	if err := s.signIn(r, u); err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
 	http.Redirect(w, r, view.Next, http.StatusSeeOther)
 }
 

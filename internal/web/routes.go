@@ -73,6 +73,8 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /commitments/{id}/kept", desk.PermCasesReply, s.keepPromiseForm},
 		{"GET /supervisor", desk.PermGoodwillApprove, s.supervisor},
 		{"GET /notifications", "", s.notificationsPage},
+		{"GET /account", "", s.accountPage},
+		{"POST /account/password", "", s.changePassword},
 		{"POST /goodwill/{id}/approve", desk.PermGoodwillApprove, s.decideGoodwillForm(true)},
 		{"POST /goodwill/{id}/decline", desk.PermGoodwillApprove, s.decideGoodwillForm(false)},
 	}

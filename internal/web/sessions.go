@@ -57,16 +57,31 @@ func (s *sessionStore) Commit(token string, b []byte, expiry time.Time) error {
 }
 func (s *sessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
 
-const sessionUserKey = "user_id"
+const (
+	sessionUserKey  = "user_id"
+	sessionStampKey = "stamp" // the user's SessionStamp at sign-in
+)
 
-// sessionUser returns the signed-in user of a browser request.
+// signIn makes the session the user's, with a fresh token (no session
+// fixation) and their current password stamp.
+func (s *Server) signIn(r *http.Request, u desk.User) error {
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
+	s.sessions.Put(r.Context(), sessionStampKey, u.SessionStamp())
+	return nil
+}
+
+// sessionUser returns the signed-in user of a browser request. A session
+// from before the user's password last changed is no longer theirs.
 func (s *Server) sessionUser(r *http.Request) (desk.User, error) {
 	id := s.sessions.GetInt64(r.Context(), sessionUserKey)
 	if id == 0 {
 		return desk.User{}, desk.ErrUnauthenticated
 	}
 	u, err := s.desk.UserByID(r.Context(), id)
-	if errors.Is(err, desk.ErrNotFound) || (err == nil && u.Disabled) {
+	if errors.Is(err, desk.ErrNotFound) || (err == nil && (u.Disabled || s.sessions.GetString(r.Context(), sessionStampKey) != u.SessionStamp())) {
 		return desk.User{}, desk.ErrUnauthenticated
 	}
 	return u, err
