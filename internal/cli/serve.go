@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
+	"strings"
 	"time"
 
 	ucli "github.com/urfave/cli/v3"
@@ -32,6 +34,7 @@ func serveCommand() *ucli.Command {
 			&ucli.BoolFlag{Name: "demo", Usage: "load sample customers, cases and users so a newcomer sees a living desk", Sources: ucli.EnvVars("CALMDESK_DEMO")},
 			&ucli.Int64Flag{Name: "max-body", Value: 1 << 20, Usage: "largest accepted request body in bytes", Sources: ucli.EnvVars("CALMDESK_MAX_BODY")},
 			&ucli.BoolFlag{Name: "insecure-cookies", Usage: "send session cookies over plain HTTP (automatic on a loopback address)", Sources: ucli.EnvVars("CALMDESK_INSECURE_COOKIES")},
+			&ucli.StringSliceFlag{Name: "trusted-proxy", Usage: "address or CIDR of a reverse proxy whose X-Forwarded-For is believed for rate limits (repeat or comma-separate)", Sources: ucli.EnvVars("CALMDESK_TRUSTED_PROXIES")},
 		}, mailFlags()...),
 		Action: serve,
 	}
@@ -39,6 +42,10 @@ func serveCommand() *ucli.Command {
 
 func serve(ctx context.Context, cmd *ucli.Command) error {
 	log, err := logger(cmd)
+	if err != nil {
+		return err
+	}
+	proxies, err := trustedProxies(cmd.StringSlice("trusted-proxy"))
 	if err != nil {
 		return err
 	}
@@ -91,9 +98,10 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 	}
 	srv := &http.Server{
 		Handler: web.New(d, web.Config{
-			MaxBodyBytes:  cmd.Int64("max-body"),
-			SecureCookies: !cmd.Bool("insecure-cookies") && !isLoopback(addr),
-			Version:       Version,
+			MaxBodyBytes:   cmd.Int64("max-body"),
+			SecureCookies:  !cmd.Bool("insecure-cookies") && !isLoopback(addr),
+			Version:        Version,
+			TrustedProxies: proxies,
 		}, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -196,4 +204,26 @@ func learnEvery(cmd *ucli.Command) time.Duration {
 		return d
 	}
 	return -1
+}
+
+// trustedProxies parses --trusted-proxy: addresses or CIDR prefixes.
+func trustedProxies(values []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range values {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			if p, err := netip.ParsePrefix(f); err == nil {
+				out = append(out, p.Masked())
+				continue
+			}
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("--trusted-proxy %q: not an address or CIDR prefix", f)
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		}
+	}
+	return out, nil
 }

@@ -36,3 +36,11 @@ func TestResetPassword(t *testing.T) {
 		t.Error("reset-password for an unknown email succeeded")
 	}
 }
+
+func TestServeRefusesABadTrustedProxy(t *testing.T) {
+	_, dbURL := storetest.OpenURL(t, store.SQLite)
+	_, _, err := run(t, "--database-url", dbURL, "serve", "--addr", "127.0.0.1:0", "--trusted-proxy", "10.0.0.0/8,proxy.example")
+	if err == nil || !strings.Contains(err.Error(), `--trusted-proxy "proxy.example"`) {
+		t.Errorf("serve with a bad --trusted-proxy: %v", err)
+	}
+}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -39,7 +38,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	view := loginView{Email: email, Next: safeNext(r.PostForm.Get("next"))}
-	ip := clientIP(r)
+	ip := s.clientIP(r)
 	blocked, err := s.desk.LoginBlocked(r.Context(), email, ip, loginWindow, maxFailuresPerEmail, maxFailuresPerIP)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "login rate check failed", "err", err)
@@ -86,14 +85,4 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
-}
-
-// clientIP is the peer address. Behind a proxy every client shares the
-// proxy's address; the per-email limit still holds then.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

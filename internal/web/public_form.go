@@ -113,7 +113,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request, lim *ipLimit
 	if r.PostForm.Get("website") != "" {
 		// The honeypot: people never see this field, bots fill every field.
 		// Thank the bot as if it had worked, so it learns nothing.
-		s.log.InfoContext(r.Context(), "contact form: honeypot filled, message dropped", "ip", clientIP(r))
+		s.log.InfoContext(r.Context(), "contact form: honeypot filled, message dropped", "ip", s.clientIP(r))
 		s.renderForm(w, r, http.StatusOK, formView{Embed: embed, Thanks: true})
 		return
 	}

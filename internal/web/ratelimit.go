@@ -17,6 +17,7 @@ type ipLimiter struct {
 	burst   int
 	clients map[string]*limited
 	swept   time.Time
+	ip      func(*http.Request) string // the client's address (Server.clientIP)
 }
 
 type limited struct {
@@ -24,12 +25,12 @@ type limited struct {
 	seen time.Time
 }
 
-func newIPLimiter(perMinute, burst int) *ipLimiter {
-	return &ipLimiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, clients: map[string]*limited{}}
+func newIPLimiter(perMinute, burst int, ip func(*http.Request) string) *ipLimiter {
+	return &ipLimiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, clients: map[string]*limited{}, ip: ip}
 }
 
 func (l *ipLimiter) allow(r *http.Request) bool {
-	ip := clientIP(r)
+	ip := l.ip(r)
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -102,10 +102,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /logout", s.logout)
 
 	// Public pages customers reach by link, rate-limited per address.
-	public := newIPLimiter(30, 10)
+	public := newIPLimiter(30, 10, s.clientIP)
 	mux.HandleFunc("GET /survey/{token}", public.limit(s.surveyPage))
 	mux.HandleFunc("POST /survey/{token}", public.limit(s.surveyAnswer))
-	sends := newIPLimiter(6, 3) // a person sends a message or two; a bot, hundreds
+	sends := newIPLimiter(6, 3, s.clientIP) // a person sends a message or two; a bot, hundreds
 	mux.HandleFunc("GET /contact", public.limit(s.contactPage))
 	mux.HandleFunc("POST /contact", s.contactSubmit(sends))
 	mux.HandleFunc("GET /contact/embed", public.limit(s.contactEmbedPage))

@@ -6,6 +6,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -19,6 +20,10 @@ type Config struct {
 	MaxBodyBytes  int64 // request bodies above this get 413; default 1 MiB
 	SecureCookies bool  // set the Secure flag on cookies (on unless serving plain HTTP on loopback)
 	Version       string
+	// TrustedProxies are the reverse proxies in front of calmdesk whose
+	// X-Forwarded-For is believed; without them every client behind a proxy
+	// shares the proxy's address in the sign-in and form limits.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is calmdesk's HTTP front.

@@ -29,7 +29,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u desk.U
 		return
 	}
 	view := accountView{chrome: s.chromeFor(r, u, "account")}
-	ip := clientIP(r)
+	ip := s.clientIP(r)
 	blocked, err := s.desk.LoginBlocked(r.Context(), u.Email, ip, loginWindow, maxFailuresPerEmail, maxFailuresPerIP)
 	if err != nil {
 		s.pageFailed(w, r, u, err)
