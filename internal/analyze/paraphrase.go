@@ -16,11 +16,12 @@ var (
 		"your": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves", "you're": "we're",
 		"youre": "we're", "you've": "we've", "you'll": "we'll", "you'd": "we'd", "ur": "our",
 	})
-	hYou, hU       = wordHash("you"), wordHash("u")
-	hI, hAm, hWas  = wordHash("i"), wordHash("am"), wordHash("was")
-	leadingFillers = hashSet(map[string]bool{"hi": true, "hello": true, "hey": true, "so": true, "well": true, "ok": true, "okay": true, "also": true, "and": true, "but": true, "just": true, "honestly": true, "seriously": true, "look": true, "listen": true, "again": true, "anyway": true, "now": true, "then": true, "btw": true, "plus": true})
-	politeWords    = hashSet(map[string]bool{"please": true, "pls": true, "plz": true, "kindly": true, "just": true})
-	imperatives    = hashSet(map[string]bool{"give": true, "send": true, "fix": true, "refund": true, "replace": true, "cancel": true,
+	hYou, hU        = wordHash("you"), wordHash("u")
+	hI, hAm, hWas   = wordHash("i"), wordHash("am"), wordHash("was")
+	hThank, hThanks = wordHash("thank"), wordHash("thanks")
+	leadingFillers  = hashSet(map[string]bool{"hi": true, "hello": true, "hey": true, "so": true, "well": true, "ok": true, "okay": true, "also": true, "and": true, "but": true, "just": true, "honestly": true, "seriously": true, "look": true, "listen": true, "again": true, "anyway": true, "now": true, "then": true, "btw": true, "plus": true})
+	politeWords     = hashSet(map[string]bool{"please": true, "pls": true, "plz": true, "kindly": true, "just": true})
+	imperatives     = hashSet(map[string]bool{"give": true, "send": true, "fix": true, "refund": true, "replace": true, "cancel": true,
 		"call": true, "contact": true, "return": true, "resolve": true, "sort": true, "explain": true, "tell": true, "update": true,
 		"reply": true, "respond": true, "help": true, "reimburse": true, "credit": true, "escalate": true, "check": true,
 		"confirm": true, "stop": true, "remove": true, "change": true, "reverse": true, "ship": true, "deliver": true,
@@ -58,14 +59,22 @@ var (
 		"coming": true, "going": true, "working": true, "showing": true, "and": true, "or": true, "but": true,
 		"now": true, "today": true, "again": true, "back": true, "out": true, "up": true})
 	determin  = hashSet(map[string]bool{"my": true, "the": true, "our": true, "this": true, "that": true, "your": true, "a": true, "an": true, "his": true, "her": true, "their": true, "these": true, "those": true})
-	shoutKeep = 3 // all-caps words this short stay as written (USB, ATM), unless common
+	shoutKeep = 4 // all-caps words this short stay as written (USB, IBAN), unless common; codes (AA2291) always
 	shoutDown = hashSet(map[string]bool{"now": true, "not": true, "why": true, "you": true, "the": true, "and": true,
 		"fix": true, "did": true, "was": true, "get": true, "all": true, "yet": true, "any": true, "who": true,
 		"how": true, "way": true, "out": true, "bad": true, "mad": true, "off": true, "one": true, "two": true,
 		"our": true, "its": true, "can": true, "has": true, "had": true, "are": true, "me": true, "my": true,
 		"no": true, "is": true, "it": true, "do": true, "so": true, "to": true, "of": true, "in": true, "on": true,
 		"be": true, "we": true, "us": true, "at": true, "or": true, "an": true, "am": true, "he": true, "up": true,
-		"for": true, "her": true, "him": true, "his": true, "ask": true, "set": true, "see": true, "new": true})
+		"for": true, "her": true, "him": true, "his": true, "ask": true, "set": true, "see": true, "new": true,
+		"help": true, "this": true, "that": true, "with": true, "have": true, "been": true, "will": true,
+		"what": true, "when": true, "your": true, "just": true, "over": true, "from": true, "they": true,
+		"them": true, "then": true, "than": true, "back": true, "need": true, "want": true, "time": true,
+		"days": true, "week": true, "done": true, "make": true, "take": true, "give": true, "ever": true,
+		"only": true, "very": true, "much": true, "more": true, "some": true, "like": true, "here": true,
+		"stop": true, "once": true, "again": true, "late": true, "lost": true, "paid": true, "sent": true})
+	// after "you", these name the company ("you people") and are dropped.
+	youPeople = hashSet(map[string]bool{"people": true, "guys": true, "lot": true, "lads": true})
 )
 
 // paraphrase says one concern back to the customer in the second person.
@@ -173,11 +182,18 @@ func swapWords(text string, toks []token, infos []*wordInfo, atStart bool) strin
 	var b strings.Builder
 	b.Grow(int(toks[len(toks)-1].end-toks[0].start) + 16)
 	for i, t := range toks {
+		if i > 0 && youPeople[t.hash] && toks[i-1].hash == hYou {
+			continue // "you people" -> "us"
+		}
 		if i > 0 {
 			gap := text[toks[i-1].end:t.start]
 			b.WriteString(tidyGap(gap))
 		}
 		w := text[t.start:t.end]
+		if mention(text, t) {
+			b.WriteString("we") // "@Acme charged me" -> "we charged you"
+			continue
+		}
 		if (infos[i] == nil || infos[i].kind&lexSwap == 0) && t.flags&(tokCaps|tokUpper) == 0 {
 			b.WriteString(w)
 			continue
@@ -187,6 +203,8 @@ func swapWords(text string, toks []token, infos []*wordInfo, atStart bool) strin
 			prev = toks[i-1].hash
 		}
 		switch {
+		case (t.hash == hYou || t.hash == hU) && (prev == hThank || prev == hThanks):
+			// "thank you" is said the same way back
 		case t.hash == hYou || t.hash == hU:
 			// Object "us" after a preposition or a verb that takes one,
 			// or at the end of the clause; subject "we" otherwise.
@@ -202,7 +220,7 @@ func swapWords(text string, toks []token, infos []*wordInfo, atStart bool) strin
 		default:
 			if s, ok := firstToSecond[t.hash]; ok {
 				w = s
-			} else if t.flags&tokCaps != 0 && (len(w) > shoutKeep || shoutDown[t.hash]) {
+			} else if t.flags&tokCaps != 0 && (len(w) > shoutKeep && !strings.ContainsAny(w, "0123456789") || shoutDown[t.hash]) {
 				w = strings.ToLower(w)
 			} else if i == 0 && t.flags&tokUpper != 0 && t.flags&tokCaps == 0 {
 				w = strings.ToLower(w[:1]) + w[1:]
@@ -222,7 +240,8 @@ var objectBefore = hashSet(map[string]bool{"to": true, "for": true, "with": true
 	"phoned": true, "rang": true, "reported": true, "report": true, "sue": true, "recommend": true, "recommended": true,
 	"begging": true, "beg": true, "texted": true, "joined": true, "left": true, "leaving": true})
 
-// tidyGap keeps the punctuation that joins words ("4471-B", "$59"), turns
+// tidyGap keeps the punctuation that joins words ("4471-B", "$59") and
+// quotes and brackets where they stand ("the \"free\" promo"), turns
 // clause punctuation into a comma, drops shouting ("!!!") and collapses
 // white space.
 func tidyGap(gap string) string {
@@ -232,18 +251,24 @@ func tidyGap(gap string) string {
 	if !strings.ContainsAny(gap, " \t\r\n") && !strings.ContainsAny(gap, "!?") {
 		return gap
 	}
-	kept := strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '\t', '\r', '\n', '!', '?':
-			return -1
-		}
-		return r
-	}, gap)
-	switch {
-	case kept == "":
-		return " "
-	case strings.ContainsAny(kept, ",;:.") || strings.ContainsAny(gap, "!?"):
+	if strings.ContainsAny(gap, ",;:.!?") {
 		return ", "
 	}
-	return " " + kept
+	var b strings.Builder
+	space := false
+	for _, r := range gap {
+		if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
+			space = true
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	if space {
+		b.WriteByte(' ')
+	}
+	return b.String()
 }

@@ -400,7 +400,17 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 		if len(out) == maxConcerns {
 			break
 		}
-		toks := s.toks[se[0]:se[1]]
+		// An @name that opens or closes a tweet addresses the company; it is
+		// not part of what the customer says, unless it is the subject of a
+		// verb ("@Acme charged me twice": the paraphrase says "we").
+		lo, hi := se[0], se[1]
+		for hi-lo > 1 && mention(work, s.toks[lo]) && !pastStarts[s.toks[lo+1].hash] && !passiveStarts[s.toks[lo+1].hash] {
+			lo++
+		}
+		for hi-lo > 1 && mention(work, s.toks[hi-1]) {
+			hi--
+		}
+		toks := s.toks[lo:hi]
 		if marks[k]&(1<<groupSelf) != 0 {
 			marks[k] &^= 1 << groupProblem
 		}
@@ -451,12 +461,15 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 			// Saying insults back helps no one; name the feeling instead.
 			c.Paraphrase = "you're angry about how we've treated you"
 		} else {
-			c.Paraphrase = paraphrase(work, toks, s.infos[se[0]:se[1]], kind)
+			c.Paraphrase = paraphrase(work, toks, s.infos[lo:hi], kind)
 		}
 		out = append(out, c)
 	}
 	return out, marks
 }
+
+// mention reports a word written as an @name.
+func mention(text string, t token) bool { return t.start > 0 && text[t.start-1] == '@' }
 
 // negatedProblem reports whether a problem word at from is denied by a
 // negation up to three words before it in its clause: "no complaints",

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"slices"
 	"testing"
 )
 
@@ -76,6 +77,12 @@ func TestParaphrase(t *testing.T) {
 		{"Where is my order", ConcernQuestion, "you're asking where your order is"},
 		{"Is my refund on its way", ConcernQuestion, "you're asking whether your refund is on its way"},
 		{"I want to speak to your manager", ConcernRequest, "you want to speak to our manager"},
+		{`the "free delivery" promo still charged me`, ConcernProblem, `the "free delivery" promo still charged you`},
+		{"My claim (CL-88201) has been pending", ConcernProblem, "your claim (CL-88201) has been pending"},
+		{"My flight AA2291 and my IBAN are WRONG", ConcernProblem, "your flight AA2291 and your IBAN are wrong"},
+		{"Thank you to your team", ConcernProblem, "thank you to our team"},
+		{"loyalty means nothing to you people", ConcernProblem, "loyalty means nothing to us"},
+		{"@Acme charged me twice", ConcernProblem, "we charged you twice"},
 	}
 	lx := defaultLexicon()
 	for _, tt := range tests {
@@ -148,5 +155,23 @@ func TestSignals(t *testing.T) {
 		if len(r.Signals) > 0 {
 			t.Errorf("%q: unexpected signals %+v", text, r.Signals)
 		}
+	}
+}
+
+// TestConcernsLeaveOutMentions: the @name a tweet opens or closes with
+// addresses the company; the concern is what the customer says.
+func TestConcernsLeaveOutMentions(t *testing.T) {
+	text := "@PixelForgeGames getting error 4031 every time I log in. not ok @PixelForgeGames"
+	r, err := Default().Read(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range r.Concerns {
+		got = append(got, c.Text+" => "+c.Paraphrase)
+	}
+	want := []string{"getting error 4031 every time I log in. => getting error 4031 every time you log in", "not ok => not ok"}
+	if !slices.Equal(got, want) {
+		t.Errorf("concerns = %q, want %q", got, want)
 	}
 }
