@@ -16,12 +16,15 @@ var (
 		"your": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves", "you're": "we're",
 		"youre": "we're", "you've": "we've", "you'll": "we'll", "you'd": "we'd", "ur": "our",
 	})
-	hYou, hU        = wordHash("you"), wordHash("u")
-	hI, hAm, hWas   = wordHash("i"), wordHash("am"), wordHash("was")
-	hThank, hThanks = wordHash("thank"), wordHash("thanks")
-	leadingFillers  = hashSet(map[string]bool{"hi": true, "hello": true, "hey": true, "so": true, "well": true, "ok": true, "okay": true, "also": true, "and": true, "but": true, "just": true, "honestly": true, "seriously": true, "look": true, "listen": true, "again": true, "anyway": true, "now": true, "then": true, "btw": true, "plus": true})
-	politeWords     = hashSet(map[string]bool{"please": true, "pls": true, "plz": true, "kindly": true, "just": true})
-	imperatives     = hashSet(map[string]bool{"give": true, "send": true, "fix": true, "refund": true, "replace": true, "cancel": true,
+	hYou, hU          = wordHash("you"), wordHash("u")
+	hI, hAm, hWas     = wordHash("i"), wordHash("am"), wordHash("was")
+	hThank, hThanks   = wordHash("thank"), wordHash("thanks")
+	hHi, hHello, hHey = wordHash("hi"), wordHash("hello"), wordHash("hey")
+	greetingAddress   = hashSet(map[string]bool{"there": true, "team": true, "all": true, "folks": true, "guys": true, "everyone": true})
+	someone           = hashSet(map[string]bool{"someone": true, "somebody": true, "anyone": true, "anybody": true})
+	leadingFillers    = hashSet(map[string]bool{"hi": true, "hello": true, "hey": true, "so": true, "well": true, "ok": true, "okay": true, "also": true, "and": true, "but": true, "just": true, "honestly": true, "seriously": true, "look": true, "listen": true, "again": true, "anyway": true, "now": true, "then": true, "btw": true, "plus": true})
+	politeWords       = hashSet(map[string]bool{"please": true, "pls": true, "plz": true, "kindly": true, "just": true})
+	imperatives       = hashSet(map[string]bool{"give": true, "send": true, "fix": true, "refund": true, "replace": true, "cancel": true,
 		"call": true, "contact": true, "return": true, "resolve": true, "sort": true, "explain": true, "tell": true, "update": true,
 		"reply": true, "respond": true, "help": true, "reimburse": true, "credit": true, "escalate": true, "check": true,
 		"confirm": true, "stop": true, "remove": true, "change": true, "reverse": true, "ship": true, "deliver": true,
@@ -82,6 +85,9 @@ var (
 func paraphrase(text string, toks []token, infos []*wordInfo, kind string) string {
 	// Drop greetings, fillers and names of address at the start.
 	for len(toks) > 1 && leadingFillers[toks[0].hash] {
+		if len(toks) > 2 && greetingAddress[toks[1].hash] && (toks[0].hash == hHi || toks[0].hash == hHello || toks[0].hash == hHey) {
+			toks, infos = toks[1:], infos[1:] // "hi there", "hello team"
+		}
 		toks, infos = toks[1:], infos[1:]
 	}
 	if len(toks) == 0 {
@@ -93,6 +99,14 @@ func paraphrase(text string, toks []token, infos []*wordInfo, kind string) strin
 		rest, ri := toks, infos
 		for len(rest) > 1 && politeWords[rest[0].hash] {
 			rest, ri = rest[1:], ri[1:]
+		}
+		if len(rest) > 2 && modalAsks[rest[0].hash] && someone[rest[1].hash] {
+			// "could someone please call him" -> "you're asking for someone to call him"
+			rest, ri = rest[2:], ri[2:]
+			for len(rest) > 1 && politeWords[rest[0].hash] {
+				rest, ri = rest[1:], ri[1:]
+			}
+			return "you're asking for someone to " + swapWords(text, rest, ri, false)
 		}
 		if len(rest) > 2 && modalAsks[rest[0].hash] && (rest[1].hash == hYou || rest[1].hash == hU) {
 			rest, ri = rest[2:], ri[2:]
@@ -227,6 +241,12 @@ func swapWords(text string, toks []token, infos []*wordInfo, atStart bool) strin
 			}
 		}
 		b.WriteString(w)
+	}
+	// Closing marks right after the last word belong to it ("87%", a
+	// closing quote or bracket).
+	last := toks[len(toks)-1]
+	for i := int(last.end); i < len(text) && strings.IndexByte("%)]\"'", text[i]) >= 0; i++ {
+		b.WriteByte(text[i])
 	}
 	return b.String()
 }

@@ -83,6 +83,9 @@ func TestParaphrase(t *testing.T) {
 		{"Thank you to your team", ConcernProblem, "thank you to our team"},
 		{"loyalty means nothing to you people", ConcernProblem, "loyalty means nothing to us"},
 		{"@Acme charged me twice", ConcernProblem, "we charged you twice"},
+		{"the download keeps stopping at 87%", ConcernProblem, "the download keeps stopping at 87%"},
+		{"hi there, the voucher code WELCOME10 isn't working", ConcernProblem, "the voucher code WELCOME10 isn't working"},
+		{"Could someone please call him on the number on file", ConcernRequest, "you're asking for someone to call him on the number on file"},
 	}
 	lx := defaultLexicon()
 	for _, tt := range tests {
