@@ -17,15 +17,7 @@ import (
 func TestCategoriesThroughAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		admin, d := newServer(t, db, desk.RoleAdmin)
-		ctx := context.Background()
-		if _, _, err := d.AddUser(ctx, desk.SystemActor, desk.NewUser{Email: "sam@calmdesk.test", Name: "Sam", Role: desk.RoleAgent, Password: "correct horse battery"}); err != nil {
-			t.Fatal(err)
-		}
-		samToken, err := d.CreateToken(ctx, desk.SystemActor, "sam@calmdesk.test", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sam := apiClient{t: t, base: admin.base, token: samToken}
+		sam := addAgent(t, d, admin.base)
 		texts := map[string]string{
 			"billing":  "Invoice %d charged my card twice, please refund the duplicate payment.",
 			"delivery": "My parcel for order %d has not arrived and tracking has not moved.",

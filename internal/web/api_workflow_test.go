@@ -22,15 +22,7 @@ import (
 func TestGoodwillPromisesAndPolicyThroughAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		admin, d := newServer(t, db, desk.RoleAdmin)
-		ctx := context.Background()
-		if _, _, err := d.AddUser(ctx, desk.SystemActor, desk.NewUser{Email: "sam@calmdesk.test", Name: "Sam", Role: desk.RoleAgent, Password: "correct horse battery"}); err != nil {
-			t.Fatal(err)
-		}
-		samToken, err := d.CreateToken(ctx, desk.SystemActor, "sam@calmdesk.test", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sam := apiClient{t: t, base: admin.base, token: samToken}
+		sam := addAgent(t, d, admin.base)
 		_, body := sam.do("POST", "/api/v1/messages", danaMessage)
 		caseID := int(body["case_id"].(float64))
 		path := fmt.Sprintf("/api/v1/cases/%d", caseID)

@@ -38,24 +38,20 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	view := loginView{Email: email, Next: safeNext(r.PostForm.Get("next"))}
-	ip := s.clientIP(r)
-	blocked, err := s.desk.LoginBlocked(r.Context(), email, ip, loginWindow, maxFailuresPerEmail, maxFailuresPerIP)
+	blocked, err := s.guessesBlocked(w, r, email)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "login rate check failed", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	if blocked {
-		w.Header().Set("Retry-After", "900")
 		view.Error = "Too many failed sign-ins. Wait 15 minutes and try again."
 		s.render(w, r, http.StatusTooManyRequests, "login.html", view)
 		return
 	}
 	u, err := s.desk.Authenticate(r.Context(), email, r.PostForm.Get("password"))
 	if errors.Is(err, desk.ErrUnauthenticated) {
-		if err := s.desk.RecordLoginFailure(r.Context(), email, ip); err != nil {
-			s.log.ErrorContext(r.Context(), "record login failure", "err", err)
-		}
+		s.wrongPassword(r, email)
 		view.Error = "That email and password do not match."
 		s.render(w, r, http.StatusUnauthorized, "login.html", view)
 		return
@@ -77,6 +73,24 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		s.log.ErrorContext(r.Context(), "logout", "err", err)
 	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// guessesBlocked reports whether the email or the client's address has had
+// too many wrong passwords lately; when so, it sets Retry-After.
+func (s *Server) guessesBlocked(w http.ResponseWriter, r *http.Request, email string) (bool, error) {
+	blocked, err := s.desk.LoginBlocked(r.Context(), email, s.clientIP(r), loginWindow, maxFailuresPerEmail, maxFailuresPerIP)
+	if blocked {
+		w.Header().Set("Retry-After", "900")
+	}
+	return blocked, err
+}
+
+// wrongPassword counts a wrong password against the email and the client's
+// address.
+func (s *Server) wrongPassword(r *http.Request, email string) {
+	if err := s.desk.RecordLoginFailure(r.Context(), email, s.clientIP(r)); err != nil {
+		s.log.ErrorContext(r.Context(), "record login failure", "err", err)
+	}
 }
 
 // safeNext keeps post-login redirects on this site.

@@ -26,15 +26,7 @@ func storyDesk(t *testing.T, db *store.DB, start time.Time) (apiClient, *desk.De
 	d := desk.New(db, desk.Options{Analyzer: analyze.Default(), Now: clock.Now, PublicURL: "http://desk.test"})
 	srv := httptest.NewServer(web.New(d, web.Config{}, nil))
 	t.Cleanup(srv.Close)
-	ctx := context.Background()
-	if _, _, err := d.AddUser(ctx, desk.SystemActor, desk.NewUser{Email: "sam@calmdesk.test", Name: "Sam Okafor", Role: desk.RoleAgent, Password: "correct horse battery"}); err != nil {
-		t.Fatal(err)
-	}
-	token, err := d.CreateToken(ctx, desk.SystemActor, "sam@calmdesk.test", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return apiClient{t: t, base: srv.URL, token: token}, d, clock
+	return addAgent(t, d, srv.URL), d, clock
 }
 
 func sweep(t *testing.T, d *desk.Desk) desk.SweepResult {

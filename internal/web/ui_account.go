@@ -29,14 +29,12 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u desk.U
 		return
 	}
 	view := accountView{chrome: s.chromeFor(r, u, "account")}
-	ip := s.clientIP(r)
-	blocked, err := s.desk.LoginBlocked(r.Context(), u.Email, ip, loginWindow, maxFailuresPerEmail, maxFailuresPerIP)
+	blocked, err := s.guessesBlocked(w, r, u.Email)
 	if err != nil {
 		s.pageFailed(w, r, u, err)
 		return
 	}
 	if blocked {
-		w.Header().Set("Retry-After", "900")
 		view.Error = "Too many wrong passwords. Wait 15 minutes and try again."
 		s.render(w, r, http.StatusTooManyRequests, "account.html", view)
 		return
@@ -51,9 +49,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u desk.U
 	var verr *desk.ValidationError
 	switch {
 	case errors.Is(err, desk.ErrUnauthenticated):
-		if err := s.desk.RecordLoginFailure(r.Context(), u.Email, ip); err != nil {
-			s.log.ErrorContext(r.Context(), "record login failure", "err", err)
-		}
+		s.wrongPassword(r, u.Email)
 		view.Fields = map[string]string{"current_password": "is not your current password"}
 		s.render(w, r, http.StatusUnprocessableEntity, "account.html", view)
 		return

@@ -27,6 +27,21 @@ type apiClient struct {
 	token string
 }
 
+// addAgent adds Sam, an agent (password "correct horse battery"), and
+// returns an API client with his token.
+func addAgent(t *testing.T, d *desk.Desk, base string) apiClient {
+	t.Helper()
+	ctx := context.Background()
+	if _, _, err := d.AddUser(ctx, desk.SystemActor, desk.NewUser{Email: "sam@calmdesk.test", Name: "Sam Okafor", Role: desk.RoleAgent, Password: "correct horse battery"}); err != nil {
+		t.Fatal(err)
+	}
+	token, err := d.CreateToken(ctx, desk.SystemActor, "sam@calmdesk.test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return apiClient{t: t, base: base, token: token}
+}
+
 func (c apiClient) do(method, path string, body any) (int, map[string]any) {
 	c.t.Helper()
 	var rd io.Reader
