@@ -96,23 +96,14 @@ func paraphrase(text string, toks []token, infos []*wordInfo, kind string) strin
 	first := toks[0].hash
 	switch kind {
 	case ConcernRequest:
-		rest, ri := toks, infos
-		for len(rest) > 1 && politeWords[rest[0].hash] {
-			rest, ri = rest[1:], ri[1:]
-		}
+		rest, ri := skipPolite(toks, infos)
 		if len(rest) > 2 && modalAsks[rest[0].hash] && someone[rest[1].hash] {
 			// "could someone please call him" -> "you're asking for someone to call him"
-			rest, ri = rest[2:], ri[2:]
-			for len(rest) > 1 && politeWords[rest[0].hash] {
-				rest, ri = rest[1:], ri[1:]
-			}
+			rest, ri = skipPolite(rest[2:], ri[2:])
 			return "you're asking for someone to " + swapWords(text, rest, ri, false)
 		}
 		if len(rest) > 2 && modalAsks[rest[0].hash] && (rest[1].hash == hYou || rest[1].hash == hU) {
-			rest, ri = rest[2:], ri[2:]
-			for len(rest) > 1 && politeWords[rest[0].hash] {
-				rest, ri = rest[1:], ri[1:]
-			}
+			rest, ri = skipPolite(rest[2:], ri[2:])
 			return "you're asking us to " + swapWords(text, rest, ri, false)
 		}
 		if imperatives[rest[0].hash] {
@@ -157,6 +148,14 @@ func paraphrase(text string, toks []token, infos []*wordInfo, kind string) strin
 		return "you're " + swapWords(text, toks, infos, false)
 	}
 	return swapWords(text, toks, infos, true)
+}
+
+// skipPolite drops "please", "kindly", "just" from the start of toks.
+func skipPolite(toks []token, infos []*wordInfo) ([]token, []*wordInfo) {
+	for len(toks) > 1 && politeWords[toks[0].hash] {
+		toks, infos = toks[1:], infos[1:]
+	}
+	return toks, infos
 }
 
 // subjectLen returns how many words at the start of toks form a simple
