@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	ucli "github.com/urfave/cli/v3"
 
@@ -319,8 +318,8 @@ func (h *historyImport) ingest(ctx context.Context, rec importer.Record) (desk.I
 		refs = refs[len(refs)-20:]
 	}
 	in := desk.InboundMessage{
-		CustomerEmail: rec.CustomerEmail, CustomerName: clip(rec.CustomerName, desk.MaxNameBytes),
-		Subject: clip(rec.Subject, desk.MaxSubjectBytes), Text: clip(rec.Text, desk.MaxTextBytes), RawText: clip(rec.RawText, desk.MaxRawTextBytes),
+		CustomerEmail: rec.CustomerEmail, CustomerName: desk.Clip(rec.CustomerName, desk.MaxNameBytes),
+		Subject: desk.Clip(rec.Subject, desk.MaxSubjectBytes), Text: desk.Clip(rec.Text, desk.MaxTextBytes), RawText: desk.Clip(rec.RawText, desk.MaxRawTextBytes),
 		// Imported cases are history: the channel keeps replies on them from
 		// ever being emailed.
 		Channel:    "import",
@@ -365,7 +364,7 @@ func (h *historyImport) reply(ctx context.Context, caseID int64, rec importer.Re
 		h.stats.Skipped++
 		return nil
 	}
-	text := clip(rec.Text, desk.MaxReplyBytes)
+	text := desk.Clip(rec.Text, desk.MaxReplyBytes)
 	key := replyKey(text, rec.At)
 	if known[key] {
 		h.stats.KnownReplies++
@@ -535,15 +534,4 @@ func (p *progress) update(s importStats, final bool) {
 	} else {
 		fmt.Fprintln(p.w, "import: "+line)
 	}
-}
-
-// clip cuts s to at most n bytes on a character boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

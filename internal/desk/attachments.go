@@ -44,7 +44,7 @@ func storeAttachments(ctx context.Context, tx *sql.Tx, messageID int64, atts []A
 	for _, a := range atts {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO attachments (message_id, filename, content_type, content_id, inline, size, data, omitted) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			messageID, a.Filename, a.ContentType, truncate(a.ContentID, 255), a.Inline, a.Size, a.Data, truncate(a.Omitted, 255)); err != nil {
+			messageID, a.Filename, a.ContentType, Clip(a.ContentID, 255), a.Inline, a.Size, a.Data, Clip(a.Omitted, 255)); err != nil {
 			return fmt.Errorf("store attachment: %w", err)
 		}
 	}

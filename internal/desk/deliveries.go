@@ -24,7 +24,7 @@ func (d *Desk) RecordWebhookDelivery(ctx context.Context, w WebhookDelivery) err
 	return d.db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx,
 			`INSERT INTO webhook_deliveries (url, event_id, event, status_code, error, at, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			truncate(w.URL, 2000), w.EventID, w.Event, w.StatusCode, truncate(w.Error, 1000), w.At.UTC(), w.DurationMS)
+			Clip(w.URL, 2000), w.EventID, w.Event, w.StatusCode, Clip(w.Error, 1000), w.At.UTC(), w.DurationMS)
 		return err
 	})
 }

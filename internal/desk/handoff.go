@@ -142,7 +142,7 @@ func clipWords(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := truncate(s, n)
+	cut := Clip(s, n)
 	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
 		cut = cut[:i]
 	}

@@ -29,6 +29,11 @@ const (
 	minHoldoutExamples = 50
 	// How often an instance looks for a model trained elsewhere.
 	categoryRefreshEvery = time.Minute
+	// Learning reads at most the newest maxLearnExamples filed cases, each
+	// up to maxLearnBytes of its first message (the topic is in its
+	// opening): memory and time stay bounded on a desk with years of history.
+	maxLearnExamples = 50000
+	maxLearnBytes    = 2000
 )
 
 // CategoryModelInfo describes a stored category model.
@@ -227,9 +232,9 @@ func (d *Desk) LearnCategories(ctx context.Context) (CategoryLearning, error) {
 	return CategoryLearning{Model: &info, Trained: true}, nil
 }
 
-// categoryExamples returns, oldest case first, the first customer message
-// of every case a person filed under a category or that was imported with
-// one, and the id of the newest filing.
+// categoryExamples returns, newest case first, the first customer message
+// (clipped) of the newest cases a person filed under a category or that
+// were imported with one, and the id of the newest filing.
 func (d *Desk) categoryExamples(ctx context.Context) ([]analyze.Example, int64, error) {
 	var lastEvent sql.NullInt64
 	if err := d.db.Read().QueryRowContext(ctx,
@@ -243,7 +248,8 @@ func (d *Desk) categoryExamples(ctx context.Context) ([]analyze.Example, int64, 
 		 WHERE c.category <> ''
 		   AND (c.channel = 'import'
 		        OR EXISTS (SELECT 1 FROM audit_events a WHERE a.case_id = c.id AND a.action = 'case.categorized' AND a.id <= $1))
-		 ORDER BY c.id`, lastEvent.Int64)
+		 ORDER BY c.id DESC
+		 LIMIT $2`, lastEvent.Int64, maxLearnExamples)
 	if err != nil {
 		return nil, 0, fmt.Errorf("desk: category examples: %w", err)
 	}
@@ -254,6 +260,7 @@ func (d *Desk) categoryExamples(ctx context.Context) ([]analyze.Example, int64, 
 		if err := rows.Scan(&ex.Category, &ex.Text); err != nil {
 			return nil, 0, fmt.Errorf("desk: category examples: %w", err)
 		}
+		ex.Text = Clip(ex.Text, maxLearnBytes)
 		out = append(out, ex)
 	}
 	if err := rows.Err(); err != nil {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-	"unicode/utf8"
 )
 
 // RecordLoginFailure notes a failed sign-in for rate limiting.
@@ -13,7 +12,7 @@ func (d *Desk) RecordLoginFailure(ctx context.Context, email, ip string) error {
 	now := d.clock()
 	return d.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)`,
-			truncate(normaliseEmail(email), 254), truncate(ip, 64), now); err != nil {
+			Clip(normaliseEmail(email), 254), Clip(ip, 64), now); err != nil {
 			return fmt.Errorf("desk: record login failure: %w", err)
 		}
 		// Old failures only slow the count down; forget them as we go.
@@ -35,15 +34,4 @@ func (d *Desk) LoginBlocked(ctx context.Context, email, ip string, window time.D
 		return false, fmt.Errorf("desk: login rate: %w", err)
 	}
 	return byEmail >= perEmail || byIP >= perIP, nil
-}
-
-// truncate cuts s to at most n bytes without splitting a character.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

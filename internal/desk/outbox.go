@@ -114,7 +114,7 @@ func (d *Desk) MarkUndeliverable(ctx context.Context, messageID int64, reason st
 		var author sql.NullInt64
 		err := tx.QueryRowContext(ctx,
 			`UPDATE messages SET delivery_status = 'failed', delivery_error = $2 WHERE id = $1 RETURNING case_id, author_user_id`,
-			messageID, truncate(reason, 1000)).Scan(&caseID, &author)
+			messageID, Clip(reason, 1000)).Scan(&caseID, &author)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -129,6 +129,6 @@ func (d *Desk) MarkUndeliverable(ctx context.Context, messageID int64, reason st
 		if err := notify(ctx, tx, now, n); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, SystemActor, caseID, "mail.failed", map[string]any{"message_id": messageID, "reason": truncate(reason, 500)})
+		return audit(ctx, tx, now, SystemActor, caseID, "mail.failed", map[string]any{"message_id": messageID, "reason": Clip(reason, 500)})
 	})
 }

@@ -137,7 +137,7 @@ func recordCommitments(ctx context.Context, tx *sql.Tx, m Message, author User, 
 		err := tx.QueryRowContext(ctx,
 			`INSERT INTO commitments (case_id, message_id, owner_user_id, action, amount, quote, due_at, vague, status, created_at)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9) RETURNING id`,
-			m.CaseID, m.ID, author.ID, truncate(c.Action, 500), truncate(c.Amount, 100), truncate(quote, 1000), due, c.Vague, now).Scan(&rec.ID)
+			m.CaseID, m.ID, author.ID, Clip(c.Action, 500), Clip(c.Amount, 100), Clip(quote, 1000), due, c.Vague, now).Scan(&rec.ID)
 		if err != nil {
 			return nil, fmt.Errorf("record commitment: %w", err)
 		}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/mail"
@@ -38,14 +37,14 @@ func (in Intake) Deliver(ctx context.Context, raw []byte, msg *mail.Inbound, rcp
 	m := desk.InboundMessage{
 		CustomerEmail: msg.From.Email,
 		CustomerName:  msg.From.Name,
-		Subject:       clip(msg.Subject, desk.MaxSubjectBytes),
-		Text:          clip(firstNonBlank(msg.NewText, msg.Text, msg.Subject, "(empty message)"), desk.MaxTextBytes),
-		RawText:       clip(msg.Text, desk.MaxRawTextBytes),
+		Subject:       desk.Clip(msg.Subject, desk.MaxSubjectBytes),
+		Text:          desk.Clip(firstNonBlank(msg.NewText, msg.Text, msg.Subject, "(empty message)"), desk.MaxTextBytes),
+		RawText:       desk.Clip(msg.Text, desk.MaxRawTextBytes),
 		Channel:       "email",
-		ExternalID:    clip(msg.DedupKey(), desk.MaxExternalID),
+		ExternalID:    desk.Clip(msg.DedupKey(), desk.MaxExternalID),
 		CaseID:        msg.CaseRef,
 		InReplyTo:     threadRefs(msg),
-		HTML:          clip(msg.HTML, desk.MaxHTMLBytes),
+		HTML:          desk.Clip(msg.HTML, desk.MaxHTMLBytes),
 		Attachments:   attachments(msg),
 	}
 	_, err := in.Desk.Ingest(ctx, m)
@@ -73,7 +72,7 @@ func attachments(msg *mail.Inbound) []desk.Attachment {
 		if i == desk.MaxAttachments {
 			break
 		}
-		d := desk.Attachment{Filename: clip(a.Filename, 255), ContentType: clip(a.ContentType, 255), ContentID: a.ContentID,
+		d := desk.Attachment{Filename: desk.Clip(a.Filename, 255), ContentType: desk.Clip(a.ContentType, 255), ContentID: a.ContentID,
 			Inline: a.Inline, Size: a.Size, Data: a.Data, Omitted: a.Omitted}
 		if total+len(d.Data) > desk.MaxAttachmentsBytes {
 			d.Data, d.Omitted = nil, "over the desk's limit for one message"
@@ -103,16 +102,4 @@ func firstNonBlank(options ...string) string {
 		}
 	}
 	return ""
-}
-
-// clip cuts s to at most n bytes on a character boundary: an over-long
-// email is stored shortened rather than refused.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
