@@ -323,6 +323,16 @@ func TestBrowserAgentAnswersTheHottestCase(t *testing.T) {
 	if flash := b.text(".flash"); !strings.Contains(flash, "supervisor") {
 		t.Errorf("flash after offering goodwill = %q", flash)
 	}
+	// File the case; what agents file teaches calmdesk its categories.
+	b.do("file under a category",
+		js(`document.getElementById("category-name").value = ""`),
+		retry(chromedp.SendKeys(chromedp.ID("category-name"), "billing")),
+		retry(chromedp.Click(chromedp.ID("file-category"))),
+		flashSays("filed under billing"),
+	)
+	if facts := b.text(".facts"); !strings.Contains(facts, "category billing") {
+		t.Errorf("the case facts after filing = %q", facts)
+	}
 	b.do("sign out", retry(chromedp.Click(chromedp.CSS(`form[action="/logout"] button`))), waitJS(`location.pathname === "/login" && !!document.querySelector("#email")`))
 	b.signIn(base, "ana@demo.calmdesk", pw["ana@demo.calmdesk"])
 	b.do("approve as a supervisor",
