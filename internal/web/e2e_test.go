@@ -410,6 +410,38 @@ func TestBrowserInboxIsLive(t *testing.T) {
 	b.noConsoleErrors()
 }
 
+// TestBrowserCaseIsLive: while an agent has a case open with a draft
+// written, the customer writes again; the message appears in the
+// conversation and the draft stays as it was.
+func TestBrowserCaseIsLive(t *testing.T) {
+	base, d, pw := deskWithDemo(t)
+	ctx := context.Background()
+	res, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "lee@example.com", CustomerName: "Lee Novak", Subject: "Router", Text: "My router has been dead since Monday.", Channel: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+	b.signIn(base, "sam@demo.calmdesk", pw["sam@demo.calmdesk"])
+	draft := "Hi Lee, I'm sorry your router is down."
+	b.do("open the case and start a reply",
+		chromedp.Navigate(fmt.Sprintf("%s/cases/%d", base, res.CaseID)),
+		chromedp.WaitVisible(chromedp.ID("reply-text")),
+		retry(chromedp.SendKeys(chromedp.ID("reply-text"), draft)),
+		waitJS(`document.querySelector("main.case").getAttribute("data-live") === "on"`),
+	)
+	if _, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "lee@example.com", Text: "Hello?? Is anyone there? Still no internet.", Channel: "email", CaseID: res.CaseID}); err != nil {
+		t.Fatal(err)
+	}
+	b.do("the new message appears", waitJS(`document.querySelector("ol.timeline").textContent.includes("Is anyone there?")`))
+	if got := eval[string](b, `document.getElementById("reply-text").value`); got != draft {
+		t.Errorf("the draft became %q", got)
+	}
+	if banner := b.text("#case-live"); !strings.Contains(banner, "up to date") {
+		t.Errorf("banner = %q", banner)
+	}
+	b.noConsoleErrors()
+}
+
 // TestBrowserAccessibility runs axe-core's WCAG 2 A/AA checks on the main
 // pages. axe is not vendored: point CALMDESK_AXE_JS at axe.min.js (for
 // example from `npm pack axe-core@4`) to run it.

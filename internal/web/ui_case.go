@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -87,6 +88,28 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, u desk.User) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "case.html", v)
+}
+
+// caseTimeline renders the conversation alone (GET /cases/{id}/timeline):
+// the case page swaps it in when the case changes, leaving the reply being
+// written alone.
+func (s *Server) caseTimeline(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		http.Error(w, "no such case", http.StatusNotFound)
+		return
+	}
+	v, err := s.caseView(r, u, id)
+	if errors.Is(err, desk.ErrNotFound) {
+		http.Error(w, "no such case", http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "case timeline", "case", id, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	s.renderFragment(w, r, "timeline", v)
 }
 
 // caseView gathers everything the case page shows.

@@ -244,23 +244,50 @@
       if (old) old.remove();
     });
   }
+  // liveCase keeps the conversation current: when the case changes, the
+  // timeline is fetched again and swapped in (the reply being written is
+  // not touched), and a banner says what changed and offers a reload for
+  // the side panels (concerns, promises, escalation).
   function liveCase(main) {
     var banner = $("#case-live");
     var es = new EventSource(main.getAttribute("data-events"));
     liveNotifications(es);
-    es.addEventListener("changed", function (ev) {
-      var d = JSON.parse(ev.data);
+    es.onopen = function () { main.setAttribute("data-live", "on"); };
+    es.onerror = function () { main.setAttribute("data-live", "off"); };
+    var say = function (message, shown) {
       if (!banner) return;
       banner.hidden = false;
-      banner.textContent = d.message + " ";
+      banner.textContent = message + " ";
+      if (shown) banner.appendChild(document.createTextNode("The conversation below is up to date. "));
       var a = document.createElement("a");
       a.href = window.location.pathname;
-      a.textContent = "Reload to see it";
+      a.textContent = shown ? "Reload for concerns, promises and signals" : "Reload to see it";
       banner.appendChild(a);
       var note = document.createElement("span");
       note.className = "muted";
       note.textContent = " (your draft is kept).";
       banner.appendChild(note);
+    };
+    es.addEventListener("changed", function (ev) {
+      var d = JSON.parse(ev.data);
+      var old = $("ol.timeline", main);
+      if (!old || !window.fetch) { say(d.message, false); return; }
+      fetch(window.location.pathname + "/timeline", { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+        .then(function (html) {
+          var tmp = document.createElement("div");
+          tmp.innerHTML = html.trim();
+          var fresh = tmp.firstElementChild;
+          if (!fresh) throw new Error("empty timeline");
+          var known = {};
+          $all("article.msg", old).forEach(function (m) { known[m.id] = true; });
+          old.replaceWith(fresh);
+          $all("article.msg", fresh).forEach(function (m) {
+            if (!known[m.id]) m.classList.add("fresh");
+          });
+          say(d.message, true);
+        })
+        .catch(function () { say(d.message, false); });
     });
   }
 
