@@ -60,6 +60,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /messages/{id}/html", desk.PermCasesRead, s.emailHTML},
 		{"GET /settings", desk.PermSettingsManage, s.settingsPage},
 		{"POST /settings/policy", desk.PermSettingsManage, s.savePolicy},
+		{"POST /settings/basics", desk.PermSettingsManage, s.saveBasics},
 		{"POST /settings/users", desk.PermUsersManage, s.addUser},
 		{"POST /settings/categories/learn", desk.PermSettingsManage, s.learnCategoriesForm},
 		{"POST /cases/{id}/coach", desk.PermCasesReply, s.coachPanel},

@@ -20,21 +20,39 @@ type settingsView struct {
 	// categories in use.
 	CategoryModel *desk.CategoryModelInfo
 	Categories    []string
+	// The basics form and its choices.
+	Basics          basicsView
+	WeekDays        []string
+	LimitRoles      []desk.Role
+	AssignmentModes []string
 }
 
 // settingsPage lets an admin run the team without editing files: people and
 // their roles and skills, and the workflow policy (GET /settings).
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u desk.User) {
+	s.renderSettings(w, r, u, http.StatusOK, "", "")
+}
+
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string) {
+	s.renderSettingsWith(w, r, u, status, policy, policyErr, nil)
+}
+
+// renderSettingsWith renders the settings page; policy "" shows the stored
+// policy, and basics nil the stored basics (else the form as typed).
+func (s *Server) renderSettingsWith(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string, basics *basicsView) {
 	p, err := s.desk.Policy(r.Context())
 	if err != nil {
 		s.pageFailed(w, r, u, err)
 		return
 	}
-	b, _ := json.MarshalIndent(p, "", "  ")
-	s.renderSettings(w, r, u, http.StatusOK, string(b), "")
-}
-
-func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string) {
+	if policy == "" {
+		b, _ := json.MarshalIndent(p, "", "  ")
+		policy = string(b)
+	}
+	if basics == nil {
+		v := newBasicsView(p)
+		basics = &v
+	}
 	users, err := s.desk.Users(r.Context())
 	if err != nil {
 		s.pageFailed(w, r, u, err)
@@ -54,6 +72,7 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, u desk.U
 		chrome: s.chromeFor(r, u, "settings"), Users: users, Policy: policy, PolicyError: policyErr,
 		Roles:         []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleTrainee},
 		CategoryModel: model, Categories: cats,
+		Basics: *basics, WeekDays: weekDays, LimitRoles: limitRoles, AssignmentModes: assignmentModes,
 	})
 }
 
