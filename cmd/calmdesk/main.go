@@ -8,6 +8,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Business hours are kept in the desk's time zone; a container image
+	// without /usr/share/zoneinfo must still know Europe/Lisbon.
+	_ "time/tzdata"
 
 	"github.com/calmdesk/calmdesk/internal/cli"
 )
