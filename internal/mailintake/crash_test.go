@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/store"
+	"github.com/calmdesk/calmdesk/internal/store/storetest"
 )
 
 // customerMail is a realistic customer email, unique by n: Message-ID
@@ -158,7 +159,7 @@ func freePort(t *testing.T) string {
 // and is killed with SIGKILL half-way; after a restart the clients resend
 // what got no 250 (as MTAs do) plus some that did (a 250 lost on the way).
 // Every acknowledged message must be in the database exactly once, and in
-// the end every message is.
+// the end every message is. It runs on both engines.
 func TestKillNineWhileReceiving(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and crashes the calmdesk binary; runs in the full suite")
@@ -169,7 +170,16 @@ func TestKillNineWhileReceiving(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	dbURL := "sqlite:" + filepath.Join(dir, "calmdesk.db")
+	t.Run("sqlite", func(t *testing.T) {
+		killNineWhileReceiving(t, bin, "sqlite:"+filepath.Join(t.TempDir(), "calmdesk.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		_, dbURL := storetest.OpenURL(t, store.Postgres) // a schema of its own; skipped without PostgreSQL
+		killNineWhileReceiving(t, bin, dbURL)
+	})
+}
+
+func killNineWhileReceiving(t *testing.T, bin, dbURL string) {
 	httpAddr, smtpAddr := freePort(t), freePort(t)
 
 	const total, conns = 1000, 16
@@ -215,7 +225,7 @@ func TestKillNineWhileReceiving(t *testing.T) {
 		t.Fatal("every message was acknowledged before the kill: the test proves nothing")
 	}
 
-	// What the crash left: SQLite recovers its write-ahead log on open.
+	// What the crash left (SQLite recovers its write-ahead log on open).
 	// Messages committed whose 250 never reached the client are the
 	// interesting ones: they are resent below and must not be stored twice.
 	committed := storedIDs(t, dbURL)
