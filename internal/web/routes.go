@@ -62,6 +62,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /settings/policy", desk.PermSettingsManage, s.savePolicy},
 		{"POST /settings/basics", desk.PermSettingsManage, s.saveBasics},
 		{"POST /settings/users", desk.PermUsersManage, s.addUser},
+		{"POST /settings/users/{id}/password", desk.PermUsersManage, s.resetPasswordForm},
 		{"POST /settings/categories/learn", desk.PermSettingsManage, s.learnCategoriesForm},
 		{"POST /cases/{id}/coach", desk.PermCasesReply, s.coachPanel},
 		{"POST /cases/{id}/draft", desk.PermCasesReply, s.draftReply},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
@@ -91,6 +92,33 @@ func (s *Server) learnCategoriesForm(w http.ResponseWriter, r *http.Request, u d
 		s.flash(r, "Nothing new learned: "+res.Skipped+".")
 	}
 	http.Redirect(w, r, "/settings#categories-title", http.StatusSeeOther)
+}
+
+// resetPasswordForm gives a user a new random password and shows it once
+// (POST /settings/users/{id}/password); their sessions end.
+func (s *Server) resetPasswordForm(w http.ResponseWriter, r *http.Request, u desk.User) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.renderError(w, r, u, http.StatusNotFound, "There is no such person.")
+		return
+	}
+	target, err := s.desk.UserByID(r.Context(), id)
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	if target.ID == u.ID {
+		s.flash(r, "Change your own password here, with your current one.")
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return
+	}
+	_, pw, err := s.desk.ResetPassword(r.Context(), desk.UserActor(u), target.Email)
+	if err != nil {
+		s.pageFailed(w, r, u, err)
+		return
+	}
+	s.flash(r, fmt.Sprintf("New password for %s, shown only now: %s. Their sessions have ended.", target.Email, pw))
+	http.Redirect(w, r, "/settings", http.StatusSeeOther)
 }
 
 // savePolicy stores an edited policy; an invalid one comes back with the
