@@ -236,6 +236,7 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 		}
 	}
 
+	s.emoji = findEmoji(work, s.emoji[:0])
 	r.Signals = a.signals(work, text, s)
 	entities := a.lx.findEntities(work, s.toks, s.infos, nil)
 	r.Signals = append(r.Signals, longWaits(work, s, entities, r.Signals)...)

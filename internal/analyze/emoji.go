@@ -29,10 +29,9 @@ type emojiAt struct {
 	start, end int
 }
 
-// findEmoji returns the emoji of text that carry a mood, in order. Text
-// without any byte of a 3- or 4-byte UTF-8 sequence is skipped at once.
-func findEmoji(text string) []emojiAt {
-	var out []emojiAt
+// findEmoji appends the emoji of text that carry a mood to out, in order.
+// Text without any byte of a 3- or 4-byte UTF-8 sequence is skipped at once.
+func findEmoji(text string, out []emojiAt) []emojiAt {
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < 0xe2 {

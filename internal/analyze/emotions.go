@@ -123,6 +123,7 @@ type scratch struct {
 	sents   [][2]int
 	clauses [][2]int
 	matches []match
+	emoji   []emojiAt // the text's emoji with a mood, found once per Read
 	fbuf    []float32
 	acc     []int32 // backing of the two accumulators of a Read
 	buf     []byte

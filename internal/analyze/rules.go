@@ -157,7 +157,6 @@ func (a *Analyzer) reasons(work, text string, s *scratch, msg *accumulator) []Re
 		count[kind]++
 		out = append(out, Reason{Kind: kind, Text: text[st:en], Start: st, End: en, Weight: w})
 	}
-	emojis := findEmoji(work)
 	negativeContext := msg.cues.vaderNeg >= 1 || msg.cues.negation > 0
 	for _, mt := range s.matches {
 		switch {
@@ -165,7 +164,7 @@ func (a *Analyzer) reasons(work, text string, s *scratch, msg *accumulator) []Re
 			negativeContext = true
 		}
 	}
-	for _, e := range emojis {
+	for _, e := range s.emoji {
 		negativeContext = negativeContext || e.mood == moodAngry || e.mood == moodSad
 	}
 	for _, mt := range s.matches {
@@ -228,7 +227,7 @@ func (a *Analyzer) reasons(work, text string, s *scratch, msg *accumulator) []Re
 		i = j
 	}
 	// Angry faces, and eye-rolls said of a problem.
-	for _, e := range emojis {
+	for _, e := range s.emoji {
 		switch {
 		case e.mood == moodAngry:
 			add("emoji", e.start, e.end, 6)
@@ -384,7 +383,7 @@ func (a *Analyzer) concerns(work, text string, s *scratch, entities []Entity, si
 		}
 	}
 	// Sad faces state a feeling; happy ones soften, as thanks do.
-	for _, e := range findEmoji(work) {
+	for _, e := range s.emoji {
 		if e.mood != moodSad && e.mood != moodHappy || len(s.clauses) == 0 {
 			continue
 		}

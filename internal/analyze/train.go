@@ -173,8 +173,10 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 		m.threshPlatt = make([]float32, nl)
 		m.threshStack = make([]float32, nl)
 		m.stackOn = make([]bool, nl)
-		// The second stage's inputs, column by column (see stackInputs).
+		// The second stage's inputs, column by column (see stackInputs),
+		// and the same columns without each fold's rows, shared by all labels.
 		var inputs [][]float32
+		var foldInputs [][][]float32
 		if o.Stack {
 			inputs = slices.Clone(oof)
 			for l := range nl {
@@ -183,6 +185,18 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 					p[i] = m.prob(l, d)
 				}
 				inputs = append(inputs, p)
+			}
+			foldInputs = make([][][]float32, o.Folds)
+			for k := range o.Folds {
+				for _, col := range inputs {
+					c := make([]float32, 0, len(col))
+					for i, v := range col {
+						if fold(i) != k {
+							c = append(c, v)
+						}
+					}
+					foldInputs[k] = append(foldInputs[k], c)
+				}
 			}
 		}
 		parallel(nl, func(l int) {
@@ -197,23 +211,13 @@ func trainLinear(lx *lexicon, texts []string, labels []string, y [][]bool, o tra
 			// then refitted on all of them.
 			probs := make([]float32, len(x))
 			for k := range o.Folds {
-				var cols [][]float32
 				var ys []bool
 				for i := range x {
 					if fold(i) != k {
 						ys = append(ys, y[l][i])
 					}
 				}
-				for _, col := range inputs {
-					c := make([]float32, 0, len(ys))
-					for i, v := range col {
-						if fold(i) != k {
-							c = append(c, v)
-						}
-					}
-					cols = append(cols, c)
-				}
-				w := fitStack(cols, ys)
+				w := fitStack(foldInputs[k], ys)
 				for i := range x {
 					if fold(i) == k {
 						probs[i] = stackProb(w, inputs, i)

@@ -99,7 +99,13 @@ func (s *Server) caseTimeline(w http.ResponseWriter, r *http.Request, u desk.Use
 		http.Error(w, "no such case", http.StatusNotFound)
 		return
 	}
-	v, err := s.caseView(r, u, id)
+	// Only what the conversation shows: no flash is consumed, no side panel
+	// is gathered for a fragment that does not show them.
+	d, err := s.desk.GetCase(r.Context(), id)
+	var users []desk.User
+	if err == nil {
+		users, err = s.desk.Users(r.Context())
+	}
 	if errors.Is(err, desk.ErrNotFound) {
 		http.Error(w, "no such case", http.StatusNotFound)
 		return
@@ -109,7 +115,16 @@ func (s *Server) caseTimeline(w http.ResponseWriter, r *http.Request, u desk.Use
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	s.renderFragment(w, r, "timeline", v)
+	s.renderFragment(w, r, "timeline", struct{ Timeline []messageView }{timelineOf(d, namesOf(users))})
+}
+
+// timelineOf is the conversation of a case as the page shows it.
+func timelineOf(d desk.CaseDetail, names map[int64]string) []messageView {
+	out := make([]messageView, 0, len(d.Messages))
+	for _, m := range d.Messages {
+		out = append(out, newMessageView(m, d.Customer, names))
+	}
+	return out
 }
 
 // caseView gathers everything the case page shows.
@@ -153,9 +168,7 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 		}
 	}
 	loc := customerLocation(d.Customer)
-	for _, m := range d.Messages {
-		v.Timeline = append(v.Timeline, newMessageView(m, d.Customer, names))
-	}
+	v.Timeline = timelineOf(d, names)
 	v.Chart = angerChart(d.Messages)
 	v.Signals = caseSignals(d.Messages)
 	v.Checklist = methodChecklist(d.Messages)
