@@ -80,7 +80,7 @@ func (d *Desk) AttachmentFile(ctx context.Context, id int64) (Attachment, error)
 		`SELECT id, filename, content_type, content_id, inline, size, data, omitted FROM attachments WHERE id = $1`, id).
 		Scan(&a.ID, &a.Filename, &a.ContentType, &a.ContentID, &a.Inline, &a.Size, &a.Data, &a.Omitted)
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, ErrNotFound
+		return a, notFound("attachment")
 	}
 	if err != nil {
 		return a, fmt.Errorf("desk: attachment %d: %w", id, err)
@@ -93,7 +93,7 @@ func (d *Desk) MessageHTML(ctx context.Context, messageID int64) (string, error)
 	var html string
 	err := d.db.Read().QueryRowContext(ctx, `SELECT html FROM messages WHERE id = $1`, messageID).Scan(&html)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
+		return "", notFound("message")
 	}
 	if err != nil {
 		return "", fmt.Errorf("desk: message %d html: %w", messageID, err)

@@ -29,7 +29,7 @@ func (d *Desk) SetCategory(ctx context.Context, actor Actor, caseID int64, categ
 		var old string
 		err := tx.QueryRowContext(ctx, `SELECT category FROM cases WHERE id = $1`, caseID).Scan(&old)
 		if err == sql.ErrNoRows {
-			return ErrNotFound
+			return notFound("case")
 		}
 		if err != nil || old == category {
 			return err

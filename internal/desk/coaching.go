@@ -84,6 +84,11 @@ func (d *Desk) coachContext(ctx context.Context, author User, caseID int64, cust
 		cctx.Readings = []analyze.Reading{r}
 		return cctx, nil
 	}
+	// Checked before the case is looked up, so the answer is the same
+	// whether or not the case exists: no case ids to enumerate.
+	if err := require(author, PermCasesRead); err != nil {
+		return coach.Context{}, err
+	}
 	c, err := d.caseByID(ctx, caseID)
 	if err != nil {
 		return coach.Context{}, err

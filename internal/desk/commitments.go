@@ -115,7 +115,7 @@ func (d *Desk) CloseCommitment(ctx context.Context, u User, id int64, status, no
 		var old string
 		err := tx.QueryRowContext(ctx, `SELECT case_id, status FROM commitments WHERE id = $1`, id).Scan(&caseID, &old)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return notFound("promise")
 		}
 		if err != nil {
 			return err
@@ -131,7 +131,7 @@ func (d *Desk) CloseCommitment(ctx context.Context, u User, id int64, status, no
 		}
 		list, err := listCommitments(ctx, tx, CommitmentQuery{ID: id})
 		if err != nil || len(list) == 0 {
-			return errors.Join(err, ErrNotFound)
+			return errors.Join(err, notFound("promise"))
 		}
 		c = list[0]
 		return nil

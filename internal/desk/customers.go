@@ -33,7 +33,7 @@ func (d *Desk) Customer(ctx context.Context, id int64) (CustomerHistory, error) 
 		`SELECT id, email, name, tier, value_cents, time_zone, contact_count, first_contact_at, last_contact_at FROM customers WHERE id = $1`, id).
 		Scan(&c.ID, &c.Email, &c.Name, &c.Tier, &c.ValueCents, &c.TimeZone, &c.ContactCount, &c.FirstContactAt, &c.LastContactAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return h, ErrNotFound
+		return h, notFound("customer")
 	}
 	if err != nil {
 		return h, fmt.Errorf("desk: customer %d: %w", id, err)

@@ -11,6 +11,39 @@ import (
 // caller may not know it exists).
 var ErrNotFound = errors.New("not found")
 
+// NotFoundError says which kind of thing was not found, so the person who
+// asked reads "There is no such goodwill offer", not a generic answer. It
+// matches ErrNotFound with errors.Is.
+type NotFoundError struct {
+	What string // "case", "goodwill offer", "user"
+}
+
+func (e *NotFoundError) Error() string { return e.What + " not found" }
+
+// Is makes errors.Is(err, ErrNotFound) true for every NotFoundError.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+func notFound(what string) error { return &NotFoundError{What: what} }
+
+// ForbiddenError says the caller lacks a permission the operation needs.
+// The desk checks it wherever data is reachable, not only at the route: a
+// case id in a coach request reads the case as surely as GET /cases/{id}.
+type ForbiddenError struct {
+	Permission Permission
+}
+
+func (e *ForbiddenError) Error() string {
+	return "forbidden: needs the " + string(e.Permission) + " permission"
+}
+
+// require returns a ForbiddenError unless u holds p.
+func require(u User, p Permission) error {
+	if !u.Can(p) {
+		return &ForbiddenError{Permission: p}
+	}
+	return nil
+}
+
 // ErrUnauthenticated is returned for a wrong password, unknown user or bad token.
 var ErrUnauthenticated = errors.New("unauthenticated")
 

@@ -120,7 +120,7 @@ func (d *Desk) DecideGoodwill(ctx context.Context, u User, id int64, approve boo
 			return err
 		}
 		if len(list) == 0 {
-			return ErrNotFound
+			return notFound("goodwill offer")
 		}
 		g = list[0]
 		if g.Status != "pending" {

@@ -28,7 +28,7 @@ func (d *Desk) SettleImported(ctx context.Context, actor Actor, caseID int64) er
 		err := tx.QueryRowContext(ctx, `SELECT channel, status, priority, category, first_responded_at FROM cases WHERE id = $1`, caseID).
 			Scan(&channel, &status, &priority, &category, &responded)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return notFound("case")
 		}
 		if err != nil {
 			return err

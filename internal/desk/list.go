@@ -193,7 +193,7 @@ func (d *Desk) GetCase(ctx context.Context, id int64) (CaseDetail, error) {
 	db := d.db.Read()
 	c, err := scanCase(db.QueryRowContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE c.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return CaseDetail{}, ErrNotFound
+		return CaseDetail{}, notFound("case")
 	}
 	if err != nil {
 		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)

@@ -65,7 +65,7 @@ func (d *Desk) OutboundEmailFor(ctx context.Context, messageID int64) (OutboundE
 		  WHERE m.id = $1 AND m.direction = 'outbound'`, messageID).
 		Scan(&o.MessageID, &o.CaseID, &external, &o.Text, &o.Status, &author, &authorName, &o.Subject, &o.ToEmail, &o.ToName)
 	if errors.Is(err, sql.ErrNoRows) {
-		return o, ErrNotFound
+		return o, notFound("message")
 	}
 	if err != nil {
 		return o, fmt.Errorf("desk: outbound email %d: %w", messageID, err)
@@ -116,7 +116,7 @@ func (d *Desk) MarkUndeliverable(ctx context.Context, messageID int64, reason st
 			`UPDATE messages SET delivery_status = 'failed', delivery_error = $2 WHERE id = $1 RETURNING case_id, author_user_id`,
 			messageID, Clip(reason, 1000)).Scan(&caseID, &author)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return notFound("message")
 		}
 		if err != nil {
 			return err

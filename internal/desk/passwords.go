@@ -23,7 +23,7 @@ func (d *Desk) ChangePassword(ctx context.Context, userID int64, current, next s
 	var hash string
 	err := d.db.Read().QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1 AND disabled_at IS NULL`, userID).Scan(&hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, ErrNotFound
+		return User{}, notFound("user")
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("desk: change password: %w", err)
@@ -65,7 +65,7 @@ func (d *Desk) setPassword(ctx context.Context, actor Actor, userID int64, passw
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+			return notFound("user")
 		}
 		return audit(ctx, tx, now, actor, 0, action, map[string]any{"user_id": userID})
 	})

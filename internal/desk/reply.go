@@ -36,6 +36,9 @@ type ReplyResult struct {
 // transaction as the message. A first reply opens a new case and stops its
 // first-response clock.
 func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResult, error) {
+	if err := require(author, PermCasesReply); err != nil {
+		return ReplyResult{}, err
+	}
 	v := validator{}
 	v.check(strings.TrimSpace(in.Text) != "", "text", "is required")
 	v.check(utf8.ValidString(in.Text), "text", "must be valid UTF-8")
@@ -150,7 +153,7 @@ func caseStatus(ctx context.Context, tx *sql.Tx, caseID int64) (Status, error) {
 	var s Status
 	err := tx.QueryRowContext(ctx, `SELECT status FROM cases WHERE id = $1`, caseID).Scan(&s)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
+		return "", notFound("case")
 	}
 	return s, err
 }

@@ -81,7 +81,7 @@ func (d *Desk) RevokeToken(ctx context.Context, actor Actor, secret string) erro
 			`UPDATE api_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id, user_id`, sum[:], now).
 			Scan(&id, &userID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return notFound("token")
 		}
 		if err != nil {
 			return fmt.Errorf("desk: revoke token: %w", err)

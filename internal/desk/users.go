@@ -151,7 +151,7 @@ func (d *Desk) UserByEmail(ctx context.Context, email string) (User, error) {
 	row := d.db.Read().QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, normaliseEmail(email))
 	u, err := scanUser(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, ErrNotFound
+		return User{}, notFound("user")
 	}
 	return u, err
 }
@@ -161,7 +161,7 @@ func (d *Desk) UserByID(ctx context.Context, id int64) (User, error) {
 	row := d.db.Read().QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
 	u, err := scanUser(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, ErrNotFound
+		return User{}, notFound("user")
 	}
 	return u, err
 }

@@ -3,11 +3,9 @@ package web
 import (
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"strconv"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -25,11 +23,11 @@ func (s *Server) api(rt apiRoute) http.Handler {
 			s.writeErr(w, r, err)
 			return
 		}
-		if rt.perm != "" && !u.Can(rt.perm) {
-			writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("your role (%s) lacks the %s permission", u.Role, rt.perm), nil)
-			return
+		err = authorize(u, rt.perm)
+		if err == nil {
+			err = rt.handle(w, r, u)
 		}
-		if err := rt.handle(w, r, u); err != nil {
+		if err != nil {
 			s.writeErr(w, r, err)
 		}
 	})
@@ -47,28 +45,29 @@ func (s *Server) caller(r *http.Request) (desk.User, error) {
 	return s.sessionUser(r)
 }
 
-// decode reads a JSON body of at most the configured size into v. Invalid
-// UTF-8 is refused rather than silently replaced, so what is stored is what
-// the client sent.
+// decode reads a JSON body of at most the configured size into v. What is
+// stored must be what the client sent, and readable back on both engines:
+// invalid UTF-8 and NUL characters are refused, not replaced.
 func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); !isJSON(ct) {
+		return &httpError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
+			message: "Send the body as JSON with Content-Type: application/json."}
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
 	if err != nil {
 		return err
 	}
 	if len(body) == 0 {
-		return badRequest("bad_json", "request body is empty; send a JSON object")
+		return badRequest("bad_json", "The request body is empty; send a JSON object.")
 	}
 	if !utf8.Valid(body) {
-		return badRequest("invalid_utf8", "request body is not valid UTF-8")
+		return badRequest("invalid_utf8", "The request body is not valid UTF-8.")
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return &apiError{status: http.StatusBadRequest, code: "bad_json",
-				message: fmt.Sprintf("field %s must be of JSON type %s", typeErr.Field, typeErr.Type),
-				fields:  map[string]string{typeErr.Field: "must be " + typeErr.Type.String()}}
-		}
-		return badRequest("bad_json", "request body is not valid JSON: "+err.Error())
+		return jsonError(err)
+	}
+	if field, ok := findNUL(reflect.ValueOf(v), ""); ok {
+		return invalidField(field, "must not contain NUL characters")
 	}
 	return nil
 }
@@ -93,14 +92,6 @@ func (s *Server) idAndNote(w http.ResponseWriter, r *http.Request) (int64, strin
 	}
 	err = s.decodeOptional(w, r, &req)
 	return id, req.Note, err
-}
-
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, &apiError{status: http.StatusNotFound, code: "not_found", message: name + " must be a positive integer"}
-	}
-	return id, nil
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, u desk.User) error {

@@ -24,7 +24,7 @@ func (s *Server) getAttachment(w http.ResponseWriter, r *http.Request, _ desk.Us
 		return err
 	}
 	if a.Data == nil {
-		return &apiError{status: http.StatusGone, code: "omitted", message: "this attachment was not kept: " + a.Omitted}
+		return &httpError{status: http.StatusGone, code: "omitted", message: "this attachment was not kept: " + a.Omitted}
 	}
 	mediaType, _, _ := mime.ParseMediaType(a.ContentType)
 	disposition := "attachment"

@@ -1,26 +1,101 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
 )
 
-// apiError is an error with its HTTP status, built by handlers for request
-// problems the desk never sees (bad JSON, bad path ids).
-type apiError struct {
+// httpError is an error with the answer it deserves, made by handlers for
+// request problems the desk never sees (bad JSON, a bad path id, a form
+// that cannot be read).
+type httpError struct {
 	status  int
-	code    string
-	message string
+	code    string // for programs: "not_found", "invalid", …
+	message string // for people
 	fields  map[string]string
 }
 
-func (e *apiError) Error() string { return e.message }
+func (e *httpError) Error() string { return e.message }
 
 func badRequest(code, message string) error {
-	return &apiError{status: http.StatusBadRequest, code: code, message: message}
+	return &httpError{status: http.StatusBadRequest, code: code, message: message}
+}
+
+// invalidField is a 422 naming the field that is wrong.
+func invalidField(field, message string) error {
+	return &httpError{status: http.StatusUnprocessableEntity, code: "invalid",
+		message: "invalid input: " + field + ": " + message, fields: map[string]string{field: message}}
+}
+
+// failureOf is the one table from errors to HTTP answers. The API, pages and
+// htmx fragments all read it, so one error gets one status everywhere;
+// internal is true for errors the caller cannot act on, which are logged and
+// shown without details.
+func failureOf(err error) (f httpError, internal bool) {
+	var (
+		herr   *httpError
+		verr   *desk.ValidationError
+		cerr   *desk.ConflictError
+		nerr   *desk.NotFoundError
+		ferr   *desk.ForbiddenError
+		tooBig *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &herr):
+		return *herr, false
+	case errors.As(err, &tooBig):
+		return httpError{status: http.StatusRequestEntityTooLarge, code: "too_large", message: "The request is larger than the limit."}, false
+	case errors.As(err, &verr):
+		return httpError{status: http.StatusUnprocessableEntity, code: "invalid", message: verr.Error(), fields: verr.Fields}, false
+	case errors.As(err, &nerr):
+		return httpError{status: http.StatusNotFound, code: "not_found", message: "There is no such " + nerr.What + "."}, false
+	case errors.Is(err, desk.ErrNotFound):
+		return httpError{status: http.StatusNotFound, code: "not_found", message: "Not found."}, false
+	case errors.As(err, &ferr):
+		return httpError{status: http.StatusForbidden, code: "forbidden", message: "This needs the " + string(ferr.Permission) + " permission, which your role lacks."}, false
+	case errors.As(err, &cerr):
+		return httpError{status: http.StatusConflict, code: "conflict", message: cerr.Message}, false
+	case errors.Is(err, desk.ErrUnauthenticated):
+		return httpError{status: http.StatusUnauthorized, code: "unauthenticated", message: "A valid API token or session is required."}, false
+	default:
+		return httpError{status: http.StatusInternalServerError, code: "internal", message: "Something went wrong on our side; it has been logged."}, true
+	}
+}
+
+// failure is failureOf for one request: it logs internal errors, and says
+// ok=false when the client has gone away and nobody is listening.
+func (s *Server) failure(r *http.Request, err error) (f httpError, ok bool) {
+	if ctxErr := r.Context().Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+		return f, false
+	}
+	f, internal := failureOf(err)
+	if internal {
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	return f, true
+}
+
+// writeErr answers an API request that failed, in the API's envelope.
+func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
+	if f, ok := s.failure(r, err); ok {
+		writeError(w, f.status, f.code, f.message, f.fields)
+	}
+}
+
+// uiFailed answers a browser request that failed: an htmx request (the live
+// coach, the timeline) gets a short message its panel can show, anything
+// else the error page.
+func (s *Server) uiFailed(w http.ResponseWriter, r *http.Request, u desk.User, err error) {
+	f, ok := s.failure(r, err)
+	switch {
+	case !ok:
+	case isFragment(r):
+		writeText(w, f.status, f.message)
+	default:
+		s.renderError(w, r, u, f.status, f.message)
+	}
 }
 
 // errorBody is the one error envelope of the API.
@@ -36,41 +111,4 @@ func writeError(w http.ResponseWriter, status int, code, message string, fields 
 	var body errorBody
 	body.Error.Code, body.Error.Message, body.Error.Fields = code, message, fields
 	writeJSON(w, status, body)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(true)
-	_ = enc.Encode(v)
-}
-
-// writeErr maps any error to the envelope. This is the only place where the
-// desk's typed errors become HTTP statuses.
-func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
-	var aerr *apiError
-	var verr *desk.ValidationError
-	var cerr *desk.ConflictError
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &aerr):
-		writeError(w, aerr.status, aerr.code, aerr.message, aerr.fields)
-	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, "too_large", "request body is larger than the limit", nil)
-	case errors.As(err, &verr):
-		writeError(w, http.StatusUnprocessableEntity, "invalid", verr.Error(), verr.Fields)
-	case errors.Is(err, desk.ErrNotFound):
-		writeError(w, http.StatusNotFound, "not_found", "not found", nil)
-	case errors.As(err, &cerr):
-		writeError(w, http.StatusConflict, "conflict", cerr.Message, nil)
-	case errors.Is(err, desk.ErrUnauthenticated):
-		writeError(w, http.StatusUnauthorized, "unauthenticated", "a valid API token or session is required", nil)
-	case errors.Is(err, r.Context().Err()):
-		// The client went away; nobody is listening for the answer.
-	default:
-		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		writeError(w, http.StatusInternalServerError, "internal", "internal error; it has been logged", nil)
-	}
 }

@@ -31,9 +31,8 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
+	if err := parseForm(w, r, 64<<10); err != nil {
+		writeText(w, http.StatusBadRequest, "The sign-in form could not be read.")
 		return
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))

@@ -58,13 +58,10 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, 
 	var buf bytes.Buffer
 	if err := formTemplate.Execute(&buf, v); err != nil {
 		s.log.ErrorContext(r.Context(), "render contact form", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		writeText(w, http.StatusInternalServerError, "internal error")
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	writeHTML(w, status, buf.Bytes())
 }
 
 func (s *Server) contactPage(w http.ResponseWriter, r *http.Request) {
@@ -89,18 +86,29 @@ func (s *Server) contactEmbedSubmit(lim *ipLimiter) http.HandlerFunc {
 // the case number. Over the rate limit, the form comes back with what was
 // typed still in it: an upset customer must not lose their words.
 func (s *Server) submitForm(w http.ResponseWriter, r *http.Request, lim *ipLimiter, embed bool) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
+	formErr := parseForm(w, r, 64<<10)
+	hasNUL := formErr != nil && errors.Is(formErr, errNUL)
+	if formErr != nil && !hasNUL {
 		s.renderForm(w, r, http.StatusBadRequest, formView{Embed: embed, Form: contactForm{Token: newFormToken()},
 			Errors: map[string]string{"message": "We could not read the form. Please keep the message under 10,000 characters and send it again."}})
 		return
 	}
+	field := func(name string) string {
+		return strings.TrimSpace(strings.ReplaceAll(r.PostForm.Get(name), "\x00", ""))
+	}
 	f := contactForm{
-		Name:    strings.TrimSpace(r.PostForm.Get("name")),
-		Email:   strings.TrimSpace(r.PostForm.Get("email")),
-		Subject: strings.TrimSpace(r.PostForm.Get("subject")),
-		Message: strings.TrimSpace(r.PostForm.Get("message")),
+		Name:    field("name"),
+		Email:   field("email"),
+		Subject: field("subject"),
+		Message: field("message"),
 		Token:   r.PostForm.Get("token"),
+	}
+	if hasNUL {
+		// A NUL character (a bad paste): the form comes back with the words
+		// kept, the NULs taken out, so sending again works.
+		s.renderForm(w, r, http.StatusUnprocessableEntity, formView{Embed: embed, Form: f,
+			Errors: map[string]string{"message": "Part of the text could not be read (a hidden control character). We removed it: please check your message and send it again."}})
+		return
 	}
 	if !validFormToken(f.Token) {
 		f.Token = newFormToken()

@@ -29,14 +29,11 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 	var buf bytes.Buffer
 	if err := surveyTemplate.Execute(&buf, v); err != nil {
 		s.log.ErrorContext(r.Context(), "render survey", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		writeText(w, http.StatusInternalServerError, "internal error")
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token is in the URL
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	writeHTML(w, status, buf.Bytes())
 }
 
 func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) {
@@ -68,8 +65,7 @@ func (s *Server) surveyAnswer(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(w, r, 64<<10); err != nil {
 		s.renderSurvey(w, r, http.StatusBadRequest, surveyView{Page: page, Error: "We could not read your answer; please try again."})
 		return
 	}

@@ -91,9 +91,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(rt.pattern, s.api(rt))
 	}
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "not_found", "no such API route", nil)
-	})
+	mux.Handle("/api/", apiFallback(mux))
 
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
@@ -117,8 +115,11 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(rt.pattern, s.pageWith(rt))
 	}
 
-	h := s.observe(mux)
+	h := refuseNUL(mux)
+	h = s.observe(h)
 	h = s.sessions.LoadAndSave(h)
-	h = http.NewCrossOriginProtection().Handler(h)
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(crossOriginDenied))
+	h = csrf.Handler(h)
 	return securityHeaders(h)
 }

@@ -14,39 +14,36 @@ import (
 // (POST /cases/{id}/reply). A reply the coach finds error-level problems in
 // comes back with the problems listed and a "send anyway" button, so the
 // agent decides with open eyes; it works without JavaScript.
-func (s *Server) sendReply(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, ok := formPathID(w, r)
-	if !ok {
-		return
+func (s *Server) sendReply(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := formPathID(w, r)
+	if err != nil {
+		return err
 	}
 	text := replyText(r)
 	note := r.PostForm.Get("kind") == "note"
 	if strings.TrimSpace(text) == "" {
 		s.flash(r, "Write something first: the message is empty.")
 		http.Redirect(w, r, fmt.Sprintf("/cases/%d#reply", id), http.StatusSeeOther)
-		return
+		return nil
 	}
 	if !note && r.PostForm.Get("confirm") != "1" {
 		rv, err := s.desk.ReviewReply(r.Context(), u, desk.ReviewInput{Reply: text, CaseID: id})
 		if err != nil {
-			s.pageFailed(w, r, u, err)
-			return
+			return err
 		}
 		if errs := errorFindings(rv); len(errs) > 0 {
 			v, err := s.caseView(r, u, id)
 			if err != nil {
-				s.pageFailed(w, r, u, err)
-				return
+				return err
 			}
 			v.Compose = composeView{CaseID: id, Text: text, Confirm: errs}
 			s.render(w, r, http.StatusOK, "case.html", v)
-			return
+			return nil
 		}
 	}
 	res, err := s.desk.Reply(r.Context(), u, desk.ReplyInput{CaseID: id, Text: text, Note: note})
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	switch {
 	case note:
@@ -57,6 +54,7 @@ func (s *Server) sendReply(w http.ResponseWriter, r *http.Request, u desk.User) 
 		s.flash(r, fmt.Sprintf("Reply sent. %d promises are now tracked.", len(res.Commitments)))
 	}
 	http.Redirect(w, r, fmt.Sprintf("/cases/%d#m%d", id, res.Message.ID), http.StatusSeeOther)
+	return nil
 }
 
 func errorFindings(rv coach.Review) []coach.Finding {
@@ -70,33 +68,33 @@ func errorFindings(rv coach.Review) []coach.Finding {
 }
 
 // escalate sends the case to the supervisors' queue (POST /cases/{id}/escalate).
-func (s *Server) escalate(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, ok := formPathID(w, r)
-	if !ok {
-		return
+func (s *Server) escalate(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := formPathID(w, r)
+	if err != nil {
+		return err
 	}
 	reason := strings.TrimSpace(r.PostForm.Get("reason"))
 	if reason == "" {
 		reason = "escalated by " + u.Name
 	}
 	if _, err := s.desk.Escalate(r.Context(), desk.UserActor(u), id, "manual", reason); err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	s.flash(r, "Escalated to the supervisors' queue.")
 	http.Redirect(w, r, fmt.Sprintf("/cases/%d#escalation", id), http.StatusSeeOther)
+	return nil
 }
 
 // resolve marks the case resolved (POST /cases/{id}/resolve).
-func (s *Server) resolve(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, ok := formPathID(w, r)
-	if !ok {
-		return
+func (s *Server) resolve(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := formPathID(w, r)
+	if err != nil {
+		return err
 	}
 	if _, err := s.desk.Resolve(r.Context(), desk.UserActor(u), id); err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	s.flash(r, fmt.Sprintf("Case #%d resolved.", id))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
 }

@@ -89,34 +89,29 @@ func (v basicsView) apply(p *desk.Policy) error {
 
 // saveBasics stores the basics form (POST /settings/basics); a value the
 // policy refuses comes back with the form as typed and the reason.
-func (s *Server) saveBasics(w http.ResponseWriter, r *http.Request, u desk.User) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, u, http.StatusBadRequest, "The form could not be read.")
-		return
+func (s *Server) saveBasics(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	if err := parseForm(w, r, 64<<10); err != nil {
+		return err
 	}
 	v := basicsFromForm(r)
 	p, err := s.desk.Policy(r.Context())
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	if err := v.apply(&p); err != nil {
 		v.Error = err.Error()
-		s.renderSettingsWith(w, r, u, http.StatusUnprocessableEntity, "", "", &v)
-		return
+		return s.renderSettingsWith(w, r, u, http.StatusUnprocessableEntity, "", "", &v)
 	}
 	err = s.desk.SetPolicy(r.Context(), desk.UserActor(u), p)
 	var verr *desk.ValidationError
 	if errors.As(err, &verr) {
 		v.Error = verr.Error()
-		s.renderSettingsWith(w, r, u, http.StatusUnprocessableEntity, "", "", &v)
-		return
+		return s.renderSettingsWith(w, r, u, http.StatusUnprocessableEntity, "", "", &v)
 	}
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	s.flash(r, "Business hours, goodwill limits and assignment saved.")
 	http.Redirect(w, r, "/settings#basics-title", http.StatusSeeOther)
+	return nil
 }

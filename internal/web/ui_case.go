@@ -2,11 +2,9 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
@@ -76,28 +74,26 @@ type composeView struct {
 	Confirm []coach.Finding
 }
 
-func (s *Server) casePage(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.renderError(w, r, u, http.StatusNotFound, "There is no such case.")
-		return
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
 	}
 	v, err := s.caseView(r, u, id)
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "case.html", v)
+	return nil
 }
 
 // caseTimeline renders the conversation alone (GET /cases/{id}/timeline):
 // the case page swaps it in when the case changes, leaving the reply being
 // written alone.
-func (s *Server) caseTimeline(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		http.Error(w, "no such case", http.StatusNotFound)
-		return
+func (s *Server) caseTimeline(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
 	}
 	// Only what the conversation shows: no flash is consumed, no side panel
 	// is gathered for a fragment that does not show them.
@@ -106,16 +102,11 @@ func (s *Server) caseTimeline(w http.ResponseWriter, r *http.Request, u desk.Use
 	if err == nil {
 		users, err = s.desk.Users(r.Context())
 	}
-	if errors.Is(err, desk.ErrNotFound) {
-		http.Error(w, "no such case", http.StatusNotFound)
-		return
-	}
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "case timeline", "case", id, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
+		return err
 	}
 	s.renderFragment(w, r, "timeline", struct{ Timeline []messageView }{timelineOf(d, namesOf(users))})
+	return nil
 }
 
 // timelineOf is the conversation of a case as the page shows it.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -47,10 +46,10 @@ type promiseView struct {
 
 // coachPanel reviews the draft in the reply box (POST /cases/{id}/coach,
 // fired by htmx as the agent types) and renders the coach panel.
-func (s *Server) coachPanel(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, ok := formPathID(w, r)
-	if !ok {
-		return
+func (s *Server) coachPanel(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := formPathID(w, r)
+	if err != nil {
+		return err
 	}
 	text := replyText(r)
 	v := coachView{}
@@ -62,12 +61,12 @@ func (s *Server) coachPanel(w http.ResponseWriter, r *http.Request, u desk.User)
 	default:
 		rv, err := s.desk.ReviewReply(r.Context(), u, desk.ReviewInput{Reply: text, CaseID: id})
 		if err != nil {
-			s.fragmentFailed(w, r, err)
-			return
+			return err
 		}
 		v = newCoachView(text, rv)
 	}
 	s.renderFragment(w, r, "coach", v)
+	return nil
 }
 
 func newCoachView(text string, rv coach.Review) coachView {
@@ -113,39 +112,21 @@ func newCoachView(text string, rv coach.Review) coachView {
 
 // draftReply writes a reply that follows the method into the reply box
 // (POST /cases/{id}/draft).
-func (s *Server) draftReply(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, ok := formPathID(w, r)
-	if !ok {
-		return
+func (s *Server) draftReply(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := formPathID(w, r)
+	if err != nil {
+		return err
 	}
 	draft, err := s.desk.DraftReply(r.Context(), u, id, "", "")
 	if err != nil {
-		s.fragmentFailed(w, r, err)
-		return
+		return err
 	}
 	s.renderFragment(w, r, "replybox", composeView{CaseID: id, Text: draft})
+	return nil
 }
 
 // replyText is the posted reply with the browser's CRLF line breaks made
 // LF, so offsets the coach reports line up with the textarea's value.
 func replyText(r *http.Request) string {
 	return strings.ReplaceAll(r.PostForm.Get("text"), "\r\n", "\n")
-}
-
-// fragmentFailed answers an htmx request that failed with a short message
-// the panel can show.
-func (s *Server) fragmentFailed(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := http.StatusInternalServerError, "The coach is unavailable; it has been logged."
-	var verr *desk.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		status, msg = http.StatusUnprocessableEntity, verr.Error()
-	case errors.Is(err, desk.ErrNotFound):
-		status, msg = http.StatusNotFound, "There is no such case."
-	default:
-		s.log.ErrorContext(r.Context(), "fragment failed", "path", r.URL.Path, "err", err)
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(msg))
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"strconv"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
 )
@@ -16,20 +15,17 @@ var emailFrame = template.Must(template.New("email").Parse(`<!doctype html><html
 // iframe on the case page. The HTML was sanitised when it arrived; the
 // browser adds a second wall: a sandbox with no scripts, no forms, no
 // plugins and no network (images other than inline data are not loaded).
-func (s *Server) emailHTML(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.renderError(w, r, u, http.StatusNotFound, "No such message.")
-		return
+func (s *Server) emailHTML(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
 	}
 	html, err := s.desk.MessageHTML(r.Context(), id)
 	if errors.Is(err, desk.ErrNotFound) || (err == nil && html == "") {
-		s.renderError(w, r, u, http.StatusNotFound, "This message has no HTML part.")
-		return
+		return &httpError{status: http.StatusNotFound, code: "not_found", message: "This message has no HTML part."}
 	}
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'")
@@ -38,4 +34,5 @@ func (s *Server) emailHTML(w http.ResponseWriter, r *http.Request, u desk.User) 
 	h.Set("Cache-Control", "private, no-store")
 	// The stored HTML is already sanitised; template.HTML keeps it as markup.
 	_ = emailFrame.Execute(w, template.HTML(html))
+	return nil
 }

@@ -53,7 +53,7 @@ var changeWords = map[string]string{
 // pushes inbox rows that changed and match the inbox's filter (same query
 // parameters as the inbox), and removes rows that no longer match. Both
 // carry the header's count of new notifications when it changes.
-func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) {
+func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	caseID, _ := strconv.ParseInt(q.Get("case"), 10, 64)
@@ -62,9 +62,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) {
 	if last <= 0 {
 		var err error
 		if last, err = s.desk.LastEventID(ctx); err != nil {
-			s.log.ErrorContext(ctx, "events: start", "err", err)
-			http.Error(w, "internal error", http.StatusInternalServerError)
-			return
+			return err
 		}
 	}
 	h := w.Header()
@@ -75,7 +73,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) {
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprintf(w, "retry: 2000\nid: %d\n\n", last)
 	if rc.Flush() != nil {
-		return
+		return nil
 	}
 	unread := s.unreadCount(r, u)
 	tick := time.NewTicker(eventPoll)
@@ -85,9 +83,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) {
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-end:
-			return
+			return nil
 		case <-tick.C:
 		}
 		evs, err := s.desk.EventsAfter(ctx, last, 500)
@@ -95,7 +93,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) {
 			if ctx.Err() == nil {
 				s.log.ErrorContext(ctx, "events: poll", "err", err)
 			}
-			return // the browser reconnects with Last-Event-ID
+			return nil // the browser reconnects with Last-Event-ID
 		}
 		var buf bytes.Buffer
 		if len(evs) > 0 {
@@ -107,13 +105,13 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) {
 			}
 			if err != nil {
 				s.log.ErrorContext(ctx, "events: render", "err", err)
-				return
+				return nil
 			}
 			// Notifications are written with the changes that cause them.
 			if n := s.unreadCount(r, u); n >= 0 && n != unread {
 				unread = n
 				if err := writeEvent(&buf, "notifications", last, map[string]int{"unread": n}); err != nil {
-					return
+					return nil
 				}
 			}
 		}
@@ -125,7 +123,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) {
 		}
 		idle = 0
 		if _, err := w.Write(buf.Bytes()); err != nil || rc.Flush() != nil {
-			return
+			return nil
 		}
 	}
 }

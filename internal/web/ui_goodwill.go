@@ -40,21 +40,20 @@ func (s *Server) goodwillPanel(r *http.Request, u desk.User, caseID int64, names
 }
 
 // offerGoodwillForm records a gesture from the case page (POST /cases/{id}/goodwill).
-func (s *Server) offerGoodwillForm(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, ok := formPathID(w, r)
-	if !ok {
-		return
+func (s *Server) offerGoodwillForm(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := formPathID(w, r)
+	if err != nil {
+		return err
 	}
 	cents, err := parseCents(r.PostForm.Get("amount"))
 	if err != nil {
 		s.flash(r, "Goodwill not offered: the amount must look like 30 or 29.90.")
 		http.Redirect(w, r, fmt.Sprintf("/cases/%d#goodwill", id), http.StatusSeeOther)
-		return
+		return nil
 	}
 	g, err := s.desk.OfferGoodwill(r.Context(), u, desk.GoodwillInput{CaseID: id, Kind: r.PostForm.Get("kind"), AmountCents: cents, Reason: r.PostForm.Get("reason")})
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	if g.Status == "pending" {
 		s.flash(r, fmt.Sprintf("%s of %s %s is above your limit: it waits for a supervisor's approval.", titleCase(g.Kind), money(g.AmountCents), g.Currency))
@@ -62,40 +61,41 @@ func (s *Server) offerGoodwillForm(w http.ResponseWriter, r *http.Request, u des
 		s.flash(r, fmt.Sprintf("%s of %s %s approved: tell the customer.", titleCase(g.Kind), money(g.AmountCents), g.Currency))
 	}
 	http.Redirect(w, r, fmt.Sprintf("/cases/%d#goodwill", id), http.StatusSeeOther)
+	return nil
 }
 
 // decideGoodwillForm approves or declines a pending gesture
 // (POST /goodwill/{id}/approve or /decline) and goes back where it came from.
-func (s *Server) decideGoodwillForm(approve bool) func(w http.ResponseWriter, r *http.Request, u desk.User) {
-	return func(w http.ResponseWriter, r *http.Request, u desk.User) {
-		id, ok := formPathID(w, r)
-		if !ok {
-			return
+func (s *Server) decideGoodwillForm(approve bool) func(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	return func(w http.ResponseWriter, r *http.Request, u desk.User) error {
+		id, err := formPathID(w, r)
+		if err != nil {
+			return err
 		}
 		g, err := s.desk.DecideGoodwill(r.Context(), u, id, approve, r.PostForm.Get("note"))
 		if err != nil {
-			s.pageFailed(w, r, u, err)
-			return
+			return err
 		}
 		s.flash(r, fmt.Sprintf("%s of %s %s on case #%d %s.", titleCase(g.Kind), money(g.AmountCents), g.Currency, g.CaseID, g.Status))
 		http.Redirect(w, r, safeNext(r.PostForm.Get("back")), http.StatusSeeOther)
+		return nil
 	}
 }
 
 // keepPromiseForm marks a promise kept, with a note such as a refund reference
 // (POST /commitments/{id}/kept).
-func (s *Server) keepPromiseForm(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, ok := formPathID(w, r)
-	if !ok {
-		return
+func (s *Server) keepPromiseForm(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := formPathID(w, r)
+	if err != nil {
+		return err
 	}
 	c, err := s.desk.CloseCommitment(r.Context(), u, id, "kept", r.PostForm.Get("note"))
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	s.flash(r, "Promise marked kept: "+c.Action+".")
 	http.Redirect(w, r, fmt.Sprintf("/cases/%d#promises", c.CaseID), http.StatusSeeOther)
+	return nil
 }
 
 // parseCents reads an amount such as "30", "29.9", "$1,250.00" into cents.

@@ -124,21 +124,18 @@ type inboxView struct {
 	EventsURL  string
 }
 
-func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) {
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	if !u.Can(desk.PermCasesRead) {
-		s.renderError(w, r, u, http.StatusForbidden, "Your role ("+string(u.Role)+") does not see the case inbox. Trainees practise in the simulator.")
-		return
+		return &httpError{status: http.StatusForbidden, code: "forbidden", message: "Your role (" + string(u.Role) + ") does not see the case inbox. Trainees practise in the simulator."}
 	}
 	f := parseInboxFilter(r.URL.Query())
 	page, err := s.desk.ListCases(r.Context(), f.query(u))
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	names, err := s.userNames(r.Context())
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	now := time.Now()
 	v := inboxView{chrome: s.chromeFor(r, u, "inbox"), Filter: f, Views: inboxViews, Statuses: inboxStatuses, Categories: categoryIDs(),
@@ -156,6 +153,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) {
 	}
 	v.EventsURL = withQuery("/events", f.values(false))
 	s.render(w, r, http.StatusOK, "inbox.html", v)
+	return nil
 }
 
 func newCaseRow(c desk.Case, names map[int64]string, now time.Time) caseRow {

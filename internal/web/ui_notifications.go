@@ -49,11 +49,10 @@ type notificationView struct {
 
 // notificationsPage lists the user's newest notifications (GET /notifications)
 // and marks them seen for the header's count.
-func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request, u desk.User) {
+func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	list, err := s.desk.Notifications(r.Context(), u, 100)
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	seen := s.sessions.GetInt64(r.Context(), notificationsSeenKey)
 	v := notificationsView{chrome: chrome{User: u, Current: "notifications", Flash: s.popFlash(r)}}
@@ -64,4 +63,5 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request, u des
 		s.sessions.Put(r.Context(), notificationsSeenKey, list[0].ID)
 	}
 	s.render(w, r, http.StatusOK, "notifications.html", v)
+	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
@@ -30,21 +29,20 @@ type settingsView struct {
 
 // settingsPage lets an admin run the team without editing files: people and
 // their roles and skills, and the workflow policy (GET /settings).
-func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u desk.User) {
-	s.renderSettings(w, r, u, http.StatusOK, "", "")
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	return s.renderSettings(w, r, u, http.StatusOK, "", "")
 }
 
-func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string) {
-	s.renderSettingsWith(w, r, u, status, policy, policyErr, nil)
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string) error {
+	return s.renderSettingsWith(w, r, u, status, policy, policyErr, nil)
 }
 
 // renderSettingsWith renders the settings page; policy "" shows the stored
 // policy, and basics nil the stored basics (else the form as typed).
-func (s *Server) renderSettingsWith(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string, basics *basicsView) {
+func (s *Server) renderSettingsWith(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string, basics *basicsView) error {
 	p, err := s.desk.Policy(r.Context())
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	if policy == "" {
 		b, _ := json.MarshalIndent(p, "", "  ")
@@ -56,18 +54,15 @@ func (s *Server) renderSettingsWith(w http.ResponseWriter, r *http.Request, u de
 	}
 	users, err := s.desk.Users(r.Context())
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	model, err := s.desk.CategoryModel(r.Context())
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	cats, err := s.desk.Categories(r.Context())
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	s.render(w, r, status, "settings.html", settingsView{
 		chrome: s.chromeFor(r, u, "settings"), Users: users, Policy: policy, PolicyError: policyErr,
@@ -75,15 +70,15 @@ func (s *Server) renderSettingsWith(w http.ResponseWriter, r *http.Request, u de
 		CategoryModel: model, Categories: cats,
 		Basics: *basics, WeekDays: weekDays, LimitRoles: limitRoles, AssignmentModes: assignmentModes,
 	})
+	return nil
 }
 
 // learnCategoriesForm retrains the category model now
 // (POST /settings/categories/learn).
-func (s *Server) learnCategoriesForm(w http.ResponseWriter, r *http.Request, u desk.User) {
+func (s *Server) learnCategoriesForm(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	res, err := s.desk.LearnCategories(r.Context())
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	switch {
 	case res.Trained:
@@ -92,70 +87,63 @@ func (s *Server) learnCategoriesForm(w http.ResponseWriter, r *http.Request, u d
 		s.flash(r, "Nothing new learned: "+res.Skipped+".")
 	}
 	http.Redirect(w, r, "/settings#categories-title", http.StatusSeeOther)
+	return nil
 }
 
 // resetPasswordForm gives a user a new random password and shows it once
 // (POST /settings/users/{id}/password); their sessions end.
-func (s *Server) resetPasswordForm(w http.ResponseWriter, r *http.Request, u desk.User) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.renderError(w, r, u, http.StatusNotFound, "There is no such person.")
-		return
+func (s *Server) resetPasswordForm(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
 	}
 	target, err := s.desk.UserByID(r.Context(), id)
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	if target.ID == u.ID {
 		s.flash(r, "Change your own password here, with your current one.")
 		http.Redirect(w, r, "/account", http.StatusSeeOther)
-		return
+		return nil
 	}
 	_, pw, err := s.desk.ResetPassword(r.Context(), desk.UserActor(u), target.Email)
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	s.flash(r, fmt.Sprintf("New password for %s, shown only now: %s. Their sessions have ended.", target.Email, pw))
 	http.Redirect(w, r, "/settings", http.StatusSeeOther)
+	return nil
 }
 
 // savePolicy stores an edited policy; an invalid one comes back with the
 // admin's text kept and the reason shown (POST /settings/policy).
-func (s *Server) savePolicy(w http.ResponseWriter, r *http.Request, u desk.User) {
-	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, u, http.StatusBadRequest, "The form could not be read.")
-		return
+func (s *Server) savePolicy(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	if err := parseForm(w, r, 256<<10); err != nil {
+		return err
 	}
 	text := r.PostForm.Get("policy")
 	p := desk.DefaultPolicy()
 	if err := json.Unmarshal([]byte(text), &p); err != nil {
-		s.renderSettings(w, r, u, http.StatusUnprocessableEntity, text, "This is not valid policy JSON: "+err.Error())
-		return
+		return s.renderSettings(w, r, u, http.StatusUnprocessableEntity, text, "This is not valid policy JSON: "+err.Error())
 	}
 	err := s.desk.SetPolicy(r.Context(), desk.UserActor(u), p)
 	var verr *desk.ValidationError
 	if errors.As(err, &verr) {
-		s.renderSettings(w, r, u, http.StatusUnprocessableEntity, text, verr.Error())
-		return
+		return s.renderSettings(w, r, u, http.StatusUnprocessableEntity, text, verr.Error())
 	}
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	s.flash(r, "Policy saved. Every instance uses it within five seconds.")
 	http.Redirect(w, r, "/settings", http.StatusSeeOther)
+	return nil
 }
 
 // addUser adds a person and shows their generated password once
 // (POST /settings/users).
-func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u desk.User) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, u, http.StatusBadRequest, "The form could not be read.")
-		return
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	if err := parseForm(w, r, 64<<10); err != nil {
+		return err
 	}
 	f := r.PostForm
 	added, pw, err := s.desk.AddUser(r.Context(), desk.UserActor(u), desk.NewUser{Email: f.Get("email"), Name: f.Get("name"), Role: desk.Role(f.Get("role"))})
@@ -163,18 +151,17 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u desk.User) {
 	if errors.As(err, &verr) {
 		s.flash(r, "Not added: "+verr.Error())
 		http.Redirect(w, r, "/settings", http.StatusSeeOther)
-		return
+		return nil
 	}
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	if skills := strings.Split(f.Get("skills"), ","); strings.TrimSpace(f.Get("skills")) != "" {
 		if _, err := s.desk.SetSkills(r.Context(), desk.UserActor(u), added.Email, skills); err != nil {
-			s.pageFailed(w, r, u, err)
-			return
+			return err
 		}
 	}
 	s.flash(r, fmt.Sprintf("Added %s (%s). Their password, shown only now: %s", added.Email, added.Role, pw))
 	http.Redirect(w, r, "/settings", http.StatusSeeOther)
+	return nil
 }

@@ -31,26 +31,23 @@ type promiseRow struct {
 
 // supervisor shows goodwill waiting for approval, the escalation queue and
 // the promises that are broken or due (GET /supervisor).
-func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User) {
+func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	ctx := r.Context()
 	names, err := s.userNames(ctx)
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	v := supervisorView{chrome: s.chromeFor(r, u, "supervisor")}
 	pending, err := s.desk.GoodwillList(ctx, desk.GoodwillQuery{Status: "pending"})
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	for _, g := range pending {
 		v.Pending = append(v.Pending, goodwillView{Goodwill: g, RequestedBy: names[g.RequestedBy]})
 	}
 	esc, err := s.desk.ListCases(ctx, desk.CaseQuery{Status: desk.StatusEscalated, Limit: 25})
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	now := time.Now()
 	for _, c := range esc.Cases {
@@ -58,15 +55,13 @@ func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User)
 	}
 	v.MoreEsc = esc.NextCursor != ""
 	if v.Stats, err = s.desk.Promises(ctx); err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	v.KeptRate, v.HasKeptPct = int(v.Stats.KeptRate*100+0.5), v.Stats.Kept+v.Stats.Broken > 0
 	for status, into := range map[string]*[]promiseRow{"broken": &v.Broken, "open": &v.DueSoon} {
 		list, err := s.desk.Commitments(ctx, desk.CommitmentQuery{Status: status, Limit: 25})
 		if err != nil {
-			s.pageFailed(w, r, u, err)
-			return
+			return err
 		}
 		for _, c := range list {
 			pr := promiseRow{Commitment: c, Overdue: c.DueAt != nil && c.DueAt.Before(now)}
@@ -78,8 +73,7 @@ func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User)
 	}
 	breach, err := s.desk.ListCases(ctx, desk.CaseQuery{Breaching: true, Limit: 25})
 	if err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	for _, c := range breach.Cases {
 		v.Breaching = append(v.Breaching, newCaseRow(c, names, now))
@@ -87,8 +81,8 @@ func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User)
 	v.MoreBreach = breach.NextCursor != ""
 	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	if v.Exposure, err = s.desk.AgentExposure(ctx, midnight); err != nil {
-		s.pageFailed(w, r, u, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "supervisor.html", v)
+	return nil
 }

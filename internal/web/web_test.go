@@ -88,15 +88,7 @@ func newServer(t *testing.T, db *store.DB, role desk.Role) (apiClient, *desk.Des
 	d := testDesk(db)
 	srv := httptest.NewServer(web.New(d, web.Config{}, nil))
 	t.Cleanup(srv.Close)
-	email := string(role) + "@calmdesk.test"
-	if _, _, err := d.AddUser(context.Background(), desk.SystemActor, desk.NewUser{Email: email, Name: string(role), Role: role, Password: "correct horse battery"}); err != nil {
-		t.Fatal(err)
-	}
-	token, err := d.CreateToken(context.Background(), desk.SystemActor, email, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return apiClient{t: t, base: srv.URL, token: token}, d
+	return addUserClient(t, d, srv.URL, role), d
 }
 
 var danaMessage = map[string]any{
