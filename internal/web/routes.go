@@ -85,34 +85,46 @@ func (s *Server) pageRoutes() []pageRoute {
 
 // end of pages
 
+// publicRoute is a route open without signing in: health, metrics, static
+// files, sign-in, and the pages customers reach by link.
+type publicRoute struct {
+	pattern string
+	handler http.Handler
+}
+
+func (s *Server) publicRoutes(mux *http.ServeMux) []publicRoute {
+	// Public pages customers reach by link, rate-limited per address.
+	public := newIPLimiter(30, 10, s.clientIP)
+	sends := newIPLimiter(6, 3, s.clientIP) // a person sends a message or two; a bot, hundreds
+	return []publicRoute{
+		{"GET /api/v1/openapi.json", http.HandlerFunc(s.openAPI)},
+		{"/api/", apiFallback(mux)},
+		{"GET /healthz", http.HandlerFunc(s.healthz)},
+		{"GET /readyz", http.HandlerFunc(s.readyz)},
+		{"GET /metrics", s.metrics.handler()},
+		{"GET /static/", staticFiles()},
+		{"GET /login", http.HandlerFunc(s.loginPage)},
+		{"POST /login", http.HandlerFunc(s.login)},
+		{"POST /logout", http.HandlerFunc(s.logout)},
+		{"GET /survey/{token}", public.limit(s.surveyPage)},
+		{"POST /survey/{token}", public.limit(s.surveyAnswer)},
+		{"GET /contact", public.limit(s.contactPage)},
+		{"POST /contact", s.contactSubmit(sends)},
+		{"GET /contact/embed", public.limit(s.contactEmbedPage)},
+		{"POST /contact/embed", s.contactEmbedSubmit(sends)},
+	}
+}
+
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.apiRoutes() {
 		mux.Handle(rt.pattern, s.api(rt))
 	}
-	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
-	mux.Handle("/api/", apiFallback(mux))
-
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", s.metrics.handler())
-
-	mux.Handle("GET /static/", staticFiles())
-	mux.HandleFunc("GET /login", s.loginPage)
-	mux.HandleFunc("POST /login", s.login)
-	mux.HandleFunc("POST /logout", s.logout)
-
-	// Public pages customers reach by link, rate-limited per address.
-	public := newIPLimiter(30, 10, s.clientIP)
-	mux.HandleFunc("GET /survey/{token}", public.limit(s.surveyPage))
-	mux.HandleFunc("POST /survey/{token}", public.limit(s.surveyAnswer))
-	sends := newIPLimiter(6, 3, s.clientIP) // a person sends a message or two; a bot, hundreds
-	mux.HandleFunc("GET /contact", public.limit(s.contactPage))
-	mux.HandleFunc("POST /contact", s.contactSubmit(sends))
-	mux.HandleFunc("GET /contact/embed", public.limit(s.contactEmbedPage))
-	mux.HandleFunc("POST /contact/embed", s.contactEmbedSubmit(sends))
 	for _, rt := range s.pageRoutes() {
 		mux.Handle(rt.pattern, s.pageWith(rt))
+	}
+	for _, rt := range s.publicRoutes(mux) {
+		mux.Handle(rt.pattern, rt.handler)
 	}
 
 	h := refuseNUL(mux)
