@@ -11,6 +11,8 @@ import (
 
 	ucli "github.com/urfave/cli/v3"
 
+	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/store"
 )
 
@@ -93,6 +95,30 @@ func logger(cmd *ucli.Command) (*slog.Logger, error) {
 		return slog.New(slog.NewTextHandler(cmd.Root().ErrWriter, opts)), nil
 	}
 	return nil, fmt.Errorf("--log-format must be text or json, not %q", cmd.String("log-format"))
+}
+
+// withDB opens and migrates the database and runs fn on it.
+func withDB(ctx context.Context, cmd *ucli.Command, fn func(db *store.DB, log *slog.Logger) error) error {
+	log, err := logger(cmd)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cmd, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(db, log)
+}
+
+// deskAction is the action of a command that works on the desk: it opens
+// the database, builds the desk and runs fn with it.
+func deskAction(fn func(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error) ucli.ActionFunc {
+	return func(ctx context.Context, cmd *ucli.Command) error {
+		return withDB(ctx, cmd, func(db *store.DB, log *slog.Logger) error {
+			return fn(ctx, cmd, desk.New(db, desk.Options{Analyzer: analyze.Default(), Logger: log}))
+		})
+	}
 }
 
 // openDB opens and migrates the configured database.

@@ -15,7 +15,6 @@ import (
 	ucli "github.com/urfave/cli/v3"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
-	"github.com/calmdesk/calmdesk/internal/demo"
 	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/jobs"
 	"github.com/calmdesk/calmdesk/internal/web"
@@ -172,29 +171,6 @@ func isLoopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func demoCommand() *ucli.Command {
-	return &ucli.Command{
-		Name:  "demo",
-		Usage: "load sample customers, cases and users into the database (safe to run again)",
-		Action: func(ctx context.Context, cmd *ucli.Command) error {
-			return withDesk(ctx, cmd, func(d *desk.Desk) error { return loadDemo(ctx, cmd, d) })
-		},
-	}
-}
-
-func loadDemo(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
-	res, err := demo.Load(ctx, d)
-	if err != nil {
-		return fmt.Errorf("demo data: %w", err)
-	}
-	out := cmd.Root().ErrWriter
-	fmt.Fprintf(out, "Demo data: %d new messages on %d cases.\n", res.Messages, res.Cases)
-	for _, u := range res.NewUsers {
-		fmt.Fprintf(out, "  demo %-10s %-24s password %s\n", u.Role, u.Email, u.Password)
-	}
-	return nil
 }
 
 // learnEvery maps the --learn-every flag to the job queue's setting, where
