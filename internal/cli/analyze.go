@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -27,7 +26,6 @@ func analyzeCommand() *ucli.Command {
 		Flags: []ucli.Flag{
 			&ucli.BoolFlag{Name: "json", Usage: "print the Reading as JSON"},
 			&ucli.BoolFlag{Name: "jsonl", Usage: `read one {"id","text"} per line, write one Reading per line (same order, all cores)`},
-			&ucli.StringFlag{Name: "category-model", Usage: "category model written by 'calmdesk categories train'", Sources: ucli.EnvVars("CALMDESK_CATEGORY_MODEL")},
 		},
 		Action: analyzeText,
 	}
@@ -36,13 +34,9 @@ func analyzeCommand() *ucli.Command {
 // analyzeText reads the message given as arguments, on standard input or
 // as JSON Lines, and prints its Reading.
 func analyzeText(ctx context.Context, cmd *ucli.Command) error {
-	a := analyze.Default()
-	if path := cmd.String("category-model"); path != "" {
-		m, err := loadCategoryModel(path)
-		if err != nil {
-			return err
-		}
-		a = a.WithCategories(m)
+	a, err := analyzerFor(cmd.String("category-model"))
+	if err != nil {
+		return err
 	}
 	in, out := cmd.Root().Reader, cmd.Root().Writer
 	if cmd.Bool("jsonl") {
@@ -66,19 +60,6 @@ func analyzeText(ctx context.Context, cmd *ucli.Command) error {
 		return enc.Encode(r)
 	}
 	return printReading(out, r)
-}
-
-func loadCategoryModel(path string) (*analyze.CategoryModel, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("analyze: category model: %w", err)
-	}
-	defer f.Close()
-	m, err := analyze.LoadCategoryModel(bufio.NewReader(f))
-	if err != nil {
-		return nil, fmt.Errorf("analyze: category model %s: %w", path, err)
-	}
-	return m, nil
 }
 
 // jsonlLine is one input line of --jsonl; id may be a string or a number.

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"log/slog"
 
 	ucli "github.com/urfave/cli/v3"
 
@@ -20,7 +19,7 @@ func backupCommand() *ucli.Command {
 }
 
 func backup(ctx context.Context, cmd *ucli.Command) error {
-	return withDB(ctx, cmd, func(db *store.DB, _ *slog.Logger) error {
+	return withDB(ctx, cmd, func(db *store.DB) error {
 		if err := db.Backup(ctx, cmd.String("out")); err != nil {
 			return err
 		}

@@ -11,7 +11,6 @@ import (
 
 	ucli "github.com/urfave/cli/v3"
 
-	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/importer"
 )
@@ -53,22 +52,26 @@ func runImport(ctx context.Context, cmd *ucli.Command) error {
 	if err != nil {
 		return err
 	}
-	log, err := logger(cmd)
-	if err != nil {
-		return err
-	}
 	if cmd.Bool("check") {
+		log, err := logger(cmd)
+		if err != nil {
+			return err
+		}
 		return checkExport(src, log, cmd.Root().Writer)
 	}
-	db, err := openDB(ctx, cmd, log)
+	// The desk runs on the clock of the history being imported. It has no
+	// outbox: importing never emails anyone.
+	m, err := newMain(cmd)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	// The desk runs on the clock of the history being imported. It has no
-	// outbox: importing never emails anyone.
+	defer m.Close()
 	clock := &importer.Clock{}
-	d := desk.New(db, desk.Options{Analyzer: analyze.Default(), Logger: log, Now: clock.Now})
+	m.Config.Mail, m.Now = nil, clock.Now
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	d, log := m.Desk, m.Config.Logger
 	as, err := importingUser(ctx, d, cmd.String("as"))
 	if err != nil {
 		return err

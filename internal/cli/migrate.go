@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"log/slog"
 
 	ucli "github.com/urfave/cli/v3"
 
@@ -20,7 +19,7 @@ func migrateCommand() *ucli.Command {
 }
 
 func migrate(ctx context.Context, cmd *ucli.Command) error {
-	return withDB(ctx, cmd, func(db *store.DB, _ *slog.Logger) error {
+	return withDB(ctx, cmd, func(db *store.DB) error {
 		if err := jobs.Migrate(ctx, db); err != nil {
 			return err
 		}

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	ucli "github.com/urfave/cli/v3"
 
@@ -18,6 +20,9 @@ func sweepCommand() *ucli.Command {
 
 func sweep(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
 	r, err := d.Sweep(ctx)
+	if errors.Is(err, desk.ErrNoPublicURL) {
+		return fmt.Errorf("%w: set --public-url or CALMDESK_PUBLIC_URL to where customers reach the desk", err)
+	}
 	if err != nil {
 		return err
 	}
