@@ -3,22 +3,18 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	ucli "github.com/urfave/cli/v3"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
-	"github.com/calmdesk/calmdesk/internal/desk"
 )
 
 // analyzeCommand reads customer messages and prints their Readings.
@@ -30,54 +26,40 @@ func analyzeCommand() *ucli.Command {
 		Flags: []ucli.Flag{
 			&ucli.BoolFlag{Name: "json", Usage: "print the Reading as JSON"},
 			&ucli.BoolFlag{Name: "jsonl", Usage: `read one {"id","text"} per line, write one Reading per line (same order, all cores)`},
-			&ucli.StringFlag{Name: "category-model", Usage: "category model written by 'calmdesk categories train'", Sources: ucli.EnvVars("CALMDESK_CATEGORY_MODEL")},
 		},
-		Action: func(ctx context.Context, cmd *ucli.Command) error {
-			a := analyze.Default()
-			if path := cmd.String("category-model"); path != "" {
-				m, err := loadCategoryModel(path)
-				if err != nil {
-					return err
-				}
-				a = a.WithCategories(m)
-			}
-			in, out := cmd.Root().Reader, cmd.Root().Writer
-			if cmd.Bool("jsonl") {
-				return analyzeJSONL(ctx, a, in, out)
-			}
-			text := strings.Join(cmd.Args().Slice(), " ")
-			if cmd.Args().Len() == 0 {
-				b, err := io.ReadAll(io.LimitReader(in, analyze.MaxTextBytes+1))
-				if err != nil {
-					return fmt.Errorf("analyze: read standard input: %w", err)
-				}
-				text = string(b)
-			}
-			r, err := a.Read(text)
-			if err != nil {
-				return err
-			}
-			if cmd.Bool("json") {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(r)
-			}
-			return printReading(out, r)
-		},
+		Action: analyzeText,
 	}
 }
 
-func loadCategoryModel(path string) (*analyze.CategoryModel, error) {
-	f, err := os.Open(path)
+// analyzeText reads the message given as arguments, on standard input or
+// as JSON Lines, and prints its Reading.
+func analyzeText(ctx context.Context, cmd *ucli.Command) error {
+	a, err := analyzerFor(cmd.String("category-model"))
 	if err != nil {
-		return nil, fmt.Errorf("analyze: category model: %w", err)
+		return err
 	}
-	defer f.Close()
-	m, err := analyze.LoadCategoryModel(bufio.NewReader(f))
+	in, out := cmd.Root().Reader, cmd.Root().Writer
+	if cmd.Bool("jsonl") {
+		return analyzeJSONL(ctx, a, in, out)
+	}
+	text := strings.Join(cmd.Args().Slice(), " ")
+	if cmd.Args().Len() == 0 {
+		b, err := io.ReadAll(io.LimitReader(in, analyze.MaxTextBytes+1))
+		if err != nil {
+			return fmt.Errorf("analyze: read standard input: %w", err)
+		}
+		text = string(b)
+	}
+	r, err := a.Read(text)
 	if err != nil {
-		return nil, fmt.Errorf("analyze: category model %s: %w", path, err)
+		return err
 	}
-	return m, nil
+	if cmd.Bool("json") {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	return printReading(out, r)
 }
 
 // jsonlLine is one input line of --jsonl; id may be a string or a number.
@@ -288,138 +270,4 @@ func printReading(w io.Writer, r analyze.Reading) error {
 		}
 	}
 	return bw.Flush()
-}
-
-// categoriesCommand groups the category model commands.
-func categoriesCommand() *ucli.Command {
-	return &ucli.Command{
-		Name:  "categories",
-		Usage: "the model that sorts messages into your own categories: train one from a CSV, or learn the desk's from filed cases",
-		Commands: []*ucli.Command{{
-			Name:  "train",
-			Usage: "train a category model from a CSV with header text,category",
-			Flags: []ucli.Flag{
-				&ucli.StringFlag{Name: "csv", Usage: "labelled messages: CSV with header text,category", Required: true},
-				&ucli.StringFlag{Name: "out", Usage: "where to write the model", Required: true},
-				&ucli.Float64Flag{Name: "holdout", Usage: "fraction of rows (every k-th) kept out of training to report accuracy; 0 trains on all", Value: 0},
-			},
-			Action: func(ctx context.Context, cmd *ucli.Command) error {
-				examples, err := readCategoryCSV(cmd.String("csv"))
-				if err != nil {
-					return err
-				}
-				train, test := splitHoldout(examples, cmd.Float64("holdout"))
-				start := time.Now()
-				m, err := analyze.TrainCategories(train, analyze.CategoryOptions{})
-				if err != nil {
-					return err
-				}
-				w := cmd.Root().ErrWriter
-				fmt.Fprintf(w, "trained on %d messages, %d categories, in %s\n", len(train), len(m.Categories()), time.Since(start).Round(time.Millisecond))
-				if len(test) > 0 {
-					ok := 0
-					for _, ex := range test {
-						if c, _ := m.Predict(ex.Text); c == ex.Category {
-							ok++
-						}
-					}
-					fmt.Fprintf(w, "held-out accuracy %.4f on %d messages\n", float64(ok)/float64(len(test)), len(test))
-				}
-				f, err := os.Create(cmd.String("out"))
-				if err != nil {
-					return fmt.Errorf("categories: %w", err)
-				}
-				if err := m.Save(f); err != nil {
-					f.Close()
-					return fmt.Errorf("categories: write model: %w", err)
-				}
-				return f.Close()
-			},
-		}, {
-			Name:  "learn",
-			Usage: "learn the desk's category model now from the cases agents filed (serve does this hourly)",
-			Flags: []ucli.Flag{jsonFlag()},
-			Action: func(ctx context.Context, cmd *ucli.Command) error {
-				return withDesk(ctx, cmd, func(d *desk.Desk) error {
-					res, err := d.LearnCategories(ctx)
-					if err != nil {
-						return err
-					}
-					if cmd.Bool("json") {
-						return printJSON(cmd, res)
-					}
-					w := cmd.Root().Writer
-					switch m := res.Model; {
-					case res.Trained:
-						fmt.Fprintf(w, "learned model %d from %d filed cases: %s\n", m.ID, m.Examples, strings.Join(m.Categories, ", "))
-						if m.Accuracy > 0 {
-							fmt.Fprintf(w, "held-out accuracy %.3f\n", m.Accuracy)
-						}
-					case m != nil:
-						fmt.Fprintf(w, "kept model %d (%d cases): %s\n", m.ID, m.Examples, res.Skipped)
-					default:
-						fmt.Fprintf(w, "no model: %s\n", res.Skipped)
-					}
-					return nil
-				})
-			},
-		}},
-	}
-}
-
-// readCategoryCSV reads rows of text,category (header required).
-func readCategoryCSV(path string) ([]analyze.Example, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("categories: %w", err)
-	}
-	defer f.Close()
-	r := csv.NewReader(bufio.NewReader(f))
-	header, err := r.Read()
-	if err != nil {
-		return nil, fmt.Errorf("categories: %s: %w", path, err)
-	}
-	ti, ci := -1, -1
-	for i, h := range header {
-		switch strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) {
-		case "text":
-			ti = i
-		case "category":
-			ci = i
-		}
-	}
-	if ti < 0 || ci < 0 {
-		return nil, fmt.Errorf("categories: %s: header must name the columns text and category", path)
-	}
-	var out []analyze.Example
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("categories: %s: %w", path, err)
-		}
-		if len(rec) <= max(ti, ci) || strings.TrimSpace(rec[ci]) == "" {
-			continue
-		}
-		out = append(out, analyze.Example{Text: rec[ti], Category: strings.TrimSpace(rec[ci])})
-	}
-	return out, nil
-}
-
-// splitHoldout keeps every k-th example out of training, k = 1/fraction.
-func splitHoldout(ex []analyze.Example, fraction float64) (train, test []analyze.Example) {
-	if fraction <= 0 || fraction >= 1 {
-		return ex, nil
-	}
-	k := int(1/fraction + 0.5)
-	for i, e := range ex {
-		if i%k == k-1 {
-			test = append(test, e)
-		} else {
-			train = append(train, e)
-		}
-	}
-	return train, test
 }

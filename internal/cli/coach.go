@@ -38,44 +38,48 @@ func coachCommand() *ucli.Command {
 			&ucli.BoolFlag{Name: "draft", Usage: "write a reply following the method instead of reviewing one"},
 			&ucli.StringFlag{Name: "agent", Usage: "the agent's name, to sign a draft"},
 		},
-		Action: func(ctx context.Context, cmd *ucli.Command) error {
-			cctx, err := coachContext(cmd)
-			if err != nil {
-				return err
-			}
-			c := coach.New(nil)
-			out := cmd.Root().Writer
-			if cmd.Bool("draft") {
-				text, err := c.Draft(cctx)
-				if err != nil {
-					return err
-				}
-				if cmd.Bool("json") {
-					return json.NewEncoder(out).Encode(map[string]string{"draft": text})
-				}
-				_, err = fmt.Fprintln(out, text)
-				return err
-			}
-			reply := strings.Join(cmd.Args().Slice(), " ")
-			if cmd.Args().Len() == 0 {
-				b, err := io.ReadAll(io.LimitReader(cmd.Root().Reader, coach.MaxReplyBytes+1))
-				if err != nil {
-					return fmt.Errorf("coach: read standard input: %w", err)
-				}
-				reply = string(b)
-			}
-			rv, err := c.Review(reply, cctx)
-			if err != nil {
-				return err
-			}
-			if cmd.Bool("json") {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(rv)
-			}
-			return printReview(out, reply, rv)
-		},
+		Action: coachReply,
 	}
+}
+
+// coachReply reviews the reply given as arguments or on standard input,
+// or drafts one with --draft.
+func coachReply(ctx context.Context, cmd *ucli.Command) error {
+	cctx, err := coachContext(cmd)
+	if err != nil {
+		return err
+	}
+	c := coach.New(nil)
+	out := cmd.Root().Writer
+	if cmd.Bool("draft") {
+		text, err := c.Draft(cctx)
+		if err != nil {
+			return err
+		}
+		if cmd.Bool("json") {
+			return json.NewEncoder(out).Encode(map[string]string{"draft": text})
+		}
+		_, err = fmt.Fprintln(out, text)
+		return err
+	}
+	reply := strings.Join(cmd.Args().Slice(), " ")
+	if cmd.Args().Len() == 0 {
+		b, err := io.ReadAll(io.LimitReader(cmd.Root().Reader, coach.MaxReplyBytes+1))
+		if err != nil {
+			return fmt.Errorf("coach: read standard input: %w", err)
+		}
+		reply = string(b)
+	}
+	rv, err := c.Review(reply, cctx)
+	if err != nil {
+		return err
+	}
+	if cmd.Bool("json") {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rv)
+	}
+	return printReview(out, reply, rv)
 }
 
 // coachContext builds the coach's context from the flags, reading each

@@ -4,14 +4,9 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"log/slog"
-	"strings"
 
 	ucli "github.com/urfave/cli/v3"
-
-	"github.com/calmdesk/calmdesk/internal/store"
 )
 
 // Version is set at build time with -ldflags "-X github.com/calmdesk/calmdesk/internal/cli.Version=…".
@@ -26,26 +21,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		Reader:    stdin,
 		Writer:    stdout,
 		ErrWriter: stderr,
-		Flags: []ucli.Flag{
-			&ucli.StringFlag{
-				Name:    "database-url",
-				Usage:   "database: sqlite:PATH (embedded, the default) or postgres://user:pass@host/db",
-				Value:   store.DefaultURL,
-				Sources: ucli.EnvVars("CALMDESK_DATABASE_URL"),
-			},
-			&ucli.StringFlag{
-				Name:    "log-level",
-				Usage:   "debug, info, warn or error",
-				Value:   "info",
-				Sources: ucli.EnvVars("CALMDESK_LOG_LEVEL"),
-			},
-			&ucli.StringFlag{
-				Name:    "log-format",
-				Usage:   "text or json",
-				Value:   "text",
-				Sources: ucli.EnvVars("CALMDESK_LOG_FORMAT"),
-			},
-		},
+		Flags:     globalFlags(),
 		Commands: []*ucli.Command{
 			serveCommand(),
 			migrateCommand(),
@@ -77,37 +53,4 @@ func versionCommand() *ucli.Command {
 			return err
 		},
 	}
-}
-
-// logger builds the one structured logger, writing to standard error.
-func logger(cmd *ucli.Command) (*slog.Logger, error) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(cmd.String("log-level"))); err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	switch strings.ToLower(cmd.String("log-format")) {
-	case "json":
-		return slog.New(slog.NewJSONHandler(cmd.Root().ErrWriter, opts)), nil
-	case "text", "":
-		return slog.New(slog.NewTextHandler(cmd.Root().ErrWriter, opts)), nil
-	}
-	return nil, fmt.Errorf("--log-format must be text or json, not %q", cmd.String("log-format"))
-}
-
-// openDB opens and migrates the configured database.
-func openDB(ctx context.Context, cmd *ucli.Command, log *slog.Logger) (*store.DB, error) {
-	db, err := store.Open(ctx, cmd.String("database-url"))
-	if err != nil {
-		return nil, err
-	}
-	n, err := db.Migrate(ctx)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	if n > 0 {
-		log.Info("database migrated", "engine", db.Engine, "migrations", n)
-	}
-	return db, nil
 }

@@ -8,16 +8,12 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"os"
 	"strings"
 	"time"
 
 	ucli "github.com/urfave/cli/v3"
 
-	"github.com/calmdesk/calmdesk/internal/analyze"
-	"github.com/calmdesk/calmdesk/internal/demo"
 	"github.com/calmdesk/calmdesk/internal/desk"
-	"github.com/calmdesk/calmdesk/internal/jobs"
 	"github.com/calmdesk/calmdesk/internal/web"
 )
 
@@ -27,50 +23,45 @@ func serveCommand() *ucli.Command {
 		Usage: "run the desk: web UI, JSON API, background work (migrates the database first)",
 		Flags: append([]ucli.Flag{
 			&ucli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "HTTP listen address", Sources: ucli.EnvVars("CALMDESK_ADDR")},
-			&ucli.StringFlag{Name: "public-url", Usage: "where customers reach this desk, for survey links (default http://ADDR)", Sources: ucli.EnvVars("CALMDESK_PUBLIC_URL")},
 			&ucli.DurationFlag{Name: "sweep-every", Value: time.Minute, Usage: "how often reminders, broken promises, SLA checks and surveys run", Sources: ucli.EnvVars("CALMDESK_SWEEP_EVERY")},
-			&ucli.StringFlag{Name: "category-model", Usage: "categorise cases with a model from `calmdesk categories train` until the desk has learned its own", Sources: ucli.EnvVars("CALMDESK_CATEGORY_MODEL")},
 			&ucli.DurationFlag{Name: "learn-every", Value: time.Hour, Usage: "how often the category model is relearned from the cases agents filed (0 never)", Sources: ucli.EnvVars("CALMDESK_LEARN_EVERY")},
 			&ucli.BoolFlag{Name: "demo", Usage: "load sample customers, cases and users so a newcomer sees a living desk", Sources: ucli.EnvVars("CALMDESK_DEMO")},
 			&ucli.Int64Flag{Name: "max-body", Value: 1 << 20, Usage: "largest accepted request body in bytes", Sources: ucli.EnvVars("CALMDESK_MAX_BODY")},
 			&ucli.BoolFlag{Name: "insecure-cookies", Usage: "send session cookies over plain HTTP (automatic on a loopback address)", Sources: ucli.EnvVars("CALMDESK_INSECURE_COOKIES")},
 			&ucli.StringSliceFlag{Name: "trusted-proxy", Usage: "address or CIDR of a reverse proxy whose X-Forwarded-For is believed for rate limits (repeat or comma-separate)", Sources: ucli.EnvVars("CALMDESK_TRUSTED_PROXIES")},
-		}, mailFlags()...),
+		}, mailInFlags()...),
 		Action: serve,
 	}
 }
 
 func serve(ctx context.Context, cmd *ucli.Command) error {
-	log, err := logger(cmd)
-	if err != nil {
-		return err
-	}
 	proxies, err := trustedProxies(cmd.StringSlice("trusted-proxy"))
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cmd, log)
+	m, err := newMain(cmd)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	publicURL := cmd.String("public-url")
-	if publicURL == "" {
-		publicURL = "http://" + cmd.String("addr")
+	defer m.Close()
+	log := m.Config.Logger
+	addr := cmd.String("addr")
+	if m.Config.PublicURL == "" {
+		// Fine on one's own machine; anywhere else survey links would
+		// point customers at an address they cannot reach.
+		m.Config.PublicURL = "http://" + addr
+		level := slog.LevelInfo
+		if !isLoopback(addr) {
+			level = slog.LevelWarn
+		}
+		log.Log(ctx, level, "no public URL configured (--public-url, CALMDESK_PUBLIC_URL): survey links and staff emails use the listen address",
+			"public_url", m.Config.PublicURL)
 	}
-	outMail, err := outboundMail(cmd)
-	if err != nil {
+	m.SweepEvery, m.LearnEvery = cmd.Duration("sweep-every"), learnEvery(cmd)
+	if err := m.Run(ctx); err != nil {
 		return err
 	}
-	runner, err := jobs.New(ctx, db, jobs.Config{SweepEvery: cmd.Duration("sweep-every"), LearnEvery: learnEvery(cmd), Mail: outMail, PublicURL: publicURL, Logger: log})
-	if err != nil {
-		return err
-	}
-	analyzer, err := analyzerFor(cmd.String("category-model"))
-	if err != nil {
-		return err
-	}
-	d := desk.New(db, desk.Options{Analyzer: analyzer, Logger: log, PublicURL: publicURL, Outbox: runner.Outbox()})
+	d := m.Desk
 	if err := firstAdmin(ctx, cmd, d); err != nil {
 		return err
 	}
@@ -79,19 +70,10 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 			return err
 		}
 	}
-
-	if err := runner.Start(ctx, d); err != nil {
+	if err := m.StartJobs(ctx); err != nil {
 		return err
 	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := runner.Stop(stopCtx); err != nil {
-			log.Warn("job queue stop", "err", err)
-		}
-	}()
 
-	addr := cmd.String("addr")
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -113,7 +95,7 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 	if err != nil {
 		return err
 	}
-	log.Info("calmdesk is serving", "url", "http://"+ln.Addr().String(), "database", db.Engine, "version", Version)
+	log.Info("calmdesk is serving", "url", "http://"+ln.Addr().String(), "database", m.DB.Engine, "version", Version)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -145,23 +127,6 @@ func firstAdmin(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
 	return nil
 }
 
-// analyzerFor is the embedded analyzer, with a category model when a file is given.
-func analyzerFor(categoryModel string) (*analyze.Analyzer, error) {
-	if categoryModel == "" {
-		return analyze.Default(), nil
-	}
-	f, err := os.Open(categoryModel)
-	if err != nil {
-		return nil, fmt.Errorf("--category-model: %w", err)
-	}
-	defer f.Close()
-	m, err := analyze.LoadCategoryModel(f)
-	if err != nil {
-		return nil, fmt.Errorf("--category-model %s: %w", categoryModel, err)
-	}
-	return analyze.Default().WithCategories(m), nil
-}
-
 func isLoopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -172,29 +137,6 @@ func isLoopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func demoCommand() *ucli.Command {
-	return &ucli.Command{
-		Name:  "demo",
-		Usage: "load sample customers, cases and users into the database (safe to run again)",
-		Action: func(ctx context.Context, cmd *ucli.Command) error {
-			return withDesk(ctx, cmd, func(d *desk.Desk) error { return loadDemo(ctx, cmd, d) })
-		},
-	}
-}
-
-func loadDemo(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
-	res, err := demo.Load(ctx, d)
-	if err != nil {
-		return fmt.Errorf("demo data: %w", err)
-	}
-	out := cmd.Root().ErrWriter
-	fmt.Fprintf(out, "Demo data: %d new messages on %d cases.\n", res.Messages, res.Cases)
-	for _, u := range res.NewUsers {
-		fmt.Fprintf(out, "  demo %-10s %-24s password %s\n", u.Role, u.Email, u.Password)
-	}
-	return nil
 }
 
 // learnEvery maps the --learn-every flag to the job queue's setting, where

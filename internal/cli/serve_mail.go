@@ -5,81 +5,28 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"strconv"
-	"strings"
 
 	ucli "github.com/urfave/cli/v3"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
-	"github.com/calmdesk/calmdesk/internal/jobs"
 	"github.com/calmdesk/calmdesk/internal/mail"
 	"github.com/calmdesk/calmdesk/internal/mailintake"
 )
 
-// mailFlags configure email in and out of `serve`.
-func mailFlags() []ucli.Flag {
+// mailInFlags configure the mail serve receives: the built-in SMTP
+// receiver and the IMAP poller. Outbound mail is global (Config.Mail).
+func mailInFlags() []ucli.Flag {
 	env := ucli.EnvVars
 	return []ucli.Flag{
 		&ucli.StringFlag{Name: "smtp-addr", Usage: "listen address of the built-in mail receiver, e.g. :2525 (off when empty)", Sources: env("CALMDESK_SMTP_ADDR")},
 		&ucli.StringFlag{Name: "smtp-domain", Value: "localhost", Usage: "host name the mail receiver announces", Sources: env("CALMDESK_SMTP_DOMAIN")},
 		&ucli.StringSliceFlag{Name: "smtp-accept-domain", Usage: "accept mail only for these recipient domains (repeatable; all when unset)", Sources: env("CALMDESK_SMTP_ACCEPT_DOMAINS")},
-		&ucli.StringFlag{Name: "smtp-relay", Usage: "host:port of the SMTP server replies are sent through (no outbound email when empty)", Sources: env("CALMDESK_SMTP_RELAY")},
-		&ucli.StringFlag{Name: "smtp-relay-user", Usage: "SMTP AUTH user for the relay", Sources: env("CALMDESK_SMTP_RELAY_USER")},
-		&ucli.StringFlag{Name: "smtp-relay-password", Usage: "SMTP AUTH password for the relay", Sources: env("CALMDESK_SMTP_RELAY_PASSWORD")},
-		&ucli.StringFlag{Name: "smtp-relay-tls", Value: "starttls", Usage: "starttls, implicit, opportunistic or none", Sources: env("CALMDESK_SMTP_RELAY_TLS")},
-		&ucli.StringFlag{Name: "mail-from", Usage: "the desk's address replies come from, e.g. support@acme.example", Sources: env("CALMDESK_MAIL_FROM")},
-		&ucli.StringFlag{Name: "mail-from-name", Value: "Support", Usage: "the desk's name; replies show \"AGENT at NAME\"", Sources: env("CALMDESK_MAIL_FROM_NAME")},
 		&ucli.StringFlag{Name: "imap-addr", Usage: "host:port of a mailbox to poll for customer mail (off when empty)", Sources: env("CALMDESK_IMAP_ADDR")},
 		&ucli.StringFlag{Name: "imap-user", Sources: env("CALMDESK_IMAP_USER"), Usage: "IMAP user"},
 		&ucli.StringFlag{Name: "imap-password", Sources: env("CALMDESK_IMAP_PASSWORD"), Usage: "IMAP password"},
 		&ucli.StringFlag{Name: "imap-mailbox", Value: "INBOX", Sources: env("CALMDESK_IMAP_MAILBOX"), Usage: "mailbox to read"},
 		&ucli.StringFlag{Name: "imap-tls", Value: "implicit", Usage: "implicit, starttls or none", Sources: env("CALMDESK_IMAP_TLS")},
 	}
-}
-
-func tlsMode(flag, v string) (mail.TLSMode, error) {
-	switch strings.ToLower(v) {
-	case "starttls":
-		return mail.StartTLS, nil
-	case "implicit", "tls":
-		return mail.ImplicitTLS, nil
-	case "opportunistic":
-		return mail.Opportunistic, nil
-	case "none":
-		return mail.NoTLS, nil
-	}
-	return "", fmt.Errorf("--%s must be starttls, implicit, opportunistic or none, not %q", flag, v)
-}
-
-// outboundMail builds the job queue's mail settings from the flags; nil
-// when no relay is configured.
-func outboundMail(cmd *ucli.Command) (*jobs.MailConfig, error) {
-	relay := cmd.String("smtp-relay")
-	if relay == "" {
-		return nil, nil
-	}
-	host, portText, err := net.SplitHostPort(relay)
-	if err != nil {
-		return nil, fmt.Errorf("--smtp-relay must be host:port: %w", err)
-	}
-	port, err := strconv.Atoi(portText)
-	if err != nil {
-		return nil, fmt.Errorf("--smtp-relay port: %w", err)
-	}
-	mode, err := tlsMode("smtp-relay-tls", cmd.String("smtp-relay-tls"))
-	if err != nil {
-		return nil, err
-	}
-	from := cmd.String("mail-from")
-	if !strings.Contains(from, "@") {
-		return nil, fmt.Errorf("--mail-from is required with --smtp-relay (the desk's address, e.g. support@acme.example)")
-	}
-	sender, err := mail.NewSender(mail.SenderConfig{Host: host, Port: port, Username: cmd.String("smtp-relay-user"),
-		Password: cmd.String("smtp-relay-password"), TLS: mode})
-	if err != nil {
-		return nil, err
-	}
-	return &jobs.MailConfig{Sender: sender, From: mail.Address{Email: from}, FromName: cmd.String("mail-from-name")}, nil
 }
 
 // startMailIn starts the SMTP receiver and the IMAP poller that the flags

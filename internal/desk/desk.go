@@ -7,6 +7,7 @@ package desk
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -39,8 +40,9 @@ type Desk struct {
 type Options struct {
 	Analyzer Analyzer     // required: analyze.Default() in production
 	Coach    *coach.Coach // default coach.New(nil): the built-in playbook
-	// PublicURL is where customers reach this desk (survey links);
-	// default http://127.0.0.1:8080.
+	// PublicURL is where customers reach this desk, for survey links.
+	// There is no default: without it, Sweep fails with ErrNoPublicURL
+	// when a survey is due rather than send a link nobody can open.
 	PublicURL string
 	Now       func() time.Time // default time.Now; tests pass a fixed clock
 	Logger    *slog.Logger     // default slog.Default()
@@ -48,13 +50,14 @@ type Options struct {
 	Outbox Outbox
 }
 
+// ErrNoPublicURL is the error of a sweep that has a survey to send and no
+// public URL (Options.PublicURL) to link it to.
+var ErrNoPublicURL = errors.New("a survey is due but no public URL is configured for its link")
+
 // New returns a Desk on db.
 func New(db *store.DB, opt Options) *Desk {
 	d := &Desk{db: db, analyzer: opt.Analyzer, coach: opt.Coach, outbox: opt.Outbox, now: opt.Now, log: opt.Logger}
 	d.publicURL = strings.TrimRight(opt.PublicURL, "/")
-	if d.publicURL == "" {
-		d.publicURL = "http://127.0.0.1:8080"
-	}
 	if d.coach == nil {
 		d.coach = coach.New(nil)
 	}

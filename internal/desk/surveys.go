@@ -89,6 +89,9 @@ func (d *Desk) sendSurveys(ctx context.Context, policy Policy, now time.Time) (s
 			waiting++
 			return nil
 		}
+		if d.publicURL == "" {
+			return ErrNoPublicURL
+		}
 		expires := now.Add(policy.FollowUp.ValidFor.Duration)
 		token := signSurvey(secret, id, expires)
 		sum := sha256.Sum256([]byte(token))

@@ -12,17 +12,25 @@ import (
 )
 
 // readAll reads a fixture and returns its records and per-record errors.
-func readAll(t *testing.T, format, path string, opt importer.Options) ([]importer.Record, []error) {
+// openExport opens the export at path for reading; the file is closed
+// when the test ends.
+func openExport(t *testing.T, format, path string, opt importer.Options) *importer.Reader {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
 	r, err := importer.Open(format, f, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+func readAll(t *testing.T, format, path string, opt importer.Options) ([]importer.Record, []error) {
+	t.Helper()
+	r := openExport(t, format, path, opt)
 	var recs []importer.Record
 	var bad []error
 	for {

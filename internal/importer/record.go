@@ -1,6 +1,8 @@
-// Package importer reads a support desk's history — CSV, JSON Lines or an
-// mbox mailbox — into a stream of records, one per message. It only parses:
-// bringing the records onto the desk is the caller's job (calmdesk import).
+// Package importer brings a support desk's history onto calmdesk: a Reader
+// turns an export — CSV, JSON Lines or an mbox mailbox — into a stream of
+// records, one per message, and a History stores them on the desk, on the
+// history's own clock, without duplicates, with the cases' outcomes.
+// `calmdesk import` only wires its flags to this package.
 package importer
 
 import (
@@ -9,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -54,6 +57,18 @@ func (e *RecordError) Unwrap() error { return e.Err }
 
 // Formats the importer reads.
 var Formats = []string{"csv", "jsonl", "mbox"}
+
+// FormatOf is the format a file's name suggests: jsonl for .jsonl and
+// .ndjson, mbox for .mbox and .mbx, else csv.
+func FormatOf(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl", ".ndjson":
+		return "jsonl"
+	case ".mbox", ".mbx":
+		return "mbox"
+	}
+	return "csv"
+}
 
 // Options tune reading.
 type Options struct {
