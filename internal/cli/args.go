@@ -14,7 +14,7 @@ import (
 func idArg(cmd *ucli.Command) (int64, error) {
 	id, err := strconv.ParseInt(cmd.Args().First(), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("give the id as the argument, e.g. `calmdesk %s 42`", cmd.FullName())
+		return 0, fmt.Errorf("give the id as the argument, e.g. `%s 42`", cmd.FullName())
 	}
 	return id, nil
 }
