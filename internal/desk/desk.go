@@ -70,9 +70,6 @@ func New(db *store.DB, opt Options) *Desk {
 	return d
 }
 
-// DB returns the database the desk runs on.
-func (d *Desk) DB() *store.DB { return d.db }
-
 // querier is what both a pool and a transaction can do, so reads can run
 // inside a write transaction or outside it with the same code.
 type querier interface {

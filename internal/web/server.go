@@ -46,7 +46,7 @@ func New(d *desk.Desk, cfg Config, log *slog.Logger) *Server {
 	}
 	s := &Server{desk: d, cfg: cfg, log: log, metrics: newMetrics(prometheus.NewRegistry())}
 	s.sessions = scs.New()
-	s.sessions.Store = &sessionStore{db: d.DB()}
+	s.sessions.Store = &sessionStore{desk: d}
 	s.sessions.Lifetime = 12 * time.Hour
 	s.sessions.IdleTimeout = 2 * time.Hour
 	s.sessions.Cookie.Name = "calmdesk_session"

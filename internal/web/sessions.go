@@ -2,50 +2,28 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
-	"github.com/calmdesk/calmdesk/internal/store"
 )
 
-// sessionStore keeps browser sessions in the database, so any instance
-// behind a load balancer can serve any request. It implements scs.CtxStore.
+// sessionStore adapts the desk's session rows to scs.CtxStore.
 type sessionStore struct {
-	db *store.DB
+	desk *desk.Desk
 }
 
 func (s *sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	var data []byte
-	err := s.db.Read().QueryRowContext(ctx,
-		`SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, time.Now().UTC()).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("web: find session: %w", err)
-	}
-	return data, true, nil
+	return s.desk.FindSession(ctx, token)
 }
 
 func (s *sessionStore) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx,
-			`INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
-			 ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
-			token, data, expiry.UTC())
-		return err
-	})
+	return s.desk.SaveSession(ctx, token, data, expiry)
 }
 
 func (s *sessionStore) DeleteCtx(ctx context.Context, token string) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token)
-		return err
-	})
+	return s.desk.DeleteSession(ctx, token)
 }
 
 // The context-free methods satisfy scs.Store; scs calls the Ctx ones.
