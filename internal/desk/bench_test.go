@@ -63,6 +63,7 @@ func BenchmarkIngest(b *testing.B) {
 			if len(lat) > 0 {
 				b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "msgs/s")
 				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+				b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
 			}
 		})
 	}
