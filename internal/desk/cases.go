@@ -132,17 +132,21 @@ const caseColumns = `c.id, c.subject, c.status, c.priority, c.assignee_id, c.cat
 
 const caseFrom = ` FROM cases c JOIN customers cu ON cu.id = c.customer_id`
 
+// scanCase reads a row of caseColumns. A time it cannot read (see
+// unreadableError) reads as absent and is reported in an *unreadableError
+// alongside the rest of the case, so a list can skip the row by name and a
+// single read can still show it.
 func scanCase(r rowScanner) (Case, error) {
 	var c Case
 	var assignee sql.NullInt64
 	var tags, signals string
-	var lastIn, frDue, resDue, frAt, escAt, resAt, closedAt sql.NullTime
+	var created, updated, lastIn, frDue, resDue, frAt, escAt, resAt, closedAt, firstContact, lastContact timeColumn
 	cu := &c.Customer
 	err := r.Scan(&c.ID, &c.Subject, &c.Status, &c.Priority, &assignee, &c.Category, &tags, &c.Channel,
 		&c.Anger.First, &c.Anger.Latest, &c.Anger.Peak, &signals, &c.InboundCount, &c.OutboundCount,
-		&c.CreatedAt, &c.UpdatedAt, &lastIn, &frDue, &resDue, &frAt, &escAt, &c.EscalationReason, &resAt, &closedAt, &c.AcknowledgeFirst,
+		&created, &updated, &lastIn, &frDue, &resDue, &frAt, &escAt, &c.EscalationReason, &resAt, &closedAt, &c.AcknowledgeFirst,
 		&cu.ID, &cu.Email, &cu.Name, &cu.Tier, &cu.ValueCents, &cu.TimeZone, &cu.ContactCount,
-		&cu.FirstContactAt, &cu.LastContactAt)
+		&firstContact, &lastContact)
 	if err != nil {
 		return Case{}, err
 	}
@@ -152,14 +156,70 @@ func scanCase(r rowScanner) (Case, error) {
 	c.Tags = decodeStrings(tags)
 	c.Signals = decodeStrings(signals)
 	c.Anger.Trend = trend(c.Anger.First, c.Anger.Latest)
-	c.LastInboundAt = timePtr(lastIn)
-	c.FirstResponseDueAt = timePtr(frDue)
-	c.ResolutionDueAt = timePtr(resDue)
-	c.FirstRespondedAt = timePtr(frAt)
-	c.EscalatedAt = timePtr(escAt)
-	c.ResolvedAt = timePtr(resAt)
-	c.ClosedAt = timePtr(closedAt)
+	c.CreatedAt, c.UpdatedAt = created.Time, updated.Time
+	c.LastInboundAt = lastIn.ptr()
+	c.FirstResponseDueAt = frDue.ptr()
+	c.ResolutionDueAt = resDue.ptr()
+	c.FirstRespondedAt = frAt.ptr()
+	c.EscalatedAt = escAt.ptr()
+	c.ResolvedAt = resAt.ptr()
+	c.ClosedAt = closedAt.ptr()
+	cu.FirstContactAt, cu.LastContactAt = firstContact.Time, lastContact.Time
+	for _, col := range []struct {
+		name string
+		t    *timeColumn
+	}{
+		{"created_at", &created}, {"updated_at", &updated}, {"last_inbound_at", &lastIn},
+		{"first_response_due_at", &frDue}, {"resolution_due_at", &resDue}, {"first_responded_at", &frAt},
+		{"escalated_at", &escAt}, {"resolved_at", &resAt}, {"closed_at", &closedAt},
+		{"customers.first_contact_at", &firstContact}, {"customers.last_contact_at", &lastContact},
+	} {
+		if col.t.bad != nil {
+			return c, &unreadableError{Row: fmt.Sprintf("case %d", c.ID), Column: col.name, Value: col.t.bad}
+		}
+	}
 	return c, nil
+}
+
+// unreadableError says a row holds a value the desk cannot read back: in
+// practice a time SQLite stored as text it cannot parse (a year past 9999,
+// written before times were checked) or PostgreSQL's infinity. Readers of
+// many rows log and skip such a row, so one cannot stop a list or the
+// sweep; readers of one row show what they could read.
+type unreadableError struct {
+	Row    string // "case 12"
+	Column string
+	Value  any
+}
+
+func (e *unreadableError) Error() string {
+	return fmt.Sprintf("%s: %s holds %v, which is not a time the desk can read", e.Row, e.Column, e.Value)
+}
+
+// timeColumn scans a time column without failing the row: a value it
+// cannot read is kept in bad and the time reads as absent.
+type timeColumn struct {
+	nullTime
+	bad any
+}
+
+// Scan implements sql.Scanner.
+func (c *timeColumn) Scan(v any) error {
+	if err := c.nullTime.Scan(v); err != nil {
+		c.nullTime, c.bad = nullTime{}, v
+		if b, ok := v.([]byte); ok {
+			c.bad = string(b)
+		}
+	}
+	return nil
+}
+
+func (c timeColumn) ptr() *time.Time {
+	if !c.Valid {
+		return nil
+	}
+	t := c.Time.UTC()
+	return &t
 }
 
 func decodeStrings(s string) []string {

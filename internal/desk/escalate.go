@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -76,7 +77,9 @@ func (d *Desk) Deescalate(ctx context.Context, actor Actor, caseID int64, note s
 // to the supervisors' queue and notifies them, inside the caller's transaction.
 func escalateTx(ctx context.Context, tx *sql.Tx, caseID int64, actor Actor, rule, reason string, now time.Time) error {
 	c, err := scanCase(tx.QueryRowContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE c.id = $1`, caseID))
-	if err != nil {
+	var bad *unreadableError
+	if err != nil && !errors.As(err, &bad) { // the summary does without an unreadable time
+
 		return fmt.Errorf("escalate: load case: %w", err)
 	}
 	msgs, err := caseMessages(ctx, tx, caseID)

@@ -61,6 +61,9 @@ func (d *Desk) CasesByID(ctx context.Context, ids []int64) ([]Case, error) {
 	defer rows.Close()
 	for rows.Next() {
 		c, err := scanCase(rows)
+		if d.skipUnreadable(ctx, err) {
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("desk: cases by id: %w", err)
 		}

@@ -50,10 +50,10 @@ func (d *Desk) SettleImported(ctx context.Context, actor Actor, caseID int64) er
 			return err // once only: a later import must not push a live deadline back
 		}
 		target := policy.SLA.targetFor(priority, category)
-		firstDue := sql.NullTime{Time: cal.AddBusinessDuration(now, target.FirstResponse.Duration), Valid: !responded.Valid}
+		firstDue := sql.NullTime{Time: dueAfter(cal, now, target.FirstResponse.Duration), Valid: !responded.Valid}
 		_, err = tx.ExecContext(ctx,
 			`UPDATE cases SET first_response_due_at = CASE WHEN $2 THEN $3 ELSE first_response_due_at END, resolution_due_at = $4
-			  WHERE id = $1`, caseID, firstDue.Valid, firstDue, cal.AddBusinessDuration(now, target.Resolution.Duration))
+			  WHERE id = $1`, caseID, firstDue.Valid, firstDue, dueAfter(cal, now, target.Resolution.Duration))
 		if err != nil {
 			return err
 		}

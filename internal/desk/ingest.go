@@ -60,7 +60,7 @@ type IngestResult struct {
 	Duplicate bool            `json:"duplicate"`
 }
 
-func (in *InboundMessage) normalise() error {
+func (in *InboundMessage) normalise(now time.Time) error {
 	in.CustomerEmail = normaliseEmail(in.CustomerEmail)
 	in.CustomerName = strings.TrimSpace(in.CustomerName)
 	in.Subject = strings.TrimSpace(in.Subject)
@@ -86,6 +86,9 @@ func (in *InboundMessage) normalise() error {
 	v.check(utf8.ValidString(in.Category) && len(in.Category) <= 100, "category", "must be valid UTF-8 of at most 100 bytes")
 	v.check(in.CustomerTier == "" || slices.Contains(tiers, in.CustomerTier), "customer.tier", "must be one of "+strings.Join(tiers, ", "))
 	v.check(len(in.InReplyTo) <= 100, "in_reply_to", "at most 100 references")
+	if !in.ReceivedAt.IsZero() {
+		checkTime(v, "received_at", in.ReceivedAt, now)
+	}
 	validateAttachments(v, in.HTML, in.Attachments)
 	return v.err()
 }
@@ -95,7 +98,8 @@ func (in *InboundMessage) normalise() error {
 // id was seen before is not stored again: the first landing is returned with
 // Duplicate set.
 func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, error) {
-	if err := in.normalise(); err != nil {
+	now := d.clock()
+	if err := in.normalise(now); err != nil {
 		return IngestResult{}, err
 	}
 	// Analysis is pure CPU: do it before taking the write lock.
@@ -114,7 +118,6 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 	if err != nil {
 		return IngestResult{}, err
 	}
-	now := d.clock()
 	at := now
 	if !in.ReceivedAt.IsZero() {
 		at = in.ReceivedAt.UTC().Truncate(time.Microsecond)
@@ -288,7 +291,7 @@ func openCase(ctx context.Context, tx *sql.Tx, in InboundMessage, cust Customer,
 		                    signals, inbound_count, created_at, updated_at, last_inbound_at, first_response_due_at, resolution_due_at)
 		 VALUES ($1, $2, 'new', $3, $4, $5, $6, $6, $6, $7, 1, $8, $8, $8, $9, $10) RETURNING id`,
 		cust.ID, subject, prio, r.Category, in.Channel, r.Anger, encodeStrings(signals), at,
-		cal.AddBusinessDuration(at, target.FirstResponse.Duration), cal.AddBusinessDuration(at, target.Resolution.Duration)).Scan(&id)
+		dueAfter(cal, at, target.FirstResponse.Duration), dueAfter(cal, at, target.Resolution.Duration)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("open case: %w", err)
 	}

@@ -59,6 +59,9 @@ func (d *Desk) Resolve(ctx context.Context, actor Actor, caseID int64) (Case, er
 
 func (d *Desk) caseByID(ctx context.Context, id int64) (Case, error) {
 	c, err := scanCase(d.db.Read().QueryRowContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE c.id = $1`, id))
+	if d.skipUnreadable(ctx, err) {
+		err = nil
+	}
 	if err == sql.ErrNoRows {
 		return Case{}, notFound("case")
 	}

@@ -90,22 +90,36 @@ func (d *Desk) ListCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	}
 	defer rows.Close()
 	page := CasePage{Cases: []Case{}}
+	read := 0 // rows read, skipped ones included: they count for paging
 	for rows.Next() {
 		c, err := scanCase(rows)
-		if err != nil {
+		if err != nil && !d.skipUnreadable(ctx, err) {
 			return CasePage{}, fmt.Errorf("desk: list cases: %w", err)
 		}
-		page.Cases = append(page.Cases, c)
+		if read++; read > q.Limit {
+			page.NextCursor = encodeCursor(afterPrio, afterID)
+			break
+		}
+		afterPrio, afterID = c.Priority, c.ID
+		if err == nil {
+			page.Cases = append(page.Cases, c)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return CasePage{}, fmt.Errorf("desk: list cases: %w", err)
 	}
-	if len(page.Cases) > q.Limit {
-		page.Cases = page.Cases[:q.Limit]
-		last := page.Cases[q.Limit-1]
-		page.NextCursor = encodeCursor(last.Priority, last.ID)
-	}
 	return page, nil
+}
+
+// skipUnreadable logs an unreadable row (see unreadableError) and reports
+// whether err was one, so a loop over many rows can go on without it.
+func (d *Desk) skipUnreadable(ctx context.Context, err error) bool {
+	var bad *unreadableError
+	if !errors.As(err, &bad) {
+		return false
+	}
+	d.log.ErrorContext(ctx, "desk: skipped a row that cannot be read; repair it in the database", "row", bad.Row, "column", bad.Column, "value", bad.Value)
+	return true
 }
 
 // likeEscaper keeps a search term's % and _ literal in a LIKE pattern.
@@ -192,6 +206,9 @@ type CaseDetail struct {
 func (d *Desk) GetCase(ctx context.Context, id int64) (CaseDetail, error) {
 	db := d.db.Read()
 	c, err := scanCase(db.QueryRowContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE c.id = $1`, id))
+	if d.skipUnreadable(ctx, err) {
+		err = nil // show what can be read: the agent can still answer the customer
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return CaseDetail{}, notFound("case")
 	}

@@ -213,9 +213,23 @@ func clockTime(s string) (time.Duration, error) {
 	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }
 
+// maxPolicyDuration bounds every duration in the policy: a year is more
+// than any target, delay or link needs, and keeps every time computed from
+// one far inside what the database stores.
+const maxPolicyDuration = 366 * 24 * time.Hour
+
 // validate checks a policy before it is stored.
 func (p Policy) validate() error {
 	v := validator{}
+	durations := map[string]Duration{"sla.warn_before": p.SLA.WarnBefore, "follow_up.delay": p.FollowUp.Delay,
+		"follow_up.valid_for": p.FollowUp.ValidFor, "assignment.exposure_window": p.Assignment.ExposureWindow}
+	for i, t := range p.SLA.Targets {
+		durations[fmt.Sprintf("sla.targets[%d].first_response", i)] = t.FirstResponse
+		durations[fmt.Sprintf("sla.targets[%d].resolution", i)] = t.Resolution
+	}
+	for field, d := range durations {
+		v.check(d.Duration <= maxPolicyDuration, field, "at most 8784h (366 days)")
+	}
 	_, err := p.BusinessHours.Calendar()
 	v.check(err == nil, "business_hours", fmt.Sprint(err))
 	v.check(len(p.SLA.Targets) > 0, "sla.targets", "at least one target")

@@ -134,7 +134,7 @@ func recordCommitments(ctx context.Context, tx *sql.Tx, m Message, author User, 
 			Quote: quote, Vague: c.Vague, Status: "open", CreatedAt: now}
 		var due sql.NullTime
 		if c.DueAt != nil {
-			t := c.DueAt.UTC()
+			t := storable(c.DueAt.UTC())
 			rec.DueAt, due = &t, sql.NullTime{Time: t, Valid: true}
 		}
 		err := tx.QueryRowContext(ctx,

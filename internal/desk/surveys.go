@@ -44,7 +44,7 @@ func scheduleSurvey(ctx context.Context, tx *sql.Tx, caseID int64, policy Policy
 	_, _ = rand.Read(placeholder[:]) // unique until the survey is sent with its signed token
 	_, err := tx.ExecContext(ctx,
 		`INSERT INTO surveys (case_id, token_hash, status, due_at, created_at) VALUES ($1, $2, 'scheduled', $3, $4)`,
-		caseID, placeholder[:], cal.AddBusinessDuration(now, policy.FollowUp.Delay.Duration), now)
+		caseID, placeholder[:], dueAfter(cal, now, policy.FollowUp.Delay.Duration), now)
 	return err
 }
 
@@ -62,11 +62,14 @@ func (d *Desk) sendSurveys(ctx context.Context, policy Policy, now time.Time) (s
 	if err != nil {
 		return 0, 0, err
 	}
+	if len(ids) > 0 && d.publicURL == "" {
+		return 0, 0, ErrNoPublicURL // a setting, not a row: the sweep says so instead of skipping every survey
+	}
 	secret, err := d.surveySecret(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	if err := d.eachInTx(ctx, ids, func(tx *sql.Tx, id int64) error {
+	if err := d.eachInTx(ctx, "surveys", ids, func(tx *sql.Tx, id int64) error {
 		var caseID int64
 		var status Status
 		var anger int
@@ -89,10 +92,7 @@ func (d *Desk) sendSurveys(ctx context.Context, policy Policy, now time.Time) (s
 			waiting++
 			return nil
 		}
-		if d.publicURL == "" {
-			return ErrNoPublicURL
-		}
-		expires := now.Add(policy.FollowUp.ValidFor.Duration)
+		expires := storable(now.Add(policy.FollowUp.ValidFor.Duration))
 		token := signSurvey(secret, id, expires)
 		sum := sha256.Sum256([]byte(token))
 		if _, err := tx.ExecContext(ctx,

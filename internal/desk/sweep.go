@@ -40,10 +40,19 @@ func (d *Desk) Sweep(ctx context.Context) (SweepResult, error) {
 		func() (err error) { res.SurveysSent, res.SurveysWaited, err = d.sendSurveys(ctx, policy, now); return },
 		func() (err error) { res.Reprioritised, err = d.reprioritise(ctx, policy, cal, now); return },
 	}
+	// A step that fails (a missing setting, the database gone for a
+	// moment) does not keep the others from their work.
+	var errs []error
 	for _, step := range steps {
 		if err := step(); err != nil {
-			return res, fmt.Errorf("desk: sweep: %w", err)
+			if ctx.Err() != nil {
+				return res, fmt.Errorf("desk: sweep: %w", err)
+			}
+			errs = append(errs, err)
 		}
+	}
+	if len(errs) > 0 {
+		return res, fmt.Errorf("desk: sweep: %w", errors.Join(errs...))
 	}
 	return res, nil
 }
@@ -67,11 +76,16 @@ func (d *Desk) idsWhere(ctx context.Context, query string, args ...any) ([]int64
 }
 
 // eachInTx runs fn for each id in a transaction of its own, so one row's
-// trouble does not undo the others' work, and stops at the first error.
-func (d *Desk) eachInTx(ctx context.Context, ids []int64, fn func(tx *sql.Tx, id int64) error) error {
+// trouble does not undo the others' work. A row that fails is logged and
+// skipped, not fatal: one bad row (a time that cannot be read) once stopped
+// the sweep of the whole desk every minute. It stops only when ctx ends.
+func (d *Desk) eachInTx(ctx context.Context, step string, ids []int64, fn func(tx *sql.Tx, id int64) error) error {
 	for _, id := range ids {
 		if err := d.db.Tx(ctx, func(tx *sql.Tx) error { return fn(tx, id) }); err != nil {
-			return err
+			if ctx.Err() != nil {
+				return err
+			}
+			d.log.ErrorContext(ctx, "desk: sweep skipped a row it could not handle", "step", step, "id", id, "err", err)
 		}
 	}
 	return nil
@@ -101,7 +115,7 @@ func (d *Desk) remindPromises(ctx context.Context, cal calendar.Calendar, now ti
 		return 0, err
 	}
 	n := 0
-	if err := d.eachInTx(ctx, ids, func(tx *sql.Tx, id int64) error {
+	if err := d.eachInTx(ctx, "promise reminders", ids, func(tx *sql.Tx, id int64) error {
 		var caseID int64
 		var owner sql.NullInt64
 		var action string
@@ -146,7 +160,7 @@ func (d *Desk) breakPromises(ctx context.Context, policy Policy, now time.Time) 
 		return 0, err
 	}
 	n := 0
-	if err := d.eachInTx(ctx, ids, func(tx *sql.Tx, id int64) error {
+	if err := d.eachInTx(ctx, "broken promises", ids, func(tx *sql.Tx, id int64) error {
 		var caseID int64
 		var owner sql.NullInt64
 		var action string
@@ -226,7 +240,7 @@ func (d *Desk) checkSLAs(ctx context.Context, policy Policy, now time.Time) (war
 		if err != nil {
 			return warnings, breaches, err
 		}
-		if err := d.eachInTx(ctx, ids, func(tx *sql.Tx, id int64) error {
+		if err := d.eachInTx(ctx, "sla "+t.name, ids, func(tx *sql.Tx, id int64) error {
 			var due time.Time
 			var assignee sql.NullInt64
 			var status Status
@@ -303,8 +317,9 @@ func (d *Desk) reprioritise(ctx context.Context, policy Policy, cal calendar.Cal
 		var lastIn time.Time
 		var due, responded sql.NullTime
 		if err := rows.Scan(&id, &prio, &latest, &peak, &signals, &tier, &lastIn, &due, &responded); err != nil {
-			rows.Close()
-			return 0, err
+			// One unreadable row must not stop the others being ranked.
+			d.log.ErrorContext(ctx, "desk: sweep skipped a row it could not read", "step", "reprioritise", "case", id, "err", err)
+			continue
 		}
 		p := Priority(latest, peak, decodeStrings(signals), tier) + urgency(cal, lastIn, due, responded.Valid, policy, now)
 		p = min(100, p)
