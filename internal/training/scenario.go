@@ -160,7 +160,9 @@ func (l *Library) Validate() error {
 // Validate checks one scenario.
 func (s Scenario) Validate() error {
 	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("scenario %q: "+format, append([]any{s.ID}, a...)...)) }
+	bad := func(format string, a ...any) {
+		errs = append(errs, fmt.Errorf("scenario %q: "+format, append([]any{s.ID}, a...)...))
+	}
 	if s.ID == "" || s.Title == "" || s.Industry == "" || s.Opening == "" {
 		bad("id, title, industry and opening are required")
 	}
