@@ -359,7 +359,9 @@ func TestPermissions(t *testing.T) {
 		{desk.RoleSupervisor, desk.PermUsersManage, false},
 		{desk.RoleAdmin, desk.PermUsersManage, true},
 		{desk.RoleTrainee, desk.PermCasesRead, false},
-		{desk.RoleTrainee, desk.PermTrainingUse, true},
+		{desk.RoleTrainee, desk.PermTrainingPractice, true},
+		{desk.RoleTrainee, desk.PermTrainingManage, false},
+		{desk.RoleSupervisor, desk.PermTrainingManage, true},
 		{"root", desk.PermCasesRead, false},
 	}
 	for _, tc := range cases {

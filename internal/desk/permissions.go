@@ -29,19 +29,23 @@ const (
 	PermGoodwillApprove Permission = "goodwill:approve"
 	PermUsersManage     Permission = "users:manage"
 	PermSettingsManage  Permission = "settings:manage"
-	PermTrainingUse     Permission = "training:use"
+	// PermTrainingPractice lets a user play training scenarios and read
+	// their own attempts; PermTrainingManage lets a supervisor read every
+	// trainee's attempts and make scenarios.
+	PermTrainingPractice Permission = "training:practice"
+	PermTrainingManage   Permission = "training:manage"
 )
 
 var agentPerms = []Permission{
 	PermCasesRead, PermMessagesIngest, PermCasesReply, PermCasesResolve,
-	PermCasesEscalate, PermCasesAssign, PermCommitmentsRead, PermCoachUse, PermTrainingUse,
+	PermCasesEscalate, PermCasesAssign, PermCommitmentsRead, PermCoachUse, PermTrainingPractice,
 }
 
 var rolePerms = map[Role][]Permission{
-	RoleTrainee:    {PermCoachUse, PermTrainingUse},
+	RoleTrainee:    {PermCoachUse, PermTrainingPractice},
 	RoleAgent:      agentPerms,
-	RoleSupervisor: append(slices.Clone(agentPerms), PermGoodwillApprove),
-	RoleAdmin:      append(slices.Clone(agentPerms), PermGoodwillApprove, PermUsersManage, PermSettingsManage),
+	RoleSupervisor: append(slices.Clone(agentPerms), PermGoodwillApprove, PermTrainingManage),
+	RoleAdmin:      append(slices.Clone(agentPerms), PermGoodwillApprove, PermUsersManage, PermSettingsManage, PermTrainingManage),
 }
 
 // Valid reports whether r is a known role.

@@ -46,6 +46,11 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET /api/v1/webhooks/deliveries", desk.PermSettingsManage, s.webhookDeliveries},
 		{"POST /api/v1/coach/review", desk.PermCoachUse, s.coachReview},
 		{"POST /api/v1/coach/draft", desk.PermCoachUse, s.coachDraft},
+		{"GET /api/v1/training/scenarios", desk.PermTrainingPractice, s.trainingScenarios},
+		{"GET /api/v1/training/sessions", desk.PermTrainingPractice, s.listTraining},
+		{"POST /api/v1/training/sessions", desk.PermTrainingPractice, s.startTraining},
+		{"GET /api/v1/training/sessions/{id}", desk.PermTrainingPractice, s.getTraining},
+		{"POST /api/v1/training/sessions/{id}/replies", desk.PermTrainingPractice, s.trainingReply},
 	}
 }
 

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/calmdesk/calmdesk/internal/coach"
+	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/training"
+)
+
+// scenarioSummary is a scenario in the list: enough to choose one, not the
+// scripts (a trainee who read the customer's lines would learn the test).
+type scenarioSummary struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Industry    string `json:"industry"`
+	Family      string `json:"family"`
+	Difficulty  string `json:"difficulty"`
+	Temperament string `json:"temperament"`
+	Customer    string `json:"customer"`
+	Concerns    int    `json:"concerns"`
+	TurnLimit   int    `json:"turn_limit"`
+}
+
+func summarizeScenario(sc training.Scenario) scenarioSummary {
+	return scenarioSummary{ID: sc.ID, Title: sc.Title, Industry: sc.Industry, Family: sc.Family, Difficulty: sc.Difficulty,
+		Temperament: sc.Persona.Temperament, Customer: sc.Persona.Name, Concerns: len(sc.Concerns), TurnLimit: sc.TurnLimit}
+}
+
+func (s *Server) trainingScenarios(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	scs, err := s.desk.TrainingScenarios(u)
+	if err != nil {
+		return err
+	}
+	out := make([]scenarioSummary, 0, len(scs))
+	for _, sc := range scs {
+		out = append(out, summarizeScenario(sc))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"scenarios": out})
+	return nil
+}
+
+func (s *Server) startTraining(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	var req struct {
+		ScenarioID string  `json:"scenario_id"`
+		Seed       *uint64 `json:"seed"`
+		Exam       bool    `json:"exam"`
+	}
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	a, err := s.desk.StartTraining(r.Context(), u, desk.NewTrainingAttempt{ScenarioID: req.ScenarioID, Seed: req.Seed, Exam: req.Exam})
+	if err != nil {
+		return err
+	}
+	ss := a.Session
+	writeJSON(w, http.StatusCreated, map[string]any{
+		"id": a.ID, "scenario_id": ss.Scenario.ID, "seed": ss.Seed, "exam": ss.Exam,
+		"customer_message": ss.Opening, "customer": ss.Scenario.Persona.Name,
+		"anger": ss.State.Anger, "state": ss.State.Mood(), "turn_limit": ss.Scenario.TurnLimit, "done": false,
+	})
+	return nil
+}
+
+func (s *Server) trainingReply(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Text string `json:"text"`
+	}
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	a, err := s.desk.TrainingReply(r.Context(), u, id, req.Text)
+	if err != nil {
+		return err
+	}
+	ss, t := a.Session, a.Turn
+	out := map[string]any{
+		"customer_message": t.Customer, "anger": t.Anger, "trust": t.Trust, "state": ss.State.Mood(),
+		"turn": t.N, "done": ss.Done, "outcome": ss.Outcome, "review": t.Review,
+	}
+	if ss.Exam && !ss.Done {
+		// In an exam the coach stays silent until the end.
+		out["review"] = (*coach.Review)(nil)
+	}
+	if ss.Done {
+		out["scorecard"] = a.Scorecard
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// trainingTurn is one turn of a transcript.
+type trainingTurn struct {
+	N        int           `json:"n"`
+	Reply    string        `json:"reply"`
+	Customer string        `json:"customer_message"`
+	Anger    int           `json:"anger"`
+	Review   *coach.Review `json:"review,omitempty"`
+	Draft    string        `json:"draft,omitempty"`
+}
+
+func (s *Server) getTraining(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, err := s.desk.TrainingAttempt(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, trainingView(a))
+	return nil
+}
+
+// trainingView is an attempt as the API shows it: the transcript, and the
+// scorecard's steps, pitfalls and score at the top level. An exam hides the
+// coach until it is over.
+func trainingView(a desk.TrainingAttempt) map[string]any {
+	ss := a.Session
+	hide := ss.Exam && !ss.Done
+	turns := make([]trainingTurn, 0, len(ss.Turns))
+	for _, t := range ss.Turns {
+		tt := trainingTurn{N: t.N, Reply: t.Reply, Customer: t.Customer, Anger: t.Anger}
+		if !hide {
+			rv := t.Review
+			tt.Review, tt.Draft = &rv, t.Draft
+		}
+		turns = append(turns, tt)
+	}
+	card := a.Scorecard
+	return map[string]any{
+		"id": a.ID, "user_id": a.UserID, "scenario": summarizeScenario(ss.Scenario), "seed": ss.Seed, "exam": ss.Exam,
+		"opening": ss.Opening, "customer_message": ss.Last, "anger": ss.State.Anger, "state": ss.State.Mood(),
+		"done": ss.Done, "outcome": ss.Outcome, "transcript": turns,
+		"steps": card.Steps, "pitfalls": card.Pitfalls, "score": card.Score, "scorecard": card,
+		"created_at": a.CreatedAt, "updated_at": a.UpdatedAt,
+	}
+}
+
+func (s *Server) listTraining(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	list, err := s.desk.TrainingAttempts(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sessions": list})
+	return nil
+}
