@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/calmdesk/calmdesk/internal/coach"
 	"github.com/calmdesk/calmdesk/internal/training"
 )
 
@@ -189,6 +190,36 @@ func (d *Desk) TrainingReply(ctx context.Context, u User, id int64, text string)
 		return TrainingAttempt{}, wrapOp(err, "training reply %d", id)
 	}
 	return a, nil
+}
+
+// TrainingPreview is the live coach of a practice session: the review the
+// reply would get now. An exam has no live coach.
+func (d *Desk) TrainingPreview(ctx context.Context, u User, id int64, text string) (coach.Review, error) {
+	if err := require(u, PermTrainingPractice); err != nil {
+		return coach.Review{}, err
+	}
+	a, err := d.loadAttempt(ctx, d.db.Read(), u, id)
+	if err != nil {
+		return coach.Review{}, err
+	}
+	if a.Session.Exam && !a.Session.Done {
+		return coach.Review{}, &ConflictError{Message: "This is an exam: the coach stays silent until it ends."}
+	}
+	rv, err := a.sim.Preview(a.Session, text)
+	if errors.Is(err, training.ErrEmptyReply) {
+		return rv, &ValidationError{Fields: map[string]string{"text": "is required"}}
+	}
+	return previewResult(rv, err)
+}
+
+func previewResult(rv coach.Review, err error) (coach.Review, error) {
+	if errors.Is(err, coach.ErrReplyTooLong) {
+		return coach.Review{}, &ValidationError{Fields: map[string]string{"text": err.Error()}}
+	}
+	if err != nil {
+		return coach.Review{}, fmt.Errorf("desk: training preview: %w", err)
+	}
+	return rv, nil
 }
 
 // TrainingSummary is one attempt in a list.

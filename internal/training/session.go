@@ -152,12 +152,10 @@ func (sim *Simulator) Reply(s *Session, text string) (Turn, error) {
 		return Turn{}, ErrEmptyReply
 	}
 	sc := s.Scenario
-	custReading, err := sim.Reader.Read(s.Last)
+	ctx, err := sim.coachContext(s)
 	if err != nil {
-		return Turn{}, fmt.Errorf("training: read customer: %w", err)
+		return Turn{}, err
 	}
-	ctx := coach.Context{CustomerName: sc.Persona.Name, Readings: []analyze.Reading{custReading},
-		SentAt: sentAt, Level: levelOf(s.State.Anger)}
 	review, err := sim.Coach.Review(text, ctx)
 	if err != nil {
 		return Turn{}, fmt.Errorf("training: review: %w", err)
@@ -191,6 +189,30 @@ func (sim *Simulator) Reply(s *Session, text string) (Turn, error) {
 	s.Turns = append(s.Turns, t)
 	s.Last = msg
 	return t, nil
+}
+
+// coachContext is what the coach knows at this point of the session: the
+// customer's latest message, their name and the simulated anger.
+func (sim *Simulator) coachContext(s *Session) (coach.Context, error) {
+	r, err := sim.Reader.Read(s.Last)
+	if err != nil {
+		return coach.Context{}, fmt.Errorf("training: read customer: %w", err)
+	}
+	return coach.Context{CustomerName: s.Scenario.Persona.Name, Readings: []analyze.Reading{r},
+		SentAt: sentAt, Level: levelOf(s.State.Anger)}, nil
+}
+
+// Preview is the live coach: the review a reply would get now, without
+// playing it.
+func (sim *Simulator) Preview(s *Session, text string) (coach.Review, error) {
+	if strings.TrimSpace(text) == "" {
+		return coach.Review{}, ErrEmptyReply
+	}
+	ctx, err := sim.coachContext(s)
+	if err != nil {
+		return coach.Review{}, err
+	}
+	return sim.Coach.Review(text, ctx)
 }
 
 func (sim *Simulator) voice() Voice {

@@ -85,6 +85,11 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /account/password", "", s.changePassword},
 		{"POST /goodwill/{id}/approve", desk.PermGoodwillApprove, s.decideGoodwillForm(true)},
 		{"POST /goodwill/{id}/decline", desk.PermGoodwillApprove, s.decideGoodwillForm(false)},
+		{"GET /training", desk.PermTrainingPractice, s.trainingHome},
+		{"POST /training/sessions", desk.PermTrainingPractice, s.startTrainingForm},
+		{"GET /training/sessions/{id}", desk.PermTrainingPractice, s.practicePage},
+		{"POST /training/sessions/{id}/reply", desk.PermTrainingPractice, s.practiceReply},
+		{"POST /training/sessions/{id}/coach", desk.PermTrainingPractice, s.practiceCoach},
 	}
 }
 

@@ -126,7 +126,12 @@ type inboxView struct {
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	if !u.Can(desk.PermCasesRead) {
-		return &httpError{status: http.StatusForbidden, code: "forbidden", message: "Your role (" + string(u.Role) + ") does not see the case inbox. Trainees practise in the simulator."}
+		if u.Can(desk.PermTrainingPractice) {
+			// Trainees have no cases: their desk is the simulator.
+			http.Redirect(w, r, "/training", http.StatusSeeOther)
+			return nil
+		}
+		return &httpError{status: http.StatusForbidden, code: "forbidden", message: "Your role (" + string(u.Role) + ") does not see the case inbox."}
 	}
 	f := parseInboxFilter(r.URL.Query())
 	page, err := s.desk.ListCases(r.Context(), f.query(u))
