@@ -37,6 +37,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			analyzeCommand(),
 			categoriesCommand(),
 			coachCommand(),
+			trainCommand(),
 			importCommand(),
 			versionCommand(),
 		},

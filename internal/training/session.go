@@ -240,7 +240,9 @@ const (
 	concernRelief   = 9  // a concern answered for the first time
 	inflamingCost   = 22 // a pitfall this customer is sensitive to
 	pitfallCost     = 12 // any other pitfall
-	ignoredCost     = 5  // per open concern, growing with each repeat
+	ignoredCost     = 6  // the open concern, growing with each repeat
+	weakCost        = 6  // a reply the coach scores under weakScore
+	weakScore       = 40
 	vagueCost       = 8  // a vague promise
 )
 
@@ -294,6 +296,9 @@ func (sim *Simulator) judge(sc Scenario, st *State, text string, rv coach.Review
 		first := ev.ignored[0]
 		ev.delta += ignoredCost * (1 + st.Asked[first])
 		ev.trust -= 6
+	}
+	if rv.Supported && rv.Score < weakScore {
+		ev.delta += weakCost
 	}
 	for _, c := range rv.Commitments {
 		if c.Vague {
