@@ -243,7 +243,7 @@ const (
 	ignoredCost     = 6  // the open concern, growing with each repeat
 	weakCost        = 6  // a reply the coach scores under weakScore
 	weakScore       = 40
-	vagueCost       = 8  // a vague promise
+	vagueCost       = 8 // a vague promise
 )
 
 // judge turns the coach's review into changes of anger and trust.
