@@ -262,3 +262,49 @@ func (d *Desk) TrainingAttempts(ctx context.Context, u User) ([]TrainingSummary,
 	}
 	return out, nil
 }
+
+// TrainingScenarioFromCase drafts a training scenario from a case, with the
+// customer's and the staff's personal data replaced by consistent fakes. The
+// draft is returned for a supervisor to review, not stored.
+func (d *Desk) TrainingScenarioFromCase(ctx context.Context, u User, caseID int64) (training.Scenario, error) {
+	if err := require(u, PermTrainingManage); err != nil {
+		return training.Scenario{}, err
+	}
+	if err := require(u, PermCasesRead); err != nil {
+		return training.Scenario{}, err
+	}
+	c, err := d.GetCase(ctx, caseID)
+	if err != nil {
+		return training.Scenario{}, err
+	}
+	users, err := d.Users(ctx)
+	if err != nil {
+		return training.Scenario{}, err
+	}
+	src := training.CaseSource{CaseID: c.ID, Subject: c.Subject, Category: c.Category, CustomerName: c.Customer.Name,
+		Tier: c.Customer.Tier, Anger: c.Anger.Peak, Signals: c.Signals}
+	for _, usr := range users {
+		src.OtherNames = append(src.OtherNames, usr.Name)
+	}
+	// The customer's messages before the first answer are the opening.
+	first := map[int64]bool{}
+	for _, m := range c.Messages {
+		if m.Direction == Outbound {
+			break
+		}
+		if m.Direction == Inbound {
+			src.Messages = append(src.Messages, m.CleanText)
+			first[m.ID] = true
+		}
+	}
+	for _, cn := range c.Concerns {
+		if first[cn.MessageID] && cn.Kind != "feeling" {
+			src.Concerns = append(src.Concerns, cn.Text)
+		}
+	}
+	sc, err := training.FromCase(src)
+	if err != nil {
+		return training.Scenario{}, &ValidationError{Fields: map[string]string{"case_id": err.Error()}}
+	}
+	return sc, nil
+}

@@ -116,7 +116,7 @@ var cueStop = map[string]bool{
 	"which": true, "would": true, "could": true, "should": true, "really": true, "every": true, "being": true, "where": true,
 	"because": true, "since": true, "anyone": true, "nobody": true, "someone": true, "answer": true, "answered": true,
 	"please": true, "today": true, "times": true, "third": true, "write": true, "writing": true, "email": true, "emails": true,
-	"person": true, "example": true, "street": true, "link": true, "want": true, "wants": true, "asking": true, "never": true,
+	"person": true, "example": true, "without": true, "otherwise": true, "anyway": true, "nothing": true, "something": true, "always": true, "speak": true, "street": true, "link": true, "want": true, "wants": true, "asking": true, "never": true,
 }
 
 // cuesOf picks the content words of a concern as cues, cut to a stem so

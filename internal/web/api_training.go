@@ -149,3 +149,16 @@ func (s *Server) listTraining(w http.ResponseWriter, r *http.Request, u desk.Use
 	writeJSON(w, http.StatusOK, map[string]any{"sessions": list})
 	return nil
 }
+
+func (s *Server) scenarioFromCase(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := pathID(r, "case_id")
+	if err != nil {
+		return err
+	}
+	sc, err := s.desk.TrainingScenarioFromCase(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"scenario": sc, "draft": true})
+	return nil
+}

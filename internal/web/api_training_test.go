@@ -1,10 +1,15 @@
 package web_test
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/calmdesk/calmdesk/internal/demo"
 	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/store"
 	"github.com/calmdesk/calmdesk/internal/store/storetest"
@@ -89,4 +94,60 @@ func TestTrainingExamHidesTheCoach(t *testing.T) {
 	if body["done"] == false && body["review"] != nil {
 		t.Errorf("an exam reply came with the coach's review: %v", body["review"])
 	}
+}
+
+// TestScenarioFromDemoCase: a scenario made from a demo case holds none of
+// the case's names, email addresses or order numbers, nor the staff's names.
+func TestScenarioFromDemoCase(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sup, d := newServer(t, db, desk.RoleSupervisor)
+		if _, err := demo.Load(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+		users, err := d.Users(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := d.ListCases(context.Background(), desk.CaseQuery{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list.Cases) < 5 {
+			t.Fatalf("%d demo cases", len(list.Cases))
+		}
+		orderNo := regexp.MustCompile(`\b\d{4,}\b`)
+		for _, c := range list.Cases {
+			detail, err := d.GetCase(context.Background(), c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			status, body := sup.do("POST", fmt.Sprintf("/api/v1/training/scenarios/from-case/%d", c.ID), nil)
+			if status != 200 || body["draft"] != true {
+				t.Fatalf("case %d: %d %v", c.ID, status, body)
+			}
+			raw, _ := json.Marshal(body["scenario"])
+			text := string(raw)
+			leaks := []string{c.Customer.Email, strings.Split(c.Customer.Email, "@")[0]}
+			leaks = append(leaks, strings.Fields(c.Customer.Name)...)
+			for _, u := range users {
+				leaks = append(leaks, strings.Fields(u.Name)...)
+			}
+			for _, m := range detail.Messages {
+				leaks = append(leaks, orderNo.FindAllString(m.CleanText, -1)...)
+			}
+			for _, leak := range leaks {
+				if leak != "" && strings.Contains(text, leak) {
+					t.Errorf("case %d: the scenario holds %q: %s", c.ID, leak, text)
+				}
+			}
+		}
+		// An agent may not; a trainee may not.
+		agent := addUserClient(t, d, sup.base, desk.RoleAgent)
+		if status, _ := agent.do("POST", fmt.Sprintf("/api/v1/training/scenarios/from-case/%d", list.Cases[0].ID), nil); status != http.StatusForbidden {
+			t.Errorf("an agent made a scenario: %d", status)
+		}
+		if status, _ := sup.do("POST", "/api/v1/training/scenarios/from-case/99999", nil); status != http.StatusNotFound {
+			t.Errorf("missing case: %d", status)
+		}
+	})
 }

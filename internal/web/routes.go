@@ -47,6 +47,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST /api/v1/coach/review", desk.PermCoachUse, s.coachReview},
 		{"POST /api/v1/coach/draft", desk.PermCoachUse, s.coachDraft},
 		{"GET /api/v1/training/scenarios", desk.PermTrainingPractice, s.trainingScenarios},
+		{"POST /api/v1/training/scenarios/from-case/{case_id}", desk.PermTrainingManage, s.scenarioFromCase},
 		{"GET /api/v1/training/sessions", desk.PermTrainingPractice, s.listTraining},
 		{"POST /api/v1/training/sessions", desk.PermTrainingPractice, s.startTraining},
 		{"GET /api/v1/training/sessions/{id}", desk.PermTrainingPractice, s.getTraining},
