@@ -25,12 +25,28 @@ import (
 func main() {
 	data := flag.String("data", "data/cs", "the team's corpus (replies-*.jsonl) and twcs-dev/reply-labels.jsonl")
 	tweets := flag.String("tweets", "../shared/data/twcs-dev/tweets.jsonl", "texts of the real development set")
-	showErrors := flag.String("errors", "", "comma-separated labels whose misses and false alarms to print (dev set)")
+	showErrors := flag.String("errors", "", "comma-separated labels whose misses and false alarms to print (half 0 of the dev set only)")
+	modelPath := flag.String("model", "", "a reply model file to measure instead of the embedded one")
+	rulesOnly := flag.Bool("rules", false, "measure the playbook's rules alone, without the reply model")
 	flag.Parse()
 	log.SetFlags(0)
 
 	a := analyze.Default()
 	c := coach.New(nil)
+	switch {
+	case *rulesOnly:
+		c = coach.NewWithModel(nil, nil)
+	case *modelPath != "":
+		b, err := os.ReadFile(*modelPath)
+		if err != nil {
+			log.Fatal(err)
+		}
+		m, err := coach.ParseModel(b)
+		if err != nil {
+			log.Fatal(err)
+		}
+		c = coach.NewWithModel(nil, m)
+	}
 	review := func(set []replydata.Example) []map[string]bool {
 		out := make([]map[string]bool, len(set))
 		for i, e := range set {
@@ -53,11 +69,26 @@ func main() {
 	default:
 		pred := review(dev)
 		fmt.Println(replydata.Score(pred, dev).Table(fmt.Sprintf("real development set (twcs-dev, %d agent replies)", len(dev))))
+		for h := range 2 {
+			var p []map[string]bool
+			var g []replydata.Example
+			for i, e := range dev {
+				if replydata.DevHalf(e.ID) == h {
+					p, g = append(p, pred[i]), append(g, e)
+				}
+			}
+			s := replydata.Score(p, g)
+			fmt.Printf("dev half %d (%d replies): macro-F1 13 labels %.3f, 16 labels %.3f\n", h, len(g), s.Macro(replydata.Core), s.Macro(replydata.Labels))
+		}
+		fmt.Println()
 		for _, l := range strings.Split(*showErrors, ",") {
 			if l == "" {
 				continue
 			}
 			for i, e := range dev {
+				if replydata.DevHalf(e.ID) != 0 {
+					continue // errors are read on half 0 only
+				}
 				if pred[i][l] != e.Labels[l] {
 					kind := "MISS"
 					if pred[i][l] {

@@ -29,13 +29,25 @@ var Labels = []string{"greeting", "empathy", "apology", "ownership", "action", "
 var Core = []string{"empathy", "apology", "ownership", "action", "expectation", "follow_up",
 	"deflection", "blame", "non_apology", "vague_timing", "minimizing", "arguing", "robotic"}
 
-// Example is one labelled reply with the customer message it answers.
+// Example is one labelled reply with the customer message it answers. A
+// label missing from Labels is unknown (the coach's own test cases do not
+// say every step).
 type Example struct {
 	ID       string
 	Channel  string
 	Customer string
 	Reply    string
 	Labels   map[string]bool
+	// Ctx, when set, is the reply's context; else Context reads Customer.
+	Ctx *coach.Context
+}
+
+// Context is the example's coach context.
+func (e Example) Context(a *analyze.Analyzer) coach.Context {
+	if e.Ctx != nil {
+		return *e.Ctx
+	}
+	return Context(a, e.Customer)
 }
 
 // SentAt is the send time every evaluated reply gets: a Friday afternoon.
@@ -106,6 +118,18 @@ func Split(all []Example) (train, test []Example) {
 		}
 	}
 	return train, test
+}
+
+// DevHalf is the half (0 or 1) of the development set a reply belongs to,
+// by hash of its id: errors are studied on half 0 only, so half 1 stays a
+// set nobody read errors on.
+func DevHalf(id string) int {
+	h := uint32(2166136261)
+	for _, b := range []byte("half:" + id) {
+		h ^= uint32(b)
+		h *= 16777619
+	}
+	return int(h % 2)
 }
 
 type tweet struct {
@@ -201,6 +225,89 @@ func Predicted(rv coach.Review) map[string]bool {
 		out[f.Rule] = true
 	}
 	return out
+}
+
+// LoadCases reads the coach's own test cases (internal/coach/testdata/…):
+// replies written by the team with the findings and steps a supervisor
+// expects. Pitfall labels are known for every case (expect lists every
+// finding); steps when the case lists them, or, at an anger level where
+// their absence is reported, from missing_apology, missing_empathy and
+// no_action.
+func LoadCases(dir string, a *analyze.Analyzer) ([]Example, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil {
+		return nil, err
+	}
+	var out []Example
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, block := range strings.Split("\n"+string(b), "\n=== ")[1:] {
+			id, rest, _ := strings.Cut(block, "\n")
+			head, body, ok := strings.Cut(rest, "\n---\n")
+			if !ok {
+				return nil, fmt.Errorf("%s: case %s has no ---", f, id)
+			}
+			ctx := coach.Context{Level: analyze.Annoyed, SentAt: SentAt}
+			expect := map[string]bool{}
+			var steps map[string]bool
+			for _, l := range strings.Split(head, "\n") {
+				key, val, _ := strings.Cut(l, ":")
+				val = strings.TrimSpace(val)
+				switch key {
+				case "level":
+					ctx.Level = analyze.Level(val)
+				case "name":
+					ctx.CustomerName = val
+				case "venting":
+					ctx.VentingWave = val == "true"
+				case "customer":
+					if r, err := a.Read(val); err == nil {
+						r.Level = ctx.Level
+						ctx.Readings = append(ctx.Readings, r)
+					}
+				case "concern":
+					parts := append(strings.Split(val, "|"), "", "", "")
+					if len(ctx.Readings) == 0 {
+						ctx.Readings = []analyze.Reading{{Language: "en", Supported: true, Level: ctx.Level}}
+					}
+					ctx.Readings[0].Concerns = append(ctx.Readings[0].Concerns, analyze.Concern{Kind: strings.TrimSpace(parts[0]), Text: strings.TrimSpace(parts[1]), Paraphrase: strings.TrimSpace(parts[2])})
+				case "expect":
+					for _, id := range strings.Fields(val) {
+						expect[id] = true
+					}
+				case "steps":
+					steps = map[string]bool{}
+					for _, id := range strings.Fields(val) {
+						steps[id] = true
+					}
+				}
+			}
+			labels := map[string]bool{}
+			for _, l := range []string{"deflection", "blame", "non_apology", "vague_timing", "minimizing", "arguing", "robotic"} {
+				labels[l] = expect[l]
+			}
+			if steps != nil {
+				for _, id := range playbook.StepIDs {
+					l := id
+					if id == playbook.StepConcerns {
+						l = "concern_addressed"
+					}
+					labels[l] = steps[id]
+				}
+			} else if ctx.Level != analyze.Calm {
+				labels["apology"] = !expect[playbook.RuleMissingApology]
+				labels["empathy"] = !expect[playbook.RuleMissingEmpathy]
+				labels["action"] = !expect[playbook.RuleNoAction]
+			}
+			c := ctx
+			out = append(out, Example{ID: "case:" + filepath.Base(f) + "/" + strings.TrimSpace(id), Channel: "email",
+				Reply: strings.TrimSpace(body), Labels: labels, Ctx: &c})
+		}
+	}
+	return out, nil
 }
 
 // Count is a confusion count for one label.
