@@ -192,18 +192,26 @@ type Coach struct {
 	ruleByID                         map[string]*playbook.Rule
 	rewrites                         map[[2]int]string // (owner, cue) -> rewrite
 
+	// model decides the steps and pitfalls it has labels for; nil leaves
+	// every decision to the rules.
+	model *scorer
+
 	memo     sync.Map // concern text -> textInfo
 	memoSize atomic.Int64
 }
 
-// New compiles a playbook into a coach; nil means playbook.Default(). A
-// playbook whose patterns do not compile makes every call return an error
-// wrapping ErrBadPlaybook.
-func New(pb *playbook.Playbook) *Coach {
+// New compiles a playbook into a coach with the embedded reply model
+// (DefaultModel); nil means playbook.Default(). A playbook whose patterns
+// do not compile makes every call return an error wrapping ErrBadPlaybook.
+func New(pb *playbook.Playbook) *Coach { return NewWithModel(pb, DefaultModel()) }
+
+// NewWithModel is New with another reply model; a nil model leaves every
+// decision to the playbook's rules.
+func NewWithModel(pb *playbook.Playbook, m *Model) *Coach {
 	if pb == nil {
 		pb = playbook.Default()
 	}
-	c := &Coach{pb: pb, index: map[owner]int{}, rewrites: map[[2]int]string{},
+	c := &Coach{pb: pb, model: newScorer(m), index: map[owner]int{}, rewrites: map[[2]int]string{},
 		stepByID: map[string]*playbook.Step{}, ruleByID: map[string]*playbook.Rule{}}
 	if err := pb.Validate(); err != nil {
 		c.err = fmt.Errorf("%w: %w", ErrBadPlaybook, err)
