@@ -180,6 +180,9 @@ type Coach struct {
 	err    error
 	m      matcher
 	owners []owner
+	// ownerKeys are the reply model's feature keys of each owner's cues
+	// matching (0: not a feature).
+	ownerKeys []uint64
 	// owner index by kind and id
 	index map[owner]int
 
@@ -270,6 +273,17 @@ func (c *Coach) compile() error {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
+	}
+	c.ownerKeys = make([]uint64, len(c.owners))
+	for o, ow := range c.owners {
+		switch ow.kind {
+		case ownStep:
+			c.ownerKeys[o] = nameKey2("cue:step:", ow.id)
+		case ownRule:
+			c.ownerKeys[o] = nameKey2("cue:rule:", ow.id)
+		case ownVocab:
+			c.ownerKeys[o] = nameKey2("cue:vocab:", ow.id)
+		}
 	}
 	c.actionVerbs = newWordSet(pb.Vocabulary["action_verbs"])
 	c.weakVerbs = newWordSet(pb.Vocabulary["weak_verbs"])

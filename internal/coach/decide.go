@@ -7,56 +7,51 @@ var modelSteps = []string{playbook.StepGreeting, playbook.StepEmpathy, playbook.
 	playbook.StepAction, playbook.StepExpectation, playbook.StepFollowUp, playbook.StepThanks}
 
 // modelPitfalls are the pitfalls the model decides, by their rule id.
-var modelPitfalls = []string{playbook.RuleDeflection, playbook.RuleBlame, playbook.RuleNonApology, playbook.RuleVagueTiming,
+var modelPitfalls = [...]string{playbook.RuleDeflection, playbook.RuleBlame, playbook.RuleNonApology, playbook.RuleVagueTiming,
 	playbook.RuleMinimizing, playbook.RuleArguing, playbook.RuleRobotic}
 
-// decideSteps lets the model decide each step it has a label for: a step
-// the rules found keeps their span; one only the model finds points at the
-// sentence that weighs most for it.
-func (c *Coach) decideSteps(d *doc, sc *scores, rules map[string]Step) map[string]Step {
-	out := make(map[string]Step, len(rules))
-	for id, s := range rules {
-		out[id] = s
-	}
+// decideSteps lets the model decide each step it has a label for, in
+// place: a step the rules found keeps their span; one only the model finds
+// points at the sentence that weighs most for it.
+func (c *Coach) decideSteps(d *doc, sc *scores, steps map[string]Step) {
 	for _, id := range modelSteps {
-		on, ok := c.model.on(sc, id, rules[id].Done)
+		rule := steps[id]
+		on, ok := c.model.on(sc, id, rule.Done)
 		switch {
 		case !ok:
 		case !on:
-			out[id] = Step{ID: id}
-		case !rules[id].Done:
+			steps[id] = Step{ID: id}
+		case !rule.Done:
 			s, e := c.modelSpan(d, sc, id)
-			out[id] = Step{ID: id, Done: true, Start: s, End: e}
+			steps[id] = Step{ID: id, Done: true, Start: s, End: e}
 		}
 	}
-	return out
 }
 
 // decidePitfalls lets the model decide each pitfall it has a label for:
 // the rules' findings stay when the model agrees, go when it does not, and
 // a pitfall only the model finds points at the sentence that weighs most.
 func (c *Coach) decidePitfalls(d *doc, sc *scores, rules []Finding) []Finding {
-	verdict := map[string]bool{}
-	for _, id := range modelPitfalls {
+	var verdict, decided, found [len(modelPitfalls)]bool
+	for i, id := range modelPitfalls {
 		rule := false
 		for _, f := range rules {
 			rule = rule || f.Rule == id
 		}
-		if on, ok := c.model.on(sc, id, rule); ok {
-			verdict[id] = on
-		}
+		verdict[i], decided[i] = c.model.on(sc, id, rule)
 	}
-	out := make([]Finding, 0, len(rules)+2)
-	found := map[string]bool{}
+	out := rules[:0:0]
 	for _, f := range rules {
-		if on, ok := verdict[f.Rule]; ok && !on {
-			continue
+		if i := pitfallIndex(f.Rule); i >= 0 {
+			if decided[i] && !verdict[i] {
+				continue
+			}
+			found[i] = true
 		}
-		found[f.Rule] = true
 		out = append(out, f)
 	}
-	for _, id := range modelPitfalls {
-		if !verdict[id] || found[id] {
+	for i, id := range modelPitfalls {
+		if !verdict[i] || found[i] {
 			continue
 		}
 		sev := c.ruleByID[id].Severity.At(d.level)
@@ -69,13 +64,23 @@ func (c *Coach) decidePitfalls(d *doc, sc *scores, rules []Finding) []Finding {
 	return out
 }
 
+// pitfallIndex is the index of a rule id in modelPitfalls, or -1.
+func pitfallIndex(id string) int {
+	for i, p := range modelPitfalls {
+		if p == id {
+			return i
+		}
+	}
+	return -1
+}
+
 // modelSpan is the byte span of the sentence whose words add most to a
 // label's score.
 func (c *Coach) modelSpan(d *doc, sc *scores, label string) (int, int) {
 	if len(d.sents) == 0 {
 		return 0, 0
 	}
-	s := d.sents[c.model.bestSentence(sc, label)]
+	s := d.sents[c.model.bestSentence(sc, label, len(d.sents))]
 	return s.start, s.end
 }
 

@@ -49,6 +49,20 @@ var (
 // nameKey is the key of a named feature ("rule:blame").
 func nameKey(name string) uint64 { return hashString(seedName, name) }
 
+// nameKey2 is nameKey(prefix + name), without building the string.
+func nameKey2(prefix, name string) uint64 {
+	h := seedName ^ 0xcbf29ce484222325
+	for i := 0; i < len(prefix); i++ {
+		h ^= uint64(prefix[i])
+		h *= 0x100000001b3
+	}
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 0x100000001b3
+	}
+	return h
+}
+
 // evidence is what the rules found in a reply: the model's features and,
 // where the model agrees, the review's spans.
 type evidence struct {
@@ -65,7 +79,7 @@ type evidence struct {
 // word pairs by sentence, the rules' verdicts, its shape and the
 // customer's reading.
 func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
-	add := func(name string) { out = append(out, feature{key: nameKey(name), sent: -1}) }
+	add := func(prefix, name string) { out = append(out, feature{key: nameKey2(prefix, name), sent: -1}) }
 	words := 0
 	first := 0
 	for si, s := range d.sents {
@@ -99,59 +113,52 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 	// The rules' verdicts.
 	for _, id := range playbook.StepIDs {
 		if ev.steps[id].Done {
-			add("step:" + id)
+			add("step:", id)
 		}
 	}
 	for o, ms := range d.matches {
-		if len(ms) > 0 {
-			switch ow := c.owners[o]; ow.kind {
-			case ownStep:
-				add("cue:step:" + ow.id)
-			case ownRule:
-				add("cue:rule:" + ow.id)
-			case ownVocab:
-				add("cue:vocab:" + ow.id)
-			}
+		if len(ms) > 0 && c.ownerKeys[o] != 0 {
+			out = append(out, feature{key: c.ownerKeys[o], sent: -1})
 		}
 	}
 	for _, f := range ev.findings {
-		add("rule:" + f.Rule)
+		add("rule:", f.Rule)
 	}
 	for _, cm := range ev.commitments {
 		if cm.Vague {
-			add("commitment:vague")
+			add("commitment:", "vague")
 		} else {
-			add("commitment:timed")
+			add("commitment:", "timed")
 		}
 	}
 	if len(d.times) > 0 {
-		add("times")
+		add("times", "")
 	}
 	// Shape.
-	add("words:" + bucket(words, 3, 6, 12, 25, 50, 100, 200))
-	add("sentences:" + bucket(len(d.sents), 1, 2, 3, 5, 8))
+	add("words:", bucket(words, 3, 6, 12, 25, 50, 100, 200))
+	add("sentences:", bucket(len(d.sents), 1, 2, 3, 5, 8))
 	text := d.text
 	if strings.Contains(text, "http://") || strings.Contains(text, "https://") || strings.Contains(text, "www.") {
-		add("url")
+		add("url", "")
 		if words <= 8 {
-			add("url:short")
+			add("url:short", "")
 		}
 	}
 	if mentionInBody(text) {
-		add("mention:body")
+		add("mention:body", "")
 	}
 	// The customer: what they raised (their anger level is left out: it
 	// says what the reply should do, not what it does).
 	nconc := 0
 	for _, r := range d.ctx.Readings {
 		if r.Complaint {
-			add("customer:complaint")
+			add("customer:complaint", "")
 		}
 		for _, s := range r.Signals {
-			add("signal:" + s.Kind)
+			add("signal:", s.Kind)
 		}
 		for _, cn := range r.Concerns {
-			add("concern:" + cn.Kind)
+			add("concern:", cn.Kind)
 			nconc++
 		}
 	}
@@ -164,38 +171,28 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 	switch {
 	case nconc == 0:
 	case addressed == len(ev.concerns):
-		add("coverage:all")
+		add("coverage:", "all")
 	case addressed > 0:
-		add("coverage:some")
+		add("coverage:", "some")
 	default:
-		add("coverage:none")
+		add("coverage:", "none")
 	}
 	return out
 }
 
-// bucket names the band n falls in among ascending limits.
+// bucket names the band n falls in among ascending limits: "le3", …,
+// "gt200".
 func bucket(n int, limits ...int) string {
 	for _, l := range limits {
 		if n <= l {
-			return "le" + itoa(l)
+			return bandNames[l]
 		}
 	}
-	return "gt" + itoa(limits[len(limits)-1])
+	return "gt" + bandNames[limits[len(limits)-1]][2:]
 }
 
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
-}
+// bandNames are the names of the limits bucket uses.
+var bandNames = map[int]string{1: "le1", 2: "le2", 3: "le3", 5: "le5", 6: "le6", 8: "le8", 12: "le12", 25: "le25", 50: "le50", 100: "le100", 200: "le200"}
 
 // mentionInBody reports an @name after the leading ones a tweet opens
 // with: "reach out to @XboxSupport" sends the customer elsewhere.

@@ -196,30 +196,34 @@ func newScorer(m *Model) *scorer {
 // fixed arrays.
 const maxModelLabels = 32
 
-// scores are the decision values of every label, and each sentence's share
-// of them (from the words in it) to point at.
+// scores are the decision values of every label, and the features they
+// came from, to find the sentence that weighs most for a label.
 type scores struct {
 	total [maxModelLabels]float32
-	sent  [][maxModelLabels]int32
+	fs    []feature
 }
 
+// MinTextNorm is the fewest words' features a score is normalised for: the
+// words of a reply of a few words weigh as if it had this many, so that a
+// one-line reply is judged on less evidence, not on louder evidence.
+const MinTextNorm = 24
+
 // score sums the rows of the features: the words' rows divided by the
-// square root of their number, so that a tweet and a long email weigh
-// alike, and the rows of the whole reply's features as they are.
-func (s *scorer) score(fs []feature, nsent int) *scores {
+// square root of their number (at least MinTextNorm), so that a tweet and
+// a long email weigh alike, and the rows of the whole reply's features as
+// they are.
+func (s *scorer) score(fs []feature) *scores {
 	m := s.m
 	n := len(m.Labels)
-	out := &scores{sent: make([][maxModelLabels]int32, nsent)}
+	out := &scores{fs: fs}
 	var text, whole [maxModelLabels]int32
 	ntext := 0
 	for _, f := range fs {
 		row := m.Weights[int(Bucket(f.key, m.Bits))*n:][:n]
 		if f.sent >= 0 {
 			ntext++
-			ps := &out.sent[f.sent]
 			for j, w := range row {
 				text[j] += int32(w)
-				ps[j] += int32(w)
 			}
 			continue
 		}
@@ -229,7 +233,7 @@ func (s *scorer) score(fs []feature, nsent int) *scores {
 	}
 	norm := float32(0)
 	if ntext > 0 {
-		norm = 1 / float32(math.Sqrt(float64(ntext)))
+		norm = 1 / float32(math.Sqrt(float64(max(ntext, MinTextNorm))))
 	}
 	for j := range n {
 		out.total[j] = m.Bias[j] + m.Scale[j]*(float32(text[j])*norm+float32(whole[j]))
@@ -251,12 +255,19 @@ func (s *scorer) on(sc *scores, label string, rule bool) (on, ok bool) {
 }
 
 // bestSentence is the sentence whose words add most to the label's score.
-func (s *scorer) bestSentence(sc *scores, label string) int {
+func (s *scorer) bestSentence(sc *scores, label string, nsent int) int {
 	j := s.label[label]
-	best, bestV := 0, int32(math.MinInt32)
-	for i := range sc.sent {
-		if v := sc.sent[i][j]; v > bestV {
-			best, bestV = i, v
+	n := len(s.m.Labels)
+	sum := make([]int32, nsent)
+	for _, f := range sc.fs {
+		if f.sent >= 0 && int(f.sent) < nsent {
+			sum[f.sent] += int32(s.m.Weights[int(Bucket(f.key, s.m.Bits))*n+j])
+		}
+	}
+	best := 0
+	for i, v := range sum {
+		if v > sum[best] {
+			best = i
 		}
 	}
 	return best
@@ -272,6 +283,6 @@ func (m *Model) Score(f Features) []float32 {
 	for _, k := range f.Whole {
 		fs = append(fs, feature{key: k, sent: -1})
 	}
-	sc := (&scorer{m: m}).score(fs, 1)
+	sc := (&scorer{m: m}).score(fs)
 	return append([]float32(nil), sc.total[:len(m.Labels)]...)
 }

@@ -43,21 +43,20 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 	var modelConcerns *bool
 	var sc *scores
 	if c.model != nil {
-		sc = c.model.score(c.features(d, ev, make([]feature, 0, 3*len(d.toks)+64)), len(d.sents))
-		steps = c.decideSteps(d, sc, steps)
+		ack := steps[playbook.StepEmpathy].Done || steps[playbook.StepApology].Done
+		act := steps[playbook.StepAction]
+		sc = c.model.score(c.features(d, ev, make([]feature, 0, 3*len(d.toks)+64)))
+		c.decideSteps(d, sc, steps)
 		findings = c.decidePitfalls(d, sc, findings)
-		// With no concerns read there is nothing to answer: the step stays
-		// undone and unrequired, as the rules have it.
-		if on, ok := c.model.on(sc, "concern_addressed", ev.covered); ok && len(ev.concerns) > 0 {
+		// With no customer message there is nothing to answer: the step
+		// stays undone and unrequired, as the rules have it.
+		if on, ok := c.model.on(sc, "concern_addressed", ev.covered); ok && len(d.ctx.Readings) > 0 {
 			modelConcerns = &on
 		}
 		// Concerns are answered by acknowledgement and by action: read them
 		// again when the model's view of those differs from the rules'.
-		if steps[playbook.StepEmpathy].Done != ev.steps[playbook.StepEmpathy].Done ||
-			steps[playbook.StepApology].Done != ev.steps[playbook.StepApology].Done ||
-			steps[playbook.StepAction] != ev.steps[playbook.StepAction] {
-			act := steps[playbook.StepAction]
-			concerns, covered, coverStart, coverEnd = c.concerns(d, steps[playbook.StepEmpathy].Done || steps[playbook.StepApology].Done, act.Done, act.Start, act.End)
+		if ack2, act2 := steps[playbook.StepEmpathy].Done || steps[playbook.StepApology].Done, steps[playbook.StepAction]; ack2 != ack || act2 != act {
+			concerns, covered, coverStart, coverEnd = c.concerns(d, ack2, act2.Done, act2.Start, act2.End)
 		}
 	}
 	st := steps[playbook.StepConcerns]

@@ -177,7 +177,7 @@ func featurize(c *coach.Coach, a *analyze.Analyzer, set []replydata.Example, bit
 		}
 		counts := map[uint32]float64{}
 		if len(f.Text) > 0 {
-			norm := 1 / math.Sqrt(float64(len(f.Text)))
+			norm := 1 / math.Sqrt(float64(max(len(f.Text), coach.MinTextNorm)))
 			for _, k := range f.Text {
 				counts[coach.Bucket(k, bits)] += norm
 			}
@@ -281,12 +281,6 @@ func fold(id string, folds int) int {
 		h *= 16777619
 	}
 	return int(h % uint32(folds))
-}
-
-// bestThreshold is the decision value that maximises F1 over scored rows.
-func bestThreshold(score []float64, y []bool) (thr, f1 float64) {
-	thr, _, f1 = bestThresholds(score, make([]bool, len(score)), y)
-	return thr, f1
 }
 
 // bestThresholds chooses the two thresholds of a label that maximise F1:
