@@ -154,6 +154,15 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 		if r.Complaint {
 			add("customer:complaint", "")
 		}
+		// Cheer answers praise well and an angry customer badly.
+		switch {
+		case r.Angry:
+			add("customer:angry", "")
+		case r.Sentiment == "positive":
+			add("customer:positive", "")
+		case !r.Complaint:
+			add("customer:calm", "")
+		}
 		for _, s := range r.Signals {
 			add("signal:", s.Kind)
 		}

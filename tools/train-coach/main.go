@@ -43,6 +43,10 @@ var devLabels = map[string]bool{}
 // caseWeight weighs the coach's own test cases in the loss (-case-weight).
 var caseWeight = 1.0
 
+// registerWeight weighs the replies in the register of support tweets
+// (tools/train-coach/data) in the loss (-register-weight).
+var registerWeight = 1.0
+
 // wholeValue is the value of a feature of the whole reply (experiment).
 var wholeValue = 1.0
 
@@ -60,17 +64,18 @@ func main() {
 	tweets := flag.String("tweets", "../shared/data/twcs-dev/tweets.jsonl", "texts of the real development set (evaluation only)")
 	out := flag.String("out", "internal/coach/data/reply-model.bin", "where to write the model (empty: do not write)")
 	bits := flag.Uint("bits", 18, "hash bits")
-	cs := flag.String("cs", "0.03,0.1,0.3", "SVM costs to try per label; the best out of fold is kept")
+	cs := flag.String("cs", "0.1,0.3,1", "SVM costs to try per label; the best out of fold is kept")
 	posExp := flag.Float64("pos-exp", 0.5, "positives are weighted by (negatives/positives)^pos-exp")
 	folds := flag.Int("folds", 5, "cross-validation folds")
 	epochs := flag.Int("epochs", 60, "passes of coordinate descent at most")
 	workers := flag.Int("workers", 2, "labels trained at once")
 	cases := flag.String("cases", "internal/coach/testdata/corpus", "the coach's own test cases to train on too (empty: none)")
 	extra := flag.String("extra", "tools/train-coach/data", "a folder of more labelled replies (replies-*.jsonl) to train on (empty: none)")
-	devLabelList := flag.String("dev-labels", "greeting,apology,ownership,action,follow_up,thanks,concern_addressed,deflection,robotic", "labels whose thresholds may be chosen on the real development set")
+	devLabelList := flag.String("dev-labels", "greeting,apology,ownership,action,follow_up,thanks,concern_addressed,deflection,arguing,robotic", "labels whose thresholds may be chosen on the real development set")
 	ruleList := flag.String("rule-sufficient", "deflection,blame,non_apology,vague_timing,minimizing,arguing,robotic", "labels the rules assert on their own: where a rule fires the model does not veto it")
 	devMin := flag.Int("dev-min", 30, "choose on the real development set the threshold of each label with at least this many positives there (0: all thresholds out of fold)")
 	flag.Float64Var(&caseWeight, "case-weight", 5, "weight of the coach's own test cases in the loss")
+	flag.Float64Var(&registerWeight, "register-weight", 3, "weight of the replies of -extra in the loss")
 	flag.Float64Var(&wholeValue, "whole", 1, "value of whole-reply features (experiment)")
 	flag.Parse()
 	log.SetFlags(0)
@@ -186,8 +191,11 @@ func featurize(c *coach.Coach, a *analyze.Analyzer, set []replydata.Example, bit
 			counts[coach.Bucket(k, bits)] += wholeValue
 		}
 		v := vec{sq: 1, rules: f.Rules, w: 1}
-		if strings.HasPrefix(e.ID, "case:") {
+		switch {
+		case strings.HasPrefix(e.ID, "case:"):
 			v.w = caseWeight
+		case strings.HasPrefix(e.ID, "rt-"):
+			v.w = registerWeight
 		}
 		for b := range counts {
 			v.idx = append(v.idx, b)
