@@ -218,17 +218,31 @@ func (s *scorer) score(fs []feature) *scores {
 	out := &scores{fs: fs}
 	var text, whole [maxModelLabels]int32
 	ntext := 0
-	for _, f := range fs {
-		row := m.Weights[int(Bucket(f.key, m.Bits))*n:][:n]
-		if f.sent >= 0 {
-			ntext++
-			for j, w := range row {
-				text[j] += int32(w)
+	if n == 16 {
+		// The shipped model's shape: fixed-size rows the compiler checks once.
+		t, w := (*[16]int32)(text[:16]), (*[16]int32)(whole[:16])
+		for _, f := range fs {
+			row := (*[16]int8)(m.Weights[int(Bucket(f.key, m.Bits))*16:])
+			acc := w
+			if f.sent >= 0 {
+				ntext++
+				acc = t
 			}
-			continue
+			for j := range 16 {
+				acc[j] += int32(row[j])
+			}
 		}
-		for j, w := range row {
-			whole[j] += int32(w)
+	} else {
+		for _, f := range fs {
+			row := m.Weights[int(Bucket(f.key, m.Bits))*n:][:n]
+			acc := whole[:n]
+			if f.sent >= 0 {
+				ntext++
+				acc = text[:n]
+			}
+			for j, v := range row {
+				acc[j] += int32(v)
+			}
 		}
 	}
 	norm := float32(0)

@@ -37,6 +37,10 @@ import (
 // (-rule-sufficient): the model only adds what the rules miss.
 var ruleSufficient = map[string]bool{}
 
+// ruleRequired labels are asserted only where the rules assert them
+// (-rule-required): on real replies the model added only false alarms.
+var ruleRequired = map[string]bool{}
+
 // devLabels may take thresholds chosen on the development set (-dev-labels).
 var devLabels = map[string]bool{}
 
@@ -63,7 +67,7 @@ func main() {
 	data := flag.String("data", "data/cs", "the team's corpus (replies-*.jsonl) and twcs-dev/reply-labels.jsonl")
 	tweets := flag.String("tweets", "../shared/data/twcs-dev/tweets.jsonl", "texts of the real development set (evaluation only)")
 	out := flag.String("out", "internal/coach/data/reply-model.bin", "where to write the model (empty: do not write)")
-	bits := flag.Uint("bits", 18, "hash bits")
+	bits := flag.Uint("bits", 16, "hash bits")
 	cs := flag.String("cs", "0.1,0.3,1", "SVM costs to try per label; the best out of fold is kept")
 	posExp := flag.Float64("pos-exp", 0.5, "positives are weighted by (negatives/positives)^pos-exp")
 	folds := flag.Int("folds", 5, "cross-validation folds")
@@ -72,6 +76,7 @@ func main() {
 	cases := flag.String("cases", "internal/coach/testdata/corpus", "the coach's own test cases to train on too (empty: none)")
 	extra := flag.String("extra", "tools/train-coach/data", "a folder of more labelled replies (replies-*.jsonl) to train on (empty: none)")
 	devLabelList := flag.String("dev-labels", "greeting,apology,ownership,action,follow_up,thanks,concern_addressed,deflection,arguing,robotic", "labels whose thresholds may be chosen on the real development set")
+	requiredList := flag.String("rule-required", "non_apology", "labels asserted only where the rules assert them: the model may not add to them")
 	ruleList := flag.String("rule-sufficient", "deflection,blame,non_apology,vague_timing,minimizing,arguing,robotic", "labels the rules assert on their own: where a rule fires the model does not veto it")
 	devMin := flag.Int("dev-min", 30, "choose on the real development set the threshold of each label with at least this many positives there (0: all thresholds out of fold)")
 	flag.Float64Var(&caseWeight, "case-weight", 5, "weight of the coach's own test cases in the loss")
@@ -79,6 +84,9 @@ func main() {
 	flag.Float64Var(&wholeValue, "whole", 1, "value of whole-reply features (experiment)")
 	flag.Parse()
 	log.SetFlags(0)
+	for _, l := range strings.Split(*requiredList, ",") {
+		ruleRequired[strings.TrimSpace(l)] = true
+	}
 	for _, l := range strings.Split(*ruleList, ",") {
 		ruleSufficient[strings.TrimSpace(l)] = true
 	}
@@ -426,6 +434,9 @@ func fit(xs []vec, set []replydata.Example, opt options) *coach.Model {
 				if ruleSufficient[label] {
 					ruleThr = math.Inf(-1)
 				}
+				if ruleRequired[label] {
+					thr = math.Inf(1)
+				}
 				if f1 > bestF {
 					best, bestF, bestThr, bestRuleThr, bestC = avg, f1, thr, ruleThr, cost
 				}
@@ -508,6 +519,9 @@ func devThresholds(m *coach.Model, c *coach.Coach, a *analyze.Analyzer, dev []re
 			thr, ruleThr, f1 = bestThresholds(s, r, y)
 			if ruleSufficient[label] {
 				ruleThr = math.Inf(-1)
+			}
+			if ruleRequired[label] {
+				thr = math.Inf(1)
 			}
 			return thr, ruleThr, f1
 		}
