@@ -45,7 +45,14 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 	if c.model != nil {
 		ack := steps[playbook.StepEmpathy].Done || steps[playbook.StepApology].Done
 		act := steps[playbook.StepAction]
-		sc = c.model.score(c.features(d, ev, make([]feature, 0, 3*len(d.toks)+64)))
+		buf := featureBufs.Get().(*[]feature)
+		defer func() {
+			if cap(*buf) <= maxPooledFeatures {
+				featureBufs.Put(buf)
+			}
+		}()
+		*buf = c.features(d, ev, (*buf)[:0])
+		sc = c.model.score(*buf)
 		c.decideSteps(d, sc, steps)
 		findings = c.decidePitfalls(d, sc, findings)
 		// With no customer message there is nothing to answer: the step
