@@ -50,9 +50,13 @@ func (c *Coach) decidePitfalls(d *doc, sc *scores, rules []Finding) []Finding {
 		}
 		out = append(out, f)
 	}
+	upset := customerUpset(d.ctx)
 	for i, id := range modelPitfalls {
 		if !verdict[i] || found[i] {
 			continue
+		}
+		if id == playbook.RuleMinimizing && !upset {
+			continue // cheer answers praise well: only an upset customer is belittled by it
 		}
 		sev := c.ruleByID[id].Severity.At(d.level)
 		if sev == playbook.None {
@@ -94,6 +98,21 @@ func (ev *evidence) asserts(label string) bool {
 	}
 	for _, f := range ev.findings {
 		if f.Rule == label {
+			return true
+		}
+	}
+	return false
+}
+
+// customerUpset reports whether the customer complains or is annoyed or
+// worse; with no reading, whether the level the review assumes is above
+// calm.
+func customerUpset(ctx *Context) bool {
+	if len(ctx.Readings) == 0 {
+		return level(*ctx) != "calm"
+	}
+	for _, r := range ctx.Readings {
+		if r.Angry || r.Complaint {
 			return true
 		}
 	}

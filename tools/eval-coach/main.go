@@ -78,7 +78,11 @@ func main() {
 				}
 			}
 			s := replydata.Score(p, g)
-			fmt.Printf("dev half %d (%d replies): macro-F1 13 labels %.3f, 16 labels %.3f\n", h, len(g), s.Macro(replydata.Core), s.Macro(replydata.Labels))
+			fmt.Printf("dev half %d (%d replies): macro-F1 13 labels %.3f, 16 labels %.3f;", h, len(g), s.Macro(replydata.Core), s.Macro(replydata.Labels))
+			for _, l := range replydata.Core {
+				fmt.Printf(" %s %.2f(%d)", l, s[l].F1(), s[l].TP+s[l].FN)
+			}
+			fmt.Println()
 		}
 		fmt.Println()
 		for _, l := range strings.Split(*showErrors, ",") {
