@@ -55,10 +55,8 @@ var (
 	hBigram = hashString(seedBigram, "")
 )
 
-// nameKey is the key of a named feature ("rule:blame").
-func nameKey(name string) uint64 { return hashString(seedName, name) }
-
-// nameKey2 is nameKey(prefix + name), without building the string.
+// nameKey2 is the key of a named feature, prefix + name ("rule:" +
+// "blame"), hashed without building the string.
 func nameKey2(prefix, name string) uint64 {
 	h := seedName ^ 0xcbf29ce484222325
 	for i := 0; i < len(prefix); i++ {
