@@ -180,6 +180,9 @@ type Coach struct {
 	err    error
 	m      matcher
 	owners []owner
+	// ownerKeys are the reply model's feature keys of each owner's cues
+	// matching (0: not a feature).
+	ownerKeys []uint64
 	// owner index by kind and id
 	index map[owner]int
 
@@ -192,18 +195,26 @@ type Coach struct {
 	ruleByID                         map[string]*playbook.Rule
 	rewrites                         map[[2]int]string // (owner, cue) -> rewrite
 
+	// model decides the steps and pitfalls it has labels for; nil leaves
+	// every decision to the rules.
+	model *scorer
+
 	memo     sync.Map // concern text -> textInfo
 	memoSize atomic.Int64
 }
 
-// New compiles a playbook into a coach; nil means playbook.Default(). A
-// playbook whose patterns do not compile makes every call return an error
-// wrapping ErrBadPlaybook.
-func New(pb *playbook.Playbook) *Coach {
+// New compiles a playbook into a coach with the embedded reply model
+// (DefaultModel); nil means playbook.Default(). A playbook whose patterns
+// do not compile makes every call return an error wrapping ErrBadPlaybook.
+func New(pb *playbook.Playbook) *Coach { return NewWithModel(pb, DefaultModel()) }
+
+// NewWithModel is New with another reply model; a nil model leaves every
+// decision to the playbook's rules.
+func NewWithModel(pb *playbook.Playbook, m *Model) *Coach {
 	if pb == nil {
 		pb = playbook.Default()
 	}
-	c := &Coach{pb: pb, index: map[owner]int{}, rewrites: map[[2]int]string{},
+	c := &Coach{pb: pb, model: newScorer(m), index: map[owner]int{}, rewrites: map[[2]int]string{},
 		stepByID: map[string]*playbook.Step{}, ruleByID: map[string]*playbook.Rule{}}
 	if err := pb.Validate(); err != nil {
 		c.err = fmt.Errorf("%w: %w", ErrBadPlaybook, err)
@@ -262,6 +273,17 @@ func (c *Coach) compile() error {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
+	}
+	c.ownerKeys = make([]uint64, len(c.owners))
+	for o, ow := range c.owners {
+		switch ow.kind {
+		case ownStep:
+			c.ownerKeys[o] = nameKey2("cue:step:", ow.id)
+		case ownRule:
+			c.ownerKeys[o] = nameKey2("cue:rule:", ow.id)
+		case ownVocab:
+			c.ownerKeys[o] = nameKey2("cue:vocab:", ow.id)
+		}
 	}
 	c.actionVerbs = newWordSet(pb.Vocabulary["action_verbs"])
 	c.weakVerbs = newWordSet(pb.Vocabulary["weak_verbs"])

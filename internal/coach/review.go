@@ -26,64 +26,54 @@ type doc struct {
 // Review judges a reply in its context. It returns ErrEmptyReply and
 // ErrReplyTooLong for input it will not read; every other input, HTML,
 // invalid UTF-8 and other languages included, gets a Review.
+//
+// The rules find the evidence (cue phrases, promises, times, concerns);
+// when the coach has a reply model, the model decides each step and each
+// pitfall it knows from that evidence and the reply's words, and the
+// rules' spans show where. A decision the rules did not make points at the
+// sentence whose words weigh most for it.
 func (c *Coach) Review(reply string, ctx Context) (Review, error) {
-	if c.err != nil {
-		return Review{}, c.err
+	d, rv, err := c.read(reply, ctx)
+	if err != nil || d == nil {
+		return rv, err
 	}
-	if len(reply) > MaxReplyBytes {
-		return Review{}, ErrReplyTooLong
-	}
-	toks := tokenize(reply)
-	c.m.annotate(toks)
-	words := 0
-	for i := range toks {
-		if toks[i].kind == kWord || toks[i].kind == kNumber {
-			words++
+	ev := c.evidence(d)
+	steps, findings := ev.steps, ev.findings
+	concerns, covered, coverStart, coverEnd := ev.concerns, ev.covered, ev.coverStart, ev.coverEnd
+	var modelConcerns *bool
+	var sc *scores
+	if c.model != nil {
+		ack := steps[playbook.StepEmpathy].Done || steps[playbook.StepApology].Done
+		act := steps[playbook.StepAction]
+		buf := featureBufs.Get().(*[]feature)
+		defer func() {
+			if cap(*buf) <= maxPooledFeatures {
+				featureBufs.Put(buf)
+			}
+		}()
+		*buf = c.features(d, ev, (*buf)[:0])
+		sc = c.model.score(*buf)
+		c.decideSteps(d, sc, steps)
+		findings = c.decidePitfalls(d, sc, findings)
+		// With no customer message there is nothing to answer: the step
+		// stays undone and unrequired, as the rules have it.
+		if on, ok := c.model.on(sc, "concern_addressed", ev.covered); ok && len(d.ctx.Readings) > 0 {
+			modelConcerns = &on
+		}
+		// Concerns are answered by acknowledgement and by action: read them
+		// again when the model's view of those differs from the rules'.
+		if ack2, act2 := steps[playbook.StepEmpathy].Done || steps[playbook.StepApology].Done, steps[playbook.StepAction]; ack2 != ack || act2 != act {
+			concerns, covered, coverStart, coverEnd = c.concerns(d, ack2, act2.Done, act2.Start, act2.End)
 		}
 	}
-	if words == 0 {
-		return Review{}, ErrEmptyReply
-	}
-	d := &doc{text: reply, toks: toks, sents: sentences(toks), level: level(ctx), ctx: &ctx}
-	rv := Review{Language: "en", Supported: true, Level: d.level, Playbook: c.pb.Version,
-		Findings: []Finding{}, Concerns: []Concern{}, Commitments: []Commitment{}}
-	if lang, ok := c.language(toks); !ok {
-		rv.Language, rv.Supported, rv.Ready = lang, false, true
-		for _, id := range playbook.StepIDs {
-			rv.Steps = append(rv.Steps, Step{ID: id})
-		}
-		rv.Findings = append(rv.Findings, c.finding(playbook.RuleUnsupportedLanguage, playbook.Info, d, 0, 0, ""))
-		return rv, nil
-	}
-	d.sentOf = make([]int, len(toks))
-	for si, s := range d.sents {
-		for i := s.from; i < s.to; i++ {
-			d.sentOf[i] = si
-		}
-		if s.to < len(toks) {
-			d.sentOf[s.to] = si
-		}
-	}
-	d.matches = c.filteredMatches(toks)
-	d.times = parseTimes(toks)
-	d.timeSent = make([]int, len(d.times))
-	for i, t := range d.times {
-		d.timeSent[i] = d.sentOf[t.from]
-	}
-	var b strings.Builder
-	for _, r := range ctx.Readings {
-		for _, cn := range r.Concerns {
-			b.WriteString(strings.ToLower(cn.Text))
-			b.WriteByte(' ')
-		}
-	}
-	d.custText = b.String()
-
-	steps := c.steps(d)
-	act := steps[playbook.StepAction]
-	concerns, covered, coverStart, coverEnd := c.concerns(d, steps[playbook.StepEmpathy].Done || steps[playbook.StepApology].Done, act.Done, act.Start, act.End)
 	st := steps[playbook.StepConcerns]
 	st.Done, st.Start, st.End = covered, coverStart, coverEnd
+	if modelConcerns != nil && *modelConcerns != covered {
+		st.Done, st.Start, st.End = *modelConcerns, 0, 0
+		if st.Done {
+			st.Start, st.End = c.modelSpan(d, sc, "concern_addressed")
+		}
+	}
 	steps[playbook.StepConcerns] = st
 	rv.Concerns = concerns
 	for _, cn := range concerns {
@@ -93,8 +83,8 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 		}
 	}
 
-	rv.Commitments = c.commitments(d)
-	rv.Findings = append(rv.Findings, c.pitfalls(d)...)
+	rv.Commitments = ev.commitments
+	rv.Findings = append(rv.Findings, findings...)
 	rv.Findings = append(rv.Findings, c.missing(d, steps, concerns, rv.Findings, rv.Commitments)...)
 	sort.SliceStable(rv.Findings, func(i, j int) bool {
 		a, b := rv.Findings[i], rv.Findings[j]
@@ -144,6 +134,104 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 	}
 	rv.Score = min(100, max(0, score))
 	return rv, nil
+}
+
+// read tokenizes a reply and prepares the review. A reply in a language the
+// coach does not read gets its whole review here and a nil doc.
+func (c *Coach) read(reply string, ctx Context) (*doc, Review, error) {
+	if c.err != nil {
+		return nil, Review{}, c.err
+	}
+	if len(reply) > MaxReplyBytes {
+		return nil, Review{}, ErrReplyTooLong
+	}
+	toks := tokenize(reply)
+	c.m.annotate(toks)
+	words := 0
+	for i := range toks {
+		if toks[i].kind == kWord || toks[i].kind == kNumber {
+			words++
+		}
+	}
+	if words == 0 {
+		return nil, Review{}, ErrEmptyReply
+	}
+	d := &doc{text: reply, toks: toks, sents: sentences(toks), level: level(ctx), ctx: &ctx}
+	rv := Review{Language: "en", Supported: true, Level: d.level, Playbook: c.pb.Version,
+		Findings: []Finding{}, Concerns: []Concern{}, Commitments: []Commitment{}}
+	if lang, ok := c.language(toks); !ok {
+		rv.Language, rv.Supported, rv.Ready = lang, false, true
+		for _, id := range playbook.StepIDs {
+			rv.Steps = append(rv.Steps, Step{ID: id})
+		}
+		rv.Findings = append(rv.Findings, c.finding(playbook.RuleUnsupportedLanguage, playbook.Info, d, 0, 0, ""))
+		return nil, rv, nil
+	}
+	d.sentOf = make([]int, len(toks))
+	for si, s := range d.sents {
+		for i := s.from; i < s.to; i++ {
+			d.sentOf[i] = si
+		}
+		if s.to < len(toks) {
+			d.sentOf[s.to] = si
+		}
+	}
+	d.matches = c.filteredMatches(toks)
+	d.times = parseTimes(toks)
+	d.timeSent = make([]int, len(d.times))
+	for i, t := range d.times {
+		d.timeSent[i] = d.sentOf[t.from]
+	}
+	var b strings.Builder
+	for _, r := range ctx.Readings {
+		for _, cn := range r.Concerns {
+			b.WriteString(strings.ToLower(cn.Text))
+			b.WriteByte(' ')
+		}
+	}
+	d.custText = b.String()
+	return d, rv, nil
+}
+
+// evidence runs the rules: steps, pitfalls, concerns and promises.
+func (c *Coach) evidence(d *doc) *evidence {
+	ev := &evidence{steps: c.steps(d)}
+	act := ev.steps[playbook.StepAction]
+	ev.concerns, ev.covered, ev.coverStart, ev.coverEnd = c.concerns(d, ev.steps[playbook.StepEmpathy].Done || ev.steps[playbook.StepApology].Done, act.Done, act.Start, act.End)
+	ev.commitments = c.commitments(d)
+	ev.findings = c.pitfalls(d)
+	return ev
+}
+
+// Features are the hashed features the reply model reads (map them to rows
+// with Bucket): the words' (Text; each weighs 1/√len(Text) in a score) and
+// the whole reply's (Whole; each weighs 1), with what the rules say of each
+// of ModelLabels (Rules, in that order).
+type Features struct {
+	Text, Whole []uint64
+	Rules       []bool
+}
+
+// Features returns the features of a reply in its context, for training.
+// A reply the coach does not read (another language) has none.
+func (c *Coach) Features(reply string, ctx Context) (Features, error) {
+	d, _, err := c.read(reply, ctx)
+	if err != nil || d == nil {
+		return Features{}, err
+	}
+	ev := c.evidence(d)
+	var out Features
+	for _, f := range c.features(d, ev, nil) {
+		if f.sent >= 0 {
+			out.Text = append(out.Text, f.key)
+		} else {
+			out.Whole = append(out.Whole, f.key)
+		}
+	}
+	for _, l := range ModelLabels {
+		out.Rules = append(out.Rules, ev.asserts(l))
+	}
+	return out, nil
 }
 
 // filteredMatches runs the matcher and drops every cue match an exception

@@ -1,0 +1,237 @@
+package coach
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/calmdesk/calmdesk/internal/playbook"
+)
+
+// feature is one hashed feature of a reply; sent is the sentence its words
+// are in, or -1 for a feature of the whole reply (a rule's verdict, the
+// length, the customer's reading).
+type feature struct {
+	key  uint64
+	sent int32
+}
+
+// featureBufs recycles the feature lists of reviews: a 1 KB reply has
+// about 800 features, and allocating them each time showed as garbage
+// collection in the benchmarks.
+var featureBufs = sync.Pool{New: func() any { return new([]feature) }}
+
+// maxPooledFeatures bounds the lists kept for reuse (a 64 KB reply).
+const maxPooledFeatures = 1 << 15
+
+// Seeds keep the kinds of features apart in the hash space.
+const (
+	seedWord   uint64 = 0x6a09e667f3bcc908
+	seedBigram uint64 = 0xbb67ae8584caa73b
+	seedName   uint64 = 0x3c6ef372fe94f82b
+	seedFirst  uint64 = 0xa54ff53a5f1d36f1
+)
+
+func hashString(seed uint64, s string) uint64 {
+	h := seed ^ 0xcbf29ce484222325
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 0x100000001b3
+	}
+	return h
+}
+
+func mix(a, b uint64) uint64 {
+	h := a*0x9E3779B97F4A7C15 ^ b
+	h ^= h >> 29
+	h *= 0xBF58476D1CE4E5B9
+	return h ^ h>>32
+}
+
+var (
+	hStart  = hashString(seedWord, "<s>")
+	hEnd    = hashString(seedWord, "</s>")
+	hEndQ   = hashString(seedWord, "</s?>")
+	hNumber = hashString(seedWord, "<num>")
+	hBigram = hashString(seedBigram, "")
+)
+
+// nameKey2 is the key of a named feature, prefix + name ("rule:" +
+// "blame"), hashed without building the string.
+func nameKey2(prefix, name string) uint64 {
+	h := seedName ^ 0xcbf29ce484222325
+	for i := 0; i < len(prefix); i++ {
+		h ^= uint64(prefix[i])
+		h *= 0x100000001b3
+	}
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 0x100000001b3
+	}
+	return h
+}
+
+// evidence is what the rules found in a reply: the model's features and,
+// where the model agrees, the review's spans.
+type evidence struct {
+	steps       map[string]Step
+	findings    []Finding // pitfalls found by rules
+	concerns    []Concern
+	covered     bool
+	coverStart  int
+	coverEnd    int
+	commitments []Commitment
+}
+
+// features lists the hashed features of a reviewed reply: its words and
+// word pairs by sentence, the rules' verdicts, its shape and the
+// customer's reading.
+func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
+	add := func(prefix, name string) { out = append(out, feature{key: nameKey2(prefix, name), sent: -1}) }
+	words := 0
+	first := 0
+	for si, s := range d.sents {
+		prev := hStart
+		for i := s.from; i < s.to; i++ {
+			t := &d.toks[i]
+			var h uint64
+			switch t.kind {
+			case kWord, kSymbol:
+				h = hashString(seedWord, t.norm)
+				words++
+			case kNumber:
+				h = hNumber
+				words++
+			default:
+				continue
+			}
+			out = append(out, feature{key: h, sent: int32(si)}, feature{key: mix(prev, h) ^ hBigram, sent: int32(si)})
+			if first < 3 {
+				out = append(out, feature{key: h ^ seedFirst, sent: int32(si)})
+				first++
+			}
+			prev = h
+		}
+		end := hEnd
+		if isQuestion(d, si) {
+			end = hEndQ
+		}
+		out = append(out, feature{key: mix(prev, end) ^ hBigram, sent: int32(si)})
+	}
+	// The rules' verdicts.
+	for _, id := range playbook.StepIDs {
+		if ev.steps[id].Done {
+			add("step:", id)
+		}
+	}
+	for o, ms := range d.matches {
+		if len(ms) > 0 && c.ownerKeys[o] != 0 {
+			out = append(out, feature{key: c.ownerKeys[o], sent: -1})
+		}
+	}
+	for _, f := range ev.findings {
+		add("rule:", f.Rule)
+	}
+	for _, cm := range ev.commitments {
+		if cm.Vague {
+			add("commitment:", "vague")
+		} else {
+			add("commitment:", "timed")
+		}
+	}
+	if len(d.times) > 0 {
+		add("times", "")
+	}
+	// Shape.
+	add("words:", bucket(words, 3, 6, 12, 25, 50, 100, 200))
+	add("sentences:", bucket(len(d.sents), 1, 2, 3, 5, 8))
+	text := d.text
+	if strings.Contains(text, "http://") || strings.Contains(text, "https://") || strings.Contains(text, "www.") {
+		add("url", "")
+		if words <= 8 {
+			add("url:short", "")
+		}
+	}
+	if mentionInBody(text) {
+		add("mention:body", "")
+	}
+	// The customer: what they raised (their anger level is left out: it
+	// says what the reply should do, not what it does).
+	nconc := 0
+	for _, r := range d.ctx.Readings {
+		if r.Complaint {
+			add("customer:complaint", "")
+		}
+		// Cheer answers praise well and an angry customer badly.
+		switch {
+		case r.Angry:
+			add("customer:angry", "")
+		case r.Sentiment == "positive":
+			add("customer:positive", "")
+		case !r.Complaint:
+			add("customer:calm", "")
+		}
+		for _, s := range r.Signals {
+			add("signal:", s.Kind)
+		}
+		for _, cn := range r.Concerns {
+			add("concern:", cn.Kind)
+			nconc++
+		}
+	}
+	addressed := 0
+	for _, cn := range ev.concerns {
+		if cn.Addressed {
+			addressed++
+		}
+	}
+	switch {
+	case nconc == 0:
+	case addressed == len(ev.concerns):
+		add("coverage:", "all")
+	case addressed > 0:
+		add("coverage:", "some")
+	default:
+		add("coverage:", "none")
+	}
+	return out
+}
+
+// bucket names the band n falls in among ascending limits: "le3", …,
+// "gt200".
+func bucket(n int, limits ...int) string {
+	for _, l := range limits {
+		if n <= l {
+			return bandNames[l]
+		}
+	}
+	return "gt" + bandNames[limits[len(limits)-1]][2:]
+}
+
+// bandNames are the names of the limits bucket uses.
+var bandNames = map[int]string{1: "le1", 2: "le2", 3: "le3", 5: "le5", 6: "le6", 8: "le8", 12: "le12", 25: "le25", 50: "le50", 100: "le100", 200: "le200"}
+
+// mentionInBody reports an @name after the leading ones a tweet opens
+// with: "reach out to @XboxSupport" sends the customer elsewhere.
+func mentionInBody(s string) bool {
+	i := 0
+	for {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t') {
+			i++
+		}
+		if i < len(s) && s[i] == '@' {
+			for i < len(s) && s[i] != ' ' && s[i] != '\n' {
+				i++
+			}
+			continue
+		}
+		break
+	}
+	for j := strings.IndexByte(s[i:], '@'); j >= 0; j = strings.IndexByte(s[i:], '@') {
+		k := i + j
+		if k+1 < len(s) && isWordByte(s[k+1]) && (k == 0 || !isWordByte(s[k-1])) {
+			return true
+		}
+		i = k + 1
+	}
+	return false
+}
