@@ -85,7 +85,7 @@ func (d *Desk) sendSurveys(ctx context.Context, policy Policy, now time.Time) (s
 			return err
 		}
 		if status != StatusResolved {
-			_, err := tx.ExecContext(ctx, `UPDATE surveys SET status = 'cancelled' WHERE id = $1`, id)
+			_, err := tx.ExecContext(ctx, `UPDATE surveys SET status = 'cancelled' WHERE id = $1 AND status = 'scheduled'`, id)
 			return err
 		}
 		if anger > policy.FollowUp.MaxAnger {
@@ -95,10 +95,16 @@ func (d *Desk) sendSurveys(ctx context.Context, policy Policy, now time.Time) (s
 		expires := storable(now.Add(policy.FollowUp.ValidFor.Duration))
 		token := signSurvey(secret, id, expires)
 		sum := sha256.Sum256([]byte(token))
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE surveys SET status = 'sent', sent_at = $2, expires_at = $3, token_hash = $4 WHERE id = $1`,
-			id, now, expires, sum[:]); err != nil {
+		// Guarded: on PostgreSQL a concurrent sweep may have read the survey
+		// as scheduled too; only one of the two updates finds it so.
+		res, err := tx.ExecContext(ctx,
+			`UPDATE surveys SET status = 'sent', sent_at = $2, expires_at = $3, token_hash = $4 WHERE id = $1 AND status = 'scheduled'`,
+			id, now, expires, sum[:])
+		if err != nil {
 			return err
+		}
+		if done, err := res.RowsAffected(); err != nil || done == 0 {
+			return err // sent meanwhile
 		}
 		text := checkInText(firstName(name), d.publicURL+"/survey/"+token)
 		var msgID int64

@@ -129,8 +129,14 @@ func (d *Desk) remindPromises(ctx context.Context, cal calendar.Calendar, now ti
 		if err != nil || now.Before(reminderTime(cal, due)) {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE commitments SET reminded_at = $2 WHERE id = $1`, id, now); err != nil {
+		// Guarded: on PostgreSQL a concurrent sweep may have read the row
+		// as not yet reminded too; only one of the two updates finds it so.
+		res, err := tx.ExecContext(ctx, `UPDATE commitments SET reminded_at = $2 WHERE id = $1 AND status = 'open' AND reminded_at IS NULL`, id, now)
+		if err != nil {
 			return err
+		}
+		if done, err := res.RowsAffected(); err != nil || done == 0 {
+			return err // reminded meanwhile
 		}
 		n++
 		if err := notify(ctx, tx, now, notification{UserID: owner.Int64, Role: roleIfNoUser(owner), CaseID: caseID, Kind: "promise_due",

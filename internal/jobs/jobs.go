@@ -108,7 +108,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	river.AddWorker(workers, r.hooks)
 	periodic := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepEvery),
-			func() (river.JobArgs, *river.InsertOpts) { return sweepArgs{}, singleton() },
+			func() (river.JobArgs, *river.InsertOpts) { return sweepArgs{}, nextSweep(cfg.SweepEvery) },
 			&river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.WebhookEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return webhookArgs{}, singleton() },
@@ -128,7 +128,13 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 		Workers:           workers,
 		PeriodicJobs:      periodic,
 		FetchPollInterval: max(100*time.Millisecond, min(time.Second, cfg.SweepEvery, cfg.WebhookEvery)),
-		PollOnly:          true, // database/sql drivers have no LISTEN; polling is cheap at this rate
+		// A job left running by a process that was killed stays "running"
+		// until rescued: retried if it has attempts left (an email), else
+		// discarded, freeing its singleton's slot. River's default waits an
+		// hour; every job here ends within JobTimeout, so twice that is safe.
+		JobTimeout:           jobTimeout,
+		RescueStuckJobsAfter: 2 * jobTimeout,
+		PollOnly:             true, // database/sql drivers have no LISTEN; polling is cheap at this rate
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
@@ -172,6 +178,9 @@ func (r *Runner) Outbox() desk.Outbox {
 	return r
 }
 
+// jobTimeout is how long a job may run before its context is cancelled.
+const jobTimeout = time.Minute
+
 // singleton is the insert options of a periodic job that must never run
 // twice at once, on this instance or another: a new one is not inserted
 // while the last is still waiting or running.
@@ -179,6 +188,18 @@ func singleton() *river.InsertOpts {
 	return &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
 		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled,
 	}}}
+}
+
+// nextSweep is the insert options of the periodic sweep: one sweep per
+// period, so a sweep left "running" by a process killed half-way does not
+// stop the next period's (as a singleton would until River rescues it),
+// and the clock-driven work resumes within a period of a restart. A sweep
+// still running when the next is due may overlap it; that is safe, as
+// desk.Sweep guards every row by its state.
+func nextSweep(every time.Duration) *river.InsertOpts {
+	opts := singleton()
+	opts.UniqueOpts.ByPeriod = every
+	return opts
 }
 
 // sweepArgs is the periodic job that runs desk.Sweep.

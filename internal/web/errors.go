@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/store"
 )
 
 // httpError is an error with the answer it deserves, made by handlers for
@@ -59,6 +60,13 @@ func failureOf(err error) (f httpError, internal bool) {
 		return httpError{status: http.StatusConflict, code: "conflict", message: cerr.Message}, false
 	case errors.Is(err, desk.ErrUnauthenticated):
 		return httpError{status: http.StatusUnauthorized, code: "unauthenticated", message: "A valid API token or session is required."}, false
+	case store.IsDiskFull(err):
+		// Logged: someone must free space. The transaction was rolled back.
+		return httpError{status: http.StatusInsufficientStorage, code: "insufficient_storage",
+			message: "The database is out of disk space, so nothing was stored. Try again once space is freed."}, true
+	case store.IsUnavailable(err):
+		return httpError{status: http.StatusServiceUnavailable, code: "unavailable",
+			message: "The database cannot be reached just now, so nothing was done. Try again in a few seconds."}, true
 	default:
 		return httpError{status: http.StatusInternalServerError, code: "internal", message: "Something went wrong on our side; it has been logged."}, true
 	}
@@ -80,9 +88,16 @@ func (s *Server) failure(r *http.Request, err error) (f httpError, ok bool) {
 // writeErr answers an API request that failed, in the API's envelope.
 func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 	if f, ok := s.failure(r, err); ok {
+		if f.status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", retryAfterSeconds)
+		}
 		writeError(w, f.status, f.code, f.message, f.fields)
 	}
 }
+
+// retryAfterSeconds is how long a client should wait when the database is
+// out of reach: a restart of PostgreSQL takes a few seconds.
+const retryAfterSeconds = "5"
 
 // uiFailed answers a browser request that failed: an htmx request (the live
 // coach, the timeline) gets a short message its panel can show, anything

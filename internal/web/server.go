@@ -53,6 +53,7 @@ func New(d *desk.Desk, cfg Config, log *slog.Logger) *Server {
 	s.sessions.Cookie.HttpOnly = true
 	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
 	s.sessions.Cookie.Secure = cfg.SecureCookies
+	s.sessions.ErrorFunc = s.sessionFailed
 	s.handler = s.routes()
 	return s
 }

@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
@@ -34,6 +36,33 @@ func (s *sessionStore) Commit(token string, b []byte, expiry time.Time) error {
 	return s.CommitCtx(context.Background(), token, b, expiry)
 }
 func (s *sessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
+
+// sessionFailed answers a request whose session could not be read or
+// saved, which happens when the database is out of reach: in the API's
+// envelope under /api/, and as text elsewhere, with the status the error
+// deserves (503) rather than scs's bare 500. An event stream is told to
+// come back later instead: EventSource gives up for good on any answer but
+// 200, and the page would stop updating after a restart of the database.
+func (s *Server) sessionFailed(w http.ResponseWriter, r *http.Request, err error) {
+	f, ok := s.failure(r, err)
+	switch {
+	case !ok:
+	case r.Header.Get("Accept") == "text/event-stream":
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+		fmt.Fprint(w, "retry: 5000\n\n")
+	default:
+		if f.status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", retryAfterSeconds)
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			writeError(w, f.status, f.code, f.message, f.fields)
+		} else {
+			writeText(w, f.status, f.message)
+		}
+	}
+}
 
 const (
 	sessionUserKey  = "user_id"
