@@ -30,6 +30,7 @@ const (
 	PermUsersManage     Permission = "users:manage"
 	PermSettingsManage  Permission = "settings:manage"
 	PermTrainingUse     Permission = "training:use"
+	PermInsightsRead    Permission = "insights:read"
 )
 
 var agentPerms = []Permission{
@@ -40,8 +41,8 @@ var agentPerms = []Permission{
 var rolePerms = map[Role][]Permission{
 	RoleTrainee:    {PermCoachUse, PermTrainingUse},
 	RoleAgent:      agentPerms,
-	RoleSupervisor: append(slices.Clone(agentPerms), PermGoodwillApprove),
-	RoleAdmin:      append(slices.Clone(agentPerms), PermGoodwillApprove, PermUsersManage, PermSettingsManage),
+	RoleSupervisor: append(slices.Clone(agentPerms), PermGoodwillApprove, PermInsightsRead),
+	RoleAdmin:      append(slices.Clone(agentPerms), PermGoodwillApprove, PermInsightsRead, PermUsersManage, PermSettingsManage),
 }
 
 // Valid reports whether r is a known role.

@@ -46,6 +46,9 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET /api/v1/webhooks/deliveries", desk.PermSettingsManage, s.webhookDeliveries},
 		{"POST /api/v1/coach/review", desk.PermCoachUse, s.coachReview},
 		{"POST /api/v1/coach/draft", desk.PermCoachUse, s.coachDraft},
+		{"GET /api/v1/insights/summary", desk.PermInsightsRead, s.insightsSummary},
+		{"GET /api/v1/insights/problems", desk.PermInsightsRead, s.insightsProblems},
+		{"GET /api/v1/insights/cases.csv", desk.PermInsightsRead, s.insightsCasesCSV},
 	}
 }
 
