@@ -78,6 +78,8 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /cases/{id}/deescalate", desk.PermCasesEscalate, s.deescalateForm},
 		{"POST /commitments/{id}/kept", desk.PermCasesReply, s.keepPromiseForm},
 		{"GET /supervisor", desk.PermGoodwillApprove, s.supervisor},
+		{"GET /insights", desk.PermInsightsRead, s.insightsPage},
+		{"GET /insights/cases", desk.PermInsightsRead, s.insightsCasesPage},
 		{"GET /notifications", "", s.notificationsPage},
 		{"GET /account", "", s.accountPage},
 		{"POST /account/password", "", s.changePassword},
