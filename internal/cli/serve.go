@@ -14,7 +14,6 @@ import (
 	ucli "github.com/urfave/cli/v3"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
-	"github.com/calmdesk/calmdesk/internal/insights"
 	"github.com/calmdesk/calmdesk/internal/web"
 )
 
@@ -85,7 +84,7 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 			SecureCookies:  !cmd.Bool("insecure-cookies") && !isLoopback(addr),
 			Version:        Version,
 			TrustedProxies: proxies,
-			Insights:       insights.New(m.DB, insights.Options{}),
+			Insights:       m.Insights,
 		}, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

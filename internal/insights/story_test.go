@@ -241,3 +241,41 @@ func ptr[T any](v *T) any {
 	}
 	return *v
 }
+
+func TestSpikeNotifiedOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := tellStory(t, db)
+		sup, _, err := s.d.AddUser(ctx, desk.SystemActor, desk.NewUser{Email: "sue@desk.test", Name: "Sue", Role: desk.RoleSupervisor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		told, err := s.in.NotifySpikes(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(told) != 1 || !strings.Contains(told[0].Link, "/insights/cases?") {
+			t.Fatalf("told = %+v, want the one spike", told)
+		}
+		again, err := s.in.NotifySpikes(ctx)
+		if err != nil || len(again) != 0 {
+			t.Errorf("second check told %+v (%v), want nothing new", again, err)
+		}
+		notes, err := s.d.Notifications(ctx, sup, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, note := range notes {
+			if note.Kind == "insights.spike" {
+				n++
+				if !strings.Contains(note.Message, told[0].Label) {
+					t.Errorf("notification %q does not name %q", note.Message, told[0].Label)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("supervisor has %d spike notifications, want 1", n)
+		}
+	})
+}
