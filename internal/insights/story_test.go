@@ -232,6 +232,19 @@ func TestStory(t *testing.T) {
 			}
 		}
 		t.Logf("problems: %+v", problems)
+
+		works, err := s.in.WhatWorks(ctx, week, insights.Filter{Category: "billing"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(works) != 1 || works[0].Replies != 1 || works[0].Calmed != 1 || len(works[0].Patterns) == 0 {
+			t.Fatalf("what works in billing = %+v, want the one reply that calmed Dana", works)
+		}
+		for _, p := range works[0].Patterns {
+			if p.Calmed != 1 || p.ExampleCaseID != s.calmedID || ptr(p.CalmRate) != any(1.0) {
+				t.Errorf("pattern %+v, want it calming case %d", p, s.calmedID)
+			}
+		}
 	})
 }
 
