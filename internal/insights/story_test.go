@@ -292,3 +292,33 @@ func TestSpikeNotifiedOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestDigest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := tellStory(t, db)
+		d, err := s.in.Digest(ctx, insights.WeekOf(s.clock.Now()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Cases != 30 || len(d.Weeks) != 4 || d.Weeks[3].Cases != 30 || len(d.Spikes) != 1 || len(d.Broken) != 1 {
+			t.Errorf("digest: %d cases, %d weeks, %d spikes, %d broken promises; want 30, 4 (the last of 30), 1, 1",
+				d.Cases, len(d.Weeks), len(d.Spikes), len(d.Broken))
+		}
+		for _, step := range []struct {
+			at   time.Time
+			want bool
+		}{
+			{s.clock.Now(), true},                               // none sent this week yet: last week's goes out
+			{s.clock.Now().Add(time.Hour), false},               // once a week
+			{monday.AddDate(0, 0, 7).Add(7 * time.Hour), false}, // next Monday, before 08:00
+			{monday.AddDate(0, 0, 7).Add(9 * time.Hour), true},  // this week's
+			{monday.AddDate(0, 0, 7).Add(10 * time.Hour), false},
+		} {
+			s.clock.Set(step.at)
+			if sent, err := s.in.NotifyDigest(ctx); err != nil || sent != step.want {
+				t.Errorf("digest at %s: sent %v (%v), want %v", step.at, sent, err, step.want)
+			}
+		}
+	})
+}

@@ -10,7 +10,8 @@ import (
 )
 
 // spikeArgs is the periodic job that tells supervisors about problems
-// spiking this week (insights.NotifySpikes).
+// spiking this week (insights.NotifySpikes) and, once a week, that the
+// weekly digest is ready (insights.NotifyDigest).
 type spikeArgs struct{}
 
 // Kind implements river.JobArgs.
@@ -26,6 +27,13 @@ func (w *spikeWorker) Work(ctx context.Context, _ *river.Job[spikeArgs]) error {
 	told, err := w.insights.NotifySpikes(ctx)
 	for _, s := range told {
 		w.log.InfoContext(ctx, "problem spiking", "label", s.Label, "cases", s.Count, "baseline", s.Baseline)
+	}
+	if err != nil {
+		return err
+	}
+	sent, err := w.insights.NotifyDigest(ctx)
+	if sent {
+		w.log.InfoContext(ctx, "weekly digest sent to supervisors")
 	}
 	return err
 }
