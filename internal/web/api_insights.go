@@ -108,3 +108,17 @@ func writeCSV(w http.ResponseWriter, filename string, write func(http.ResponseWr
 	w.WriteHeader(http.StatusOK)
 	_ = write(w)
 }
+
+func (s *Server) insightsWhatWorks(w http.ResponseWriter, r *http.Request, _ desk.User) error {
+	in, q, err := s.readInsightsQuery(r)
+	if err != nil {
+		return err
+	}
+	works, err := in.WhatWorks(r.Context(), q.period, q.filter)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": q.period.From.Format("2006-01-02"),
+		"to": q.period.To.Format("2006-01-02"), "categories": works})
+	return nil
+}

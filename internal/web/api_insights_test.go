@@ -76,6 +76,11 @@ func TestInsightsAPI(t *testing.T) {
 			t.Errorf("problems: %d %v", status, problems)
 		}
 
+		status, works := sup.do("GET", "/api/v1/insights/what-works?from=2026-11-16&to=2026-11-22", nil)
+		if _, ok := works["categories"].([]any); status != http.StatusOK || !ok {
+			t.Errorf("what-works: %d %v", status, works)
+		}
+
 		req, _ := http.NewRequestWithContext(context.Background(), "GET", sup.base+"/api/v1/insights/cases.csv?from=2026-11-16&to=2026-11-22&figure=angry", nil)
 		req.Header.Set("Authorization", "Bearer "+sup.token)
 		resp, err := http.DefaultClient.Do(req)

@@ -49,6 +49,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET /api/v1/insights/summary", desk.PermInsightsRead, s.insightsSummary},
 		{"GET /api/v1/insights/problems", desk.PermInsightsRead, s.insightsProblems},
 		{"GET /api/v1/insights/cases.csv", desk.PermInsightsRead, s.insightsCasesCSV},
+		{"GET /api/v1/insights/what-works", desk.PermInsightsRead, s.insightsWhatWorks},
 	}
 }
 
@@ -80,6 +81,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /supervisor", desk.PermGoodwillApprove, s.supervisor},
 		{"GET /insights", desk.PermInsightsRead, s.insightsPage},
 		{"GET /insights/cases", desk.PermInsightsRead, s.insightsCasesPage},
+		{"GET /insights/digest", desk.PermInsightsRead, s.insightsDigest},
 		{"GET /notifications", "", s.notificationsPage},
 		{"GET /account", "", s.accountPage},
 		{"POST /account/password", "", s.changePassword},

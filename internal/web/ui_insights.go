@@ -24,6 +24,7 @@ type insightsView struct {
 	Rows                                     []figureRow
 	Trends                                   []trendChart
 	Problems                                 []problemRow
+	Works                                    []insights.WhatWorks
 	Spikes                                   int
 }
 
@@ -90,6 +91,14 @@ func (s *Server) insightsPage(w http.ResponseWriter, r *http.Request, u desk.Use
 		}
 		v.Problems = append(v.Problems, problemRow{Problem: p,
 			Link: "/insights/cases?" + insightsQueryString(q, "", p.CaseIDs) + "&" + url.Values{"label": {p.Label}}.Encode()})
+	}
+	if v.Works, err = in.WhatWorks(ctx, q.period, q.filter); err != nil {
+		return err
+	}
+	for i := range v.Works {
+		if len(v.Works[i].Patterns) > 8 {
+			v.Works[i].Patterns = v.Works[i].Patterns[:8]
+		}
 	}
 	s.render(w, r, http.StatusOK, "insights.html", v)
 	return nil
@@ -320,4 +329,43 @@ func bucketWord(b []insights.Figures) string {
 		return "week"
 	}
 	return "day"
+}
+
+// digestView is the weekly digest page.
+type digestView struct {
+	chrome
+	insights.Digest
+	Rows           []figureRow
+	Trends         []trendChart
+	PrevWeek, Next string
+}
+
+// insightsDigest shows the week in review (GET /insights/digest?week=DATE,
+// the week holding DATE; default last week).
+func (s *Server) insightsDigest(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	in := s.cfg.Insights
+	if in == nil {
+		return &httpError{status: http.StatusServiceUnavailable, code: "unavailable", message: "Insights are not configured on this server."}
+	}
+	week := insights.WeekOf(in.Now()).Previous()
+	if v := r.URL.Query().Get("week"); v != "" {
+		p, err := insights.ParsePeriod(v, v, in.Now())
+		if err != nil {
+			return invalidField("week", "must be a date YYYY-MM-DD")
+		}
+		week = insights.WeekOf(p.From)
+	}
+	d, err := in.Digest(r.Context(), week)
+	if err != nil {
+		return err
+	}
+	v := digestView{chrome: s.chromeFor(r, u, "insights"), Digest: d, Rows: figureRows(d.Summary),
+		Trends:   trendCharts(d.Weeks)[1:],
+		PrevWeek: week.From.AddDate(0, 0, -7).Format(time.DateOnly), Next: week.From.AddDate(0, 0, 7).Format(time.DateOnly)}
+	q := insightsQuery{period: week}
+	for i := range v.Rows {
+		v.Rows[i].Link = "/insights/cases?" + insightsQueryString(q, insights.Figure(v.Rows[i].Figure), nil)
+	}
+	s.render(w, r, http.StatusOK, "insights_digest.html", v)
+	return nil
 }

@@ -39,7 +39,7 @@ func TestInsightsPages(t *testing.T) {
 			t.Fatalf("/insights: %d\n%s", status, page)
 		}
 		for _, want := range []string{"De-escalation rate", `href="/insights/cases?figure=angry&amp;from=2026-11-16&amp;to=2026-11-22"`,
-			"100%", `<svg class="chart"`, `href="/insights" aria-current="page"`, "/api/v1/insights/cases.csv?"} {
+			"100%", `<svg class="chart"`, "What works with angry customers", `href="/insights" aria-current="page"`, "/api/v1/insights/cases.csv?"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("/insights lacks %q", want)
 			}
@@ -48,6 +48,10 @@ func TestInsightsPages(t *testing.T) {
 		if status != http.StatusOK || !strings.Contains(page, "Angry cases") || !strings.Contains(page, `href="/cases/`+itoa(caseID)+`"`) ||
 			!strings.Contains(page, `href="/insights?from=2026-11-16&amp;to=2026-11-22"`) {
 			t.Errorf("/insights/cases?figure=angry: %d\n%s", status, page)
+		}
+		status, page = get(browser, "/insights/digest?week=2026-11-18")
+		if status != http.StatusOK || !strings.Contains(page, "Week 2026-11-16 to 2026-11-22") || !strings.Contains(page, "Promises that came due unkept") {
+			t.Errorf("/insights/digest: %d\n%s", status, page)
 		}
 		if status, _ := get(browser, "/insights?from=nonsense"); status != http.StatusUnprocessableEntity {
 			t.Errorf("/insights?from=nonsense = %d, want 422", status)
