@@ -322,3 +322,16 @@ func TestDigest(t *testing.T) {
 		}
 	})
 }
+
+func TestCoaching(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := tellStory(t, db)
+		c, err := s.in.Coaching(context.Background(), week, s.agent.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Replies != 3 || len(c.Steps) == 0 || c.Figures.Cases == 0 || len(c.Weeks) != 7 || c.Weeks[0].Replies != 3 || c.Weeks[0].Score == nil {
+			t.Errorf("coaching = %+v, want Sam's 3 replies on Monday with their steps", c)
+		}
+	})
+}

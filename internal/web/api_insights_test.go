@@ -81,6 +81,17 @@ func TestInsightsAPI(t *testing.T) {
 			t.Errorf("what-works: %d %v", status, works)
 		}
 
+		status, own := agent.do("GET", "/api/v1/insights/coaching?from=2026-11-16&to=2026-11-22", nil)
+		if status != http.StatusOK || own["figures"] == nil {
+			t.Errorf("an agent's own coaching: %d %v", status, own)
+		}
+		if status, _ := agent.do("GET", "/api/v1/insights/coaching?agent=supervisor@calmdesk.test", nil); status != http.StatusForbidden {
+			t.Errorf("an agent reading another's coaching = %d, want 403", status)
+		}
+		if status, theirs := sup.do("GET", "/api/v1/insights/coaching?agent=agent@calmdesk.test", nil); status != http.StatusOK || theirs["agent_id"] != own["agent_id"] {
+			t.Errorf("a supervisor reading the agent's coaching: %d %v", status, theirs)
+		}
+
 		req, _ := http.NewRequestWithContext(context.Background(), "GET", sup.base+"/api/v1/insights/cases.csv?from=2026-11-16&to=2026-11-22&figure=angry", nil)
 		req.Header.Set("Authorization", "Bearer "+sup.token)
 		resp, err := http.DefaultClient.Do(req)

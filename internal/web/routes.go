@@ -50,6 +50,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET /api/v1/insights/problems", desk.PermInsightsRead, s.insightsProblems},
 		{"GET /api/v1/insights/cases.csv", desk.PermInsightsRead, s.insightsCasesCSV},
 		{"GET /api/v1/insights/what-works", desk.PermInsightsRead, s.insightsWhatWorks},
+		{"GET /api/v1/insights/coaching", desk.PermCasesReply, s.insightsCoaching},
 	}
 }
 
@@ -82,6 +83,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /insights", desk.PermInsightsRead, s.insightsPage},
 		{"GET /insights/cases", desk.PermInsightsRead, s.insightsCasesPage},
 		{"GET /insights/digest", desk.PermInsightsRead, s.insightsDigest},
+		{"GET /coaching", desk.PermCasesReply, s.coachingPage},
 		{"GET /notifications", "", s.notificationsPage},
 		{"GET /account", "", s.accountPage},
 		{"POST /account/password", "", s.changePassword},

@@ -57,6 +57,9 @@ func TestInsightsPages(t *testing.T) {
 			t.Errorf("/insights?from=nonsense = %d, want 422", status)
 		}
 		agentBrowser := signedInBrowser(t, agent.base, string(desk.RoleAgent)+"@calmdesk.test")
+		if status, page := get(agentBrowser, "/coaching"); status != http.StatusOK || !strings.Contains(page, "Coaching: agent") {
+			t.Errorf("an agent's /coaching = %d\n%s", status, page)
+		}
 		if status, page := get(agentBrowser, "/insights"); status != http.StatusForbidden || strings.Contains(page, `href="/insights"`) {
 			t.Errorf("an agent's /insights = %d (or the nav links to it)", status)
 		}
