@@ -8,6 +8,7 @@ import (
 	ucli "github.com/urfave/cli/v3"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/insights"
 	"github.com/calmdesk/calmdesk/internal/jobs"
 	"github.com/calmdesk/calmdesk/internal/store"
 )
@@ -25,9 +26,10 @@ type Main struct {
 	// Now replaces the desk's clock (the import runs on its history's).
 	Now func() time.Time
 
-	DB   *store.DB
-	Jobs *jobs.Runner
-	Desk *desk.Desk
+	DB       *store.DB
+	Jobs     *jobs.Runner
+	Desk     *desk.Desk
+	Insights *insights.Insights
 
 	jobsStarted bool
 }
@@ -52,8 +54,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.DB, err = openDB(ctx, m.Config.DatabaseURL, log); err != nil {
 		return err
 	}
+	m.Insights = insights.New(m.DB, insights.Options{Now: m.Now})
 	m.Jobs, err = jobs.New(ctx, m.DB, jobs.Config{SweepEvery: m.SweepEvery, LearnEvery: m.LearnEvery,
-		Mail: m.Config.Mail, PublicURL: m.Config.PublicURL, Logger: log})
+		Mail: m.Config.Mail, PublicURL: m.Config.PublicURL, Logger: log, Insights: m.Insights})
 	if err != nil {
 		return err
 	}

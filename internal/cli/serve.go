@@ -84,6 +84,7 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 			SecureCookies:  !cmd.Bool("insecure-cookies") && !isLoopback(addr),
 			Version:        Version,
 			TrustedProxies: proxies,
+			Insights:       m.Insights,
 		}, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,6 +29,12 @@ func (d *Desk) ReviewReply(ctx context.Context, author User, in ReviewInput) (co
 	v.check(utf8.ValidString(in.Reply), "reply", "must be valid UTF-8")
 	v.check(len(in.Reply) <= MaxReplyBytes, "reply", "is too long")
 	v.check(in.CaseID != 0 || strings.TrimSpace(in.CustomerText) != "", "case_id", "give case_id or customer_text")
+	if !in.SentAt.IsZero() {
+		// A reply may be reviewed as if sent later (a scheduled send), but
+		// due dates computed from it must stay readable and encodable.
+		v.check(!in.SentAt.Before(EarliestTime) && !in.SentAt.After(d.clock().AddDate(1, 0, 0)), "sent_at",
+			fmt.Sprintf("must lie between %s and a year from now", EarliestTime.Format(time.DateOnly)))
+	}
 	if err := v.err(); err != nil {
 		return coach.Review{}, err
 	}

@@ -34,6 +34,7 @@ const (
 	// trainee's attempts and make scenarios.
 	PermTrainingPractice Permission = "training:practice"
 	PermTrainingManage   Permission = "training:manage"
+	PermInsightsRead     Permission = "insights:read"
 )
 
 var agentPerms = []Permission{
@@ -44,8 +45,8 @@ var agentPerms = []Permission{
 var rolePerms = map[Role][]Permission{
 	RoleTrainee:    {PermCoachUse, PermTrainingPractice},
 	RoleAgent:      agentPerms,
-	RoleSupervisor: append(slices.Clone(agentPerms), PermGoodwillApprove, PermTrainingManage),
-	RoleAdmin:      append(slices.Clone(agentPerms), PermGoodwillApprove, PermUsersManage, PermSettingsManage, PermTrainingManage),
+	RoleSupervisor: append(slices.Clone(agentPerms), PermGoodwillApprove, PermInsightsRead, PermTrainingManage),
+	RoleAdmin:      append(slices.Clone(agentPerms), PermGoodwillApprove, PermInsightsRead, PermUsersManage, PermSettingsManage, PermTrainingManage),
 }
 
 // Valid reports whether r is a known role.

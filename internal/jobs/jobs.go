@@ -24,6 +24,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/insights"
 	"github.com/calmdesk/calmdesk/internal/store"
 )
 
@@ -52,6 +53,10 @@ type Config struct {
 	LearnEvery time.Duration
 	// Mail sends replies on email cases; nil means no outbound email.
 	Mail *MailConfig
+	// Insights, when set, is checked every SpikeEvery (default 15 minutes)
+	// for problems spiking this week, which supervisors are told about.
+	Insights   *insights.Insights
+	SpikeEvery time.Duration
 	// PublicURL links staff emails to their case.
 	PublicURL string
 	Logger    *slog.Logger
@@ -120,6 +125,15 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	if cfg.LearnEvery > 0 {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.LearnEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return learnArgs{}, singleton() },
+			&river.PeriodicJobOpts{RunOnStart: true}))
+	}
+	if cfg.Insights != nil {
+		if cfg.SpikeEvery <= 0 {
+			cfg.SpikeEvery = 15 * time.Minute
+		}
+		river.AddWorker(workers, &spikeWorker{insights: cfg.Insights, log: cfg.Logger})
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.SpikeEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return spikeArgs{}, singleton() },
 			&river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	client, err := river.NewClient(driverFor(db), &river.Config{

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/calmdesk/calmdesk/internal/insights"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -65,7 +66,7 @@ type propertyRun struct {
 func newPropertyRun(t *testing.T, db *store.DB) *propertyRun {
 	t.Helper()
 	d := testDesk(db)
-	ts := httptest.NewServer(web.New(d, web.Config{MaxBodyBytes: 512 << 10}, slog.New(slog.DiscardHandler)))
+	ts := httptest.NewServer(web.New(d, web.Config{MaxBodyBytes: 512 << 10, Insights: insights.New(db, insights.Options{})}, slog.New(slog.DiscardHandler)))
 	t.Cleanup(ts.Close)
 	p := &propertyRun{t: t, base: ts.URL, tokens: map[desk.Role]string{}, ids: map[string]int64{},
 		rnd: rand.New(rand.NewPCG(14, 2026)), problems: map[string]int{},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/insights"
 	"github.com/calmdesk/calmdesk/internal/store"
 	"github.com/calmdesk/calmdesk/internal/store/storetest"
 	"github.com/calmdesk/calmdesk/internal/web"
@@ -36,7 +37,7 @@ var handlerDecides = map[string][]desk.Role{}
 func TestRBACMatrix(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
 	d := testDesk(db)
-	srv := web.New(d, web.Config{}, nil)
+	srv := web.New(d, web.Config{Insights: insights.New(db, insights.Options{})}, nil)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	api, pages, public := web.RouteDecisions(srv)

@@ -1,19 +1,28 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 )
 
 // The response helpers: every answer's headers are set here, once.
 
+// writeJSON encodes v before the status is sent, so a value that cannot be
+// encoded answers 500 in the envelope instead of a 200 with no body.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+		buf.Reset()
+		_ = enc.Encode(map[string]any{"error": map[string]string{"code": "internal", "message": "The answer could not be encoded: " + err.Error()}})
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(true)
-	_ = enc.Encode(v)
+	_, _ = w.Write(buf.Bytes())
 }
 
 // writeHTML sends a rendered page or fragment. Pages hold case data, so no

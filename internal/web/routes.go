@@ -52,6 +52,11 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST /api/v1/training/sessions", desk.PermTrainingPractice, s.startTraining},
 		{"GET /api/v1/training/sessions/{id}", desk.PermTrainingPractice, s.getTraining},
 		{"POST /api/v1/training/sessions/{id}/replies", desk.PermTrainingPractice, s.trainingReply},
+		{"GET /api/v1/insights/summary", desk.PermInsightsRead, s.insightsSummary},
+		{"GET /api/v1/insights/problems", desk.PermInsightsRead, s.insightsProblems},
+		{"GET /api/v1/insights/cases.csv", desk.PermInsightsRead, s.insightsCasesCSV},
+		{"GET /api/v1/insights/what-works", desk.PermInsightsRead, s.insightsWhatWorks},
+		{"GET /api/v1/insights/coaching", desk.PermCasesReply, s.insightsCoaching},
 	}
 }
 
@@ -81,6 +86,10 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /cases/{id}/deescalate", desk.PermCasesEscalate, s.deescalateForm},
 		{"POST /commitments/{id}/kept", desk.PermCasesReply, s.keepPromiseForm},
 		{"GET /supervisor", desk.PermGoodwillApprove, s.supervisor},
+		{"GET /insights", desk.PermInsightsRead, s.insightsPage},
+		{"GET /insights/cases", desk.PermInsightsRead, s.insightsCasesPage},
+		{"GET /insights/digest", desk.PermInsightsRead, s.insightsDigest},
+		{"GET /coaching", desk.PermCasesReply, s.coachingPage},
 		{"GET /notifications", "", s.notificationsPage},
 		{"GET /account", "", s.accountPage},
 		{"POST /account/password", "", s.changePassword},

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/insights"
 )
 
 // Config holds the HTTP settings.
@@ -24,6 +25,9 @@ type Config struct {
 	// X-Forwarded-For is believed; without them every client behind a proxy
 	// shares the proxy's address in the sign-in and form limits.
 	TrustedProxies []netip.Prefix
+	// Insights answers /insights and /api/v1/insights; without it they
+	// answer 503.
+	Insights *insights.Insights
 }
 
 // Server is calmdesk's HTTP front.

@@ -1,0 +1,357 @@
+package insights
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Problem is a group of cases whose customers raised the same concern,
+// named from the words they used.
+type Problem struct {
+	Label    string   `json:"label"`
+	Terms    []string `json:"terms"`    // the shared words that define it
+	Category string   `json:"category"` // the most common category of its cases
+	Count    int      `json:"count"`    // its cases in the period
+	// Baseline is its average count per period of the same length over the
+	// four weeks before the period.
+	Baseline float64 `json:"baseline"`
+	Spike    bool    `json:"spike"`
+	CaseIDs  []int64 `json:"case_ids"`
+}
+
+// Spike thresholds: a problem spikes when it has at least SpikeMinCases
+// cases and at least SpikeFactor times its baseline.
+const (
+	SpikeMinCases = 5
+	SpikeFactor   = 3.0
+	baselineWeeks = 4
+	maxProblems   = 50
+)
+
+// Problems clusters the concerns of the customers whose cases opened in p
+// into problems, biggest first.
+func (in *Insights) Problems(ctx context.Context, p Period, f Filter) ([]Problem, error) {
+	baseStart := p.Start().AddDate(0, 0, -7*baselineWeeks)
+	cases, err := in.load(ctx, baseStart, p.End(), f)
+	if err != nil {
+		return nil, err
+	}
+	var cur, base []doc
+	for _, c := range cases {
+		d := docOf(c)
+		if len(d.terms) == 0 {
+			continue
+		}
+		if c.CreatedAt.Before(p.Start()) {
+			base = append(base, d)
+		} else {
+			cur = append(cur, d)
+		}
+	}
+	scale := float64(p.Days()) / float64(7*baselineWeeks)
+	return cluster(cur, base, scale), nil
+}
+
+// doc is one case's concerns as terms.
+type doc struct {
+	caseID   int64
+	category string
+	terms    map[string]bool // unigrams and bigrams
+	phrases  [][]string      // each concern's content words, in order
+	surface  map[string]map[string]int
+}
+
+// stopwords are words that name no problem: function words and the
+// vocabulary every support message shares.
+var stopwords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a about above after again against all also am an and any are aren't as at be because been before being
+	below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from
+	further had hadn't has hasn't have haven't having he her here hers herself him himself his how i i'm i've i'd i'll if in into is isn't it
+	it's its itself just let's me more most mustn't my myself no nor not now of off on once only or other ought our ours ourselves out
+	over own same she should shouldn't so some such than that that's the their theirs them themselves then there there's these they
+	they're this those through to too under until up very was wasn't we we're were weren't what what's when where which while who
+	whom why with won't would wouldn't you you're your yours yourself yourselves
+	again already always anyone anything ask asked asking back still even ever every get gets getting got going gone help hello hi
+	hey know let like make made many may might much need needs never new one please really right said say says see seems since
+	someone something thank thanks time times today try tried trying two three use used want wanted way week weeks day days
+	yesterday told tell well will yet keep keeps kept us im ive dont cant wont doesnt didnt isnt thing things
+	customer service support problem issue issues team company contact contacted email emailed message wrote write writing
+	order orders account`) {
+		stopwords[w] = true
+	}
+}
+
+// words splits text into lower-cased words, keeping each word's written
+// form for labels.
+func words(text string) (lower, surface []string) {
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	}) {
+		w = strings.Trim(w, "'")
+		if w == "" {
+			continue
+		}
+		lower = append(lower, strings.ToLower(strings.ReplaceAll(w, "’", "'")))
+		surface = append(surface, w)
+	}
+	return lower, surface
+}
+
+func contentWord(w string) bool {
+	if stopwords[w] {
+		return false
+	}
+	if len([]rune(w)) < 3 && !strings.ContainsAny(w, "0123456789") {
+		return false
+	}
+	return true
+}
+
+func docOf(c *caseFacts) doc {
+	d := doc{caseID: c.ID, category: c.Category, terms: map[string]bool{}, surface: map[string]map[string]int{}}
+	for _, m := range c.Inbound {
+		for _, text := range m.Concerns {
+			lower, surf := words(text)
+			var phrase []string
+			for i, w := range lower {
+				if !contentWord(w) {
+					continue
+				}
+				phrase = append(phrase, w)
+				if d.surface[w] == nil {
+					d.surface[w] = map[string]int{}
+				}
+				d.surface[w][surf[i]]++
+			}
+			for i, w := range phrase {
+				d.terms[w] = true
+				if i > 0 {
+					d.terms[phrase[i-1]+" "+w] = true
+				}
+			}
+			if len(phrase) > 0 {
+				d.phrases = append(d.phrases, phrase)
+			}
+		}
+	}
+	return d
+}
+
+// cluster groups the current docs greedily: the term most worth naming a
+// problem — shared by many unassigned cases, rare in the desk's other
+// cases — seeds a problem with every unassigned case using it, which then
+// takes in the cases using a word almost only its own cases use. Each
+// case joins at most one problem; a problem needs two cases.
+func cluster(cur, base []doc, scale float64) []Problem {
+	all := len(cur) + len(base)
+	dfAll := map[string]int{}
+	for _, ds := range [][]doc{cur, base} {
+		for _, d := range ds {
+			for t := range d.terms {
+				dfAll[t]++
+			}
+		}
+	}
+	idf := func(t string) float64 { return math.Log(float64(all+1) / float64(dfAll[t])) }
+	assigned := make([]bool, len(cur))
+	rejected := map[string]bool{}
+	var out []Problem
+	for len(out) < maxProblems {
+		df := map[string]int{}
+		for i, d := range cur {
+			if assigned[i] {
+				continue
+			}
+			for t := range d.terms {
+				df[t]++
+			}
+		}
+		seed, best := "", 0.0
+		for t, n := range df {
+			if n < 2 || rejected[t] {
+				continue
+			}
+			score := float64(n) * idf(t)
+			if strings.Contains(t, " ") {
+				score *= 1.2 // a shared phrase says more than a shared word
+			}
+			if score > best || (score == best && t < seed) {
+				seed, best = t, score
+			}
+		}
+		if seed == "" {
+			break
+		}
+		var members []int
+		for i, d := range cur {
+			if !assigned[i] && d.terms[seed] {
+				members = append(members, i)
+			}
+		}
+		if !related(cur, members, seed) {
+			rejected[seed] = true // one shared word is a coincidence, not a problem
+			continue
+		}
+		terms := []string{seed}
+		// Words most of the members share and few others use widen the problem
+		// to the cases that put it differently.
+		inCluster := map[string]int{}
+		for _, i := range members {
+			for t := range cur[i].terms {
+				inCluster[t]++
+			}
+		}
+		for t, n := range inCluster {
+			if t == seed || strings.Contains(t, " ") || 2*n < len(members) || n < 3 {
+				continue
+			}
+			if float64(n)/float64(dfAll[t]) >= 0.6 {
+				terms = append(terms, t)
+			}
+		}
+		sort.Strings(terms[1:])
+		for i, d := range cur {
+			if assigned[i] || d.terms[seed] {
+				continue
+			}
+			for _, t := range terms[1:] {
+				if d.terms[t] {
+					members = append(members, i)
+					break
+				}
+			}
+		}
+		p := Problem{Terms: terms, Count: len(members)}
+		cats := map[string]int{}
+		var docs []doc
+		for _, i := range members {
+			assigned[i] = true
+			p.CaseIDs = append(p.CaseIDs, cur[i].caseID)
+			cats[cur[i].category]++
+			docs = append(docs, cur[i])
+		}
+		sort.Slice(p.CaseIDs, func(a, b int) bool { return p.CaseIDs[a] < p.CaseIDs[b] })
+		p.Category = topKey(cats)
+		p.Label = label(docs, seed)
+		for _, d := range base {
+			for _, t := range terms {
+				if d.terms[t] {
+					p.Baseline++
+					break
+				}
+			}
+		}
+		p.Baseline = round(p.Baseline * scale)
+		p.Spike = p.Count >= SpikeMinCases && float64(p.Count) >= SpikeFactor*p.Baseline
+		out = append(out, p)
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Count > out[b].Count })
+	return out
+}
+
+// related reports whether the members share more than a coincidence: a
+// shared phrase, or a second word that at least half of them use.
+func related(cur []doc, members []int, seed string) bool {
+	if strings.Contains(seed, " ") {
+		return true
+	}
+	n := map[string]int{}
+	for _, i := range members {
+		for t := range cur[i].terms {
+			if t != seed && !strings.Contains(t, " ") {
+				n[t]++
+			}
+		}
+	}
+	for _, c := range n {
+		if c >= 2 && 2*c >= len(members) {
+			return true
+		}
+	}
+	return false
+}
+
+// label names a problem in the words at least half its cases used: the
+// longest such run of words (up to four), then the next most shared words,
+// three words in all, each in the form customers wrote it most often.
+func label(docs []doc, seed string) string {
+	df := map[string]int{}
+	for _, d := range docs {
+		seen := map[string]bool{}
+		for _, ph := range d.phrases {
+			for n := 1; n <= 4; n++ {
+				for i := 0; i+n <= len(ph); i++ {
+					seen[strings.Join(ph[i:i+n], " ")] = true
+				}
+			}
+		}
+		for g := range seen {
+			df[g]++
+		}
+	}
+	best, bestScore := seed, -1.0
+	for g, n := range df {
+		if 2*n < len(docs) {
+			continue
+		}
+		score := float64(len(strings.Fields(g)))*10 + float64(n)/float64(len(docs))
+		if score > bestScore || (score == bestScore && g < best) {
+			best, bestScore = g, score
+		}
+	}
+	parts := []string{best}
+	used := map[string]bool{}
+	for _, w := range strings.Fields(best) {
+		used[w] = true
+	}
+	var more []string
+	for g, n := range df {
+		if !strings.Contains(g, " ") && !used[g] && 2*n >= len(docs) {
+			more = append(more, g)
+		}
+	}
+	sort.Slice(more, func(a, b int) bool {
+		if df[more[a]] != df[more[b]] {
+			return df[more[a]] > df[more[b]]
+		}
+		return more[a] < more[b]
+	})
+	for _, w := range more {
+		if len(used) >= 3 {
+			break
+		}
+		used[w] = true
+		parts = append(parts, w)
+	}
+	for i, part := range parts {
+		ws := strings.Fields(part)
+		for j, w := range ws {
+			forms := map[string]int{}
+			for _, d := range docs {
+				for s, n := range d.surface[w] {
+					forms[s] += n
+				}
+			}
+			if s := topKey(forms); s != "" {
+				ws[j] = s
+			}
+		}
+		parts[i] = strings.Join(ws, " ")
+	}
+	return strings.Join(parts, ", ")
+}
+
+func topKey(m map[string]int) string {
+	best, n := "", 0
+	for k, v := range m {
+		if v > n || (v == n && k < best) {
+			best, n = k, v
+		}
+	}
+	return best
+}

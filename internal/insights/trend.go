@@ -1,0 +1,48 @@
+package insights
+
+import "context"
+
+// Trend is the figures of a period bucket by bucket: by day for periods
+// of up to 31 days, else by week (Monday to Sunday; the first and last
+// weeks are clipped to the period).
+func (in *Insights) Trend(ctx context.Context, p Period, f Filter) ([]Figures, error) {
+	now := in.Now()
+	cases, err := in.load(ctx, p.Start(), p.End(), f)
+	if err != nil {
+		return nil, err
+	}
+	buckets := Buckets(p)
+	groups := make([][]*caseFacts, len(buckets))
+	i := 0
+	for _, c := range cases { // cases come oldest first
+		for i < len(buckets)-1 && !c.CreatedAt.Before(buckets[i].End()) {
+			i++
+		}
+		groups[i] = append(groups[i], c)
+	}
+	out := make([]Figures, len(buckets))
+	for j, b := range buckets {
+		out[j] = figuresOf(b, groups[j], now)
+	}
+	return out, nil
+}
+
+// Buckets splits p into days (up to 31 days) or Monday-to-Sunday weeks.
+func Buckets(p Period) []Period {
+	var out []Period
+	if p.Days() <= 31 {
+		for d := p.From; !d.After(p.To); d = d.AddDate(0, 0, 1) {
+			out = append(out, Period{From: d, To: d})
+		}
+		return out
+	}
+	for d := p.From; !d.After(p.To); {
+		sunday := d.AddDate(0, 0, (7-int(d.Weekday()))%7)
+		if sunday.After(p.To) {
+			sunday = p.To
+		}
+		out = append(out, Period{From: d, To: sunday})
+		d = sunday.AddDate(0, 0, 1)
+	}
+	return out
+}

@@ -1,0 +1,39 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/riverqueue/river"
+
+	"github.com/calmdesk/calmdesk/internal/insights"
+)
+
+// spikeArgs is the periodic job that tells supervisors about problems
+// spiking this week (insights.NotifySpikes) and, once a week, that the
+// weekly digest is ready (insights.NotifyDigest).
+type spikeArgs struct{}
+
+// Kind implements river.JobArgs.
+func (spikeArgs) Kind() string { return "calmdesk.insight_spikes" }
+
+type spikeWorker struct {
+	river.WorkerDefaults[spikeArgs]
+	insights *insights.Insights
+	log      *slog.Logger
+}
+
+func (w *spikeWorker) Work(ctx context.Context, _ *river.Job[spikeArgs]) error {
+	told, err := w.insights.NotifySpikes(ctx)
+	for _, s := range told {
+		w.log.InfoContext(ctx, "problem spiking", "label", s.Label, "cases", s.Count, "baseline", s.Baseline)
+	}
+	if err != nil {
+		return err
+	}
+	sent, err := w.insights.NotifyDigest(ctx)
+	if sent {
+		w.log.InfoContext(ctx, "weekly digest sent to supervisors")
+	}
+	return err
+}

@@ -1,0 +1,15 @@
+-- +goose Up
+-- Problems that spiked and when supervisors were told, so a spike is
+-- announced once a week, not on every check.
+CREATE TABLE insight_spikes (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    problem     TEXT NOT NULL,          -- the words that define it, space-separated
+    label       TEXT NOT NULL,
+    cases       INTEGER NOT NULL,
+    baseline    DOUBLE PRECISION NOT NULL,
+    notified_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX insight_spikes_problem ON insight_spikes (problem, notified_at);
+
+-- +goose Down
+DROP TABLE insight_spikes;
