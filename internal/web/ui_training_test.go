@@ -51,7 +51,9 @@ func TestTraineePractisesInTheBrowser(t *testing.T) {
 	if status, _ = fetch(t, b, "POST", api.base+where+"/reply", url.Values{"text": {goodParcelReply}}); status != http.StatusSeeOther {
 		t.Fatalf("reply = %d", status)
 	}
-	status, page = fetch(t, b, "GET", api.base+where, nil)
+	if status, page = fetch(t, b, "GET", api.base+where, nil); status != 200 {
+		t.Fatalf("scorecard page = %d", status)
+	}
 	for _, want := range []string{`id="scorecard"`, "Resolved", `<svg class="chart"`, "Steps of the method"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("scorecard page lacks %q", want)
