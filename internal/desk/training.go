@@ -241,9 +241,22 @@ func (d *Desk) TrainingAttempts(ctx context.Context, u User) ([]TrainingSummary,
 	if err := require(u, PermTrainingPractice); err != nil {
 		return nil, err
 	}
+	return d.trainingAttempts(ctx, `WHERE user_id = $1`, u.ID)
+}
+
+// TeamTrainingAttempts lists everyone's attempts, newest first (at most
+// 200), for those who manage training.
+func (d *Desk) TeamTrainingAttempts(ctx context.Context, u User) ([]TrainingSummary, error) {
+	if err := require(u, PermTrainingManage); err != nil {
+		return nil, err
+	}
+	return d.trainingAttempts(ctx, ``)
+}
+
+func (d *Desk) trainingAttempts(ctx context.Context, where string, args ...any) ([]TrainingSummary, error) {
 	rows, err := d.db.Read().QueryContext(ctx,
 		`SELECT id, user_id, scenario_id, exam, turns, done, outcome, score, created_at, updated_at
-		 FROM training_sessions WHERE user_id = $1 ORDER BY id DESC LIMIT 200`, u.ID)
+		 FROM training_sessions `+where+` ORDER BY id DESC LIMIT 200`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("desk: training sessions: %w", err)
 	}

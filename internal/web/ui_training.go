@@ -17,11 +17,13 @@ type trainingHomeView struct {
 	chrome
 	Scenarios []scenarioSummary
 	Attempts  []attemptRow
+	Team      []attemptRow // everyone's attempts, for those who manage training
 }
 
 type attemptRow struct {
 	desk.TrainingSummary
 	Title string
+	Who   string
 }
 
 func (s *Server) trainingHome(w http.ResponseWriter, r *http.Request, u desk.User) error {
@@ -41,6 +43,21 @@ func (s *Server) trainingHome(w http.ResponseWriter, r *http.Request, u desk.Use
 	}
 	for _, a := range list {
 		v.Attempts = append(v.Attempts, attemptRow{TrainingSummary: a, Title: titles[a.ScenarioID]})
+	}
+	if u.Can(desk.PermTrainingManage) {
+		team, err := s.desk.TeamTrainingAttempts(r.Context(), u)
+		if err != nil {
+			return err
+		}
+		names, err := s.userNames(r.Context())
+		if err != nil {
+			return err
+		}
+		for _, a := range team {
+			if a.UserID != u.ID {
+				v.Team = append(v.Team, attemptRow{TrainingSummary: a, Title: titles[a.ScenarioID], Who: names[a.UserID]})
+			}
+		}
 	}
 	s.render(w, r, http.StatusOK, "training.html", v)
 	return nil

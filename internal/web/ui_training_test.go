@@ -15,7 +15,7 @@ import (
 // scenario, gets the live coach, replies and reads the scorecard.
 func TestTraineePractisesInTheBrowser(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
-	api, _ := newServer(t, db, desk.RoleTrainee)
+	api, d := newServer(t, db, desk.RoleTrainee)
 	b := signedInBrowser(t, api.base, "trainee@calmdesk.test")
 
 	resp, err := b.Get(api.base + "/")
@@ -51,7 +51,9 @@ func TestTraineePractisesInTheBrowser(t *testing.T) {
 	if status, _ = fetch(t, b, "POST", api.base+where+"/reply", url.Values{"text": {goodParcelReply}}); status != http.StatusSeeOther {
 		t.Fatalf("reply = %d", status)
 	}
-	status, page = fetch(t, b, "GET", api.base+where, nil)
+	if status, page = fetch(t, b, "GET", api.base+where, nil); status != 200 {
+		t.Fatalf("scorecard page = %d", status)
+	}
 	for _, want := range []string{`id="scorecard"`, "Resolved", `<svg class="chart"`, "Steps of the method"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("scorecard page lacks %q", want)
@@ -59,5 +61,15 @@ func TestTraineePractisesInTheBrowser(t *testing.T) {
 	}
 	if strings.Contains(page, `id="reply-form"`) {
 		t.Error("a finished session still offers the composer")
+	}
+
+	// A supervisor sees the trainee's attempt among the team's.
+	addUserClient(t, d, api.base, desk.RoleSupervisor)
+	sup := signedInBrowser(t, api.base, "supervisor@calmdesk.test")
+	if status, page = fetch(t, sup, "GET", api.base+"/training", nil); status != 200 || !strings.Contains(page, "Your team's attempts") || !strings.Contains(page, where) {
+		t.Errorf("the supervisor's /training = %d, want the trainee's attempt listed", status)
+	}
+	if status, page = fetch(t, sup, "GET", api.base+where, nil); status != 200 || strings.Contains(page, `id="reply-form"`) {
+		t.Errorf("the supervisor reading the attempt = %d", status)
 	}
 }
