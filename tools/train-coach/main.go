@@ -313,14 +313,9 @@ func fold(id string, folds int) int {
 	return int(h % uint32(folds))
 }
 
-// bestThresholds chooses the two thresholds of a label that maximise F1:
-// one for the rows the rules assert it on (rule), one for the others.
-func bestThresholds(score []float64, rule, y []bool) (thr, ruleThr, f1 float64) {
-	return bestThresholdsBeta(score, rule, y, 1)
-}
-
-// bestThresholdsBeta is bestThresholds for F-beta (beta < 1 favours
-// precision); f1 is still the F1 at the thresholds chosen.
+// bestThresholdsBeta chooses the two thresholds of a label that maximise
+// F-beta (beta < 1 favours precision): one for the rows the rules assert
+// it on (rule), one for the others; f1 is the F1 at the thresholds chosen.
 func bestThresholdsBeta(score []float64, rule, y []bool, beta float64) (thr, ruleThr, f1 float64) {
 	var ruleRows, other []int
 	pos := 0
