@@ -41,6 +41,19 @@ var ruleSufficient = map[string]bool{}
 // (-rule-required): on real replies the model added only false alarms.
 var ruleRequired = map[string]bool{}
 
+// pitfallBeta is the F-beta the thresholds of the model's own pitfall
+// findings are chosen for (-pitfall-beta): a false alarm shows an agent an
+// error.
+var pitfallBeta = 1.0
+
+// betaOf is the F-beta a label's thresholds are chosen for.
+func betaOf(label string) float64 {
+	if ruleSufficient[label] {
+		return pitfallBeta
+	}
+	return 1
+}
+
 // devLabels may take thresholds chosen on the development set (-dev-labels).
 var devLabels = map[string]bool{}
 
@@ -79,6 +92,7 @@ func main() {
 	requiredList := flag.String("rule-required", "non_apology", "labels asserted only where the rules assert them: the model may not add to them")
 	ruleList := flag.String("rule-sufficient", "deflection,blame,non_apology,vague_timing,minimizing,arguing,robotic", "labels the rules assert on their own: where a rule fires the model does not veto it")
 	devMin := flag.Int("dev-min", 30, "choose on the real development set the threshold of each label with at least this many positives there (0: all thresholds out of fold)")
+	flag.Float64Var(&pitfallBeta, "pitfall-beta", 1, "F-beta for the thresholds of the pitfalls the rules assert on their own")
 	flag.Float64Var(&caseWeight, "case-weight", 5, "weight of the coach's own test cases in the loss")
 	flag.Float64Var(&registerWeight, "register-weight", 3, "weight of the replies of -extra in the loss")
 	flag.Float64Var(&wholeValue, "whole", 1, "value of whole-reply features (experiment)")
@@ -299,9 +313,10 @@ func fold(id string, folds int) int {
 	return int(h % uint32(folds))
 }
 
-// bestThresholds chooses the two thresholds of a label that maximise F1:
-// one for the rows the rules assert it on (rule), one for the others.
-func bestThresholds(score []float64, rule, y []bool) (thr, ruleThr, f1 float64) {
+// bestThresholdsBeta chooses the two thresholds of a label that maximise
+// F-beta (beta < 1 favours precision): one for the rows the rules assert
+// it on (rule), one for the others; f1 is the F1 at the thresholds chosen.
+func bestThresholdsBeta(score []float64, rule, y []bool, beta float64) (thr, ruleThr, f1 float64) {
 	var ruleRows, other []int
 	pos := 0
 	for i := range score {
@@ -353,14 +368,17 @@ func bestThresholds(score []float64, rule, y []bool) (thr, ruleThr, f1 float64) 
 	}
 	rc, oc := cuts(ruleRows), cuts(other)
 	thr, ruleThr, f1 = math.Inf(1), math.Inf(1), 0
+	b2, best := beta*beta, 0.0
 	for _, r := range rc {
 		for _, o := range oc {
 			tp := r.tp + o.tp
 			if tp == 0 {
 				continue
 			}
-			if f := 2 * float64(tp) / float64(r.n+o.n+pos); f > f1 {
-				thr, ruleThr, f1 = o.thr, r.thr, f
+			n := r.n + o.n
+			if f := (1 + b2) * float64(tp) / (float64(n) + b2*float64(pos)); f > best {
+				thr, ruleThr, best = o.thr, r.thr, f
+				f1 = 2 * float64(tp) / float64(n+pos)
 			}
 		}
 	}
@@ -430,7 +448,7 @@ func fit(xs []vec, set []replydata.Example, opt options) *coach.Model {
 						sc[k] = math.Inf(1)
 					}
 				}
-				thr, ruleThr, f1 := bestThresholds(sc, rule, yy)
+				thr, ruleThr, f1 := bestThresholdsBeta(sc, rule, yy, betaOf(label))
 				if ruleSufficient[label] {
 					ruleThr = math.Inf(-1)
 				}
@@ -516,7 +534,7 @@ func devThresholds(m *coach.Model, c *coach.Coach, a *analyze.Analyzer, dev []re
 					y = append(y, e.Labels[label])
 				}
 			}
-			thr, ruleThr, f1 = bestThresholds(s, r, y)
+			thr, ruleThr, f1 = bestThresholdsBeta(s, r, y, betaOf(label))
 			if ruleSufficient[label] {
 				ruleThr = math.Inf(-1)
 			}
