@@ -79,6 +79,8 @@ type Attachment struct {
 	Data        []byte // decoded content; nil when Omitted is set
 	// Omitted says why Data was not kept (size or count limit); "" if kept.
 	Omitted string
+
+	charset string // of a text part, should it become the body
 }
 
 // AutoKind says which kind of machine sent an automatic message.
@@ -90,4 +92,5 @@ const (
 	AutoReply    AutoKind = "auto-reply" // out-of-office, vacation, autoresponder
 	Bounce       AutoKind = "bounce"     // delivery status notification
 	Bulk         AutoKind = "bulk"       // list or bulk mail (Precedence: bulk/list/junk)
+	Report       AutoKind = "report"     // abuse or spam feedback report (ARF)
 )
