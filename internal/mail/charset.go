@@ -94,6 +94,10 @@ func decodeCharset(b []byte, label string) (s string, ok bool) {
 		// client's default label on a UTF-8 editor.
 		return utf8OrWindows1252(b), true
 	}
+	if sevenBit(label) && hasHighBytes(string(b)) {
+		// 8-bit bytes cannot be ISO-2022 or ASCII: the label is wrong.
+		return utf8OrWindows1252(b), false
+	}
 	d, err := enc.NewDecoder().Bytes(b)
 	if err != nil {
 		return utf8OrWindows1252(b), false
@@ -104,6 +108,13 @@ func decodeCharset(b []byte, label string) (s string, ok bool) {
 		return string(b), false
 	}
 	return string(d), true
+}
+
+// sevenBit reports whether a charset label names an encoding of 7-bit
+// bytes only.
+func sevenBit(label string) bool {
+	label = strings.ToLower(label)
+	return strings.HasPrefix(label, "iso-2022-") || strings.HasPrefix(label, "csiso2022") || label == "utf-7" || label == "hz-gb-2312"
 }
 
 // utf8OrWindows1252 reads b as UTF-8, taking each byte that is not part of

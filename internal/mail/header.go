@@ -190,21 +190,26 @@ func parseAddressList(v string) []Address {
 		}
 		v = stripped
 	}
-	found := angleAddress.FindAllStringSubmatch(v, 100)
+	// What does not parse keeps the addresses it visibly holds, each with
+	// the words before it as its name: "Smith, Ana <ana@example.com>",
+	// "Bob <bob@x> Bobby <bobby@x>" (no comma), "Big Bug bb@bug.com".
+	found := angleAddress.FindAllStringSubmatchIndex(v, 100)
 	if found == nil {
-		for _, m := range looseAddress.FindAllString(v, 100) {
-			found = append(found, []string{m, m})
+		found = looseAddress.FindAllStringSubmatchIndex(v, 100)
+		for i := range found {
+			found[i] = append(found[i], found[i][0], found[i][1])
 		}
 	}
+	prev := 0
 	for _, m := range found {
-		out = append(out, cleanAddress("", m[1]))
-	}
-	if len(out) == 1 {
-		// Keep a display name when there is exactly one address, e.g. an
-		// unquoted "Smith, Ana <ana@example.com>".
-		if i := strings.IndexByte(v, '<'); i > 0 {
-			out[0].Name = cleanName(decodeWords(strings.Trim(v[:i], ` "'`)))
+		name := strings.Trim(v[prev:m[0]], " \t\"',;")
+		if len(found) > 1 && strings.Contains(name, ",") {
+			name = "" // a list whose names and commas cannot be told apart
 		}
+		a := cleanAddress("", v[m[2]:m[3]])
+		a.Name = cleanName(decodeWords(name))
+		out = append(out, a)
+		prev = m[1]
 	}
 	return out
 }

@@ -229,7 +229,7 @@ func parseParams(v string) (value string, params map[string]string) {
 			continue
 		}
 		if base, section, ok := strings.Cut(name, "*"); ok {
-			s := segment{encoded: strings.HasSuffix(section, "*"), value: val}
+			s := segment{encoded: strings.HasSuffix(name, "*"), value: val}
 			section = strings.TrimSuffix(section, "*")
 			if section != "" {
 				n, err := strconv.Atoi(section)
@@ -305,10 +305,20 @@ func mediaType(v string) (string, map[string]string) {
 		t = "text/plain"
 	}
 	slash := strings.IndexByte(t, '/')
-	if slash <= 0 || slash == len(t)-1 || strings.ContainsAny(t, `()<>@,;:\"[]?=`) {
+	if slash <= 0 || slash == len(t)-1 || len(t) > 127 || strings.Count(t, "/") != 1 {
 		return "", params
 	}
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c != '/' && !isTokenByte(c) {
+			return "", params
+		}
+	}
 	return t, params
+}
+
+// isTokenByte reports whether c may appear in an RFC 2045 token.
+func isTokenByte(c byte) bool {
+	return c > ' ' && c < 0x7f && !strings.ContainsRune(`()<>@,;:\"/[]?=`, rune(c))
 }
 
 // splitMultipart cuts a multipart body at its boundary delimiter lines:

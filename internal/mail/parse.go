@@ -64,7 +64,7 @@ func ParseBytes(raw []byte, limits Limits) (*Inbound, error) {
 
 func readFields(in *Inbound, h header) {
 	for _, key := range []string{"From", "Sender", "Return-Path"} {
-		if list := parseAddresses(h, key); len(list) > 0 && list[0].Email != "" {
+		if list := parseAddresses(h, key); len(list) > 0 && strings.Contains(list[0].Email, "@") {
 			in.From = list[0]
 			if key != "From" {
 				in.problem("no usable From; sender taken from %s", key)

@@ -80,6 +80,11 @@ func (w *walker) entity(h header, body []byte, depth int, parent string) {
 	switch {
 	case mediaType == "" && parent == "digest":
 		mediaType = "message/rfc822"
+	case mediaType == "" && depth == 0 && strings.TrimSpace(ct) == "" && looksHTML(body):
+		// No Content-Type, and the body is a web page: mailers that
+		// predate MIME and scripts send HTML so.
+		w.in.problem("no Content-Type; body read as HTML")
+		mediaType = "text/html"
 	case mediaType == "":
 		if strings.TrimSpace(ct) != "" {
 			w.in.problem("unreadable Content-Type %q; read as text/plain", cleanLine(ct, 60))
@@ -153,7 +158,7 @@ func (w *walker) multipart(h header, body []byte, mediaType string, params map[s
 // and a text part that turns out to hold binary is one too.
 func (w *walker) leaf(h header, body []byte, mediaType string, params map[string]string, parent string) {
 	disp, dparams := parseParams(h.get("Content-Disposition"))
-	filename := firstNonEmpty(dparams["filename"], params["name"], dparams["name"], params["filename"])
+	filename := firstNonEmpty(dparams["filename"], params["name"], dparams["name"], params["filename"], params["file"])
 	switch mediaType {
 	case "message/delivery-status", "message/global-delivery-status":
 		w.report = "delivery-status"
@@ -169,6 +174,9 @@ func (w *walker) leaf(h header, body []byte, mediaType string, params map[string
 		}
 	}
 	isText := mediaType == "text/plain" || mediaType == "text/html"
+	if parent == "alternative" && !isText && strings.HasPrefix(mediaType, "text/") {
+		return // another rendering of the same words (text/enriched, Apple's text/watch-html)
+	}
 	if isText && disp != "attachment" && looksBinary(data) {
 		w.in.problem("%s part holds binary data; kept as an attachment", mediaType)
 		w.attachment(h, data, "application/octet-stream", disp, filename, parent)
@@ -252,6 +260,16 @@ func (w *walker) decodeText(b []byte, charset string) string {
 		w.in.problem("unknown charset %q; read as UTF-8 or Windows-1252", cleanLine(charset, 40))
 	}
 	return normalizeText(s)
+}
+
+// htmlStart matches the start of an HTML document or fragment.
+var htmlStart = regexp.MustCompile(`(?i)^\s*<(!doctype html|html|head|body|p|div|table|br|b|font|span|h[1-6])[\s>/]`)
+
+// looksHTML reports whether body is HTML: it starts with a tag and closes
+// one.
+func looksHTML(body []byte) bool {
+	head := body[:min(len(body), 4096)]
+	return htmlStart.Match(head) && bytes.Contains(head, []byte("</"))
 }
 
 // looksBinary reports whether data is not text: NUL bytes or other

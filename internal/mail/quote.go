@@ -208,11 +208,11 @@ func isHistoryStart(lines []string) bool {
 		return true
 	}
 	if ruleLine.MatchString(first) {
-		// A rule alone is also a decoration; require a header block after
-		// it, blank lines apart.
+		// A rule alone is also a decoration; require a header block, a
+		// carrier's footer or a list's after it, blank lines apart.
 		for i, l := range lines[1:min(len(lines), 4)] {
-			if strings.TrimSpace(l) != "" {
-				return isHeaderBlock(lines[1+i:])
+			if l = strings.TrimSpace(l); l != "" {
+				return isHeaderBlock(lines[1+i:]) || mobileFooter.MatchString(l) || listFooter.MatchString(l)
 			}
 		}
 		return false
@@ -220,8 +220,12 @@ func isHistoryStart(lines []string) bool {
 	return isHeaderBlock(lines)
 }
 
+// listFooter matches the first line of a mailing list's footer, as
+// Mailman writes it under a rule: "riak-users mailing list".
+var listFooter = regexp.MustCompile(`(?i)^\S+ mailing list$`)
+
 // mobileFooter matches the footers phones and webmail apps append.
-var mobileFooter = regexp.MustCompile(`(?i)^(sent from my \w+|sent from (mail|outlook|yahoo mail|my mobile|samsung|proton ?mail)\b|get outlook for (ios|android)|sent from \w+ for (ios|android|windows)|envoyé de mon \w+|von meinem \w+ gesendet|enviado desde mi \w+|inviato da(l mio)? \w+)`)
+var mobileFooter = regexp.MustCompile(`(?i)^(sent from my [\w-]+( [\w-]+){0,3}[.!]?$|sent via .{0,40}(text messaging|mobile|wireless|blackberry)|sent from (mail|outlook|yahoo mail|my mobile|samsung|proton ?mail)\b|get outlook for (ios|android)|sent from \w+ for (ios|android|windows)|envoyé de mon \w+|von meinem \w+ gesendet|enviado desde mi \w+|inviato da(l mio)? \w+)`)
 
 func isSignatureStart(trimmed string) bool {
 	return trimmed == "--" || trimmed == "-- " || trimmed == "—" || mobileFooter.MatchString(trimmed)

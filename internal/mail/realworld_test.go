@@ -2,6 +2,7 @@ package mail
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -133,6 +134,28 @@ func TestParseMalformedAttachmentHeaders(t *testing.T) {
 	} {
 		t.Run(tt.file, tt.check)
 	}
+	for _, tt := range []struct{ in, name, want string }{
+		{`attachment; filename*=ISO-8859-1''Eelanal%FC%FCsi%20p%E4ring.jpg`, "filename", "Eelanalüüsi päring.jpg"},
+		{`attachment; filename*0*=utf-8''%E7%AE%A1; filename*1*=%E7%90%86; filename*2=".doc"`, "filename", "管理.doc"},
+		{`text/plain; name="a.txt"; name="b.txt"`, "name", "a.txt"},
+		{`multipart/mixed; boundary="unclosed`, "boundary", "unclosed"},
+		{`multipart/alternative; boundary=----=_NextPart_000_0093_01C81419.EB75E850`, "boundary", "----=_NextPart_000_0093_01C81419.EB75E850"},
+	} {
+		if _, params := parseParams(tt.in); params[tt.name] != tt.want {
+			t.Errorf("parseParams(%q)[%s] = %q, want %q", tt.in, tt.name, params[tt.name], tt.want)
+		}
+	}
+	t.Run("alternatives are one message", func(t *testing.T) {
+		raw := "From: a@b.example\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nHello.\r\n" +
+			"--b\r\nContent-Type: text/watch-html\r\n\r\n<b>Hello.</b>\r\n--b\r\nContent-Type: text/plain\r\n\r\nHello again.\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>Hello.</p>\r\n--b--\r\n"
+		in, err := ParseBytes([]byte(raw), Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.Text != "Hello." || len(in.Attachments) != 0 || !strings.Contains(in.HTML, "<p>Hello.</p>") {
+			t.Errorf("Text %q, HTML %q, attachments %+v", in.Text, in.HTML, in.Attachments)
+		}
+	})
 	t.Run("binary in a text part", func(t *testing.T) {
 		raw := "From: a@b.example\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee the file.\r\n" +
 			"--b\r\nContent-Type: text/plain\r\n\r\n\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x01\x02\x03\x04\x05\x06\x0e\x0f\x10\x11\x12\r\n--b--\r\n"
@@ -178,6 +201,19 @@ func TestParseHeaderDecoding(t *testing.T) {
 	if len(in.ReplyTo) != 1 || in.ReplyTo[0].Name != "Zé Ninguém" {
 		t.Errorf("Reply-To = %+v (raw UTF-8)", in.ReplyTo)
 	}
+	for _, tt := range []struct {
+		in   string
+		want []Address
+	}{
+		{"Big Bug bb@bug.com", []Address{{"Big Bug", "bb@bug.com"}}},
+		{"Bob Dunite <bob@extern> Bobby Dunite <bobby@extern>", []Address{{"Bob Dunite", "bob@extern"}, {"Bobby Dunite", "bobby@extern"}}},
+		{"Smith, Ana <ana@example.com>", []Address{{"Smith, Ana", "ana@example.com"}}},
+		{"Pete(A wonderful \\) chap) <pete(his account)@silly.test(his host)>", []Address{{"Pete", "pete@silly.test"}}},
+	} {
+		if got := parseAddressList(tt.in); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("parseAddressList(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
 	for _, tt := range []struct{ in, want string }{
 		{"=?utf-8?B?w6k=?==?utf-8?B?w6k=?=", "éé"},
 		{"=?UTF-8?B?4oKs?= =?UTF-8?B?IDEw?=", "€ 10"},
@@ -218,6 +254,10 @@ func TestStripQuotesRealClients(t *testing.T) {
 		{"mail.ru", "Ok.\n\nThu, 26 Jun 2014 14:00:51 +0400 от Sam <s@x.example>:\n> old", "Ok."},
 		{"android russian wrapped", "Ok\n02.04.2012 14:20 пользователь \"s@x.example\" <\ns@x.example> написал:\n\n> Hi", "Ok"},
 		{"a date and an address in the text stay", "Call me on 02.04.2026 at 14:20, my mail is ana@x.example:\nthe order is 4471.", "Call me on 02.04.2026 at 14:20, my mail is ana@x.example:\nthe order is 4471."},
+		{"list footer", "Oh thanks.\n\n-Abhishek\n\n_______________________________________________\nriak-users mailing list\nriak-users@lists.example.com", "Oh thanks.\n\n-Abhishek"},
+		{"sent from my desk is words", "Here is another email\n\nSent from my desk, is much easier then my mobile phone.", "Here is another email\n\nSent from my desk, is much easier then my mobile phone."},
+		{"sent from my several words", "Here\n\nSent from my Verizon Wireless BlackBerry", "Here"},
+		{"carrier footer", "Test test. Hi.\n\n-------------------------------\nSent via Bell Mobility's Text Messaging service.", "Test test. Hi."},
 		{"a from line and a date line alone stay", "From: Lisbon\nDate: tomorrow\nStill no parcel.", "From: Lisbon\nDate: tomorrow\nStill no parcel."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,6 +307,12 @@ func TestParseWrongEncodings(t *testing.T) {
 	} {
 		t.Run(tt.file, tt.check)
 	}
+	t.Run("HTML without a Content-Type", func(t *testing.T) {
+		in, err := ParseBytes([]byte("From: svn@example.com\r\nSubject: r213\r\n\r\n<p><b>recordkick</b> changed trunk/README</p><p>test<br></p>\r\n"), Limits{})
+		if err != nil || in.Text != "recordkick changed trunk/README\n\ntest" || !strings.Contains(in.HTML, "<b>recordkick</b>") {
+			t.Errorf("Text %q, HTML %q, err %v", in.Text, in.HTML, err)
+		}
+	})
 	for _, tt := range []struct {
 		in, charset, want string
 	}{
@@ -277,6 +323,7 @@ func TestParseWrongEncodings(t *testing.T) {
 		{"\xa4", "iso-8859-15", "€"},
 		{"+AOk-t+AOk-", "utf-7", "été"},
 		{"caf\xe9 cr\xc3\xa8me", "utf-8", "café crème"}, // mixed: the stray byte is Windows-1252
+		{"Dij\x8aat", "iso-2022-jp", "DijŠat"},          // 8-bit bytes in a 7-bit charset
 	} {
 		if got, _ := decodeCharset([]byte(tt.in), tt.charset); got != tt.want {
 			t.Errorf("decodeCharset(%q, %q) = %q, want %q", tt.in, tt.charset, got, tt.want)
