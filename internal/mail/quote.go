@@ -62,7 +62,7 @@ var (
 // the start of lines, or 0.
 func attributionLen(lines []string) int {
 	first := strings.TrimSpace(lines[0])
-	if dateAttribution.MatchString(first) {
+	if len(first) > 10 && first[0] >= '0' && first[0] <= '9' && dateAttribution.MatchString(first) {
 		return 1
 	}
 	if n := datedAttributionLen(lines); n > 0 {
@@ -103,19 +103,28 @@ var (
 // "02.04.2012 14:20 пользователь "a@x" <a@x> написал:", each over up to
 // three lines. It returns how many lines it spans, or 0.
 func datedAttributionLen(lines []string) int {
-	if !attributionTime.MatchString(lines[0]) {
-		return 0 // an attribution starts with its date
-	}
-	joined := ""
-	for n := 0; n < 3 && n < len(lines); n++ {
+	// The regexps are costly on long text: first find the line ending in
+	// ':' within three unquoted lines, then look closer.
+	end, size := -1, 0
+	for n := 0; n < 3 && n < len(lines) && end < 0; n++ {
 		l := strings.TrimSpace(lines[n])
-		if l == "" || isQuoted(l) || len(joined) > 300 {
+		size += len(l)
+		if l == "" || isQuoted(l) || size > 300 {
 			return 0
 		}
-		joined += " " + l
-		if strings.HasSuffix(l, ":") && attributionTail.MatchString(joined) {
-			return n + 1
+		if strings.HasSuffix(l, ":") {
+			end = n
 		}
+	}
+	if end < 0 || !attributionTime.MatchString(lines[0]) { // an attribution starts with its date
+		return 0
+	}
+	joined := ""
+	for _, l := range lines[:end+1] {
+		joined += " " + strings.TrimSpace(l)
+	}
+	if attributionTail.MatchString(joined) {
+		return end + 1
 	}
 	return 0
 }
