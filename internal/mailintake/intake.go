@@ -55,6 +55,7 @@ func (in Intake) Deliver(ctx context.Context, raw []byte, msg *mail.Inbound, rcp
 		InReplyTo:     threadRefs(msg),
 		HTML:          desk.Clip(msg.HTML, desk.MaxHTMLBytes),
 		Attachments:   attachments(msg),
+		ReplyTo:       replyTo(msg),
 	}
 	res, err := in.ingest(ctx, m)
 	if err == nil && res.Duplicate && msg.MessageID != "" {
@@ -80,18 +81,34 @@ func (in Intake) Deliver(ctx context.Context, raw []byte, msg *mail.Inbound, rcp
 	return err
 }
 
-// ingest stores m; a case token that is not this customer's (a forwarded
-// mail, a typo) threads by headers or opens a new case instead.
+// ingest stores m. A case token that is not this customer's (a forwarded
+// mail, a typo) threads by headers or opens a new case instead; a
+// Reply-To the desk cannot use leaves answers with the sender.
 func (in Intake) ingest(ctx context.Context, m desk.InboundMessage) (desk.IngestResult, error) {
-	res, err := in.Desk.Ingest(ctx, m)
-	var verr *desk.ValidationError
-	if errors.As(err, &verr) {
-		if _, badCase := verr.Fields["case_id"]; badCase && len(verr.Fields) == 1 {
+	for {
+		res, err := in.Desk.Ingest(ctx, m)
+		var verr *desk.ValidationError
+		if !errors.As(err, &verr) || len(verr.Fields) != 1 {
+			return res, err
+		}
+		if _, bad := verr.Fields["case_id"]; bad && m.CaseID != 0 {
 			m.CaseID = 0
-			res, err = in.Desk.Ingest(ctx, m)
+		} else if _, bad := verr.Fields["reply_to"]; bad && m.ReplyTo != "" {
+			m.ReplyTo = ""
+		} else {
+			return res, err
 		}
 	}
-	return res, err
+}
+
+// replyTo is the first Reply-To address when it is not the sender's.
+func replyTo(msg *mail.Inbound) string {
+	for _, a := range msg.ReplyTo {
+		if strings.Contains(a.Email, "@") && !strings.EqualFold(a.Email, msg.From.Email) {
+			return desk.Clip(a.Email, 320)
+		}
+	}
+	return ""
 }
 
 // sameMessage reports whether the message stored as dup is m: the same
