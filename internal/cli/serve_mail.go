@@ -31,7 +31,7 @@ func mailInFlags() []ucli.Flag {
 
 // startMailIn starts the SMTP receiver and the IMAP poller that the flags
 // ask for; the returned stop function ends them.
-func startMailIn(ctx context.Context, cmd *ucli.Command, d *desk.Desk, log *slog.Logger) (stop func(), err error) {
+func startMailIn(ctx context.Context, cmd *ucli.Command, d *desk.Desk, log *slog.Logger, metrics *mail.Metrics) (stop func(), err error) {
 	var stops []func()
 	stop = func() {
 		for _, s := range stops {
@@ -49,6 +49,7 @@ func startMailIn(ctx context.Context, cmd *ucli.Command, d *desk.Desk, log *slog
 			AcceptDomains: cmd.StringSlice("smtp-accept-domain"),
 			Limits:        mail.DefaultLimits(),
 			Logger:        log,
+			Metrics:       metrics,
 		}, intake)
 		go func() {
 			if err := srv.Serve(ln); err != nil {

@@ -24,6 +24,9 @@ type Config struct {
 	// X-Forwarded-For is believed; without them every client behind a proxy
 	// shares the proxy's address in the sign-in and form limits.
 	TrustedProxies []netip.Prefix
+	// Collectors are counted on /metrics besides the web's own, e.g. the
+	// mail channel's (mail.Metrics).
+	Collectors []prometheus.Collector
 }
 
 // Server is calmdesk's HTTP front.
@@ -44,7 +47,7 @@ func New(d *desk.Desk, cfg Config, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{desk: d, cfg: cfg, log: log, metrics: newMetrics(prometheus.NewRegistry())}
+	s := &Server{desk: d, cfg: cfg, log: log, metrics: newMetrics(prometheus.NewRegistry(), cfg.Collectors...)}
 	s.sessions = scs.New()
 	s.sessions.Store = &sessionStore{desk: d}
 	s.sessions.Lifetime = 12 * time.Hour
