@@ -81,6 +81,28 @@ func (in Intake) Deliver(ctx context.Context, raw []byte, msg *mail.Inbound, rcp
 	return err
 }
 
+// Refused shows the admins a message the mailbox poller could not store
+// (it implements mail.IMAPConfig.Refused): who sent it, why it was
+// refused and where it now is.
+func (in Intake) Refused(ctx context.Context, r mail.Refusal) {
+	where := "It is still in the mailbox, flagged."
+	if r.MovedTo != "" {
+		where = "It is in the mailbox folder " + r.MovedTo + "."
+	}
+	from := r.From
+	if from == "" {
+		from = "an unknown sender"
+	}
+	msg := fmt.Sprintf("An email from %s (subject %q) could not be stored: %s. %s", from, desk.Clip(r.Subject, 120), r.Reason, where)
+	if err := in.Desk.NotifyAdmins(ctx, "mail_refused", msg); err != nil {
+		log := in.Log
+		if log == nil {
+			log = slog.Default()
+		}
+		log.ErrorContext(ctx, "mail: tell admins of a refused email", "uid", r.UID, "err", err)
+	}
+}
+
 // ingest stores m. A case token that is not this customer's (a forwarded
 // mail, a typo) threads by headers or opens a new case instead; a
 // Reply-To the desk cannot use leaves answers with the sender.

@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"net/smtp"
+	"strings"
 	"testing"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/mail"
+	"github.com/calmdesk/calmdesk/internal/mailintake"
 	"github.com/calmdesk/calmdesk/internal/store"
 	"github.com/calmdesk/calmdesk/internal/store/storetest"
 )
@@ -60,5 +63,24 @@ func TestReplyToReachesTheOutbox(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// Issue 15, point 12: a message the mailbox poller refused is shown to
+// the admins, with its sender, its reason and where it now is.
+func TestRefusedMailIsShownToAdmins(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	d := desk.New(db, desk.Options{Analyzer: testAnalyzer})
+	admin, _, err := d.AddUser(ctx, desk.SystemActor, desk.NewUser{Email: "root@calmdesk.test", Name: "Root", Role: desk.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mailintake.Intake{Desk: d}.Refused(ctx, mail.Refusal{UID: 7, From: "spam@blocked.example", Subject: "Offer",
+		Reason: "customer.email: blocked sender", MovedTo: "calmdesk/refused"})
+	notes, err := d.Notifications(ctx, admin, 10)
+	if err != nil || len(notes) != 1 || notes[0].Kind != "mail_refused" ||
+		!strings.Contains(notes[0].Message, "spam@blocked.example") || !strings.Contains(notes[0].Message, "blocked sender") || !strings.Contains(notes[0].Message, "calmdesk/refused") {
+		t.Errorf("notifications = %+v, %v", notes, err)
 	}
 }
