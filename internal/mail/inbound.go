@@ -23,7 +23,8 @@ type Inbound struct {
 	// event handlers or remote images. Inline images keep their cid: URLs.
 	HTML string
 	// NewText is Text without quoted history and signatures: the words the
-	// customer wrote in this message, the part worth analysing.
+	// customer wrote in this message, the part worth analysing. It is
+	// drawn from the first 256 kB of Text.
 	NewText string
 
 	Attachments []Attachment // attachments and inline images, in message order

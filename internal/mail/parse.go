@@ -56,11 +56,16 @@ func ParseBytes(raw []byte, limits Limits) (*Inbound, error) {
 			in.TextFromHTML = true
 		}
 	}
-	in.NewText = StripQuotes(in.Text)
+	// The new words are at the top (or between quotes near it); a text of
+	// megabytes is a pasted log, and the desk analyses 100 kB at most.
+	in.NewText = StripQuotes(truncate(in.Text, maxQuoteScan))
 	in.Automatic, in.AutomaticReason = automatic(h, in, w.report, w.tnefClass)
 	in.CaseRef, _ = CaseRefFromSubject(in.Subject)
 	return in, nil
 }
+
+// maxQuoteScan bounds the text StripQuotes reads for NewText.
+const maxQuoteScan = 256 << 10
 
 func readFields(in *Inbound, h header) {
 	for _, key := range []string{"From", "Sender", "Return-Path"} {
