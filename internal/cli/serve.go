@@ -11,9 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	ucli "github.com/urfave/cli/v3"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/mail"
 	"github.com/calmdesk/calmdesk/internal/web"
 )
 
@@ -58,6 +60,10 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 			"public_url", m.Config.PublicURL)
 	}
 	m.SweepEvery, m.LearnEvery = cmd.Duration("sweep-every"), learnEvery(cmd)
+	mailMetrics := mail.NewMetrics()
+	if m.Config.Mail != nil {
+		m.Config.Mail.Metrics = mailMetrics
+	}
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
@@ -85,13 +91,14 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 			Version:        Version,
 			TrustedProxies: proxies,
 			Insights:       m.Insights,
+			Collectors:     []prometheus.Collector{mailMetrics},
 		}, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	stopMail, err := startMailIn(ctx, cmd, d, log)
+	stopMail, err := startMailIn(ctx, cmd, d, log, mailMetrics)
 	defer stopMail()
 	if err != nil {
 		return err

@@ -26,12 +26,13 @@ func mailInFlags() []ucli.Flag {
 		&ucli.StringFlag{Name: "imap-password", Sources: env("CALMDESK_IMAP_PASSWORD"), Usage: "IMAP password"},
 		&ucli.StringFlag{Name: "imap-mailbox", Value: "INBOX", Sources: env("CALMDESK_IMAP_MAILBOX"), Usage: "mailbox to read"},
 		&ucli.StringFlag{Name: "imap-tls", Value: "implicit", Usage: "implicit, starttls or none", Sources: env("CALMDESK_IMAP_TLS")},
+		&ucli.StringFlag{Name: "imap-refused-mailbox", Value: "calmdesk/refused", Usage: "folder for mail that cannot be stored (created when missing); - leaves it in place, flagged", Sources: env("CALMDESK_IMAP_REFUSED_MAILBOX")},
 	}
 }
 
 // startMailIn starts the SMTP receiver and the IMAP poller that the flags
 // ask for; the returned stop function ends them.
-func startMailIn(ctx context.Context, cmd *ucli.Command, d *desk.Desk, log *slog.Logger) (stop func(), err error) {
+func startMailIn(ctx context.Context, cmd *ucli.Command, d *desk.Desk, log *slog.Logger, metrics *mail.Metrics) (stop func(), err error) {
 	var stops []func()
 	stop = func() {
 		for _, s := range stops {
@@ -49,6 +50,7 @@ func startMailIn(ctx context.Context, cmd *ucli.Command, d *desk.Desk, log *slog
 			AcceptDomains: cmd.StringSlice("smtp-accept-domain"),
 			Limits:        mail.DefaultLimits(),
 			Logger:        log,
+			Metrics:       metrics,
 		}, intake)
 		go func() {
 			if err := srv.Serve(ln); err != nil {
@@ -66,6 +68,7 @@ func startMailIn(ctx context.Context, cmd *ucli.Command, d *desk.Desk, log *slog
 		poller := mail.NewIMAPPoller(mail.IMAPConfig{
 			Addr: addr, TLS: mode, Username: cmd.String("imap-user"), Password: cmd.String("imap-password"),
 			Mailbox: cmd.String("imap-mailbox"), Limits: mail.DefaultLimits(), Logger: log,
+			RefusedMailbox: cmd.String("imap-refused-mailbox"), Refused: intake.Refused, Metrics: metrics,
 		}, intake, mailintake.Cursors{Desk: d})
 		pollCtx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})

@@ -117,7 +117,7 @@ type Message struct {
 	Review       json.RawMessage  `json:"review,omitempty"`
 	HTML         string           `json:"html,omitempty"` // sanitised HTML part of an email
 	Attachments  []Attachment     `json:"attachments,omitempty"`
-	Delivery     string           `json:"delivery,omitempty"` // queued, sent, failed (outbound email)
+	Delivery     string           `json:"delivery,omitempty"` // queued, retrying, sent, failed (outbound email)
 	DeliveryErr  string           `json:"delivery_error,omitempty"`
 	CreatedAt    time.Time        `json:"created_at"`
 }

@@ -49,6 +49,9 @@ type InboundMessage struct {
 	ReceivedAt    time.Time    // zero: now
 	HTML          string       // an email's sanitised HTML part, kept for display
 	Attachments   []Attachment // files and inline images that came with it
+	// ReplyTo is the address the answer to this message goes to when it
+	// is not CustomerEmail (an email's Reply-To); empty for the customer's.
+	ReplyTo string
 }
 
 // IngestResult says where an inbound message landed.
@@ -65,6 +68,7 @@ func (in *InboundMessage) normalise(now time.Time) error {
 	in.CustomerName = strings.TrimSpace(in.CustomerName)
 	in.Subject = strings.TrimSpace(in.Subject)
 	in.ExternalID = strings.TrimSpace(in.ExternalID)
+	in.ReplyTo = normaliseEmail(in.ReplyTo)
 	if in.Channel == "" {
 		in.Channel = "api"
 	}
@@ -83,6 +87,7 @@ func (in *InboundMessage) normalise(now time.Time) error {
 	v.check(slices.Contains(channels, in.Channel), "channel", "must be one of "+strings.Join(channels, ", "))
 	v.check(utf8.ValidString(in.ExternalID) && len(in.ExternalID) <= MaxExternalID, "external_id", fmt.Sprintf("must be valid UTF-8 of at most %d bytes", MaxExternalID))
 	v.check(in.CaseID >= 0, "case_id", "must be a case id")
+	v.check(in.ReplyTo == "" || validEmail(in.ReplyTo), "reply_to", "must be an email address")
 	v.check(utf8.ValidString(in.Category) && len(in.Category) <= 100, "category", "must be valid UTF-8 of at most 100 bytes")
 	v.check(in.CustomerTier == "" || slices.Contains(tiers, in.CustomerTier), "customer.tier", "must be one of "+strings.Join(tiers, ", "))
 	v.check(len(in.InReplyTo) <= 100, "in_reply_to", "at most 100 references")
@@ -160,9 +165,9 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 		}
 		res.CaseID = caseID
 		err = tx.QueryRowContext(ctx,
-			`INSERT INTO messages (case_id, direction, channel, customer_id, external_id, raw_text, clean_text, reading, html, created_at)
-			 VALUES ($1, 'inbound', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			caseID, in.Channel, cust.ID, nullString(in.ExternalID), in.RawText, in.Text, string(readingJSON), in.HTML, at).Scan(&res.MessageID)
+			`INSERT INTO messages (case_id, direction, channel, customer_id, external_id, raw_text, clean_text, reading, html, created_at, reply_to)
+			 VALUES ($1, 'inbound', $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			caseID, in.Channel, cust.ID, nullString(in.ExternalID), in.RawText, in.Text, string(readingJSON), in.HTML, at, in.ReplyTo).Scan(&res.MessageID)
 		if err != nil {
 			return err
 		}

@@ -35,6 +35,15 @@ func notify(ctx context.Context, tx *sql.Tx, now time.Time, n notification) erro
 	return nil
 }
 
+// NotifyAdmins tells every admin of something that needs one outside any
+// case, e.g. an email the mailbox poller could not store.
+func (d *Desk) NotifyAdmins(ctx context.Context, kind, message string) error {
+	now := d.clock()
+	return d.db.Tx(ctx, func(tx *sql.Tx) error {
+		return notify(ctx, tx, now, notification{Role: RoleAdmin, Kind: kind, Message: message})
+	})
+}
+
 // Notifications lists the newest notifications for a user: their own and
 // their role's (admins also see supervisors').
 func (d *Desk) Notifications(ctx context.Context, u User, limit int) ([]Notification, error) {

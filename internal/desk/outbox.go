@@ -17,9 +17,10 @@ type Outbox interface {
 
 // Delivery states of an outbound message.
 const (
-	DeliveryQueued = "queued"
-	DeliverySent   = "sent"
-	DeliveryFailed = "failed"
+	DeliveryQueued   = "queued"
+	DeliveryRetrying = "retrying" // a try failed for a reason that may pass; delivery_error says which
+	DeliverySent     = "sent"
+	DeliveryFailed   = "failed"
 )
 
 // queueEmail hands an outbound message on an email case to the outbox.
@@ -43,6 +44,7 @@ type OutboundEmail struct {
 	ExternalID    string // this email's Message-ID
 	ToEmail       string
 	ToName        string
+	ReplyTo       string // where the customer asked answers to go (Reply-To); ToEmail when empty
 	FromName      string // the agent's name; empty for the desk's own check-ins
 	Subject       string
 	Text          string
@@ -72,20 +74,20 @@ func (d *Desk) OutboundEmailFor(ctx context.Context, messageID int64) (OutboundE
 	}
 	o.ExternalID, o.FromName, o.AutoSubmitted = external.String, authorName.String, !author.Valid
 	rows, err := d.db.Read().QueryContext(ctx,
-		`SELECT external_id, direction FROM messages WHERE case_id = $1 AND id < $2 AND external_id IS NOT NULL ORDER BY id`, o.CaseID, messageID)
+		`SELECT external_id, direction, reply_to FROM messages WHERE case_id = $1 AND id < $2 AND external_id IS NOT NULL ORDER BY id`, o.CaseID, messageID)
 	if err != nil {
 		return o, fmt.Errorf("desk: outbound email %d: %w", messageID, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
+		var id, replyTo string
 		var dir Direction
-		if err := rows.Scan(&id, &dir); err != nil {
+		if err := rows.Scan(&id, &dir, &replyTo); err != nil {
 			return o, err
 		}
 		o.References = append(o.References, id)
 		if dir == Inbound {
-			o.InReplyTo = id
+			o.InReplyTo, o.ReplyTo = id, replyTo
 		}
 	}
 	if len(o.References) > 20 {
@@ -101,6 +103,38 @@ func (d *Desk) MarkDelivered(ctx context.Context, messageID int64) error {
 	return d.db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE messages SET delivery_status = 'sent', delivery_error = '', delivered_at = $2 WHERE id = $1`, messageID, now)
 		return err
+	})
+}
+
+// MarkRetrying records that a try to send an outbound message failed for a
+// reason that may pass (the relay is down, a 4xx reply), so that the case
+// shows "retrying" and the reason instead of "queued". With tell, the
+// author (or, for the desk's own check-ins, the supervisors) is told the
+// customer has still not got it.
+func (d *Desk) MarkRetrying(ctx context.Context, messageID int64, reason string, tell bool) error {
+	now := d.clock()
+	return d.db.Tx(ctx, func(tx *sql.Tx) error {
+		var caseID int64
+		var author sql.NullInt64
+		err := tx.QueryRowContext(ctx,
+			`UPDATE messages SET delivery_status = 'retrying', delivery_error = $2
+			  WHERE id = $1 AND delivery_status IN ('queued', 'retrying') RETURNING case_id, author_user_id`,
+			messageID, Clip(reason, 1000)).Scan(&caseID, &author)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !tell) {
+			return nil // sent or failed meanwhile, or nobody to tell yet
+		}
+		if err != nil {
+			return err
+		}
+		msg := fmt.Sprintf("Case #%d: an email to the customer is not delivered yet; calmdesk keeps trying. The mail server said: %s", caseID, clipWords(reason, 200))
+		n := notification{UserID: author.Int64, CaseID: caseID, Kind: "mail_retrying", Message: msg}
+		if !author.Valid {
+			n.Role = RoleSupervisor
+		}
+		if err := notify(ctx, tx, now, n); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, SystemActor, caseID, "mail.retrying", map[string]any{"message_id": messageID, "reason": Clip(reason, 500)})
 	})
 }
 

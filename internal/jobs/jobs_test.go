@@ -87,11 +87,19 @@ func TestRunnerSweeps(t *testing.T) {
 }
 
 // capture is a real SMTP server that keeps what it receives, or refuses
-// every recipient when reject is set.
+// every recipient when reject is set (550), or for now when tempfail is
+// (451).
 type capture struct {
 	mu       sync.Mutex
 	messages [][]byte
 	reject   bool
+	tempfail bool
+}
+
+func (c *capture) setTempfail(v bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.tempfail = v
 }
 
 func (c *capture) NewSession(*gosmtp.Conn) (gosmtp.Session, error) { return &captureSession{c: c}, nil }
@@ -106,6 +114,12 @@ type captureSession struct{ c *capture }
 
 func (s *captureSession) Mail(string, *gosmtp.MailOptions) error { return nil }
 func (s *captureSession) Rcpt(string, *gosmtp.RcptOptions) error {
+	s.c.mu.Lock()
+	tempfail := s.c.tempfail
+	s.c.mu.Unlock()
+	if tempfail {
+		return &gosmtp.SMTPError{Code: 451, EnhancedCode: gosmtp.EnhancedCode{4, 3, 0}, Message: "relay busy, try later"}
+	}
 	if s.c.reject {
 		return &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
 	}

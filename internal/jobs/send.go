@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -23,6 +24,18 @@ type MailConfig struct {
 	From     mail.Address // the desk's address, e.g. support@acme.example
 	Domain   string       // for Message-IDs; the From domain when empty
 	FromName string       // shown when a message has no agent, e.g. "ACME Support"
+	// NotifyAfter is how long a reply may stay undelivered, retried,
+	// before its author is told; 30 minutes when zero.
+	NotifyAfter time.Duration
+	Metrics     *mail.Metrics // counts sent, retrying and failed; nil counts nothing
+}
+
+// notifyAfter is NotifyAfter or its default.
+func (m *MailConfig) notifyAfter() time.Duration {
+	if m.NotifyAfter > 0 {
+		return m.NotifyAfter
+	}
+	return 30 * time.Minute
 }
 
 func (m *MailConfig) newMessageID() string {
@@ -78,9 +91,13 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[sendArgs]) error {
 	default:
 		from.Name = w.mail.FromName
 	}
+	to := mail.Address{Name: o.ToName, Email: o.ToEmail}
+	if o.ReplyTo != "" && !strings.EqualFold(o.ReplyTo, o.ToEmail) {
+		to = mail.Address{Email: o.ReplyTo} // the customer asked answers to go there
+	}
 	_, err = w.mail.Sender.Send(ctx, mail.Outgoing{
 		From:          from,
-		To:            []mail.Address{{Name: o.ToName, Email: o.ToEmail}},
+		To:            []mail.Address{to},
 		Subject:       mail.ReplySubject(o.Subject, o.CaseID),
 		CaseID:        o.CaseID,
 		MessageID:     o.ExternalID,
@@ -90,12 +107,21 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[sendArgs]) error {
 		AutoSubmitted: o.AutoSubmitted,
 	})
 	if err == nil {
+		w.mail.Metrics.Sent("sent")
 		return w.desk.MarkDelivered(ctx, o.MessageID)
 	}
 	if mail.IsTemporary(err) && job.Attempt < job.MaxAttempts {
 		w.log.WarnContext(ctx, "email will be retried", "message_id", o.MessageID, "attempt", job.Attempt, "err", err)
+		w.mail.Metrics.Sent("retrying")
+		// Tell the author once: on the first failure past NotifyAfter.
+		since, limit := time.Since(job.CreatedAt), w.mail.notifyAfter()
+		tell := since >= limit && (len(job.Errors) == 0 || job.Errors[len(job.Errors)-1].At.Sub(job.CreatedAt) < limit)
+		if markErr := w.desk.MarkRetrying(ctx, o.MessageID, err.Error(), tell); markErr != nil {
+			w.log.ErrorContext(ctx, "record email retry", "message_id", o.MessageID, "err", markErr)
+		}
 		return err
 	}
+	w.mail.Metrics.Sent("failed")
 	w.log.ErrorContext(ctx, "email undeliverable", "message_id", o.MessageID, "err", err)
 	if markErr := w.desk.MarkUndeliverable(ctx, o.MessageID, err.Error()); markErr != nil {
 		return fmt.Errorf("record undeliverable email: %w", markErr)

@@ -10,7 +10,8 @@ import (
 
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.eml")
-	for _, name := range files {
+	thirdParty, _ := filepath.Glob("testdata/thirdparty/*__*")
+	for _, name := range append(files, thirdParty...) {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -55,6 +56,34 @@ func FuzzParse(f *testing.F) {
 		}
 		if kept > limits.MaxAttachments {
 			t.Fatalf("%d attachments kept", kept)
+		}
+	})
+}
+
+// FuzzTNEF feeds winmail.dat readers and the compressed-RTF decoder with
+// mutations of the fixtures' TNEF: no panic, no hang, valid UTF-8 out.
+func FuzzTNEF(f *testing.F) {
+	for _, name := range []string{"outlook_read_receipt.eml", "outlook_tnef_message.eml"} {
+		raw := fixture(f, name)
+		h, body, _ := readHeader(raw, true)
+		if _, params := mediaType(h.get("Content-Type")); params["boundary"] != "" {
+			parts, _, _ := splitMultipart(body, params["boundary"], 10)
+			_, body, _ = readHeader(parts[0], false)
+		}
+		f.Add(decodeBase64(body))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := readTNEF(data)
+		if err != nil {
+			return
+		}
+		if !utf8.ValidString(m.text) || !utf8.ValidString(m.class) {
+			t.Fatalf("invalid UTF-8 from TNEF")
+		}
+		for _, a := range m.attachments {
+			if !utf8.ValidString(a.name) {
+				t.Fatalf("invalid UTF-8 name")
+			}
 		}
 	})
 }

@@ -25,6 +25,16 @@ type IMAPConfig struct {
 	// MoveTo, when set, is the mailbox processed mail is moved to; by
 	// default processed mail stays and is flagged \Seen.
 	MoveTo string
+	// RefusedMailbox is where mail that cannot be stored goes (unreadable,
+	// over the size limit, refused by the desk), so that it does not look
+	// handled; "calmdesk/refused" when empty, created when missing. With
+	// "-", or when the move fails, refused mail stays where it is, unseen,
+	// flagged \Flagged and $CalmdeskRefused.
+	RefusedMailbox string
+	// Refused, when set, is told of each refused message, e.g. to show
+	// it to the desk's admins.
+	Refused func(context.Context, Refusal)
+	Metrics *Metrics // counts received and refused mail; nil counts nothing
 	// Recipients are passed to Deliver as the envelope recipients, usually
 	// the mailbox's own address (IMAP has no envelope).
 	Recipients []string
@@ -39,6 +49,17 @@ type IMAPConfig struct {
 	// if zero.
 	MaxBackoff time.Duration
 	Logger     *slog.Logger // slog.Default() if nil
+}
+
+// Refusal is a message the IMAP poller could not store, and where it put it.
+type Refusal struct {
+	Mailbox   string // the polled mailbox's key, as IMAPPoller.Key
+	UID       uint32
+	MessageID string // "" when unknown
+	From      string // the sender's address, "" when unknown
+	Subject   string
+	Reason    string // why, in words
+	MovedTo   string // the mailbox it is now in; "" when it stayed, flagged
 }
 
 // Cursor is where the poller stopped in a mailbox: the highest UID
@@ -84,6 +105,9 @@ func NewIMAPPoller(cfg IMAPConfig, sink Deliverer, cursors CursorStore) *IMAPPol
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.RefusedMailbox == "" {
+		cfg.RefusedMailbox = "calmdesk/refused"
 	}
 	cfg.Limits = cfg.Limits.withDefaults()
 	key := fmt.Sprintf("imap://%s@%s/%s", cfg.Username, cfg.Addr, cfg.Mailbox)

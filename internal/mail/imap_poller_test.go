@@ -141,7 +141,9 @@ func flagsOf(t *testing.T, c *imapclient.Client, mailbox string) map[imap.UID][]
 	if sel.NumMessages == 0 {
 		return out
 	}
-	msgs, err := c.Fetch(imap.SeqSetNum(1, sel.NumMessages), &imap.FetchOptions{UID: true, Flags: true}).Collect()
+	var all imap.SeqSet
+	all.AddRange(1, sel.NumMessages)
+	msgs, err := c.Fetch(all, &imap.FetchOptions{UID: true, Flags: true}).Collect()
 	if err != nil {
 		t.Fatal(err)
 	}

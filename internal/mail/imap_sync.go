@@ -60,11 +60,16 @@ func (p *IMAPPoller) deliverNew(ctx context.Context, c *imapclient.Client) (int,
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		delivered, err := p.deliverOne(ctx, c, uid)
+		delivered, refused, err := p.deliverOne(ctx, c, uid)
 		if err != nil {
 			return n, err
 		}
-		if err := p.markDone(c, uid); err != nil {
+		if refused != nil {
+			err = p.refuse(ctx, c, uid, refused)
+		} else {
+			err = p.markDone(c, uid)
+		}
+		if err != nil {
 			return n, err
 		}
 		cur.LastUID = uint32(uid)
@@ -79,9 +84,10 @@ func (p *IMAPPoller) deliverNew(ctx context.Context, c *imapclient.Client) (int,
 }
 
 // deliverOne fetches one message without setting \Seen and delivers it.
-// A message that cannot be parsed or is over the size limit is logged and
-// reported as not delivered, so that it does not block the mailbox.
-func (p *IMAPPoller) deliverOne(ctx context.Context, c *imapclient.Client, uid imap.UID) (bool, error) {
+// A message that cannot be stored (over the size limit, unreadable,
+// refused by the desk) is not delivered and comes back as a Refusal, so
+// that it does not block the mailbox and does not look handled.
+func (p *IMAPPoller) deliverOne(ctx context.Context, c *imapclient.Client, uid imap.UID) (bool, *Refusal, error) {
 	section := &imap.FetchItemBodySection{Peek: true}
 	msgs, err := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{
 		UID:         true,
@@ -89,20 +95,26 @@ func (p *IMAPPoller) deliverOne(ctx context.Context, c *imapclient.Client, uid i
 		BodySection: []*imap.FetchItemBodySection{section},
 	}).Collect()
 	if err != nil {
-		return false, fmt.Errorf("mail: imap fetch %d: %w", uid, err)
+		return false, nil, fmt.Errorf("mail: imap fetch %d: %w", uid, err)
 	}
 	if len(msgs) == 0 {
-		return false, nil // expunged meanwhile
+		return false, nil, nil // expunged meanwhile
 	}
+	refusal := &Refusal{Mailbox: p.key, UID: uint32(uid)}
 	if size := msgs[0].RFC822Size; size > p.cfg.Limits.MaxMessageBytes {
-		p.log.Error("mail: imap message over the size limit skipped", "uid", uid, "bytes", size)
-		return false, nil
+		refusal.Reason = fmt.Sprintf("larger than %d bytes (%d)", p.cfg.Limits.MaxMessageBytes, size)
+		p.cfg.Metrics.Refused("imap", "too_large")
+		return false, refusal, nil
 	}
 	raw := msgs[0].FindBodySection(section)
 	msg, err := ParseBytes(raw, p.cfg.Limits)
 	if err != nil {
-		p.log.Error("mail: imap message unreadable, skipped", "uid", uid, "err", err)
-		return false, nil
+		refusal.Reason = strings.TrimPrefix(err.Error(), ErrMalformed.Error()+": ")
+		if h, _, _ := readHeader(raw[:min(len(raw), 64<<10)], true); len(h) > 0 {
+			refusal.Subject = decodeHeaderText(h.get("Subject"))
+		}
+		p.cfg.Metrics.Refused("imap", "unreadable")
+		return false, refusal, nil
 	}
 	rcpts := make([]string, len(p.cfg.Recipients))
 	for i, r := range p.cfg.Recipients {
@@ -110,12 +122,52 @@ func (p *IMAPPoller) deliverOne(ctx context.Context, c *imapclient.Client, uid i
 	}
 	if err := p.sink.Deliver(ctx, raw, msg, rcpts); err != nil {
 		if errors.Is(err, ErrRejected) {
-			p.log.Info("mail: imap message rejected", "uid", uid, "message_id", msg.MessageID, "err", err)
-			return false, nil
+			refusal.MessageID, refusal.From, refusal.Subject = msg.MessageID, msg.From.Email, msg.Subject
+			refusal.Reason = strings.TrimPrefix(strings.TrimPrefix(err.Error(), ErrRejected.Error()), ": ")
+			p.cfg.Metrics.Refused("imap", "rejected")
+			return false, refusal, nil
 		}
-		return false, fmt.Errorf("mail: imap deliver %d: %w", uid, err)
+		p.cfg.Metrics.Received("imap", "deferred")
+		return false, nil, fmt.Errorf("mail: imap deliver %d: %w", uid, err)
 	}
-	return true, nil
+	if msg.Automatic != NotAutomatic {
+		p.cfg.Metrics.Received("imap", "automatic")
+	} else {
+		p.cfg.Metrics.Received("imap", "stored")
+	}
+	return true, nil, nil
+}
+
+// refuse moves a refused message to RefusedMailbox (created when
+// missing), or, when it cannot, leaves it unseen and flags it; then it
+// logs and reports the refusal.
+func (p *IMAPPoller) refuse(ctx context.Context, c *imapclient.Client, uid imap.UID, r *Refusal) error {
+	set := imap.UIDSetNum(uid)
+	moveErr := errors.New("moving refused mail is off")
+	if p.cfg.RefusedMailbox != "-" {
+		moveErr = c.Create(p.cfg.RefusedMailbox, nil).Wait()
+		var imapErr *imap.Error
+		if errors.As(moveErr, &imapErr) && imapErr.Code == imap.ResponseCodeAlreadyExists {
+			moveErr = nil
+		}
+		if moveErr == nil {
+			_, moveErr = c.Move(set, p.cfg.RefusedMailbox).Wait()
+		}
+	}
+	if moveErr == nil {
+		r.MovedTo = p.cfg.RefusedMailbox
+	} else {
+		flags := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagFlagged, "$CalmdeskRefused"}}
+		if err := c.Store(set, flags, nil).Close(); err != nil {
+			return fmt.Errorf("mail: imap flag refused %d: %w", uid, err)
+		}
+	}
+	p.log.Warn("mail: imap message refused", "uid", uid, "message_id", r.MessageID, "from", r.From, "reason", r.Reason,
+		"moved_to", r.MovedTo, "move_err", moveErr)
+	if p.cfg.Refused != nil {
+		p.cfg.Refused(ctx, *r)
+	}
+	return nil
 }
 
 // markDone flags a processed message \Seen, or moves it to MoveTo.

@@ -23,7 +23,8 @@ type Inbound struct {
 	// event handlers or remote images. Inline images keep their cid: URLs.
 	HTML string
 	// NewText is Text without quoted history and signatures: the words the
-	// customer wrote in this message, the part worth analysing.
+	// customer wrote in this message, the part worth analysing. It is
+	// drawn from the first 256 kB of Text.
 	NewText string
 
 	Attachments []Attachment // attachments and inline images, in message order
@@ -79,6 +80,8 @@ type Attachment struct {
 	Data        []byte // decoded content; nil when Omitted is set
 	// Omitted says why Data was not kept (size or count limit); "" if kept.
 	Omitted string
+
+	charset string // of a text part, should it become the body
 }
 
 // AutoKind says which kind of machine sent an automatic message.
@@ -90,4 +93,5 @@ const (
 	AutoReply    AutoKind = "auto-reply" // out-of-office, vacation, autoresponder
 	Bounce       AutoKind = "bounce"     // delivery status notification
 	Bulk         AutoKind = "bulk"       // list or bulk mail (Precedence: bulk/list/junk)
+	Report       AutoKind = "report"     // abuse or spam feedback report (ARF)
 )

@@ -62,8 +62,11 @@ var (
 // the start of lines, or 0.
 func attributionLen(lines []string) int {
 	first := strings.TrimSpace(lines[0])
-	if dateAttribution.MatchString(first) {
+	if len(first) > 10 && first[0] >= '0' && first[0] <= '9' && dateAttribution.MatchString(first) {
 		return 1
+	}
+	if n := datedAttributionLen(lines); n > 0 {
+		return n
 	}
 	if !attributionStart.MatchString(first) {
 		return 0
@@ -85,6 +88,46 @@ func attributionLen(lines []string) int {
 
 // attributionVerbs are the verbs attributionEnd looks for, lower-cased.
 var attributionVerbs = []string{"wrote", "a écrit", "schrieb", "escribió", "ha scritto", "schreef", "escreveu", "skrev", "napisał", "написал"}
+
+var (
+	// attributionTime finds a time or a numeric date in an attribution.
+	attributionTime = regexp.MustCompile(`\b\d{1,2}:\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b`)
+	// attributionTail is how a dated attribution ends: an address, or a
+	// verb, then the colon.
+	attributionTail = regexp.MustCompile(`(?i)(@[^\s<>]+>?|wrote|написал[а]?|пишет|napisał|schrieb|escribió|a écrit)\s*:\s*$`)
+)
+
+// datedAttributionLen recognises the attributions that start with a date
+// rather than "On": Yandex's `26.06.2014, 14:41, "Ana" <a@x>:`, mail.ru's
+// "Thu, 26 Jun 2014 14:00:51 +0400 от Ana <a@x>:", Android's
+// "02.04.2012 14:20 пользователь "a@x" <a@x> написал:", each over up to
+// three lines. It returns how many lines it spans, or 0.
+func datedAttributionLen(lines []string) int {
+	// The regexps are costly on long text: first find the line ending in
+	// ':' within three unquoted lines, then look closer.
+	end, size := -1, 0
+	for n := 0; n < 3 && n < len(lines) && end < 0; n++ {
+		l := strings.TrimSpace(lines[n])
+		size += len(l)
+		if l == "" || isQuoted(l) || size > 300 {
+			return 0
+		}
+		if strings.HasSuffix(l, ":") {
+			end = n
+		}
+	}
+	if end < 0 || !attributionTime.MatchString(lines[0]) { // an attribution starts with its date
+		return 0
+	}
+	joined := ""
+	for _, l := range lines[:end+1] {
+		joined += " " + strings.TrimSpace(l)
+	}
+	if attributionTail.MatchString(joined) {
+		return end + 1
+	}
+	return 0
+}
 
 // hasAttributionVerb runs attributionEnd on the end of s, and only when
 // one of its verbs is there: the regexp is slow on long text.
@@ -112,16 +155,60 @@ func quotedFollows(lines []string) bool {
 var (
 	// "-----Original Message-----", "----- Original Message -----" and
 	// translations; "________________________________" (Outlook's rule).
-	originalMessage = regexp.MustCompile(`(?i)^-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht)\s*-{2,}$`)
-	outlookRule     = regexp.MustCompile(`^_{20,}$`)
+	originalMessage = regexp.MustCompile(`(?i)^-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|исходное сообщение|oryginalna wiadomość|originalmeddelande|alkuperäinen viesti)\s*-{2,}$`)
 	// Forwarded mail: the customer's note is above, the old mail below.
 	forwarded = regexp.MustCompile(`(?i)^(-{3,}\s*(forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado)\s*-{3,}|begin forwarded message:)$`)
-	// Outlook's pasted header block: "From: …" then "Sent:"/"Date:" and
-	// "To:"/"Subject:" within a few lines (also bold "*From:*" in text).
-	headerFrom    = regexp.MustCompile(`(?i)^\*?(from|von|de|da|van|od)\s*:\*?\s`)
-	headerSentish = regexp.MustCompile(`(?i)^\*?(sent|date|gesendet|datum|envoyé|enviado|inviato|verzonden|wysłane)\s*:\*?\s`)
-	headerToish   = regexp.MustCompile(`(?i)^\*?(to|subject|an|betreff|à|objet|para|asunto|a|oggetto|aan|onderwerp|cc)\s*:\*?`)
+	// "----------------------------" above a header block (Outlook, Lotus).
+	ruleLine = regexp.MustCompile(`^[-_]{10,}$`)
 )
+
+// headerKeys are the field names of the header blocks mail clients paste
+// above quoted history ("From: … Sent: … To: … Subject: …"), in English
+// and the languages clients are localised in, by kind.
+var headerKeys = map[string]byte{}
+
+func init() {
+	for kind, names := range map[byte][]string{
+		'f': {"from", "von", "de", "da", "van", "od", "от", "від", "från", "fra", "lähettäjä", "kimden", "feladó", "差出人", "发件人", "寄件者", "보낸 사람", "απο", "από"},
+		'd': {"sent", "date", "gesendet", "datum", "envoyé", "enviado", "enviada", "inviato", "verzonden", "wysłane", "data", "fecha", "отправлено", "дата", "надіслано", "skickat", "sendt", "lähetetty", "odesláno", "gönderildi", "gönderilme tarihi", "elküldve", "送信日時", "日付", "发送时间", "日期", "傳送時間", "보낸 날짜", "enviado em", "enviada em", "sent at"},
+		't': {"to", "an", "à", "a", "para", "aan", "do", "кому", "till", "til", "vastaanottaja", "komu", "kime", "címzett", "宛先", "收件人", "收件者", "받는 사람", "προς", "cc", "kopie", "копия", "копія"},
+		's': {"subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "assunto", "temat", "тема", "ämne", "emne", "aihe", "předmět", "konu", "tárgy", "件名", "主题", "主旨", "제목", "θέμα"},
+	} {
+		for _, n := range names {
+			headerKeys[n] = kind
+		}
+	}
+}
+
+// headerKey returns the kind of header-block field a line starts with
+// ('f' from, 'd' date, 't' to, 's' subject), or 0. Outlook writes the
+// names in bold ("*From:*" once rendered as text), Windows Mail puts
+// direction marks in the values.
+func headerKey(line string) byte {
+	line = strings.TrimLeft(strings.TrimSpace(line), "*")
+	i := strings.IndexAny(line, ":：")
+	if i <= 0 || i > 40 {
+		return 0
+	}
+	return headerKeys[strings.ToLower(strings.TrimSpace(strings.TrimRight(line[:i], "*")))]
+}
+
+// isHeaderBlock reports whether lines begin a pasted header block: a
+// from or date field, then within five more lines the rest of a from, a
+// date and a to or subject.
+func isHeaderBlock(lines []string) bool {
+	first := headerKey(lines[0])
+	if first != 'f' && first != 'd' {
+		return false
+	}
+	seen := map[byte]bool{first: true}
+	for _, l := range lines[1:min(len(lines), 6)] {
+		if k := headerKey(l); k != 0 {
+			seen[k] = true
+		}
+	}
+	return seen['f'] && seen['d'] && (seen['t'] || seen['s'])
+}
 
 // isHistoryStart reports whether lines begin pasted, unquoted history.
 func isHistoryStart(lines []string) bool {
@@ -129,30 +216,25 @@ func isHistoryStart(lines []string) bool {
 	if originalMessage.MatchString(first) || forwarded.MatchString(first) {
 		return true
 	}
-	if outlookRule.MatchString(first) {
-		// The rule alone is also used as a decoration; require a header
-		// block right after it.
-		for _, l := range lines[1:min(len(lines), 3)] {
-			if headerFrom.MatchString(strings.TrimSpace(l)) {
-				return true
+	if ruleLine.MatchString(first) {
+		// A rule alone is also a decoration; require a header block, a
+		// carrier's footer or a list's after it, blank lines apart.
+		for i, l := range lines[1:min(len(lines), 4)] {
+			if l = strings.TrimSpace(l); l != "" {
+				return isHeaderBlock(lines[1+i:]) || mobileFooter.MatchString(l) || listFooter.MatchString(l)
 			}
 		}
 		return false
 	}
-	if !headerFrom.MatchString(first) {
-		return false
-	}
-	sent, to := false, false
-	for _, l := range lines[1:min(len(lines), 6)] {
-		l = strings.TrimSpace(l)
-		sent = sent || headerSentish.MatchString(l)
-		to = to || headerToish.MatchString(l)
-	}
-	return sent && to
+	return isHeaderBlock(lines)
 }
 
+// listFooter matches the first line of a mailing list's footer, as
+// Mailman writes it under a rule: "riak-users mailing list".
+var listFooter = regexp.MustCompile(`(?i)^\S+ mailing list$`)
+
 // mobileFooter matches the footers phones and webmail apps append.
-var mobileFooter = regexp.MustCompile(`(?i)^(sent from my \w+|sent from (mail|outlook|yahoo mail|my mobile|samsung|proton ?mail)\b|get outlook for (ios|android)|sent from \w+ for (ios|android|windows)|envoyé de mon \w+|von meinem \w+ gesendet|enviado desde mi \w+|inviato da(l mio)? \w+)`)
+var mobileFooter = regexp.MustCompile(`(?i)^(sent from my [\w-]+( [\w-]+){0,3}[.!]?$|sent via .{0,40}(text messaging|mobile|wireless|blackberry)|sent from (mail|outlook|yahoo mail|my mobile|samsung|proton ?mail)\b|get outlook for (ios|android)|sent from \w+ for (ios|android|windows)|envoyé de mon \w+|von meinem \w+ gesendet|enviado desde mi \w+|inviato da(l mio)? \w+)`)
 
 func isSignatureStart(trimmed string) bool {
 	return trimmed == "--" || trimmed == "-- " || trimmed == "—" || mobileFooter.MatchString(trimmed)

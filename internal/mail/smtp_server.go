@@ -41,7 +41,8 @@ type SMTPConfig struct {
 	// 5 minutes and 1 minute if zero.
 	ReadTimeout, WriteTimeout time.Duration
 
-	Logger *slog.Logger // slog.Default() if nil
+	Logger  *slog.Logger // slog.Default() if nil
+	Metrics *Metrics     // counts received and refused mail; nil counts nothing
 }
 
 // SMTPServer receives mail over SMTP or LMTP and hands every message to a
@@ -91,6 +92,13 @@ func NewSMTPServer(cfg SMTPConfig, sink Deliverer) *SMTPServer {
 	srv.Domain = cfg.Domain
 	srv.MaxMessageBytes = cfg.Limits.MaxMessageBytes
 	srv.MaxRecipients = cfg.MaxRecipients
+	// Real mail breaks RFC 5322's 998-character line limit (Gmail sends a
+	// base64 body as one line of thousands): a line is bounded only by the
+	// message size, with room for read-ahead so that an oversized message
+	// is refused as that and not as a broken connection. go-smtp applies
+	// the same bound to command lines, which are as long as a message at
+	// worst, and MaxConnections bounds both.
+	srv.MaxLineLength = int(min(cfg.Limits.MaxMessageBytes+64<<10, 1<<30))
 	srv.ReadTimeout = cfg.ReadTimeout
 	srv.WriteTimeout = cfg.WriteTimeout
 	srv.TLSConfig = cfg.TLS
@@ -181,19 +189,36 @@ func (ss *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 
 // Data reads the message, parses it and delivers it. Its nil return is
 // the 250: it happens only after the Deliverer committed the message.
+// What it refuses for good (5xx) it logs at WARN with the sender and the
+// Message-ID, counts, and explains in the reply.
 func (ss *smtpSession) Data(r io.Reader) error {
 	log := ss.srv.cfg.Logger
+	metrics := ss.srv.cfg.Metrics
 	raw, err := io.ReadAll(r)
-	if err != nil {
-		return err // ErrDataTooLarge (552) or a broken connection
+	switch {
+	case errors.Is(err, smtp.ErrDataTooLarge):
+		ss.refused(raw, "too_large", fmt.Sprintf("larger than %d bytes", ss.srv.cfg.Limits.MaxMessageBytes))
+		return smtp.ErrDataTooLarge
+	case errors.Is(err, smtp.ErrTooLongLine):
+		ss.refused(raw, "line_too_long", "a line longer than the message size limit")
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Line too long"}
+	case err != nil:
+		log.Info("mail: connection lost while receiving a message", "from", ss.from, "err", err)
+		return err
 	}
 	msg, err := ParseBytes(raw, ss.srv.cfg.Limits)
 	switch {
 	case errors.Is(err, ErrTooLarge):
+		ss.refused(raw, "too_large", err.Error())
 		return smtp.ErrDataTooLarge
 	case err != nil:
-		log.Warn("mail: unreadable message refused", "from", ss.from, "err", err)
-		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Message header cannot be read"}
+		why := strings.TrimPrefix(err.Error(), ErrMalformed.Error()+": ")
+		ss.refused(raw, "unreadable", why)
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Message cannot be read: " + replyText(why)}
+	}
+	if msg.From.Email == "" && ss.from != "" {
+		msg.From = Address{Email: cleanLine(ss.from, 320)}
+		msg.problem("no From; the envelope sender is the customer")
 	}
 	if ss.from == "" && msg.Automatic == NotAutomatic {
 		// RFC 5321 §4.5.5: only notifications use the null reverse-path.
@@ -204,14 +229,53 @@ func (ss *smtpSession) Data(r io.Reader) error {
 	defer cancel()
 	if err := ss.srv.sink.Deliver(ctx, raw, msg, ss.rcpts); err != nil {
 		if errors.Is(err, ErrRejected) {
-			log.Info("mail: message rejected", "from", ss.from, "message_id", msg.MessageID, "err", err)
-			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Message rejected"}
+			why := strings.TrimPrefix(strings.TrimPrefix(err.Error(), ErrRejected.Error()), ": ")
+			log.Warn("mail: message refused", "from", ss.from, "header_from", msg.From.Email, "message_id", msg.MessageID, "reason", why)
+			metrics.Refused(ss.receiver(), "rejected")
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Message rejected: " + replyText(why)}
 		}
 		log.Error("mail: delivery failed; sender will retry", "from", ss.from, "message_id", msg.MessageID, "err", err)
+		metrics.Received(ss.receiver(), "deferred")
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary failure, please try again later"}
+	}
+	if msg.Automatic != NotAutomatic {
+		metrics.Received(ss.receiver(), "automatic")
+	} else {
+		metrics.Received(ss.receiver(), "stored")
 	}
 	log.Debug("mail: message accepted", "from", ss.from, "message_id", msg.MessageID, "rcpts", len(ss.rcpts), "bytes", len(raw))
 	return nil
+}
+
+// refused logs and counts a message refused before it was parsed whole;
+// raw is what arrived of it, enough to name its Message-ID.
+func (ss *smtpSession) refused(raw []byte, reason, why string) {
+	id := ""
+	if h, _, _ := readHeader(raw[:min(len(raw), 64<<10)], true); len(h) > 0 {
+		if ids := msgIDs(h, "Message-Id", 1); len(ids) > 0 {
+			id = ids[0]
+		}
+	}
+	ss.srv.cfg.Logger.Warn("mail: message refused", "from", ss.from, "message_id", id, "reason", why, "bytes", len(raw))
+	ss.srv.cfg.Metrics.Refused(ss.receiver(), reason)
+}
+
+func (ss *smtpSession) receiver() string {
+	if ss.srv.cfg.LMTP {
+		return "lmtp"
+	}
+	return "smtp"
+}
+
+// replyText makes text fit an SMTP reply line: printable ASCII, short.
+func replyText(s string) string {
+	s = cleanLine(s, 200)
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r > '~' {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 // receivedHeader is the trace field RFC 5321 §4.4 asks a receiver to add,

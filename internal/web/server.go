@@ -28,6 +28,9 @@ type Config struct {
 	// Insights answers /insights and /api/v1/insights; without it they
 	// answer 503.
 	Insights *insights.Insights
+	// Collectors are counted on /metrics besides the web's own, e.g. the
+	// mail channel's (mail.Metrics).
+	Collectors []prometheus.Collector
 }
 
 // Server is calmdesk's HTTP front.
@@ -48,7 +51,7 @@ func New(d *desk.Desk, cfg Config, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{desk: d, cfg: cfg, log: log, metrics: newMetrics(prometheus.NewRegistry())}
+	s := &Server{desk: d, cfg: cfg, log: log, metrics: newMetrics(prometheus.NewRegistry(), cfg.Collectors...)}
 	s.sessions = scs.New()
 	s.sessions.Store = &sessionStore{desk: d}
 	s.sessions.Lifetime = 12 * time.Hour
