@@ -30,11 +30,15 @@ const (
 	PermUsersManage     Permission = "users:manage"
 	PermSettingsManage  Permission = "settings:manage"
 	PermTrainingUse     Permission = "training:use"
+	// PermCorrectionsWrite lets a person say a reading or a coach finding
+	// is wrong; the desk learns from what they say.
+	PermCorrectionsWrite Permission = "corrections:write"
 )
 
 var agentPerms = []Permission{
 	PermCasesRead, PermMessagesIngest, PermCasesReply, PermCasesResolve,
 	PermCasesEscalate, PermCasesAssign, PermCommitmentsRead, PermCoachUse, PermTrainingUse,
+	PermCorrectionsWrite,
 }
 
 var rolePerms = map[Role][]Permission{
