@@ -118,11 +118,11 @@ var unrelated = []string{
 	"You have cut me off twice this week and I am sick of it. Fix my line today.",
 }
 
+// corrDesk ingests each message from a customer of its own.
 type corrDesk struct {
-	t    *testing.T
-	d    *desk.Desk
-	n    int
-	byID map[int64]string
+	t *testing.T
+	d *desk.Desk
+	n int
 }
 
 func (c *corrDesk) ingest(text string) desk.IngestResult {
