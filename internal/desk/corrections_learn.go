@@ -29,13 +29,15 @@ import (
 //   - a kind is learned only once minCorrectedMessages messages were
 //     corrected that way by at least minCorrectingPeople different people;
 //   - it is measured by k-fold cross-validation on the corrected messages
-//     and as many uncorrected ones, and applies only when, out of fold, it
-//     adjusts at least minAgreement of the corrected messages and at most
-//     maxFalseAdjust of the uncorrected ones;
-//   - at ingest it acts only at a confidence chosen out of fold (the lowest
-//     of adjustThresholds at which it adjusts at most maxFalseAdjust of the
-//     uncorrected messages), and moves anger by one level at most (see
-//     shiftAnger); it never drops a safety or vulnerable-customer signal.
+//     and up to ten times as many uncorrected ones, and acts only at a
+//     confidence chosen out of fold (chooseThreshold: at least
+//     minAdjustConfidence, at most maxFalseAdjust of the uncorrected
+//     messages reach it, and at least minPrecision of those that do were
+//     corrected);
+//   - it applies only when, at that confidence and out of fold, it puts
+//     right at least minAgreement of the corrected messages;
+//   - it moves anger by one level at most (shiftAnger), and never drops a
+//     safety or vulnerable-customer signal.
 const (
 	minCorrectedMessages = 5
 	minCorrectingPeople  = 2
@@ -51,6 +53,7 @@ const (
 	correctionFolds         = 5
 	minAgreement            = 0.4
 	minAdjustConfidence     = 0.6
+	minPrecision            = 0.7
 	maxFalseAdjust          = 0.05
 	// The model: 2^16 hashed buckets keep each adjuster near 100 KB;
 	// C 0.5 regularises a little more than the category learner's 1, for
@@ -89,6 +92,10 @@ type AdjusterInfo struct {
 	Agreement float64 `json:"agreement"`
 	Falsely   int     `json:"falsely"`
 	FalseRate float64 `json:"false_rate"`
+	// Precision estimates, out of fold, the share of the messages it
+	// would adjust that people corrected (counting the uncorrected ones it
+	// was not compared with too).
+	Precision float64 `json:"precision"`
 	// For anger: the mean anger the engine read on the corrected messages,
 	// and the mean with the adjustment out of fold.
 	AngerBefore float64 `json:"anger_before,omitempty"`
@@ -234,6 +241,7 @@ type CorrectionRules struct {
 	MinPeople     int     `json:"min_people"`
 	MinAgreement  float64 `json:"min_agreement"`
 	MaxFalseRate  float64 `json:"max_false_rate"`
+	MinPrecision  float64 `json:"min_precision"`
 	MinConfidence float64 `json:"min_confidence"`
 	Folds         int     `json:"folds"`
 	MaxLevelsMove int     `json:"max_levels_moved"`
@@ -252,7 +260,7 @@ func (d *Desk) CorrectionLearningStatus(ctx context.Context) (CorrectionStatus, 
 	}
 	st := CorrectionStatus{Model: model, Kinds: []AdjusterInfo{}, Rules: CorrectionRules{
 		MinMessages: minCorrectedMessages, MinPeople: minCorrectingPeople, MinAgreement: minAgreement,
-		MaxFalseRate: maxFalseAdjust, MinConfidence: minAdjustConfidence, Folds: correctionFolds, MaxLevelsMove: 1}}
+		MaxFalseRate: maxFalseAdjust, MinPrecision: minPrecision, MinConfidence: minAdjustConfidence, Folds: correctionFolds, MaxLevelsMove: 1}}
 	for _, v := range votes {
 		if v.id > lastUsed {
 			st.Since++
@@ -510,13 +518,17 @@ func learnAdjuster(g *correctionGroup, all []*correctionGroup, msgs []readMessag
 		isPos[id] = true
 	}
 	var pos, neg []readMessage
+	eligible := 0 // uncorrected messages it could change, kept or not
 	for _, c := range msgs {
 		switch {
 		case isPos[c.id]:
 			pos = append(pos, c)
 		case !g.eligible(c) || (slices.Contains(c.adjusted, g.key()) && !contrary[c.id]):
-		case len(neg) < min(maxUncorrected, uncorrectedPerCorrected*len(g.messages)):
-			neg = append(neg, c)
+		default:
+			eligible++
+			if len(neg) < min(maxUncorrected, uncorrectedPerCorrected*len(g.messages)) {
+				neg = append(neg, c)
+			}
 		}
 	}
 	slices.SortFunc(pos, func(x, y readMessage) int { return cmp.Compare(x.id, y.id) })
@@ -566,10 +578,13 @@ func learnAdjuster(g *correctionGroup, all []*correctionGroup, msgs []readMessag
 			negConf[i] = adjusterConfidence(m, neg[i].text)
 		}
 	}
-	// The threshold is the lowest confidence at which it adjusts at most
-	// maxFalseAdjust of the uncorrected messages, and never below
-	// minAdjustConfidence; the agreement is measured at it.
-	a.Threshold = chooseThreshold(negConf)
+	// The threshold is the lowest confidence at which it changes few
+	// uncorrected messages (maxFalseAdjust) and mostly corrected ones
+	// (minPrecision); the agreement is measured at it. Compared with all
+	// the uncorrected messages it could change, the kept ones are a
+	// sample: each stands for scale of them.
+	scale := float64(eligible) / float64(len(neg))
+	a.Threshold = chooseThreshold(posConf, negConf, scale)
 	for _, c := range negConf {
 		if c >= a.Threshold {
 			a.Falsely++
@@ -588,6 +603,7 @@ func learnAdjuster(g *correctionGroup, all []*correctionGroup, msgs []readMessag
 	a.Measured = true
 	a.Agreement = round3(float64(a.Adjusted) / float64(len(pos)))
 	a.FalseRate = round3(float64(a.Falsely) / float64(len(neg)))
+	a.Precision = round3(precision(a.Adjusted, a.Falsely, scale))
 	if g.kind == CorrectAngrier || g.kind == CorrectNotAngry {
 		a.AngerBefore = round1(before / float64(len(pos)))
 		a.AngerAfter = round1(angerSum / float64(len(pos)))
@@ -599,6 +615,8 @@ func learnAdjuster(g *correctionGroup, all []*correctionGroup, msgs []readMessag
 		a.Why = fmt.Sprintf("out of fold it adjusts %d of %d corrected messages; it needs %.0f%%", a.Adjusted, len(pos), 100*minAgreement)
 	case a.FalseRate > maxFalseAdjust:
 		a.Why = fmt.Sprintf("out of fold it would also adjust %d of %d uncorrected messages; at most %.0f%% may be", a.Falsely, len(neg), 100*maxFalseAdjust)
+	case a.Precision < minPrecision:
+		a.Why = fmt.Sprintf("out of fold only %.0f%% of the messages it would adjust are ones people corrected; it needs %.0f%%", 100*a.Precision, 100*minPrecision)
 	default:
 		a.Applies = true
 	}
@@ -658,19 +676,45 @@ func (d *Desk) newestCorrectionModel(ctx context.Context) (*CorrectionModelInfo,
 }
 
 // chooseThreshold returns the lowest confidence, to a thousandth and at
-// least minAdjustConfidence, that at most maxFalseAdjust of the
-// uncorrected messages' out-of-fold confidences reach.
-func chooseThreshold(negConf []float64) float64 {
-	sorted := slices.Clone(negConf)
-	slices.Sort(sorted)
-	slices.Reverse(sorted)
-	allowed := int(maxFalseAdjust * float64(len(sorted)))
-	if allowed >= len(sorted) {
-		return minAdjustConfidence
+// least minAdjustConfidence, at which, out of fold, at most maxFalseAdjust
+// of the uncorrected messages would be adjusted and at least minPrecision
+// of the adjusted ones were corrected; above every uncorrected message
+// when none is.
+func chooseThreshold(posConf, negConf []float64, scale float64) float64 {
+	candidates := []float64{minAdjustConfidence}
+	for _, c := range negConf {
+		// Just above an uncorrected message's confidence.
+		if t := math.Floor(c*1000)/1000 + 0.001; t > minAdjustConfidence {
+			candidates = append(candidates, t)
+		}
 	}
-	// Just above the highest confidence that must not be reached.
-	t := math.Floor(sorted[allowed]*1000)/1000 + 0.001
-	return max(minAdjustConfidence, t)
+	slices.Sort(candidates)
+	candidates = slices.Compact(candidates)
+	reaching := func(conf []float64, t float64) int {
+		n := 0
+		for _, c := range conf {
+			if c >= t {
+				n++
+			}
+		}
+		return n
+	}
+	for _, t := range candidates {
+		adjusted, falsely := reaching(posConf, t), reaching(negConf, t)
+		if float64(falsely) <= maxFalseAdjust*float64(len(negConf)) && adjusted > 0 && precision(adjusted, falsely, scale) >= minPrecision {
+			return t
+		}
+	}
+	return candidates[len(candidates)-1]
+}
+
+// precision estimates the share of the messages an adjuster changes that
+// people corrected, counting each uncorrected one it changes scale times.
+func precision(adjusted, falsely int, scale float64) float64 {
+	if adjusted == 0 {
+		return 0
+	}
+	return float64(adjusted) / (float64(adjusted) + float64(falsely)*scale)
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

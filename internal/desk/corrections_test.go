@@ -198,7 +198,7 @@ func TestAgentsTeachTheDeskTheirCustomersAnger(t *testing.T) {
 		if angrier == nil || !angrier.Applies || angrier.Messages != len(deadpan) || angrier.People != 2 || !angrier.Measured {
 			t.Fatalf("angrier adjuster = %+v", angrier)
 		}
-		if angrier.Agreement < 0.5 || angrier.FalseRate > 0.05 || angrier.AngerBefore >= 50 || angrier.AngerAfter <= angrier.AngerBefore {
+		if angrier.Agreement < 0.4 || angrier.FalseRate > 0.05 || angrier.Precision < 0.8 || angrier.AngerBefore >= 50 || angrier.AngerAfter <= angrier.AngerBefore {
 			t.Errorf("measured out of fold: %+v", angrier)
 		}
 		t.Logf("angrier: %d corrected vs %d uncorrected; out of fold %d/%d adjusted, %d/%d falsely; anger %.1f -> %.1f",
