@@ -36,6 +36,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			backupCommand(),
 			analyzeCommand(),
 			categoriesCommand(),
+			correctionsCommand(),
 			coachCommand(),
 			trainCommand(),
 			importCommand(),

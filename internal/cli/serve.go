@@ -26,7 +26,7 @@ func serveCommand() *ucli.Command {
 		Flags: append([]ucli.Flag{
 			&ucli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "HTTP listen address", Sources: ucli.EnvVars("CALMDESK_ADDR")},
 			&ucli.DurationFlag{Name: "sweep-every", Value: time.Minute, Usage: "how often reminders, broken promises, SLA checks and surveys run", Sources: ucli.EnvVars("CALMDESK_SWEEP_EVERY")},
-			&ucli.DurationFlag{Name: "learn-every", Value: time.Hour, Usage: "how often the category model is relearned from the cases agents filed (0 never)", Sources: ucli.EnvVars("CALMDESK_LEARN_EVERY")},
+			&ucli.DurationFlag{Name: "learn-every", Value: time.Hour, Usage: "how often the category model is relearned from the cases agents filed, and readings from what people corrected (0 never)", Sources: ucli.EnvVars("CALMDESK_LEARN_EVERY")},
 			&ucli.BoolFlag{Name: "demo", Usage: "load sample customers, cases and users so a newcomer sees a living desk", Sources: ucli.EnvVars("CALMDESK_DEMO")},
 			&ucli.Int64Flag{Name: "max-body", Value: 1 << 20, Usage: "largest accepted request body in bytes", Sources: ucli.EnvVars("CALMDESK_MAX_BODY")},
 			&ucli.BoolFlag{Name: "insecure-cookies", Usage: "send session cookies over plain HTTP (automatic on a loopback address)", Sources: ucli.EnvVars("CALMDESK_INSECURE_COOKIES")},

@@ -34,6 +34,8 @@ type Desk struct {
 	learned   learnedCategories
 	now       func() time.Time
 	log       *slog.Logger
+
+	corrections learnedCorrections // adjusters learned from people's corrections
 }
 
 // Options configure a Desk. Zero values pick the production defaults.

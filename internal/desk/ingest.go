@@ -115,7 +115,10 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 	if in.Category != "" {
 		reading.Category = in.Category
 	}
-	readingJSON, err := json.Marshal(reading)
+	// What the desk learned from its agents' corrections (the engine's own
+	// anger stays on record in the stored reading and the audit).
+	reading, adjusted := d.adjustReading(ctx, in.Text, reading)
+	readingJSON, err := json.Marshal(storedReading{Reading: reading, Adjusted: adjusted})
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("desk: encode reading: %w", err)
 	}
@@ -184,8 +187,11 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 				return err
 			}
 		}
-		if err := audit(ctx, tx, now, actor, caseID, "message.received", map[string]any{
-			"message_id": res.MessageID, "anger": reading.Anger, "signals": kinds}); err != nil {
+		received := map[string]any{"message_id": res.MessageID, "anger": reading.Anger, "signals": kinds}
+		if adjusted != nil {
+			received["adjusted"] = adjusted
+		}
+		if err := audit(ctx, tx, now, actor, caseID, "message.received", received); err != nil {
 			return err
 		}
 		if status != StatusEscalated {

@@ -35,11 +35,15 @@ const (
 	PermTrainingPractice Permission = "training:practice"
 	PermTrainingManage   Permission = "training:manage"
 	PermInsightsRead     Permission = "insights:read"
+	// PermCorrectionsWrite lets a person say a reading or a coach finding
+	// is wrong; the desk learns from what they say.
+	PermCorrectionsWrite Permission = "corrections:write"
 )
 
 var agentPerms = []Permission{
 	PermCasesRead, PermMessagesIngest, PermCasesReply, PermCasesResolve,
 	PermCasesEscalate, PermCasesAssign, PermCommitmentsRead, PermCoachUse, PermTrainingPractice,
+	PermCorrectionsWrite,
 }
 
 var rolePerms = map[Role][]Permission{

@@ -38,6 +38,8 @@ type Runner struct {
 	staff  *staffMailWorker
 	learn  *learnWorker
 	cfg    Config
+
+	corrections *learnCorrectionsWorker
 }
 
 // Config tunes the runner.
@@ -48,7 +50,8 @@ type Config struct {
 	// WebhookEvery is how often pending webhook events are posted; default 5 s.
 	WebhookEvery time.Duration
 	// LearnEvery is how often the category model is retrained from the
-	// cases agents filed (when they filed any since); default 1 hour,
+	// cases agents filed, and the adjustment of readings from what people
+	// corrected (each when there is anything new); default 1 hour,
 	// negative never.
 	LearnEvery time.Duration
 	// Mail sends replies on email cases; nil means no outbound email.
@@ -105,8 +108,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 		}}}
 	r.staff = &staffMailWorker{mail: cfg.Mail, publicURL: cfg.PublicURL, log: cfg.Logger}
 	r.learn = &learnWorker{log: cfg.Logger}
+	r.corrections = &learnCorrectionsWorker{log: cfg.Logger}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, r.learn)
+	river.AddWorker(workers, r.corrections)
 	river.AddWorker(workers, r.staff)
 	river.AddWorker(workers, r.sweep)
 	river.AddWorker(workers, r.send)
@@ -125,7 +130,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	if cfg.LearnEvery > 0 {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.LearnEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return learnArgs{}, singleton() },
-			&river.PeriodicJobOpts{RunOnStart: true}))
+			&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.LearnEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return learnCorrectionsArgs{}, singleton() },
+				&river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	if cfg.Insights != nil {
 		if cfg.SpikeEvery <= 0 {
@@ -160,6 +168,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 // Start begins working for d.
 func (r *Runner) Start(ctx context.Context, d *desk.Desk) error {
 	r.sweep.desk, r.send.desk, r.hooks.desk, r.staff.desk, r.learn.desk = d, d, d, d, d
+	r.corrections.desk = d
 	if err := r.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}

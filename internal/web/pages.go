@@ -27,9 +27,9 @@ var funcs = uiFuncs()
 func parsePages() map[string]*template.Template {
 	out := map[string]*template.Template{}
 	for _, name := range append([]string{"login.html"}, uiPages...) {
-		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+name))
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials*.html", "templates/"+name))
 	}
-	out["fragments"] = template.Must(template.New("fragments").Funcs(funcs).ParseFS(templateFS, "templates/partials.html"))
+	out["fragments"] = template.Must(template.New("fragments").Funcs(funcs).ParseFS(templateFS, "templates/partials*.html"))
 	return out
 }
 

@@ -42,6 +42,7 @@ type messageView struct {
 	Who      string
 	Reading  *analyze.Reading
 	Segments []segment
+	Correct  *correctionsView // what the person may say is wrong; nil when nothing
 }
 
 // signalView is a signal with the customer's words that raised it.
@@ -105,7 +106,11 @@ func (s *Server) caseTimeline(w http.ResponseWriter, r *http.Request, u desk.Use
 	if err != nil {
 		return err
 	}
-	s.renderFragment(w, r, "timeline", struct{ Timeline []messageView }{timelineOf(d, namesOf(users))})
+	timeline := timelineOf(d, namesOf(users))
+	if err := s.offerCorrections(r, u, d, timeline); err != nil {
+		return err
+	}
+	s.renderFragment(w, r, "timeline", struct{ Timeline []messageView }{timeline})
 	return nil
 }
 
@@ -160,6 +165,9 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 	}
 	loc := customerLocation(d.Customer)
 	v.Timeline = timelineOf(d, names)
+	if err := s.offerCorrections(r, u, d, v.Timeline); err != nil {
+		return caseView{}, err
+	}
 	v.Chart = angerChart(d.Messages)
 	v.Signals = caseSignals(d.Messages)
 	v.Checklist = methodChecklist(d.Messages)

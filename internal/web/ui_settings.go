@@ -20,6 +20,8 @@ type settingsView struct {
 	// categories in use.
 	CategoryModel *desk.CategoryModelInfo
 	Categories    []string
+	// What the desk learned from people's corrections of readings.
+	Corrections correctionLearningView
 	// The basics form and its choices.
 	Basics          basicsView
 	WeekDays        []string
@@ -64,7 +66,11 @@ func (s *Server) renderSettingsWith(w http.ResponseWriter, r *http.Request, u de
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "settings.html", settingsView{
+	corrections, err := s.desk.CorrectionLearningStatus(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "settings.html", settingsView{Corrections: correctionLearningView{corrections},
 		chrome: s.chromeFor(r, u, "settings"), Users: users, Policy: policy, PolicyError: policyErr,
 		Roles:         []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleTrainee},
 		CategoryModel: model, Categories: cats,
