@@ -48,7 +48,7 @@ func TestKillNineDuringSweep(t *testing.T) {
 
 // sweepBacklog is how many cases the sweep finds overdue; every other one
 // has a promise past its due time.
-const sweepBacklog = 300
+const sweepBacklog = 200
 
 // pileUpWork fills the desk as it would be after ten days without a sweep.
 func pileUpWork(t *testing.T, db *store.DB) {
@@ -121,10 +121,10 @@ func killNineDuringSweep(t *testing.T, bin string, db *store.DB, dbURL string) {
 	start := time.Now()
 	srv = startServe(t, bin, dbURL, addr)
 	defer srv.stop(t)
-	deadline = time.Now().Add(60 * time.Second)
+	deadline = time.Now().Add(90 * time.Second)
 	for count(`SELECT count(*) FROM commitments WHERE status = 'open'`) > 0 || count(slaDone) < 2*sweepBacklog-sweepBacklog/2 {
 		if time.Now().After(deadline) {
-			t.Fatalf("60 s after the restart, %d promises are still open and %d SLA breaches recorded (want %d): the sweep did not resume\n%s",
+			t.Fatalf("90 s after the restart, %d promises are still open and %d SLA breaches recorded (want %d): the sweep did not resume\n%s",
 				count(`SELECT count(*) FROM commitments WHERE status = 'open'`), count(slaDone), 2*sweepBacklog-sweepBacklog/2, srv.stderr)
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -41,20 +41,21 @@ func TestOpenAPIProperties(t *testing.T) {
 		start := time.Now()
 		p := newPropertyRun(t, db)
 		p.run()
-		t.Logf("%d requests over %d operations in %v", p.sent, p.ops, time.Since(start).Round(time.Millisecond))
+		t.Logf("%d requests over %d operations in %v; %d left out for the time budget", p.sent, p.ops, time.Since(start).Round(time.Millisecond), p.skipped)
 	})
 }
 
 // propertyRun is one run of the property test against one server.
 type propertyRun struct {
-	t      *testing.T
-	base   string
-	doc    *apiDoc
-	tokens map[desk.Role]string
-	ids    map[string]int64 // real ids for path parameters and id fields
-	rnd    *rand.Rand
-	sent   int
-	ops    int
+	t       *testing.T
+	base    string
+	doc     *apiDoc
+	tokens  map[desk.Role]string
+	ids     map[string]int64 // real ids for path parameters and id fields
+	rnd     *rand.Rand
+	sent    int
+	skipped int // left out for the time budget
+	ops     int
 	// What went wrong, each distinct problem once, with how often.
 	problems map[string]int
 	// undocumented[op] are statuses an operation answered that the
@@ -173,12 +174,24 @@ type probe struct {
 	role        desk.Role // "" sends no token
 }
 
+// budget bounds the requests of one engine's run. An idle machine sends
+// them all in a few seconds (20 s under the race detector); on a machine
+// shared with much other work the run stops at the budget and says how
+// many it left out, rather than hold the test suite up.
+const budget = 20 * time.Second
+
 func (p *propertyRun) run() {
 	paths := make([]string, 0, len(p.doc.Paths))
 	for path := range p.doc.Paths {
 		paths = append(paths, path)
 	}
 	sort.Strings(paths)
+	type operation struct {
+		name   string
+		op     *apiOperation
+		probes []probe
+	}
+	var ops []operation
 	for _, path := range paths {
 		methods := make([]string, 0, len(p.doc.Paths[path]))
 		for m := range p.doc.Paths[path] {
@@ -187,13 +200,30 @@ func (p *propertyRun) run() {
 		sort.Strings(methods)
 		for _, m := range methods {
 			op := p.doc.Paths[path][m]
-			p.ops++
-			name := strings.ToUpper(m) + " " + path
-			for _, pr := range p.probes(strings.ToUpper(m), path, op) {
-				p.send(name, op, pr)
-			}
+			ops = append(ops, operation{strings.ToUpper(m) + " " + path, op, p.probes(strings.ToUpper(m), path, op)})
 		}
 		p.wrongMethod(path)
+	}
+	p.ops = len(ops)
+	// Round the operations, one probe of each at a time, so that a run cut
+	// short by the budget still tried every operation, valid requests first.
+	deadline := time.Now().Add(budget)
+	for i := 0; ; i++ {
+		more := false
+		for _, o := range ops {
+			if i >= len(o.probes) {
+				continue
+			}
+			more = true
+			if time.Now().After(deadline) {
+				p.skipped++
+				continue
+			}
+			p.send(o.name, o.op, o.probes[i])
+		}
+		if !more {
+			break
+		}
 	}
 	p.report()
 }
@@ -231,7 +261,7 @@ func (p *propertyRun) report() {
 	for path, ops := range p.doc.Paths {
 		for m := range ops {
 			name := strings.ToUpper(m) + " " + path
-			if !p.succeeded[name] && name != "GET /api/v1/attachments/{id}" { // the seed has no attachment
+			if !p.succeeded[name] && name != "GET /api/v1/attachments/{id}" && p.skipped == 0 { // the seed has no attachment
 				t.Errorf("%s never succeeded: the generator's valid requests are not valid", name)
 			}
 		}

@@ -221,9 +221,10 @@ loop:
 			continue
 		}
 		inFlight.Add(1)
+		i := n // the loop goes on counting while the request is sent
 		reqs.Go(func() {
 			defer inFlight.Add(-1)
-			res.add(name, w.do(operations[name], n, start))
+			res.add(name, w.do(operations[name], i, start))
 		})
 	}
 	reqs.Wait()
