@@ -366,6 +366,13 @@ func TestParseRecoversBrokenHeaders(t *testing.T) {
 			problem: "not ended by a blank line",
 		},
 		{file: "thirdparty/mikel__spec_fixtures_emails_rfc2822_example10.eml", from: Address{"Pete", "pete@silly.test"}},
+		{ // a relay that broke its own Received: fold
+			file:    "broken_received_fold.eml",
+			from:    Address{"Noor Haddad", "noor.haddad@gmail.example"},
+			subject: "Order 6610 arrived open",
+			newText: "The box of order 6610 arrived open and the charger is missing.",
+			problem: "without a name joined to Received",
+		},
 		{file: "bom_first.eml", from: Address{"Tomasz Nowak", "t.nowak@poczta.example"}, subject: "Zamówienie 7781", problem: "byte-order mark"},
 		{file: "thirdparty/mikel__spec_fixtures_emails_error_emails_bad_encoded_subject.eml", subject: "TEST"}, // no From: the SMTP receiver uses the envelope sender
 	} {
