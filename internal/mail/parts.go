@@ -177,7 +177,8 @@ func (w *walker) leaf(h header, body []byte, mediaType string, params map[string
 	if parent == "alternative" && !isText && strings.HasPrefix(mediaType, "text/") {
 		return // another rendering of the same words (text/enriched, Apple's text/watch-html)
 	}
-	if isText && disp != "attachment" && looksBinary(data) {
+	wide := strings.HasPrefix(strings.ToLower(params["charset"]), "utf-16") || strings.HasPrefix(strings.ToLower(params["charset"]), "utf-32")
+	if isText && disp != "attachment" && !wide && looksBinary(data) {
 		w.in.problem("%s part holds binary data; kept as an attachment", mediaType)
 		w.attachment(h, data, "application/octet-stream", disp, filename, parent)
 		return

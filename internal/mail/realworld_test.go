@@ -307,6 +307,14 @@ func TestParseWrongEncodings(t *testing.T) {
 	} {
 		t.Run(tt.file, tt.check)
 	}
+	t.Run("UTF-16 text is text", func(t *testing.T) {
+		raw := "From: a@b.example\r\nContent-Type: text/plain; charset=utf-16le\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+			"SABlAGwAbABvACwAIABtAHkAIABvAHIAZABlAHIAIABpAHMAIABsAGEAdABlAC4A\r\n"
+		in, err := ParseBytes([]byte(raw), Limits{})
+		if err != nil || in.Text != "Hello, my order is late." || len(in.Attachments) != 0 {
+			t.Errorf("Text %q, attachments %d, err %v", in.Text, len(in.Attachments), err)
+		}
+	})
 	t.Run("HTML without a Content-Type", func(t *testing.T) {
 		in, err := ParseBytes([]byte("From: svn@example.com\r\nSubject: r213\r\n\r\n<p><b>recordkick</b> changed trunk/README</p><p>test<br></p>\r\n"), Limits{})
 		if err != nil || in.Text != "recordkick changed trunk/README\n\ntest" || !strings.Contains(in.HTML, "<b>recordkick</b>") {
@@ -366,6 +374,13 @@ func TestParseRecoversBrokenHeaders(t *testing.T) {
 			problem: "not ended by a blank line",
 		},
 		{file: "thirdparty/mikel__spec_fixtures_emails_rfc2822_example10.eml", from: Address{"Pete", "pete@silly.test"}},
+		{ // a relay that broke its own Received: fold
+			file:    "broken_received_fold.eml",
+			from:    Address{"Noor Haddad", "noor.haddad@gmail.example"},
+			subject: "Order 6610 arrived open",
+			newText: "The box of order 6610 arrived open and the charger is missing.",
+			problem: "without a name joined to Received",
+		},
 		{file: "bom_first.eml", from: Address{"Tomasz Nowak", "t.nowak@poczta.example"}, subject: "Zamówienie 7781", problem: "byte-order mark"},
 		{file: "thirdparty/mikel__spec_fixtures_emails_error_emails_bad_encoded_subject.eml", subject: "TEST"}, // no From: the SMTP receiver uses the envelope sender
 	} {
