@@ -208,6 +208,8 @@ func (lx *lexicon) addPatterns() {
 		"on benefits|disability",
 	)
 
+	lx.addHints()
+
 	reason := func(kind string, w float64) tag { return tag{group: groupReason, name: kind, weight: w} }
 	lx.add(reason("sarcasm", 8),
 		"thanks|thank * for nothing",

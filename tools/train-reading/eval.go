@@ -138,6 +138,26 @@ func levelNumber(l analyze.Level) int {
 	return 0
 }
 
+// merge adds the tallies of o to s.
+func (s *scores) merge(o *scores) {
+	s.n += o.n
+	s.angry.merge(o.angry)
+	s.angry2.merge(o.angry2)
+	s.furious.merge(o.furious)
+	s.complaint.merge(o.complaint)
+	for k := range s.sentiment {
+		s.sentiment[k].merge(o.sentiment[k])
+	}
+	s.sentimentRight += o.sentimentRight
+	s.levelRight += o.levelRight
+	s.absErr += o.absErr
+	for k, t := range o.signals {
+		s.signals[k].merge(*t)
+	}
+	s.spanTP += o.spanTP
+	s.spanHit += o.spanHit
+}
+
 // micro returns the signals' tallies summed over kinds.
 func (s *scores) micro() tally {
 	var t tally
@@ -174,4 +194,33 @@ func (s *scores) print(w io.Writer, title string) {
 		fmt.Fprintf(w, ", signal spans overlapping the labelled words %d of %d", s.spanHit, s.spanTP)
 	}
 	fmt.Fprintln(w)
+}
+
+// printMisses prints the dev tweets a misreads on one label, for studying
+// errors (the text stays on this machine: it is not the project's to copy).
+func printMisses(a *analyze.Analyzer, cfg config, label string) {
+	_, customers, err := readDev(cfg.devLabels, cfg.devTweets)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	read := readFunc(a)
+	for _, m := range customers {
+		r := read(m.Text)
+		var pred, truth bool
+		switch label {
+		case "angry":
+			pred, truth = r.Angry, m.Anger >= 1
+		case "complaint":
+			pred, truth = r.Complaint, m.Complaint
+		default:
+			for _, s := range r.Signals {
+				pred = pred || s.Kind == label
+			}
+			truth = m.signalKinds()[label]
+		}
+		if pred != truth {
+			fmt.Printf("%s pred=%v truth=%v anger=%d/%d %q\n", m.ID, pred, truth, r.Anger, m.Anger, strings.ReplaceAll(m.Text, "\n", " / "))
+		}
+	}
 }
