@@ -74,16 +74,23 @@ func New(m *EmotionModel) *Analyzer {
 	return a
 }
 
-var defaultAnalyzer = sync.OnceValue(func() *Analyzer {
+var rulesAnalyzer = sync.OnceValue(func() *Analyzer {
 	m, err := LoadEmotionModel(bytes.NewReader(emotionModelBin))
 	if err != nil {
 		panic("analyze: embedded emotion model: " + err.Error())
 	}
-	return loadDefaultReading(New(m))
+	return New(m)
 })
+
+var defaultAnalyzer = sync.OnceValue(func() *Analyzer { return loadDefaultReading(rulesAnalyzer()) })
 
 // Default returns the Analyzer with the embedded models, loaded on first use.
 func Default() *Analyzer { return defaultAnalyzer() }
+
+// DefaultRules returns the Analyzer with the embedded emotion model and
+// the rules but no reading model: what a reading model is trained over,
+// loaded even when the embedded reading model no longer fits the code.
+func DefaultRules() *Analyzer { return rulesAnalyzer() }
 
 // Read is Default().Read.
 func Read(text string) (Reading, error) { return Default().Read(text) }
