@@ -29,11 +29,16 @@ var emotionModelBin []byte
 
 // Analyzer reads customer messages. It is safe for concurrent use.
 type Analyzer struct {
-	emo   *linearModel
-	lx    *lexicon
-	cat   *CategoryModel
-	pool  *sync.Pool
-	label struct {
+	emo *linearModel
+	lx  *lexicon
+	cat *CategoryModel
+	// reading is the learned stage that decides anger, complaint,
+	// sentiment and signals from the rules' findings and the words (nil:
+	// the rules decide).
+	reading    *ReadingModel
+	readingRow []int32 // per emotion-vocabulary word: its row in reading, or -1
+	pool       *sync.Pool
+	label      struct {
 		aa, anger, annoyance, neutral int
 		positive, negative, other     []int
 		praise                        []int // positive without gratitude
@@ -69,7 +74,7 @@ func New(m *EmotionModel) *Analyzer {
 	return a
 }
 
-var defaultAnalyzer = sync.OnceValue(func() *Analyzer {
+var rulesAnalyzer = sync.OnceValue(func() *Analyzer {
 	m, err := LoadEmotionModel(bytes.NewReader(emotionModelBin))
 	if err != nil {
 		panic("analyze: embedded emotion model: " + err.Error())
@@ -77,8 +82,15 @@ var defaultAnalyzer = sync.OnceValue(func() *Analyzer {
 	return New(m)
 })
 
+var defaultAnalyzer = sync.OnceValue(func() *Analyzer { return loadDefaultReading(rulesAnalyzer()) })
+
 // Default returns the Analyzer with the embedded models, loaded on first use.
 func Default() *Analyzer { return defaultAnalyzer() }
+
+// DefaultRules returns the Analyzer with the embedded emotion model and
+// the rules but no reading model: what a reading model is trained over,
+// loaded even when the embedded reading model no longer fits the code.
+func DefaultRules() *Analyzer { return rulesAnalyzer() }
 
 // Read is Default().Read.
 func Read(text string) (Reading, error) { return Default().Read(text) }
@@ -95,14 +107,19 @@ func (a *Analyzer) WithCategories(m *CategoryModel) *Analyzer {
 // It refuses empty and over-long text; text it cannot read (another
 // language, no words) yields a Reading with Supported false.
 func (a *Analyzer) Read(text string) (Reading, error) {
+	s := a.pool.Get().(*scratch)
+	defer a.pool.Put(s)
+	return a.readWith(text, s)
+}
+
+// readWith is Read with the given working memory.
+func (a *Analyzer) readWith(text string, s *scratch) (Reading, error) {
 	if len(text) > MaxTextBytes {
 		return Reading{}, ErrTooLong
 	}
 	if strings.TrimFunc(text, unicode.IsSpace) == "" {
 		return Reading{}, ErrEmpty
 	}
-	s := a.pool.Get().(*scratch)
-	defer a.pool.Put(s)
 	work := text
 	if looksLikeHTML(text) {
 		work = blankMarkup(text)
@@ -224,6 +241,18 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 		sentModel[k] = calibrate(p, t)
 		s.matches = a.lx.findAll(s.toks, s.infos, se[0], se[1], s.matches)
 	}
+	// Hints are for the reading model only: kept apart, the rules' passes
+	// over the matches never see them.
+	s.hints = s.hints[:0]
+	kept := s.matches[:0]
+	for _, mt := range s.matches {
+		if mt.p.tag.group == groupHint {
+			s.hints = append(s.hints, mt)
+		} else {
+			kept = append(kept, mt)
+		}
+	}
+	s.matches = kept
 	m.decisions(&msg, dec)
 	probs := probsOf(m, dec)
 	for l, name := range m.labels {
@@ -261,7 +290,8 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 		ev.signal(x)
 	}
 	points := ev.points(other)
-	if !serviceContext(work, s.toks, r.Signals) {
+	service := serviceContext(work, s.toks, r.Signals)
+	if !service {
 		// The rules are written for messages to a business; elsewhere
 		// ("that's a horrible take") they would over-read, so they count
 		// for less.
@@ -331,6 +361,19 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	told := (ev.problems > 0 || ev.feelings > 0 || ev.distress > 0) && (ev.resolved == 0 || ev.heated())
 	r.Complaint = told || r.Angry || hasComplaintSignal(r.Signals)
 
+	if a.reading != nil || s.wantInputs {
+		v := ruleView{probs: probs, maxSent: maxSent, model: model, points: points, anger: anger,
+			sentiment: score, compound: compound, ev: &ev, service: service,
+			complaint: r.Complaint, cues: &msg.cues, concerns: r.Concerns, signals: r.Signals,
+			entities: entities, emoji: s.emoji, hints: s.hints, work: work}
+		s.dense = v.dense(s.dense[:0])
+		s.ruleAnger = anger
+		s.ngrams = ngramsOf(work, s.toks, s.infos, s.ngrams[:0])
+		if a.reading != nil {
+			a.applyReading(work, text, s, r)
+		}
+	}
+
 	// Clauses, reasons and signals are in text order: one pass over each.
 	ci, ri, si := 0, 0, 0
 	for k, se := range s.sents {
@@ -348,6 +391,9 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 		}
 		sa := combine(sentModel[k], sev.points(0))
 		r.Sentences = append(r.Sentences, Sentence{Start: st, End: en, Anger: int(math.Round(max(0, min(100, sa))))})
+	}
+	if a.reading != nil {
+		scaleSentences(r)
 	}
 	if a.cat != nil {
 		r.Category, r.CategoryScore = a.cat.predict(work, s)

@@ -123,11 +123,21 @@ type scratch struct {
 	sents   [][2]int
 	clauses [][2]int
 	matches []match
+	hints   []match   // the matches of hint patterns (see hints.go)
 	emoji   []emojiAt // the text's emoji with a mood, found once per Read
 	fbuf    []float32
 	acc     []int32 // backing of the two accumulators of a Read
 	buf     []byte
 	grams   []uint32
+	// The reading model's inputs: dense features and n-grams, with each
+	// n-gram's row in the model (-1: unknown). wantInputs asks read for
+	// them without a reading model (training does).
+	dense      []float32
+	ruleAnger  float64 // the rules' anger, 0-100
+	ngrams     []ngram
+	gramRows   []int32
+	cands      []wordCand
+	wantInputs bool
 }
 
 // scoreAll accumulates all sentences of s.toks into acc.

@@ -97,6 +97,16 @@ var signalKinds = [...]struct {
 	{SignalSafetyIssue, 8}, {SignalVulnerableCustomer, 0},
 }
 
+// signalIndex returns the index of a signal kind in signalKinds.
+func signalIndex(kind string) int {
+	for i, k := range signalKinds {
+		if k.kind == kind {
+			return i
+		}
+	}
+	panic("analyze: unknown signal kind " + kind)
+}
+
 // heated reports whether anything beyond a stated problem shows irritation:
 // a feeling of anger, shouting, swearing, sarcasm, an angry phrase or
 // emoji, or a threat, a demand for a manager or a repeated contact.

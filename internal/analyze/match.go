@@ -59,6 +59,7 @@ const (
 	groupDistress          // a sentence states sadness, worry or disappointment
 	groupHedge             // wording that softens a complaint ("a bit", "no rush")
 	groupResolved          // the problem is put right ("all sorted", "thanks for fixing")
+	groupHint              // wording that may show a signal of kind name: a feature and span finder for the reading model, never a signal by itself
 )
 
 var (

@@ -37,6 +37,10 @@ func (lx *lexicon) addPatterns() {
 		"manager|supervisor now|please|immediately",
 		"real|actual person|human|people",
 		"speak|talk|speaking|talking to * human|humans",
+		"team leader|lead",
+		"speak|talk|speaking|talking to|with * leader|lead|senior",
+		"escalated to",
+		"someone|somebody|person who can * actually|decide|authorise|authorize|approve|make|sort|fix",
 	)
 	lx.add(sig(SignalLegalThreat),
 		"lawyer|lawyers|attorney|attorneys|solicitor|solicitors|lawsuit|lawsuits|litigation",
@@ -82,6 +86,15 @@ func (lx *lexicon) addPatterns() {
 		"go|going public",
 		"viral",
 		"name and shame",
+		"post|posting|share|sharing|write|writing|tweet|tweeting * about * this|it * everywhere|online|publicly",
+		"post|posting|share|sharing|write|writing|tweet|tweeting * this|it|everything * everywhere|online|publicly",
+		"every|all * review|social * site|sites|platform|platforms|forum|forums",
+		"tripadvisor|mumsnet",
+		"google review|reviews",
+		"tell|telling|warn|warning|let|letting * my * followers",
+		"local * paper|papers|news|radio|tv",
+		"everyone|everybody * hears|knows|finds|learns",
+		"everyone|everybody * in|at|on * hears|knows|finds|learns",
 	)
 	lx.add(sig(SignalChurnThreat),
 		"cancel|cancelling|canceling|close|closing|terminate|terminating my|our * account|subscription|membership|contract|service|plan",
@@ -99,6 +112,9 @@ func (lx *lexicon) addPatterns() {
 		"looking at * alternatives|competitors",
 		"won't|wouldn't|not * recommend|renew|renewing",
 		"won't * be * back|returning|ordering|buying|using",
+		"or|otherwise|else * i'm|i'll|i|we're|we'll * cancelling|canceling|closing|leaving|switching|cancel|close|leave|switch|moving|taking",
+		"i'm|im|we're * leaving|switching|moving * to|provider|company|bank|you|for|elsewhere",
+		"i'm|im|we're leaving",
 	)
 	lx.add(sig(SignalSafetyIssue),
 		"fire|fires|flames|smoke|smoking|sparks|sparking|sparked",
@@ -142,6 +158,14 @@ func (lx *lexicon) addPatterns() {
 		"as i said|mentioned|explained|wrote",
 		"on #count occasions",
 		"keep|keeps|kept * asking|telling|sending",
+		"your * agent|agents|rep|reps|colleague|colleagues|staff|advisor|advisors|team * told|said|promised|assured",
+		"every|each time i * ring|rang|phone|phoned|chat|chatted|message|messaged|dm",
+		"dm'd|dmed|dm'ed|messaged|emailed|rang|phoned|texted|called you|u|your",
+		"anyone|anybody * reading|read|there|listening|answering|monitoring|monitored",
+		"anyone|anybody * actually|even|ever|really * read|reading|there|listening|answer|answering|check|checking",
+		"for * somebody|someone|anyone|anybody to * reply|respond|answer|call|ring|get",
+		"#count times|emails|calls|messages|texts|chats|dms|tickets",
+		"#ordinal email|message|call|text|chat|dm|ticket|complaint|letter|attempt|request|tweet",
 	)
 	lx.add(sig(SignalLongWait),
 		"waiting|waited * for * ages|forever|weeks|months|days|hours",
@@ -184,6 +208,8 @@ func (lx *lexicon) addPatterns() {
 		"on benefits|disability",
 	)
 
+	lx.addHints()
+
 	reason := func(kind string, w float64) tag { return tag{group: groupReason, name: kind, weight: w} }
 	lx.add(reason("sarcasm", 8),
 		"thanks|thank * for nothing",
@@ -210,6 +236,7 @@ func (lx *lexicon) addPatterns() {
 		"great|brilliant|fantastic|perfect|wonderful|lovely|awesome|amazing another",
 		"really|just|absolutely|totally loving",
 		"highlight of my",
+		"i'm|am|are|we're * just|really|seriously * supposed|expected to",
 		"amazing|great|brilliant|fantastic business model",
 	)
 	// Problems that anger by their nature: reasons for the score, but said
@@ -224,6 +251,7 @@ func (lx *lexicon) addPatterns() {
 		"still * charged|billed|waiting|broken|nothing|no|not",
 		"you|you've|you'd promised|guaranteed|assured",
 		"was|were promised|guaranteed|assured",
+		"you said|told|swore",
 	)
 	lx.add(reason("phrase", 10),
 		"fix|sort|resolve|answer|call * now|immediately|asap",
