@@ -28,6 +28,11 @@ type Policy struct {
 	Goodwill      GoodwillPolicy   `json:"goodwill"`
 	Assignment    AssignmentPolicy `json:"assignment"`
 	Webhooks      []Webhook        `json:"webhooks"`
+	// WebhooksAllowHosts are hosts (names or IP addresses) a webhook may
+	// reach although they are internal: loopback, private or link-local
+	// addresses, localhost. Every other internal address is refused when
+	// the policy is saved and when a delivery connects.
+	WebhooksAllowHosts []string `json:"webhooks_allow_hosts"`
 }
 
 // Webhook posts desk events (the audit log's actions, such as
@@ -255,9 +260,17 @@ func (p Policy) validate() error {
 	for _, k := range p.Goodwill.Kinds {
 		v.check(k != "" && len(k) <= 50 && !strings.ContainsAny(k, " \t\r\n"), "goodwill.kinds", "each kind is a name of 1-50 bytes without spaces, such as waived_fee")
 	}
+	for _, h := range p.WebhooksAllowHosts {
+		v.check(validHost(h), "webhooks_allow_hosts", fmt.Sprintf("%q is not a host name or IP address (no scheme, port or path)", h))
+	}
 	for i, w := range p.Webhooks {
+		field := fmt.Sprintf("webhooks[%d].url", i)
 		u, err := url.Parse(w.URL)
-		v.check(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "", fmt.Sprintf("webhooks[%d].url", i), "must be an absolute http(s) URL")
+		v.check(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "", field, "must be an absolute http(s) URL")
+		if err == nil {
+			v.check(!internalHost(u.Hostname()) || p.allowsWebhookHost(u.Hostname()), field,
+				fmt.Sprintf("%s is an internal address (loopback, private, link-local or localhost); to post there, add it to webhooks_allow_hosts", u.Hostname()))
+		}
 		for _, e := range w.Events {
 			v.check(slices.Contains(auditActions, e), fmt.Sprintf("webhooks[%d].events", i),
 				fmt.Sprintf("unknown event %q; the events are %s", e, strings.Join(auditActions, ", ")))

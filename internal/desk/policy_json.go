@@ -239,5 +239,6 @@ func (p Policy) normalised() Policy {
 	if p.Webhooks == nil {
 		p.Webhooks = []Webhook{}
 	}
+	p.WebhooksAllowHosts = orEmpty(p.WebhooksAllowHosts)
 	return p
 }

@@ -28,6 +28,7 @@ func TestPolicyPutIsStrictAndPatchMerges(t *testing.T) {
 			{map[string]any{"goodwill": nil}, "goodwill"},
 			{map[string]any{"escalation": map[string]any{"signals": []string{"manager_requets"}}}, "escalation.signals"},
 			{map[string]any{"webhooks": []any{map[string]any{"url": "https://hooks.example.com/x", "events": []string{"case.escalatd"}}}}, "webhooks[0].events"},
+			{map[string]any{"webhooks": []any{map[string]any{"url": "http://169.254.169.254/latest/meta-data/"}}}, "webhooks[0].url"}, // defect 6
 		} {
 			status, body := admin.do("PUT", "/api/v1/settings/policy", tc.body)
 			errBody, _ := body["error"].(map[string]any)
