@@ -102,12 +102,16 @@ type FollowUpPolicy struct {
 	ReopenAtOrBelow int `json:"reopen_at_or_below"`
 }
 
-// GoodwillPolicy lists the gestures agents may offer and the most each role
-// may give without a supervisor's approval, in minor units (cents).
+// GoodwillPolicy lists the gestures agents may offer and what may be given
+// without a supervisor's approval, in minor units (cents): per role, the
+// total on one case (its pending and approved gestures), and per customer,
+// the total over the last CustomerPeriodDays across their cases.
 type GoodwillPolicy struct {
-	Kinds    []string         `json:"kinds"`
-	Currency string           `json:"currency"`
-	Limits   map[string]int64 `json:"limits"`
+	Kinds              []string         `json:"kinds"`
+	Currency           string           `json:"currency"`
+	Limits             map[string]int64 `json:"limits"`
+	CustomerLimit      int64            `json:"customer_limit"` // 0: no limit per customer
+	CustomerPeriodDays int              `json:"customer_period_days"`
 }
 
 // AssignmentPolicy says how new cases find an agent.
@@ -143,6 +147,8 @@ func DefaultPolicy() Policy {
 			Kinds:    []string{"credit", "refund", "discount", "waived_fee", "free_shipping"},
 			Currency: "USD",
 			Limits:   map[string]int64{string(RoleAgent): 1500, string(RoleSupervisor): 5000, string(RoleAdmin): 50000},
+			// A customer may receive 100.00 in 30 days before a supervisor decides.
+			CustomerLimit: 10000, CustomerPeriodDays: 30,
 		},
 		Assignment: AssignmentPolicy{Mode: "least_loaded", ExposureLimit: 3, ExposureWindow: hours(4)},
 	}
@@ -247,6 +253,8 @@ func (p Policy) validate() error {
 		v.check(Role(role).Valid() && limit >= 0, "goodwill.limits", "limits are per role (agent, supervisor, admin, trainee), at least 0")
 	}
 	v.check(len(p.Goodwill.Currency) == 3, "goodwill.currency", "a three-letter currency code")
+	v.check(p.Goodwill.CustomerLimit >= 0, "goodwill.customer_limit", "at least 0 (0: no limit per customer)")
+	v.check(p.Goodwill.CustomerPeriodDays >= 1 && p.Goodwill.CustomerPeriodDays <= 366, "goodwill.customer_period_days", "1-366 days")
 	switch p.Assignment.Mode {
 	case "off", "least_loaded", "round_robin":
 	default:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -110,4 +111,21 @@ func TestPatchPolicyMergesOnlyWhatItNames(t *testing.T) {
 			t.Errorf("concurrent patches lost one: %s", strings.ReplaceAll(fmt.Sprintf("%+v", final), " ", "\n"))
 		}
 	})
+}
+
+// TestDocumentedExamplePolicyIsValid: the example in docs/workflow.md is
+// read as PUT reads a policy, so the documentation cannot drift from it.
+func TestDocumentedExamplePolicyIsValid(t *testing.T) {
+	b, err := os.ReadFile("../../docs/workflow.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, example, ok := strings.Cut(string(b), "## Example policy\n\n```json\n")
+	example, _, _ = strings.Cut(example, "```")
+	if !ok || example == "" {
+		t.Fatal("docs/workflow.md has no example policy")
+	}
+	if _, err := desk.DecodePolicy([]byte(example)); err != nil {
+		t.Errorf("the documented example: %v", err)
+	}
 }
