@@ -36,7 +36,7 @@ type AuditEvent struct {
 var auditActions = []string{
 	"case.created", "case.reopened", "case.resolved", "case.escalated", "case.deescalated",
 	"case.assigned", "case.categorized", "case.sla_restarted",
-	"message.received", "reply.sent", "note.added", "mail.failed",
+	"message.received", "message.entered", "reply.sent", "note.added", "mail.failed",
 	"promise.due", "promise.broken", "promise.kept", "promise.cancelled",
 	"sla.warning", "sla.breach",
 	"survey.sent", "survey.answered",

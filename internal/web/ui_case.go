@@ -41,9 +41,10 @@ type caseView struct {
 // messageView is one message of the timeline.
 type messageView struct {
 	desk.Message
-	Who      string
-	Reading  *analyze.Reading
-	Segments []segment
+	Who           string
+	EnteredByName string // the staff member who entered a customer's message for them
+	Reading       *analyze.Reading
+	Segments      []segment
 }
 
 // signalView is a signal with the customer's words that raised it.
@@ -207,6 +208,9 @@ func newMessageView(m desk.Message, cust desk.Customer, names map[int64]string) 
 		mv.Who = cust.Name
 		if mv.Who == "" {
 			mv.Who = cust.Email
+		}
+		if m.EnteredBy != nil {
+			mv.EnteredByName = names[*m.EnteredBy]
 		}
 	default:
 		if m.AuthorUserID != nil {
