@@ -14,6 +14,17 @@ const (
 	SignalVulnerableCustomer = "vulnerable_customer"
 )
 
+// SignalKinds lists every signal kind a Reading can carry, so callers can
+// check names (an escalation rule naming a kind that never occurs would
+// silently never fire).
+func SignalKinds() []string {
+	out := make([]string, len(signalKinds))
+	for i, k := range signalKinds {
+		out[i] = k.kind
+	}
+	return out
+}
+
 // addPatterns registers the phrase patterns (syntax in match.go). Word
 // forms are spelled out: the matcher does no stemming.
 func (lx *lexicon) addPatterns() {

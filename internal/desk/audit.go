@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -29,6 +30,25 @@ type AuditEvent struct {
 	Action string          `json:"action"`
 	Detail json.RawMessage `json:"detail"`
 }
+
+// auditActions are every action the audit log records, which are also the
+// events a webhook can subscribe to. A test holds every audit call to it.
+var auditActions = []string{
+	"case.created", "case.reopened", "case.resolved", "case.escalated", "case.deescalated",
+	"case.assigned", "case.categorized", "case.sla_restarted",
+	"message.received", "message.entered", "message.corrected", "corrections.learned", "mail.retrying", "reply.sent", "note.added", "mail.failed",
+	"promise.due", "promise.broken", "promise.kept", "promise.cancelled",
+	"sla.warning", "sla.breach",
+	"survey.sent", "survey.answered",
+	"goodwill.offered", "goodwill.approved", "goodwill.declined",
+	"policy.updated", "categories.learned",
+	"user.created", "user.skills", "user.password_changed", "user.password_reset",
+	"token.created", "token.revoked",
+}
+
+// AuditActions lists the actions the audit log records: the names a
+// webhook's events may use.
+func AuditActions() []string { return slices.Clone(auditActions) }
 
 // audit appends an event inside the caller's transaction, so the log and the
 // change it describes commit together or not at all.

@@ -110,6 +110,7 @@ type Message struct {
 	Channel      string           `json:"channel"`
 	AuthorUserID *int64           `json:"author_user_id,omitempty"`
 	CustomerID   *int64           `json:"customer_id,omitempty"`
+	EnteredBy    *int64           `json:"entered_by,omitempty"` // the user who entered a customer's message for them
 	ExternalID   string           `json:"external_id,omitempty"`
 	RawText      string           `json:"raw_text"`
 	CleanText    string           `json:"text"`

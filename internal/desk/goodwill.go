@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -37,8 +38,13 @@ type GoodwillInput struct {
 	Reason      string
 }
 
-// OfferGoodwill records a gesture. Above the user's limit it is pending, the
+// OfferGoodwill records a gesture. It is approved at once only when it
+// keeps within both limits: the offering user's role limit for the case's
+// total (its pending and approved gestures with this one), and the
+// policy's limit per customer over a period. Otherwise it is pending, the
 // supervisors are asked, and the case escalates when the policy says so.
+// The totals are checked in the write transaction with the customer's row
+// locked, so offers made at the same moment cannot each fit the limit alone.
 func (d *Desk) OfferGoodwill(ctx context.Context, u User, in GoodwillInput) (Goodwill, error) {
 	policy, err := d.Policy(ctx)
 	if err != nil {
@@ -53,21 +59,35 @@ func (d *Desk) OfferGoodwill(ctx context.Context, u User, in GoodwillInput) (Goo
 		return Goodwill{}, err
 	}
 	now := d.clock()
-	g := Goodwill{CaseID: in.CaseID, Kind: in.Kind, AmountCents: in.AmountCents, Currency: policy.Goodwill.Currency,
-		Reason: in.Reason, Status: "approved", RequestedBy: u.ID, CreatedAt: now}
-	withinLimit := in.AmountCents <= policy.Goodwill.Limits[string(u.Role)]
-	if !withinLimit {
-		g.Status = "pending"
-	} else {
-		g.DecidedBy, g.DecidedAt = &u.ID, &now
-	}
+	var g Goodwill
 	err = d.db.Tx(ctx, func(tx *sql.Tx) error {
+		g = Goodwill{CaseID: in.CaseID, Kind: in.Kind, AmountCents: in.AmountCents, Currency: policy.Goodwill.Currency,
+			Reason: in.Reason, Status: "approved", RequestedBy: u.ID, CreatedAt: now}
 		status, err := caseStatus(ctx, tx, in.CaseID)
 		if err != nil {
 			return err
 		}
 		if status == StatusClosed {
 			return conflictf("case %d is closed", in.CaseID)
+		}
+		totals, err := d.goodwillTotals(ctx, tx, in.CaseID, now.AddDate(0, 0, -policy.Goodwill.CustomerPeriodDays))
+		if err != nil {
+			return err
+		}
+		over := ""
+		roleLimit, customerLimit := policy.Goodwill.Limits[string(u.Role)], policy.Goodwill.CustomerLimit
+		switch {
+		case totals.onCase+g.AmountCents > roleLimit:
+			over = fmt.Sprintf("would bring the gestures on this case to %s, above %s's limit of %s",
+				money(totals.onCase+g.AmountCents, g.Currency), u.Name, money(roleLimit, g.Currency))
+		case customerLimit > 0 && totals.toCustomer+g.AmountCents > customerLimit:
+			over = fmt.Sprintf("would bring this customer's gestures in %d days to %s, above the limit of %s",
+				policy.Goodwill.CustomerPeriodDays, money(totals.toCustomer+g.AmountCents, g.Currency), money(customerLimit, g.Currency))
+		}
+		if over != "" {
+			g.Status = "pending"
+		} else {
+			g.DecidedBy, g.DecidedAt = &u.ID, &now
 		}
 		if err := tx.QueryRowContext(ctx,
 			`INSERT INTO goodwill (case_id, kind, amount_cents, currency, reason, status, requested_by, decided_by, decided_at, created_at)
@@ -79,16 +99,16 @@ func (d *Desk) OfferGoodwill(ctx context.Context, u User, in GoodwillInput) (Goo
 			"goodwill_id": g.ID, "kind": g.Kind, "amount_cents": g.AmountCents, "status": g.Status}); err != nil {
 			return err
 		}
-		if withinLimit {
+		if over == "" {
 			return nil
 		}
-		msg := fmt.Sprintf("Case #%d: %s asks to approve a %s of %s", in.CaseID, u.Name, strings.ReplaceAll(g.Kind, "_", " "), money(g.AmountCents, g.Currency))
+		gesture := fmt.Sprintf("a %s of %s", strings.ReplaceAll(g.Kind, "_", " "), money(g.AmountCents, g.Currency))
+		msg := fmt.Sprintf("Case #%d: %s asks to approve %s (it %s)", in.CaseID, u.Name, gesture, over)
 		if err := notify(ctx, tx, now, notification{Role: RoleSupervisor, CaseID: in.CaseID, Kind: "goodwill_approval", Message: msg}); err != nil {
 			return err
 		}
 		if policy.Escalation.GoodwillAboveLimit && status != StatusEscalated {
-			return escalateTx(ctx, tx, in.CaseID, UserActor(u), "goodwill_above_limit",
-				fmt.Sprintf("a %s of %s is above %s's limit", strings.ReplaceAll(g.Kind, "_", " "), money(g.AmountCents, g.Currency), u.Name), now)
+			return escalateTx(ctx, tx, in.CaseID, UserActor(u), "goodwill_above_limit", gesture+" "+over, now)
 		}
 		return nil
 	})
@@ -98,8 +118,41 @@ func (d *Desk) OfferGoodwill(ctx context.Context, u User, in GoodwillInput) (Goo
 	return g, nil
 }
 
+// goodwillTotal is what was offered (pending or approved) on a case, and
+// to its customer since a time, in minor units.
+type goodwillTotal struct {
+	onCase, approvedOnCase, toCustomer int64
+}
+
+// goodwillTotals locks the case's customer for the rest of the transaction
+// (store.ForUpdate) and sums the gestures that count against the limits.
+func (d *Desk) goodwillTotals(ctx context.Context, tx *sql.Tx, caseID int64, since time.Time) (goodwillTotal, error) {
+	var t goodwillTotal
+	var customerID int64
+	err := tx.QueryRowContext(ctx,
+		`SELECT id FROM customers WHERE id = (SELECT customer_id FROM cases WHERE id = $1)`+d.db.ForUpdate(), caseID).Scan(&customerID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, ErrNotFound
+	}
+	if err != nil {
+		return t, err
+	}
+	err = tx.QueryRowContext(ctx,
+		`SELECT COALESCE(SUM(amount_cents), 0), COALESCE(SUM(CASE WHEN status = 'approved' THEN amount_cents ELSE 0 END), 0)
+		   FROM goodwill WHERE case_id = $1 AND status IN ('pending', 'approved')`, caseID).Scan(&t.onCase, &t.approvedOnCase)
+	if err != nil {
+		return t, err
+	}
+	err = tx.QueryRowContext(ctx,
+		`SELECT COALESCE(SUM(g.amount_cents), 0) FROM goodwill g JOIN cases c ON c.id = g.case_id
+		  WHERE c.customer_id = $1 AND g.status IN ('pending', 'approved') AND g.created_at >= $2`, customerID, since).Scan(&t.toCustomer)
+	return t, err
+}
+
 // DecideGoodwill approves or declines a pending gesture. The decider needs
-// the goodwill:approve permission and a limit that covers the amount.
+// the goodwill:approve permission, and to approve, a limit that covers the
+// case's approved gestures with this one. Approving may take a customer
+// past the per-customer limit: that is what the approval is for.
 func (d *Desk) DecideGoodwill(ctx context.Context, u User, id int64, approve bool, note string) (Goodwill, error) {
 	if !u.Can(PermGoodwillApprove) {
 		return Goodwill{}, conflictf("%s may not approve goodwill", u.Role)
@@ -123,11 +176,20 @@ func (d *Desk) DecideGoodwill(ctx context.Context, u User, id int64, approve boo
 			return notFound("goodwill offer")
 		}
 		g = list[0]
+		totals, err := d.goodwillTotals(ctx, tx, g.CaseID, now)
+		if err != nil {
+			return err
+		}
+		if g, err = reloadGoodwill(ctx, tx, id); err != nil { // as it is now that the customer is locked
+			return err
+		}
 		if g.Status != "pending" {
 			return conflictf("goodwill %d is already %s", id, g.Status)
 		}
-		if approve && g.AmountCents > policy.Goodwill.Limits[string(u.Role)] {
-			return conflictf("%s is above your limit of %s", money(g.AmountCents, g.Currency), money(policy.Goodwill.Limits[string(u.Role)], g.Currency))
+		limit := policy.Goodwill.Limits[string(u.Role)]
+		if approve && totals.approvedOnCase+g.AmountCents > limit {
+			return conflictf("approving %s would bring the approved gestures on case %d to %s, above your limit of %s",
+				money(g.AmountCents, g.Currency), g.CaseID, money(totals.approvedOnCase+g.AmountCents, g.Currency), money(limit, g.Currency))
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE goodwill SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5 WHERE id = $1 AND status = 'pending'`,
 			id, status, u.ID, now, Clip(note, 1000)); err != nil {
@@ -144,6 +206,17 @@ func (d *Desk) DecideGoodwill(ctx context.Context, u User, id int64, approve boo
 		return Goodwill{}, wrapOp(err, "decide goodwill %d", id)
 	}
 	return g, nil
+}
+
+func reloadGoodwill(ctx context.Context, tx *sql.Tx, id int64) (Goodwill, error) {
+	list, err := listGoodwill(ctx, tx, GoodwillQuery{ID: id})
+	if err != nil {
+		return Goodwill{}, err
+	}
+	if len(list) == 0 {
+		return Goodwill{}, ErrNotFound
+	}
+	return list[0], nil
 }
 
 // GoodwillQuery filters gestures.

@@ -46,12 +46,16 @@ type InboundMessage struct {
 	CaseID        int64  // append to this case, when the channel knows it
 	Category      string // set by a channel that knows it (a form's topic); else the category model's
 	InReplyTo     []string
-	ReceivedAt    time.Time    // zero: now
+	ReceivedAt    time.Time    // zero: now; else within the window checkTime allows
 	HTML          string       // an email's sanitised HTML part, kept for display
 	Attachments   []Attachment // files and inline images that came with it
 	// ReplyTo is the address the answer to this message goes to when it
 	// is not CustomerEmail (an email's Reply-To); empty for the customer's.
 	ReplyTo string
+	// EnteredBy is the user who entered the message for the customer (an
+	// agent logging a phone call, an integration's token); 0 when it came
+	// by the customer's own channel. It is stored, audited and shown.
+	EnteredBy int64
 }
 
 // IngestResult says where an inbound message landed.
@@ -168,9 +172,9 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 		}
 		res.CaseID = caseID
 		err = tx.QueryRowContext(ctx,
-			`INSERT INTO messages (case_id, direction, channel, customer_id, external_id, raw_text, clean_text, reading, html, created_at, reply_to)
-			 VALUES ($1, 'inbound', $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			caseID, in.Channel, cust.ID, nullString(in.ExternalID), in.RawText, in.Text, string(readingJSON), in.HTML, at, in.ReplyTo).Scan(&res.MessageID)
+			`INSERT INTO messages (case_id, direction, channel, customer_id, external_id, raw_text, clean_text, reading, html, created_at, reply_to, entered_by)
+			 VALUES ($1, 'inbound', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			caseID, in.Channel, cust.ID, nullString(in.ExternalID), in.RawText, in.Text, string(readingJSON), in.HTML, at, in.ReplyTo, nullID(in.EnteredBy)).Scan(&res.MessageID)
 		if err != nil {
 			return err
 		}
@@ -193,6 +197,13 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 		}
 		if err := audit(ctx, tx, now, actor, caseID, "message.received", received); err != nil {
 			return err
+		}
+		if in.EnteredBy != 0 {
+			// The customer did not send this themselves: say who entered it, and for when.
+			if err := audit(ctx, tx, now, UserActor(User{ID: in.EnteredBy}), caseID, "message.entered", map[string]any{
+				"message_id": res.MessageID, "channel": in.Channel, "received_at": at}); err != nil {
+				return err
+			}
 		}
 		if status != StatusEscalated {
 			if rule, reason := escalationAtIngest(policy.Escalation, state, reading); rule != "" {

@@ -17,7 +17,7 @@ type Concern struct {
 func caseMessages(ctx context.Context, db querier, caseID int64) ([]Message, error) {
 	rows, err := db.QueryContext(ctx,
 		`SELECT id, case_id, direction, channel, author_user_id, customer_id, external_id, raw_text, clean_text, reading, review, created_at,
-		        delivery_status, delivery_error, html
+		        delivery_status, delivery_error, html, entered_by
 		   FROM messages WHERE case_id = $1 ORDER BY id`, caseID)
 	if err != nil {
 		return nil, err
@@ -26,11 +26,14 @@ func caseMessages(ctx context.Context, db querier, caseID int64) ([]Message, err
 	out := []Message{}
 	for rows.Next() {
 		var m Message
-		var author, customer sql.NullInt64
+		var author, customer, enteredBy sql.NullInt64
 		var external, reading, review sql.NullString
 		if err := rows.Scan(&m.ID, &m.CaseID, &m.Direction, &m.Channel, &author, &customer, &external,
-			&m.RawText, &m.CleanText, &reading, &review, &m.CreatedAt, &m.Delivery, &m.DeliveryErr, &m.HTML); err != nil {
+			&m.RawText, &m.CleanText, &reading, &review, &m.CreatedAt, &m.Delivery, &m.DeliveryErr, &m.HTML, &enteredBy); err != nil {
 			return nil, err
+		}
+		if enteredBy.Valid {
+			m.EnteredBy = &enteredBy.Int64
 		}
 		if author.Valid {
 			m.AuthorUserID = &author.Int64

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/calendar"
 )
 
@@ -27,6 +28,11 @@ type Policy struct {
 	Goodwill      GoodwillPolicy   `json:"goodwill"`
 	Assignment    AssignmentPolicy `json:"assignment"`
 	Webhooks      []Webhook        `json:"webhooks"`
+	// WebhooksAllowHosts are hosts (names or IP addresses) a webhook may
+	// reach although they are internal: loopback, private or link-local
+	// addresses, localhost. Every other internal address is refused when
+	// the policy is saved and when a delivery connects.
+	WebhooksAllowHosts []string `json:"webhooks_allow_hosts"`
 }
 
 // Webhook posts desk events (the audit log's actions, such as
@@ -96,12 +102,16 @@ type FollowUpPolicy struct {
 	ReopenAtOrBelow int `json:"reopen_at_or_below"`
 }
 
-// GoodwillPolicy lists the gestures agents may offer and the most each role
-// may give without a supervisor's approval, in minor units (cents).
+// GoodwillPolicy lists the gestures agents may offer and what may be given
+// without a supervisor's approval, in minor units (cents): per role, the
+// total on one case (its pending and approved gestures), and per customer,
+// the total over the last CustomerPeriodDays across their cases.
 type GoodwillPolicy struct {
-	Kinds    []string         `json:"kinds"`
-	Currency string           `json:"currency"`
-	Limits   map[string]int64 `json:"limits"`
+	Kinds              []string         `json:"kinds"`
+	Currency           string           `json:"currency"`
+	Limits             map[string]int64 `json:"limits"`
+	CustomerLimit      int64            `json:"customer_limit"` // 0: no limit per customer
+	CustomerPeriodDays int              `json:"customer_period_days"`
 }
 
 // AssignmentPolicy says how new cases find an agent.
@@ -137,6 +147,8 @@ func DefaultPolicy() Policy {
 			Kinds:    []string{"credit", "refund", "discount", "waived_fee", "free_shipping"},
 			Currency: "USD",
 			Limits:   map[string]int64{string(RoleAgent): 1500, string(RoleSupervisor): 5000, string(RoleAdmin): 50000},
+			// A customer may receive 100.00 in 30 days before a supervisor decides.
+			CustomerLimit: 10000, CustomerPeriodDays: 30,
 		},
 		Assignment: AssignmentPolicy{Mode: "least_loaded", ExposureLimit: 3, ExposureWindow: hours(4)},
 	}
@@ -241,15 +253,36 @@ func (p Policy) validate() error {
 		v.check(Role(role).Valid() && limit >= 0, "goodwill.limits", "limits are per role (agent, supervisor, admin, trainee), at least 0")
 	}
 	v.check(len(p.Goodwill.Currency) == 3, "goodwill.currency", "a three-letter currency code")
+	v.check(p.Goodwill.CustomerLimit >= 0, "goodwill.customer_limit", "at least 0 (0: no limit per customer)")
+	v.check(p.Goodwill.CustomerPeriodDays >= 1 && p.Goodwill.CustomerPeriodDays <= 366, "goodwill.customer_period_days", "1-366 days")
 	switch p.Assignment.Mode {
 	case "off", "least_loaded", "round_robin":
 	default:
 		v.check(false, "assignment.mode", "off, least_loaded or round_robin")
 	}
 	v.check(p.FollowUp.MaxAnger >= 0 && p.FollowUp.MaxAnger <= 100, "follow_up.max_anger", "0-100")
-	for _, w := range p.Webhooks {
+	signals := analyze.SignalKinds()
+	for _, s := range p.Escalation.Signals {
+		v.check(slices.Contains(signals, s), "escalation.signals", fmt.Sprintf("unknown signal %q; the signals are %s", s, strings.Join(signals, ", ")))
+	}
+	for _, k := range p.Goodwill.Kinds {
+		v.check(k != "" && len(k) <= 50 && !strings.ContainsAny(k, " \t\r\n"), "goodwill.kinds", "each kind is a name of 1-50 bytes without spaces, such as waived_fee")
+	}
+	for _, h := range p.WebhooksAllowHosts {
+		v.check(validHost(h), "webhooks_allow_hosts", fmt.Sprintf("%q is not a host name or IP address (no scheme, port or path)", h))
+	}
+	for i, w := range p.Webhooks {
+		field := fmt.Sprintf("webhooks[%d].url", i)
 		u, err := url.Parse(w.URL)
-		v.check(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "", "webhooks", "each webhook needs an absolute http(s) URL")
+		v.check(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "", field, "must be an absolute http(s) URL")
+		if err == nil {
+			v.check(!internalHost(u.Hostname()) || p.allowsWebhookHost(u.Hostname()), field,
+				fmt.Sprintf("%s is an internal address (loopback, private, link-local or localhost); to post there, add it to webhooks_allow_hosts", u.Hostname()))
+		}
+		for _, e := range w.Events {
+			v.check(slices.Contains(auditActions, e), fmt.Sprintf("webhooks[%d].events", i),
+				fmt.Sprintf("unknown event %q; the events are %s", e, strings.Join(auditActions, ", ")))
+		}
 	}
 	return v.err()
 }
@@ -289,6 +322,7 @@ func (d *Desk) policyAndCalendar(ctx context.Context) (Policy, calendar.Calendar
 			return Policy{}, calendar.Calendar{}, fmt.Errorf("desk: stored policy is unreadable: %w", err)
 		}
 	}
+	p = p.normalised()
 	cal, err := p.BusinessHours.Calendar()
 	if err != nil {
 		return Policy{}, calendar.Calendar{}, fmt.Errorf("desk: stored business hours: %w", err)
@@ -297,29 +331,70 @@ func (d *Desk) policyAndCalendar(ctx context.Context) (Policy, calendar.Calendar
 	return p, cal, nil
 }
 
-// SetPolicy validates and stores a new policy.
+// SetPolicy validates and stores a new policy, replacing the old one.
 func (d *Desk) SetPolicy(ctx context.Context, actor Actor, p Policy) error {
+	p = p.normalised()
 	if err := p.validate(); err != nil {
 		return err
 	}
+	err := d.db.Tx(ctx, func(tx *sql.Tx) error { return d.storePolicy(ctx, tx, actor, p) })
+	if err != nil {
+		return wrapOp(err, "set policy")
+	}
+	d.forgetPolicy()
+	return nil
+}
+
+// PatchPolicy applies a JSON merge patch (see MergePolicy) to the stored
+// policy and stores the result. The stored policy is read and written in
+// one transaction, so two admins' patches cannot undo each other.
+func (d *Desk) PatchPolicy(ctx context.Context, actor Actor, patch []byte) (Policy, error) {
+	var p Policy
+	err := d.db.Tx(ctx, func(tx *sql.Tx) error {
+		// The row must exist to be locked.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ('policy', $1, $2) ON CONFLICT (key) DO NOTHING`,
+			"{}", d.clock()); err != nil {
+			return err
+		}
+		var raw string
+		if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'policy'`+d.db.ForUpdate()).Scan(&raw); err != nil {
+			return err
+		}
+		current := DefaultPolicy()
+		if err := json.Unmarshal([]byte(raw), &current); err != nil {
+			return fmt.Errorf("stored policy is unreadable: %w", err)
+		}
+		var err error
+		if p, err = MergePolicy(current, patch); err != nil {
+			return err
+		}
+		return d.storePolicy(ctx, tx, actor, p)
+	})
+	if err != nil {
+		return Policy{}, wrapOp(err, "patch policy")
+	}
+	d.forgetPolicy()
+	return p, nil
+}
+
+// storePolicy writes a validated policy in the caller's transaction.
+func (d *Desk) storePolicy(ctx context.Context, tx *sql.Tx, actor Actor, p Policy) error {
 	b, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}
 	now := d.clock()
-	err = d.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx,
-			`INSERT INTO settings (key, value, updated_at) VALUES ('policy', $1, $2)
-			 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, string(b), now); err != nil {
-			return err
-		}
-		return audit(ctx, tx, now, actor, 0, "policy.updated", json.RawMessage(b))
-	})
-	if err != nil {
-		return fmt.Errorf("desk: set policy: %w", err)
+	if _, err := tx.ExecContext(ctx,
+		`INSERT INTO settings (key, value, updated_at) VALUES ('policy', $1, $2)
+		 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, string(b), now); err != nil {
+		return err
 	}
+	return audit(ctx, tx, now, actor, 0, "policy.updated", json.RawMessage(b))
+}
+
+// forgetPolicy drops the cached policy after a change is committed.
+func (d *Desk) forgetPolicy() {
 	d.policy.mu.Lock()
 	d.policy.fetched = time.Time{}
 	d.policy.mu.Unlock()
-	return nil
 }

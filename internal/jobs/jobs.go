@@ -104,6 +104,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 	r := &Runner{cfg: cfg, sweep: &sweepWorker{log: cfg.Logger}, send: &sendWorker{mail: cfg.Mail, log: cfg.Logger},
 		hooks: &webhookWorker{log: cfg.Logger, client: &http.Client{
 			Timeout:       10 * time.Second,
+			Transport:     desk.WebhookTransport(), // refuses internal addresses the policy does not allow
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}}}
 	r.staff = &staffMailWorker{mail: cfg.Mail, publicURL: cfg.PublicURL, log: cfg.Logger}

@@ -63,7 +63,7 @@ func (w *webhookWorker) Work(ctx context.Context, _ *river.Job[webhookArgs]) err
 		return err
 	}
 	for _, hook := range policy.Webhooks {
-		if err := w.deliver(ctx, hook); err != nil {
+		if err := w.deliver(policy.WebhookContext(ctx, hook), hook); err != nil {
 			return err
 		}
 	}

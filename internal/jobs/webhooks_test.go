@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -51,6 +52,7 @@ func TestWebhookFiresOnEscalation(t *testing.T) {
 		d := start(t, db, nil, jobs.Config{WebhookEvery: 100 * time.Millisecond})
 		p := desk.DefaultPolicy()
 		p.Webhooks = []desk.Webhook{{URL: hook.URL, Secret: "s3cret", Events: []string{"case.escalated"}}}
+		p.WebhooksAllowHosts = []string{"127.0.0.1"} // the test's receiver is on loopback
 		if err := d.SetPolicy(ctx, desk.SystemActor, p); err != nil {
 			t.Fatal(err)
 		}
@@ -84,6 +86,64 @@ func TestWebhookFiresOnEscalation(t *testing.T) {
 		if log[0].StatusCode != 200 || log[1].StatusCode != 503 || log[1].Error == "" {
 			t.Errorf("delivery log = %+v, %v", log, err)
 		}
+	})
+}
+
+// TestWebhookToAnInternalAddressIsRefusedAtDelivery: a webhook whose name
+// resolves to an internal address (DNS rebinding, or a policy stored
+// before URLs were checked) is refused when it connects, the refusal is in
+// the delivery log, and it goes out once the admin allows the host.
+func TestWebhookToAnInternalAddressIsRefusedAtDelivery(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var mu sync.Mutex
+		hits := 0
+		hook := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+			mu.Lock()
+			hits++
+			mu.Unlock()
+		}))
+		defer hook.Close()
+		hookURL := strings.Replace(hook.URL, "127.0.0.1", "localhost", 1) + "/hook"
+		p := desk.DefaultPolicy()
+		p.Webhooks = []desk.Webhook{{URL: hookURL, Events: []string{"case.escalated"}}}
+		stored, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Written as an older version would have: SetPolicy refuses localhost.
+		if _, err := db.Writer().ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ('policy', $1, $2)`, string(stored), time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+		d := start(t, db, nil, jobs.Config{WebhookEvery: 100 * time.Millisecond})
+		waitFor(t, "the webhook cursor", func() bool {
+			var cur map[string]any
+			found, _ := d.LoadSetting(ctx, "webhook_cursor:"+hashURL(hookURL), &cur)
+			return found
+		})
+		if _, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "mo@example.com",
+			Text: "I want to speak to your manager right now, or I will file a chargeback with my bank."}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the refused delivery in the log", func() bool {
+			log, err := d.WebhookDeliveries(ctx, 10)
+			return err == nil && len(log) > 0 && strings.Contains(log[0].Error, "internal address")
+		})
+		mu.Lock()
+		if hits != 0 {
+			t.Errorf("the internal receiver was reached %d times", hits)
+		}
+		mu.Unlock()
+
+		p.WebhooksAllowHosts = []string{"localhost"}
+		if err := d.SetPolicy(ctx, desk.SystemActor, p); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the delivery once localhost is allowed", func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return hits == 1
+		})
 	})
 }
 

@@ -159,6 +159,18 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	return nil
 }
 
+// ForUpdate is the clause that makes a SELECT lock the rows it reads until
+// the transaction ends, for a read-check-write that concurrent writers
+// must not interleave: " FOR UPDATE" on PostgreSQL. On SQLite it is empty:
+// a write transaction holds the database's one write lock from BEGIN
+// (_txlock=immediate), so nothing else can change the rows meanwhile.
+func (db *DB) ForUpdate() string {
+	if db.Engine == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // IsUniqueViolation reports whether err is a unique-constraint violation.
 func IsUniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError

@@ -25,7 +25,10 @@ type ingestRequest struct {
 	ReceivedAt *time.Time `json:"received_at"`
 }
 
-func (s *Server) ingestMessage(w http.ResponseWriter, r *http.Request, _ desk.User) error {
+// ingestMessage stores a customer message sent through the API. The caller
+// is recorded as having entered it: the customer did not send it to the
+// desk themselves (an agent logging a phone call, an integration).
+func (s *Server) ingestMessage(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	var req ingestRequest
 	if err := s.decode(w, r, &req); err != nil {
 		return err
@@ -34,6 +37,7 @@ func (s *Server) ingestMessage(w http.ResponseWriter, r *http.Request, _ desk.Us
 		CustomerEmail: req.Customer.Email, CustomerName: req.Customer.Name, CustomerTier: req.Customer.Tier,
 		Subject: req.Subject, Text: req.Text, RawText: req.RawText, Channel: req.Channel,
 		ExternalID: req.ExternalID, CaseID: req.CaseID, Category: req.Category, InReplyTo: req.InReplyTo,
+		EnteredBy: u.ID,
 	}
 	if req.ReceivedAt != nil {
 		in.ReceivedAt = *req.ReceivedAt

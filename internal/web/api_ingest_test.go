@@ -62,3 +62,40 @@ func TestFarFutureReceivedAtIsRefusedAndAnUnreadableRowBreaksNoPage(t *testing.T
 		}
 	})
 }
+
+// Issue 14, defect 8: a customer message an agent enters through the API
+// (a phone call) carries entered_by in the API, a message.entered audit
+// event by the agent, and "entered by" beside it on the case page.
+func TestLoggedPhoneCallShowsWhoEnteredIt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		api, d := newServer(t, db, desk.RoleAgent)
+		agent, err := d.UserByEmail(context.Background(), "agent@calmdesk.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, body := api.do("POST", "/api/v1/messages", map[string]any{"customer": map[string]any{"email": "mo@example.com", "name": "Mo"},
+			"text": "Mo called: the parcel is still missing.", "channel": "phone"})
+		if status != http.StatusCreated {
+			t.Fatalf("log a call: %d %v", status, body)
+		}
+		caseID := int(body["case_id"].(float64))
+		_, c := api.do("GET", fmt.Sprintf("/api/v1/cases/%d", caseID), nil)
+		msgs := c["messages"].([]any)
+		if got := msgs[0].(map[string]any)["entered_by"]; got != float64(agent.ID) {
+			t.Errorf("entered_by = %v, want the agent's id %d", got, agent.ID)
+		}
+		_, audit := api.do("GET", fmt.Sprintf("/api/v1/cases/%d/audit", caseID), nil)
+		entered := false
+		for _, e := range audit["events"].([]any) {
+			ev := e.(map[string]any)
+			entered = entered || (ev["action"] == "message.entered" && ev["actor"] == fmt.Sprintf("user:%d", agent.ID))
+		}
+		if !entered {
+			t.Errorf("no message.entered event by the agent: %v", audit)
+		}
+		b := signedInBrowser(t, api.base, "agent@calmdesk.test")
+		if _, page := fetch(t, b, "GET", fmt.Sprintf("%s/cases/%d", api.base, caseID), nil); !strings.Contains(page, "entered by agent") {
+			t.Errorf("the case page does not say who entered the call")
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -178,15 +179,35 @@ func (s *Server) getPolicy(w http.ResponseWriter, r *http.Request, _ desk.User) 
 	return nil
 }
 
+// putPolicy replaces the policy; fields left out take their defaults, and
+// unknown fields and nulls are refused (desk.DecodePolicy).
 func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request, u desk.User) error {
-	p := desk.DefaultPolicy()
-	if err := s.decode(w, r, &p); err != nil {
+	var body json.RawMessage
+	if err := s.decode(w, r, &body); err != nil {
+		return err
+	}
+	p, err := desk.DecodePolicy(body)
+	if err != nil {
 		return err
 	}
 	if err := s.desk.SetPolicy(r.Context(), desk.UserActor(u), p); err != nil {
 		return err
 	}
 	return s.getPolicy(w, r, u)
+}
+
+// patchPolicy changes the fields a JSON merge patch (RFC 7396) names.
+func (s *Server) patchPolicy(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	var body json.RawMessage
+	if err := s.decode(w, r, &body); err != nil {
+		return err
+	}
+	p, err := s.desk.PatchPolicy(r.Context(), desk.UserActor(u), body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
 func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request, _ desk.User) error {

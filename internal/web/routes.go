@@ -47,6 +47,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET /api/v1/notifications", "", s.notifications},
 		{"GET /api/v1/settings/policy", desk.PermSettingsManage, s.getPolicy},
 		{"PUT /api/v1/settings/policy", desk.PermSettingsManage, s.putPolicy},
+		{"PATCH /api/v1/settings/policy", desk.PermSettingsManage, s.patchPolicy},
 		{"GET /api/v1/webhooks/deliveries", desk.PermSettingsManage, s.webhookDeliveries},
 		{"POST /api/v1/coach/review", desk.PermCoachUse, s.coachReview},
 		{"POST /api/v1/coach/draft", desk.PermCoachUse, s.coachDraft},

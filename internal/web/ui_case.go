@@ -39,10 +39,11 @@ type caseView struct {
 // messageView is one message of the timeline.
 type messageView struct {
 	desk.Message
-	Who      string
-	Reading  *analyze.Reading
-	Segments []segment
-	Correct  *correctionsView // what the person may say is wrong; nil when nothing
+	Who           string
+	EnteredByName string // the staff member who entered a customer's message for them
+	Reading       *analyze.Reading
+	Segments      []segment
+	Correct       *correctionsView // what the person may say is wrong; nil when nothing
 }
 
 // signalView is a signal with the customer's words that raised it.
@@ -206,6 +207,9 @@ func newMessageView(m desk.Message, cust desk.Customer, names map[int64]string) 
 		mv.Who = cust.Name
 		if mv.Who == "" {
 			mv.Who = cust.Email
+		}
+		if m.EnteredBy != nil {
+			mv.EnteredByName = names[*m.EnteredBy]
 		}
 	default:
 		if m.AuthorUserID != nil {

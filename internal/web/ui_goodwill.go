@@ -56,7 +56,7 @@ func (s *Server) offerGoodwillForm(w http.ResponseWriter, r *http.Request, u des
 		return err
 	}
 	if g.Status == "pending" {
-		s.flash(r, fmt.Sprintf("%s of %s %s is above your limit: it waits for a supervisor's approval.", titleCase(g.Kind), money(g.AmountCents), g.Currency))
+		s.flash(r, fmt.Sprintf("%s of %s %s goes past a limit (yours for this case, or the customer's): it waits for a supervisor's approval.", titleCase(g.Kind), money(g.AmountCents), g.Currency))
 	} else {
 		s.flash(r, fmt.Sprintf("%s of %s %s approved: tell the customer.", titleCase(g.Kind), money(g.AmountCents), g.Currency))
 	}

@@ -128,11 +128,10 @@ func (s *Server) savePolicy(w http.ResponseWriter, r *http.Request, u desk.User)
 		return err
 	}
 	text := r.PostForm.Get("policy")
-	p := desk.DefaultPolicy()
-	if err := json.Unmarshal([]byte(text), &p); err != nil {
-		return s.renderSettings(w, r, u, http.StatusUnprocessableEntity, text, "This is not valid policy JSON: "+err.Error())
+	p, err := desk.DecodePolicy([]byte(text))
+	if err == nil {
+		err = s.desk.SetPolicy(r.Context(), desk.UserActor(u), p)
 	}
-	err := s.desk.SetPolicy(r.Context(), desk.UserActor(u), p)
 	var verr *desk.ValidationError
 	if errors.As(err, &verr) {
 		return s.renderSettings(w, r, u, http.StatusUnprocessableEntity, text, verr.Error())
