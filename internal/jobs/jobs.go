@@ -198,7 +198,7 @@ func singleton() *river.InsertOpts {
 // desk.Sweep guards every row by its state.
 func nextSweep(every time.Duration) *river.InsertOpts {
 	opts := singleton()
-	opts.UniqueOpts.ByPeriod = every
+	opts.UniqueOpts.ByPeriod = max(every, time.Second) // River's shortest period
 	return opts
 }
 
