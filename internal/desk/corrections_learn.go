@@ -446,7 +446,10 @@ func (d *Desk) correctionCandidates(ctx context.Context, corrected []int64) ([]r
 		}
 		return rows.Err()
 	}
-	const columns = `SELECT id, clean_text, reading FROM messages WHERE direction = 'inbound' AND reading IS NOT NULL`
+	// Rows are read one at a time and only a clipped text kept, so memory
+	// stays small however long the messages; substr counts characters on
+	// both engines, Clip then cuts to bytes.
+	columns := `SELECT id, substr(clean_text, 1, ` + strconv.Itoa(maxLearnBytes) + `), reading FROM messages WHERE direction = 'inbound' AND reading IS NOT NULL`
 	rows, err := d.db.Read().QueryContext(ctx, columns+` ORDER BY id DESC LIMIT $1`, maxCorrectionCandidates)
 	if err == nil {
 		err = scan(rows)
