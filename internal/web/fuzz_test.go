@@ -27,6 +27,7 @@ var fuzzRoutes = []string{
 	"POST /api/v1/coach/review",
 	"POST /api/v1/coach/draft",
 	"PUT /api/v1/settings/policy",
+	"POST /api/v1/messages/1/corrections",
 }
 
 // FuzzAPIBodies sends arbitrary bodies to the API's JSON routes as an admin:
@@ -56,6 +57,7 @@ func FuzzAPIBodies(f *testing.F) {
 		`{"kind":"refund","amount_cents":1500,"currency":"USD","reason":"late"}`,
 		`{"reason":"manager request"}`,
 		`{"goodwill":{"limits":{"agent":1500}}}`,
+		`{"kind":"missed_signal","signal":"legal_threat","note":"lawyer"}`,
 		`null`, `[]`, `{"text":5}`, `{"text":"a\u0000b"}`, `{"customer":{"email":"\ud800"}}`, `{`,
 	}
 	for i, s := range seeds {
