@@ -236,7 +236,9 @@ func (m *ReadingModel) heaviest(l int, s *scratch) (int, int, bool) {
 		return 0, 0, false
 	}
 	// Each n-gram's weight, shared by the words it covers.
-	w := make([]float64, len(s.toks))
+	w := slices.Grow(s.weights[:0], len(s.toks))[:len(s.toks)]
+	clear(w)
+	s.weights = w
 	for i, g := range s.ngrams {
 		if r := s.gramRows[i]; r >= 0 {
 			v := float64(m.rows[int(r)*nl+l]) * float64(m.scale[l])
@@ -246,7 +248,7 @@ func (m *ReadingModel) heaviest(l int, s *scratch) (int, int, bool) {
 		}
 	}
 	best, bs, be := 0.0, -1, -1
-	for _, se := range sentences(s.toks, nil) {
+	for _, se := range s.sents {
 		for i := se[0]; i < se[1]; i++ {
 			sum := 0.0
 			for j := i; j < min(se[1], i+8); j++ {
