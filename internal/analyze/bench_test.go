@@ -46,3 +46,26 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoadReading measures loading the embedded reading model and
+// attaching it to an analyzer (the reading stage's share of start-up).
+func BenchmarkLoadReading(b *testing.B) {
+	a := DefaultRules()
+	for b.Loop() {
+		m, err := LoadReadingModel(strings.NewReader(string(readingModelBin)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := a.WithReadingModel(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNewLexicon measures building the lexicon (word lists, VADER,
+// the phrase and hint patterns), part of start-up.
+func BenchmarkNewLexicon(b *testing.B) {
+	for b.Loop() {
+		newLexicon()
+	}
+}
