@@ -38,6 +38,24 @@ func BenchmarkRead(b *testing.B) {
 	reportCPUThroughput(b, int64(n), start)
 }
 
+// BenchmarkReadRules measures the Reading without the reading model (the
+// rules and the emotion model alone), for the reading stage's share.
+func BenchmarkReadRules(b *testing.B) {
+	texts, n := benchTexts(b)
+	a := DefaultRules()
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		for _, t := range texts {
+			if _, err := a.Read(t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	reportCPUThroughput(b, int64(n), start)
+}
+
 // BenchmarkLoad measures loading the embedded emotion model.
 func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {

@@ -176,9 +176,7 @@ func (a *Analyzer) applyReading(work, text string, s *scratch, r *Reading) {
 	r.Level = levelOf(r.Anger)
 	r.Angry = r.Level != Calm
 
-	if r.Angry {
-		r.Reasons = m.addWords(r.Reasons, labelAngry, s, text)
-	}
+	r.Reasons = m.addWords(r.Reasons, labelAngry, s, text)
 }
 
 // angerLadder maps how far a message is towards annoyed-or-worse,
@@ -213,7 +211,7 @@ func sentimentScore(n, q float64) float64 {
 }
 
 // longestHint returns the longest hint of a signal kind (the first of
-// equals): the most specific words that showed it.
+// equals, a word alone last): the most specific words that showed it.
 func longestHint(kind string, s *scratch) (int, int, bool) {
 	best := -1
 	for i, mt := range s.hints {
@@ -222,6 +220,13 @@ func longestHint(kind string, s *scratch) (int, int, bool) {
 		}
 	}
 	if best < 0 {
+		// Else the first word that is a hint of the kind by itself.
+		bit := uint16(1) << signalIndex(kind)
+		for i, wi := range s.infos {
+			if wi != nil && wi.hints&bit != 0 {
+				return int(s.toks[i].start), int(s.toks[i].end), true
+			}
+		}
 		return 0, 0, false
 	}
 	mt := s.hints[best]
