@@ -365,7 +365,7 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 		v := ruleView{probs: probs, maxSent: maxSent, model: model, points: points, anger: anger,
 			sentiment: score, compound: compound, ev: &ev, service: service,
 			complaint: r.Complaint, cues: &msg.cues, concerns: r.Concerns, signals: r.Signals,
-			entities: entities, emoji: s.emoji, hints: s.hints, work: work}
+			entities: entities, emoji: s.emoji, hints: s.hints, infos: s.infos, work: work}
 		s.dense = v.dense(s.dense[:0])
 		s.ruleAnger = anger
 		s.ngrams = ngramsOf(work, s.toks, s.infos, s.ngrams[:0])

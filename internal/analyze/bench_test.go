@@ -38,11 +38,52 @@ func BenchmarkRead(b *testing.B) {
 	reportCPUThroughput(b, int64(n), start)
 }
 
+// BenchmarkReadRules measures the Reading without the reading model (the
+// rules and the emotion model alone), for the reading stage's share.
+func BenchmarkReadRules(b *testing.B) {
+	texts, n := benchTexts(b)
+	a := DefaultRules()
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		for _, t := range texts {
+			if _, err := a.Read(t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	reportCPUThroughput(b, int64(n), start)
+}
+
 // BenchmarkLoad measures loading the embedded emotion model.
 func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
 		if _, err := loadLinearModel(strings.NewReader(string(emotionModelBin))); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkLoadReading measures loading the embedded reading model and
+// attaching it to an analyzer (the reading stage's share of start-up).
+func BenchmarkLoadReading(b *testing.B) {
+	a := DefaultRules()
+	for b.Loop() {
+		m, err := LoadReadingModel(strings.NewReader(string(readingModelBin)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := a.WithReadingModel(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNewLexicon measures building the lexicon (word lists, VADER,
+// the phrase and hint patterns), part of start-up.
+func BenchmarkNewLexicon(b *testing.B) {
+	for b.Loop() {
+		newLexicon()
 	}
 }

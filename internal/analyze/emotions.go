@@ -137,6 +137,7 @@ type scratch struct {
 	ngrams     []ngram
 	gramRows   []int32
 	cands      []wordCand
+	weights    []float64
 	wantInputs bool
 }
 

@@ -44,14 +44,19 @@ var functionWords = func() map[uint64]int {
 // function words. Text in Latin script with no sign of another language
 // counts as English, so short English messages ("refund NOW") pass.
 func detectLanguage(text string, toks []token) string {
+	// ASCII letters are counted only when another script is present
+	// (most text is plain ASCII, skipped eight bytes at a time).
 	latin, other := 0, 0
 	scripts := map[string]int{}
 	for i := 0; i < len(text); {
+		for i+8 <= len(text) && word8(text[i:i+8])&0x8080808080808080 == 0 {
+			i += 8
+		}
+		if i >= len(text) {
+			break
+		}
 		c := text[i]
 		if c < utf8.RuneSelf {
-			if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
-				latin++
-			}
 			i++
 			continue
 		}
@@ -68,6 +73,20 @@ func detectLanguage(text string, toks []token) string {
 		for name, tab := range scriptTables {
 			if unicode.Is(tab, r) {
 				scripts[name]++
+				break
+			}
+		}
+	}
+	if other > 0 {
+		for i := 0; i < len(text); i++ {
+			if c := text[i]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				latin++
+			}
+		}
+	} else if latin == 0 {
+		for _, t := range toks {
+			if t.flags&tokNumber == 0 {
+				latin++ // a word with a letter, Latin (no other script is present)
 				break
 			}
 		}

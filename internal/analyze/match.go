@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -94,6 +95,7 @@ type wordInfo struct {
 	classes  uint8 // 1<<classCount | 1<<classOrdinal | 1<<classUnit
 	number   int
 	patterns []int32
+	hints    uint16 // 1<<k: the word alone is a hint of signal kind k (see hints.go)
 }
 
 func (m *lexicon) info(h uint64) *wordInfo {
@@ -130,8 +132,17 @@ func (m *lexicon) add(t tag, sources ...string) {
 				for alt := range strings.SplitSeq(f, "|") {
 					s.alts = append(s.alts, wordHash(alt))
 				}
+				// Sorted, so that a long list is searched by halves.
+				slices.Sort(s.alts)
 			}
 			p.slots = append(p.slots, s)
+		}
+		if t.group == groupHint && len(p.slots) == 1 && p.slots[0].class == classNone {
+			// A one-word hint is a flag on the word: no match to find.
+			for _, h := range p.slots[0].alts {
+				m.info(h).hints |= 1 << signalIndex(t.name)
+			}
+			continue
 		}
 		id := int32(len(m.patterns))
 		m.patterns = append(m.patterns, p)
@@ -150,6 +161,10 @@ func (m *lexicon) add(t tag, sources ...string) {
 func (m *lexicon) slotMatches(s *slot, t *token) bool {
 	switch s.class {
 	case classNone:
+		if len(s.alts) > 8 {
+			_, found := slices.BinarySearch(s.alts, t.hash)
+			return found
+		}
 		for _, h := range s.alts {
 			if h == t.hash {
 				return true

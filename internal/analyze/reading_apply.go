@@ -176,9 +176,7 @@ func (a *Analyzer) applyReading(work, text string, s *scratch, r *Reading) {
 	r.Level = levelOf(r.Anger)
 	r.Angry = r.Level != Calm
 
-	if r.Angry {
-		r.Reasons = m.addWords(r.Reasons, labelAngry, s, text)
-	}
+	r.Reasons = m.addWords(r.Reasons, labelAngry, s, text)
 }
 
 // angerLadder maps how far a message is towards annoyed-or-worse,
@@ -213,7 +211,7 @@ func sentimentScore(n, q float64) float64 {
 }
 
 // longestHint returns the longest hint of a signal kind (the first of
-// equals): the most specific words that showed it.
+// equals, a word alone last): the most specific words that showed it.
 func longestHint(kind string, s *scratch) (int, int, bool) {
 	best := -1
 	for i, mt := range s.hints {
@@ -222,6 +220,13 @@ func longestHint(kind string, s *scratch) (int, int, bool) {
 		}
 	}
 	if best < 0 {
+		// Else the first word that is a hint of the kind by itself.
+		bit := uint16(1) << signalIndex(kind)
+		for i, wi := range s.infos {
+			if wi != nil && wi.hints&bit != 0 {
+				return int(s.toks[i].start), int(s.toks[i].end), true
+			}
+		}
 		return 0, 0, false
 	}
 	mt := s.hints[best]
@@ -236,7 +241,9 @@ func (m *ReadingModel) heaviest(l int, s *scratch) (int, int, bool) {
 		return 0, 0, false
 	}
 	// Each n-gram's weight, shared by the words it covers.
-	w := make([]float64, len(s.toks))
+	w := slices.Grow(s.weights[:0], len(s.toks))[:len(s.toks)]
+	clear(w)
+	s.weights = w
 	for i, g := range s.ngrams {
 		if r := s.gramRows[i]; r >= 0 {
 			v := float64(m.rows[int(r)*nl+l]) * float64(m.scale[l])
@@ -246,7 +253,7 @@ func (m *ReadingModel) heaviest(l int, s *scratch) (int, int, bool) {
 		}
 	}
 	best, bs, be := 0.0, -1, -1
-	for _, se := range sentences(s.toks, nil) {
+	for _, se := range s.sents {
 		for i := se[0]; i < se[1]; i++ {
 			sum := 0.0
 			for j := i; j < min(se[1], i+8); j++ {

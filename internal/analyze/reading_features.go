@@ -23,7 +23,8 @@ type ruleView struct {
 	signals   []Signal
 	entities  []Entity
 	emoji     []emojiAt
-	hints     []match
+	hints     []match     // matches of hint patterns of more than one word
+	infos     []*wordInfo // per word; one-word hints are flags on them
 	work      string
 }
 
@@ -126,6 +127,16 @@ func (v *ruleView) dense(out []float32) []float32 {
 	var hints [len(signalKinds)]int
 	for _, mt := range v.hints {
 		hints[signalIndex(mt.p.tag.name)]++
+	}
+	for _, wi := range v.infos {
+		if wi == nil || wi.hints == 0 {
+			continue
+		}
+		for k := range hints {
+			if wi.hints&(1<<k) != 0 {
+				hints[k]++
+			}
+		}
 	}
 	for _, n := range hints {
 		out = append(out, n3(n))

@@ -92,7 +92,7 @@ type ngram struct {
 func ngramsOf(work string, toks []token, infos []*wordInfo, out []ngram) []ngram {
 	negated := 0
 	for i, t := range toks {
-		if i > 0 && (toks[i-1].flags&tokSentEnd != 0 || strings.ContainsAny(work[toks[i-1].end:t.start], ",;:!?()")) {
+		if negated > 0 && i > 0 && (toks[i-1].flags&tokSentEnd != 0 || punctuated(work[toks[i-1].end:t.start])) {
 			negated = 0
 		}
 		if mention(work, t) || t.flags&tokNumber != 0 {
@@ -109,6 +109,18 @@ func ngramsOf(work string, toks []token, infos []*wordInfo, out []ngram) []ngram
 		}
 	}
 	return out
+}
+
+// punctuated reports a gap between words with punctuation that ends a
+// negation's reach.
+func punctuated(gap string) bool {
+	for i := 0; i < len(gap); i++ {
+		switch gap[i] {
+		case ',', ';', ':', '!', '?', '(', ')':
+			return true
+		}
+	}
+	return false
 }
 
 // saltNegated marks the key of a negated word; the model file spells it
@@ -164,18 +176,21 @@ func (m *ReadingModel) decisions(idx []int32, n int, dense []float32, out []floa
 	if n > 0 {
 		inv = float32(1 / math.Sqrt(float64(n)))
 	}
-	for l := range nl {
-		out[l] = m.bias[l] + m.scale[l]*float32(sum[l])*inv
+	var d [numReadingLabels]float32
+	for l := range d {
+		d[l] = m.bias[l] + m.scale[l]*float32(sum[l])*inv
 	}
 	// Most dense inputs are zero (signals, hints, reasons not found).
 	for k, v := range dense {
 		if v == 0 {
 			continue
 		}
-		for l, w := range m.denseT[k*nl : k*nl+nl] {
-			out[l] += w * v
+		w := (*[numReadingLabels]float32)(m.denseT[k*numReadingLabels:])
+		for l := range d {
+			d[l] += w[l] * v
 		}
 	}
+	copy(out[:nl], d[:])
 }
 
 func (m *ReadingModel) prob(l int, d float32) float32 {

@@ -34,7 +34,7 @@ func (m *ReadingModel) ruleSays(l int, dense []float32) float64 {
 		if dense[at.sentiment] >= 0.2 {
 			return 1
 		}
-	case l == labelSignals+signalIndex(SignalChurnThreat):
+	case l == labelChurn:
 		// "I'd like to close my account" is a request; leaving is a
 		// threat when something is wrong or said with heat.
 		if dense[at.signal+l-labelSignals] > 0 && (dense[at.problems] > 0 || dense[at.heated] > 0) {
@@ -47,6 +47,9 @@ func (m *ReadingModel) ruleSays(l int, dense []float32) float64 {
 	}
 	return 0
 }
+
+// labelChurn is the churn threat's label.
+var labelChurn = labelSignals + signalIndex(SignalChurnThreat)
 
 // reach returns how far label l is towards being asserted: 1 or more
 // when it is.

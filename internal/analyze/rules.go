@@ -235,8 +235,11 @@ func (a *Analyzer) reasons(work, text string, s *scratch, msg *accumulator) []Re
 			add("sarcasm", e.start, e.end, 8)
 		}
 	}
-	// The words the model weighed most towards anger or annoyance.
-	out = append(out, a.modelWords(work, text, s, msg)...)
+	// The words the model weighed most towards anger or annoyance (with a
+	// reading model, its words instead: it is the one that decides).
+	if a.reading == nil {
+		out = append(out, a.modelWords(work, text, s, msg)...)
+	}
 	slices.SortStableFunc(out, func(a, b Reason) int { return cmp.Compare(a.Start, b.Start) })
 	return out
 }
