@@ -168,19 +168,15 @@ func (d *Desk) DecideGoodwill(ctx context.Context, u User, id int64, approve boo
 	}
 	var g Goodwill
 	err = d.db.Tx(ctx, func(tx *sql.Tx) error {
-		list, err := listGoodwill(ctx, tx, GoodwillQuery{ID: id})
+		first, err := goodwillByID(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if len(list) == 0 {
-			return notFound("goodwill offer")
-		}
-		g = list[0]
-		totals, err := d.goodwillTotals(ctx, tx, g.CaseID, now)
+		totals, err := d.goodwillTotals(ctx, tx, first.CaseID, now)
 		if err != nil {
 			return err
 		}
-		if g, err = reloadGoodwill(ctx, tx, id); err != nil { // as it is now that the customer is locked
+		if g, err = goodwillByID(ctx, tx, id); err != nil { // as it is now that the customer is locked
 			return err
 		}
 		if g.Status != "pending" {
@@ -208,13 +204,13 @@ func (d *Desk) DecideGoodwill(ctx context.Context, u User, id int64, approve boo
 	return g, nil
 }
 
-func reloadGoodwill(ctx context.Context, tx *sql.Tx, id int64) (Goodwill, error) {
+func goodwillByID(ctx context.Context, tx *sql.Tx, id int64) (Goodwill, error) {
 	list, err := listGoodwill(ctx, tx, GoodwillQuery{ID: id})
 	if err != nil {
 		return Goodwill{}, err
 	}
 	if len(list) == 0 {
-		return Goodwill{}, ErrNotFound
+		return Goodwill{}, notFound("goodwill offer")
 	}
 	return list[0], nil
 }

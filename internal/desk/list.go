@@ -90,7 +90,9 @@ func (d *Desk) ListCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	}
 	defer rows.Close()
 	page := CasePage{Cases: []Case{}}
-	read := 0 // rows read, skipped ones included: they count for paging
+	// afterPrio and afterID now follow the last row read, skipped ones
+	// included: they count for paging.
+	read := 0
 	for rows.Next() {
 		c, err := scanCase(rows)
 		if err != nil && !d.skipUnreadable(ctx, err) {

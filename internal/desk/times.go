@@ -23,7 +23,7 @@ const MaxClockSkew = 5 * time.Minute
 // window around now.
 func checkTime(v validator, field string, t, now time.Time) {
 	v.check(!t.Before(EarliestTime) && !t.After(now.Add(MaxClockSkew)), field,
-		fmt.Sprintf("must lie between %s and %s after now", EarliestTime.Format(time.DateOnly), MaxClockSkew))
+		fmt.Sprintf("must lie between %s and %d minutes from now", EarliestTime.Format(time.DateOnly), MaxClockSkew/time.Minute))
 }
 
 // Every time the desk writes lies in [firstStoredTime, lastStoredTime]:

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
@@ -63,8 +64,8 @@ func TestWebhookURLsInsideTheNetworkAreRefused(t *testing.T) {
 // Issue 14, defect 6: at delivery, the address actually dialled (after
 // DNS, so a name rebound to an internal address is caught too) is checked.
 func TestWebhookTransportRefusesInternalAddresses(t *testing.T) {
-	hits := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
 	defer srv.Close()
 	client := &http.Client{Transport: desk.WebhookTransport()}
 	post := func(ctx context.Context, url string) error {
@@ -92,7 +93,7 @@ func TestWebhookTransportRefusesInternalAddresses(t *testing.T) {
 	if err := post(p.WebhookContext(context.Background(), desk.Webhook{URL: byName}), byName); err != nil {
 		t.Errorf("allowed localhost: %v", err)
 	}
-	if hits != 1 {
-		t.Errorf("the receiver was reached %d times, want once", hits)
+	if n := hits.Load(); n != 1 {
+		t.Errorf("the receiver was reached %d times, want once", n)
 	}
 }
