@@ -153,6 +153,11 @@ func (p *propertyRun) seed(d *desk.Desk) {
 	p.ids["/api/v1/goodwill/{id}/decline"] = int64(gw2["id"].(float64))
 	p.ids["/api/v1/customers/{id}"] = int64(got["customer"].(map[string]any)["id"].(float64))
 	p.ids["/api/v1/attachments/{id}"] = 1
+	msgs, _ := got["messages"].([]any)
+	if len(msgs) == 0 {
+		t.Fatalf("seed case has no messages: %v", got)
+	}
+	p.ids["/api/v1/messages/{id}/corrections"] = int64(msgs[0].(map[string]any)["id"].(float64)) // the customer's first message
 	p.ids["/api/v1/training/scenarios/from-case/{case_id}"] = caseID + 1 // resolved by the resolve probe, which runs first
 
 	admin := apiClient{t: t, base: p.base, token: p.tokens[desk.RoleAdmin]}
