@@ -158,7 +158,7 @@ func (p *propertyRun) seed(d *desk.Desk) {
 		t.Fatalf("seed case has no messages: %v", got)
 	}
 	p.ids["/api/v1/messages/{id}/corrections"] = int64(msgs[0].(map[string]any)["id"].(float64)) // the customer's first message
-	p.ids["/api/v1/training/scenarios/from-case/{case_id}"] = caseID + 1 // resolved by the resolve probe, which runs first
+	p.ids["/api/v1/training/scenarios/from-case/{case_id}"] = caseID + 1                         // resolved by the resolve probe, which runs first
 
 	admin := apiClient{t: t, base: p.base, token: p.tokens[desk.RoleAdmin]}
 	status, session := admin.do("POST", "/api/v1/training/sessions", map[string]any{"scenario_id": "retail-late-parcel", "seed": 1})
