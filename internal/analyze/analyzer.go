@@ -344,7 +344,7 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 		score = min(score, -0.3)
 	}
 	r.Anger = int(math.Round(max(0, min(100, anger))))
-	r.Level = levelOf(r.Anger)
+	r.Level = LevelOf(r.Anger)
 	r.Angry = r.Level != Calm
 	if r.Angry {
 		score = min(score, -0.3)
@@ -434,7 +434,9 @@ func (a *Analyzer) massOf(probs []float32, labels []int) float64 {
 	return best
 }
 
-func levelOf(anger int) Level {
+// LevelOf names the anger band a 0-100 score falls in; every package that
+// shows or decides by a band asks here, so the bands live in one place.
+func LevelOf(anger int) Level {
 	switch {
 	case anger >= 85:
 		return Furious

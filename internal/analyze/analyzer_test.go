@@ -177,7 +177,7 @@ func TestReadCustomerMessages(t *testing.T) {
 			if r.Anger < tt.minAnger || r.Anger > tt.maxAnger {
 				t.Errorf("anger %d, want %d..%d", r.Anger, tt.minAnger, tt.maxAnger)
 			}
-			if r.Angry != (r.Anger >= 50) || r.Level != levelOf(r.Anger) {
+			if r.Angry != (r.Anger >= 50) || r.Level != LevelOf(r.Anger) {
 				t.Errorf("anger %d but level %s, angry %v", r.Anger, r.Level, r.Angry)
 			}
 			if tt.signals != nil {

@@ -173,7 +173,7 @@ func (a *Analyzer) applyReading(work, text string, s *scratch, r *Reading) {
 			r.Anger = max(r.Anger, 50)
 		}
 	}
-	r.Level = levelOf(r.Anger)
+	r.Level = LevelOf(r.Anger)
 	r.Angry = r.Level != Calm
 
 	r.Reasons = m.addWords(r.Reasons, labelAngry, s, text)

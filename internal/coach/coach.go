@@ -376,7 +376,7 @@ func level(ctx Context) string {
 		}
 		l := playbook.LevelIndex(string(r.Level))
 		if l < 0 {
-			l = anger2level(r.Anger)
+			l = playbook.LevelIndex(string(analyze.LevelOf(r.Anger)))
 		}
 		if l > best {
 			best = l
@@ -386,19 +386,6 @@ func level(ctx Context) string {
 		return "annoyed"
 	}
 	return playbook.Levels[best]
-}
-
-// anger2level maps a 0-100 score to a band when a Reading carries no level.
-func anger2level(a int) int {
-	switch {
-	case a >= 80:
-		return 3
-	case a >= 60:
-		return 2
-	case a >= 35:
-		return 1
-	}
-	return 0
 }
 
 func (ctx Context) calendar() calendar.Calendar {

@@ -129,7 +129,7 @@ func (c *Coach) draft(ctx Context, cat *playbook.Category, quote bool) string {
 		act = append(act, pick("option", map[string]string{"action": cat.Options[1].Offer}))
 	}
 	if hasSignal(ctx, analyze.SignalManagerRequest) {
-		act = append(act, pick("manager_request", nil))
+		act = append(act, pick(analyze.SignalManagerRequest, nil))
 	}
 	paras = append(paras, strings.Join(act, " "))
 	paras = append(paras, pick("follow_up", map[string]string{"due": check})+" "+pick("thanks", nil))

@@ -4,20 +4,22 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
 )
 
 // signalWords says each escalation signal the way a supervisor would.
 var signalWords = map[string]string{
-	"manager_request":     "asked for a manager",
-	"legal_threat":        "threatened legal action",
-	"regulator_complaint": "threatened to complain to a regulator",
-	"chargeback":          "threatened a chargeback",
-	"public_exposure":     "threatened to go public (reviews, social media, press)",
-	"churn_threat":        "threatened to cancel or switch",
-	"safety_issue":        "reported a safety issue",
-	"repeat_contact":      "has contacted us before about this",
-	"long_wait":           "has waited a long time",
-	"vulnerable_customer": "may be a vulnerable customer",
+	analyze.SignalManagerRequest:     "asked for a manager",
+	analyze.SignalLegalThreat:        "threatened legal action",
+	analyze.SignalRegulatorComplaint: "threatened to complain to a regulator",
+	analyze.SignalChargeback:         "threatened a chargeback",
+	analyze.SignalPublicExposure:     "threatened to go public (reviews, social media, press)",
+	analyze.SignalChurnThreat:        "threatened to cancel or switch",
+	analyze.SignalSafetyIssue:        "reported a safety issue",
+	analyze.SignalRepeatContact:      "has contacted us before about this",
+	analyze.SignalLongWait:           "has waited a long time",
+	analyze.SignalVulnerableCustomer: "may be a vulnerable customer",
 }
 
 // handoffSummary tells whoever takes an escalated case what the customer

@@ -27,8 +27,16 @@ const (
 	MaxExternalID   = 500
 )
 
-// tiers are the customer tiers priority knows.
-var tiers = []string{"standard", "silver", "gold", "platinum", "vip"}
+// The customer tiers priority knows.
+const (
+	TierStandard = "standard"
+	TierSilver   = "silver"
+	TierGold     = "gold"
+	TierPlatinum = "platinum"
+	TierVIP      = "vip"
+)
+
+var tiers = []string{TierStandard, TierSilver, TierGold, TierPlatinum, TierVIP}
 
 // Channels a message can arrive by.
 var channels = []string{"api", "email", "web", "chat", "phone", "import"}

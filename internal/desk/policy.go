@@ -127,7 +127,7 @@ type AssignmentPolicy struct {
 func DefaultPolicy() Policy {
 	return Policy{
 		Escalation: EscalationRules{
-			Signals:                     []string{"manager_request", "legal_threat", "regulator_complaint", "chargeback", "public_exposure", "safety_issue"},
+			Signals:                     []string{analyze.SignalManagerRequest, analyze.SignalLegalThreat, analyze.SignalRegulatorComplaint, analyze.SignalChargeback, analyze.SignalPublicExposure, analyze.SignalSafetyIssue},
 			AngerNotFallingAfterReplies: 2,
 			BrokenPromise:               true,
 			SLABreach:                   true,

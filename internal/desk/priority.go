@@ -1,9 +1,16 @@
 package desk
 
+import "github.com/calmdesk/calmdesk/internal/analyze"
+
+// SignalBrokenPromise is the signal the desk itself raises on a case when a
+// promise to its customer passes its due time unkept; the other signal kinds
+// come from the reading (analyze.Signal*).
+const SignalBrokenPromise = "broken_promise"
+
 // escalationSignals are the signals that by themselves call for a supervisor's eyes.
 var escalationSignals = map[string]bool{
-	"manager_request": true, "legal_threat": true, "regulator_complaint": true,
-	"chargeback": true, "public_exposure": true, "safety_issue": true,
+	analyze.SignalManagerRequest: true, analyze.SignalLegalThreat: true, analyze.SignalRegulatorComplaint: true,
+	analyze.SignalChargeback: true, analyze.SignalPublicExposure: true, analyze.SignalSafetyIssue: true,
 }
 
 // Priority ranks a case 0-100; the inbox shows the highest first.
@@ -24,11 +31,11 @@ func Priority(latestAnger, peakAnger int, signals []string, tier string) int {
 		switch {
 		case escalationSignals[s]:
 			escalation = true
-		case s == "repeat_contact" || s == "long_wait":
+		case s == analyze.SignalRepeatContact || s == analyze.SignalLongWait:
 			waited = true
-		case s == "churn_threat" || s == "vulnerable_customer":
+		case s == analyze.SignalChurnThreat || s == analyze.SignalVulnerableCustomer:
 			risk = true
-		case s == "broken_promise":
+		case s == SignalBrokenPromise:
 			broken = true
 		}
 	}
@@ -45,9 +52,9 @@ func Priority(latestAnger, peakAnger int, signals []string, tier string) int {
 		p += 20
 	}
 	switch tier {
-	case "gold":
+	case TierGold:
 		p += 5
-	case "platinum", "vip":
+	case TierPlatinum, TierVIP:
 		p += 10
 	}
 	return min(100, max(0, int(p+0.5)))

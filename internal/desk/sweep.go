@@ -179,7 +179,7 @@ func (d *Desk) breakPromises(ctx context.Context, policy Policy, now time.Time) 
 			return err
 		}
 		n++
-		if err := addSignal(ctx, tx, caseID, "broken_promise", now); err != nil {
+		if err := addSignal(ctx, tx, caseID, SignalBrokenPromise, now); err != nil {
 			return err
 		}
 		msg := fmt.Sprintf("Promise broken on case #%d: %s", caseID, action)
@@ -199,7 +199,7 @@ func (d *Desk) breakPromises(ctx context.Context, policy Policy, now time.Time) 
 			return err
 		}
 		if policy.Escalation.BrokenPromise && status != StatusEscalated && status != StatusClosed {
-			return escalateTx(ctx, tx, caseID, SystemActor, "broken_promise", "a promise to the customer was broken: "+action, now)
+			return escalateTx(ctx, tx, caseID, SystemActor, SignalBrokenPromise, "a promise to the customer was broken: "+action, now)
 		}
 		return nil
 	}); err != nil {

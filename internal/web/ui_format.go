@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/desk"
 )
 
@@ -28,32 +29,22 @@ func uiFuncs() template.FuncMap {
 	}
 }
 
-// levelOf names the anger band of a score, as the analysis engine does.
-func levelOf(anger int) string {
-	switch {
-	case anger >= 85:
-		return "furious"
-	case anger >= 65:
-		return "angry"
-	case anger >= 50:
-		return "annoyed"
-	}
-	return "calm"
-}
+// levelOf names the anger band of a score, for templates and labels.
+func levelOf(anger int) string { return string(analyze.LevelOf(anger)) }
 
 // signalOrder ranks the analysis engine's signal kinds, most urgent first,
 // with the words agents see.
 var signalOrder = []struct{ kind, label string }{
-	{"safety_issue", "safety issue"},
-	{"legal_threat", "legal threat"},
-	{"regulator_complaint", "regulator complaint"},
-	{"chargeback", "chargeback threat"},
-	{"manager_request", "asks for a manager"},
-	{"public_exposure", "threatens to go public"},
-	{"churn_threat", "may leave"},
-	{"vulnerable_customer", "vulnerable customer"},
-	{"repeat_contact", "repeat contact"},
-	{"long_wait", "long wait"},
+	{analyze.SignalSafetyIssue, "safety issue"},
+	{analyze.SignalLegalThreat, "legal threat"},
+	{analyze.SignalRegulatorComplaint, "regulator complaint"},
+	{analyze.SignalChargeback, "chargeback threat"},
+	{analyze.SignalManagerRequest, "asks for a manager"},
+	{analyze.SignalPublicExposure, "threatens to go public"},
+	{analyze.SignalChurnThreat, "may leave"},
+	{analyze.SignalVulnerableCustomer, "vulnerable customer"},
+	{analyze.SignalRepeatContact, "repeat contact"},
+	{analyze.SignalLongWait, "long wait"},
 }
 
 // signalLabel is the agent-facing words for a signal kind.
@@ -70,7 +61,7 @@ func signalLabel(kind string) string {
 func topSignal(c desk.Case) string {
 	for _, s := range signalOrder {
 		if slices.Contains(c.Signals, s.kind) {
-			if s.kind == "repeat_contact" && c.InboundCount >= 2 {
+			if s.kind == analyze.SignalRepeatContact && c.InboundCount >= 2 {
 				return fmt.Sprintf("contact #%d", c.InboundCount)
 			}
 			return s.label
