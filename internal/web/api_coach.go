@@ -24,7 +24,7 @@ func (s *Server) coachReview(w http.ResponseWriter, r *http.Request, u desk.User
 	if req.SentAt != nil {
 		// The review dates the reply's promises from sent_at: a time far
 		// off puts them past year 9999, which JSON cannot write.
-		if year := req.SentAt.UTC().Year(); year < 2000 || req.SentAt.After(time.Now().AddDate(1, 0, 0)) {
+		if year := req.SentAt.UTC().Year(); year < 2000 || req.SentAt.After(s.desk.Now().AddDate(1, 0, 0)) {
 			return invalidField("sent_at", "must lie between the year 2000 and a year from now")
 		}
 		in.SentAt = *req.SentAt

@@ -131,7 +131,7 @@ func (s *Server) decideGoodwill(approve bool) func(http.ResponseWriter, *http.Re
 // goodwillBudget reports spending between from and to (RFC 3339 or
 // YYYY-MM-DD); by default the current calendar month.
 func (s *Server) goodwillBudget(w http.ResponseWriter, r *http.Request, _ desk.User) error {
-	now := time.Now().UTC()
+	now := s.desk.Now()
 	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	to := from.AddDate(0, 1, 0)
 	fields := map[string]string{}

@@ -139,7 +139,7 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 	if err != nil {
 		return caseView{}, err
 	}
-	now := time.Now()
+	now := s.desk.Now()
 	v := caseView{chrome: s.chromeFor(r, u, "case"), Case: d, Level: levelOf(d.Anger.Latest), TopSignal: topSignal(d.Case),
 		SLA: slaClock(d.Case, now), Compose: composeView{CaseID: id}, EventsURL: fmt.Sprintf("/events?case=%d", id)}
 	for _, hc := range hist.Cases {

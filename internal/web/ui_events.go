@@ -163,9 +163,9 @@ func (s *Server) inboxChanges(r *http.Request, buf *bytes.Buffer, u desk.User, f
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.desk.Now()
 	for _, c := range cases {
-		if !f.matches(c, u) {
+		if !f.matches(c, u, now) {
 			if err := writeEvent(buf, "remove", last, liveCase{ID: c.ID}); err != nil {
 				return err
 			}

@@ -91,8 +91,8 @@ func (f inboxFilter) ViewURL(view string) string {
 
 // matches reports whether case c belongs in the list this filter shows, so
 // a live update can add, move or remove its row.
-func (f inboxFilter) matches(c desk.Case, u desk.User) bool {
-	return f.query(u).Matches(c, time.Now())
+func (f inboxFilter) matches(c desk.Case, u desk.User, now time.Time) bool {
+	return f.query(u).Matches(c, now)
 }
 
 func withQuery(path string, v url.Values) string {
@@ -142,7 +142,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) erro
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.desk.Now()
 	v := inboxView{chrome: s.chromeFor(r, u, "inbox"), Filter: f, Views: inboxViews, Statuses: inboxStatuses, Categories: categoryIDs(),
 		Rows: make([]caseRow, 0, len(page.Cases))}
 	for _, c := range page.Cases {

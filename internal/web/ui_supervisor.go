@@ -49,7 +49,7 @@ func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User)
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.desk.Now()
 	for _, c := range esc.Cases {
 		v.Escalated = append(v.Escalated, newCaseRow(c, names, now))
 	}
