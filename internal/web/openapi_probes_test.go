@@ -39,13 +39,23 @@ func (p *propertyRun) probes(method, path string, op *apiOperation) []probe {
 	if op.RequestBody != nil {
 		bodySchema = op.RequestBody.Content["application/json"].Schema
 	}
-	validBody := func() map[string]any {
+	// A body of several shapes (oneOf) is probed shape by shape, since a
+	// field's bad values mean something only in a body of its own shape.
+	var shapes []*jsonSchema
+	if bodySchema != nil {
+		shapes = []*jsonSchema{bodySchema}
+		if len(bodySchema.OneOf) > 0 {
+			shapes = bodySchema.OneOf
+		}
+	}
+	bodyOfShape := func(i int) map[string]any {
 		if bodySchema == nil {
 			return nil
 		}
-		m, _ := gen(bodySchema, "", p.rnd, p.ids).(map[string]any)
+		m, _ := gen(shapes[i%len(shapes)], "", p.rnd, p.ids).(map[string]any)
 		return m
 	}
+	validBody := func() map[string]any { return bodyOfShape(p.rnd.IntN(max(len(shapes), 1))) }
 	withBody := func(pr probe, why string, body any) probe {
 		pr.why = why
 		if body == nil {
@@ -63,7 +73,7 @@ func (p *propertyRun) probes(method, path string, op *apiOperation) []probe {
 	var out []probe
 	// Valid requests: every query parameter and optional field sometimes.
 	for i := range validPerOperation {
-		pr := withBody(base, fmt.Sprintf("valid request %d", i), validBody())
+		pr := withBody(base, fmt.Sprintf("valid request %d", i), bodyOfShape(i))
 		pr.query = url.Values{}
 		for _, param := range op.Parameters {
 			if param.In == "query" && (param.Required || p.rnd.IntN(2) == 0) {
@@ -127,17 +137,19 @@ func (p *propertyRun) probes(method, path string, op *apiOperation) []probe {
 
 	// Each field (nested ones too) left out when required, and given wrong
 	// and boundary values.
-	for _, f := range fields(bodySchema, nil) {
-		if f.required {
-			body := validBody()
-			if deleteAt(body, f.path) {
-				out = append(out, withBody(base, "missing "+strings.Join(f.path, "."), body))
+	for i, shape := range shapes {
+		for _, f := range fields(shape, nil) {
+			if f.required {
+				body := bodyOfShape(i)
+				if deleteAt(body, f.path) {
+					out = append(out, withBody(base, "missing "+strings.Join(f.path, "."), body))
+				}
 			}
-		}
-		for _, bad := range badValues(f.schema) {
-			body := validBody()
-			if setAt(body, f.path, bad.value) {
-				out = append(out, withBody(base, strings.Join(f.path, ".")+" "+bad.why, body))
+			for _, bad := range badValues(f.schema) {
+				body := bodyOfShape(i)
+				if setAt(body, f.path, bad.value) {
+					out = append(out, withBody(base, strings.Join(f.path, ".")+" "+bad.why, body))
+				}
 			}
 		}
 	}

@@ -65,6 +65,7 @@ type jsonSchema struct {
 	AdditionalProperties *jsonSchema            `json:"additionalProperties"`
 	Items                *jsonSchema            `json:"items"`
 	AllOf                []*jsonSchema          `json:"allOf"`
+	OneOf                []*jsonSchema          `json:"oneOf"`
 	MinLength            *int                   `json:"minLength"`
 	MaxLength            *int                   `json:"maxLength"`
 	Minimum              *float64               `json:"minimum"`
@@ -138,9 +139,11 @@ func parseAPIDoc(raw []byte) (*apiDoc, error) {
 			}
 			(*s).Properties[name] = p
 		}
-		for i := range (*s).AllOf {
-			if err := resolve(&(*s).AllOf[i]); err != nil {
-				return err
+		for _, list := range [][]*jsonSchema{(*s).AllOf, (*s).OneOf} {
+			for i := range list {
+				if err := resolve(&list[i]); err != nil {
+					return err
+				}
 			}
 		}
 		if err := resolve(&(*s).Items); err != nil {
@@ -205,6 +208,17 @@ func validate(s *jsonSchema, v any, path string) []string {
 	var errs []string
 	for _, sub := range s.AllOf {
 		errs = append(errs, validate(sub, v, path)...)
+	}
+	if len(s.OneOf) > 0 {
+		matches := 0
+		for _, sub := range s.OneOf {
+			if len(validate(sub, v, path)) == 0 {
+				matches++
+			}
+		}
+		if matches != 1 {
+			errs = append(errs, fmt.Sprintf("%s: matches %d of the %d shapes of oneOf, not exactly one", orRoot(path), matches, len(s.OneOf)))
+		}
 	}
 	if len(s.Type) > 0 && !typeMatches(s.Type, v) {
 		return append(errs, fmt.Sprintf("%s: %s is not of type %v", orRoot(path), kindOf(v), []string(s.Type)))
@@ -286,6 +300,9 @@ func gen(s *jsonSchema, name string, r *rand.Rand, ids map[string]int64) any {
 	}
 	if len(s.Enum) > 0 {
 		return s.Enum[r.IntN(len(s.Enum))]
+	}
+	if len(s.OneOf) > 0 {
+		return gen(s.OneOf[r.IntN(len(s.OneOf))], name, r, ids)
 	}
 	if len(s.AllOf) > 0 {
 		out := map[string]any{}
@@ -374,7 +391,10 @@ func TestValidateFindsMismatches(t *testing.T) {
 			"due_at": {"type": ["string", "null"], "format": "date-time"},
 			"anger": {"type": "integer", "minimum": 0, "maximum": 100},
 			"tags": {"type": "array", "items": {"type": "string"}}}},
-		"Page": {"type": "object", "properties": {"cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}}}}}}}`))
+		"Page": {"type": "object", "properties": {"cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}}}},
+		"Correction": {"oneOf": [
+			{"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["angrier"]}}},
+			{"type": "object", "required": ["kind", "signal"], "properties": {"kind": {"type": "string", "enum": ["missed_signal"]}, "signal": {"type": "string"}}}]}}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,6 +408,18 @@ func TestValidateFindsMismatches(t *testing.T) {
 	}
 	if errs := validate(page, decode(`{"cases": [{"id": 1, "status": "open", "due_at": null, "anger": 40, "tags": ["a"]}]}`), ""); len(errs) > 0 {
 		t.Errorf("a matching body: %v", errs)
+	}
+	correction := doc.Components.Schemas["Correction"]
+	for body, want := range map[string]string{
+		`{"kind": "angrier"}`:                               "",
+		`{"kind": "missed_signal", "signal": "chargeback"}`: "",
+		`{"kind": "missed_signal"}`:                         "(body): matches 0 of the 2 shapes of oneOf, not exactly one",
+		`{"kind": "not_angry"}`:                             "(body): matches 0 of the 2 shapes of oneOf, not exactly one",
+	} {
+		errs := validate(correction, decode(body), "")
+		if want == "" && len(errs) > 0 || want != "" && !slices.Contains(errs, want) {
+			t.Errorf("oneOf, %s: got %q, want %q", body, errs, want)
+		}
 	}
 	for body, want := range map[string]string{
 		`{"cases": [{"status": "open"}]}`:                            `cases[0]: required field "id" is missing`,
