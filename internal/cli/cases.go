@@ -40,7 +40,7 @@ func casesCommand() *ucli.Command {
 }
 
 func casesList(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
-	page, err := d.ListCases(ctx, desk.CaseQuery{Status: desk.Status(cmd.String("status")), Limit: int(cmd.Int("limit"))})
+	page, err := d.Cases(ctx, desk.CaseQuery{Status: desk.Status(cmd.String("status")), Limit: int(cmd.Int("limit"))})
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func casesShow(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
 	if err != nil {
 		return err
 	}
-	c, err := d.GetCase(ctx, id)
+	c, err := d.Case(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -74,13 +74,13 @@ func casesShow(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
 	for _, e := range c.Escalations {
 		fmt.Fprintf(out, "\nEscalated %s (%s)\n%s\n", e.CreatedAt.Format("2006-01-02 15:04"), e.Rule, e.Summary)
 	}
-	for _, p := range c.Commitments {
+	for _, p := range c.Promises {
 		fmt.Fprintf(out, "\nPromise #%d %s: %s%s\n", p.ID, p.Status, p.Action, due(p))
 	}
 	return nil
 }
 
-func due(p desk.Commitment) string {
+func due(p desk.Promise) string {
 	if p.DueAt == nil {
 		return " (no date)"
 	}

@@ -195,9 +195,9 @@ func printReview(w io.Writer, reply string, rv coach.Review) error {
 			fmt.Fprintf(&b, "  %s %s\n", tick(c.Addressed), text)
 		}
 	}
-	if len(rv.Commitments) > 0 {
+	if len(rv.Promises) > 0 {
 		b.WriteString("\nPromises\n")
-		for _, c := range rv.Commitments {
+		for _, c := range rv.Promises {
 			due := "no date (vague)"
 			if c.DueAt != nil {
 				due = "due " + c.DueAt.Format("Mon 2 Jan 2006 15:04 MST")

@@ -29,7 +29,7 @@ func goodwillCommand() *ucli.Command {
 }
 
 func goodwillList(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
-	list, err := d.GoodwillList(ctx, desk.GoodwillQuery{Status: cmd.String("status")})
+	list, err := d.GoodwillOffers(ctx, desk.GoodwillQuery{Status: cmd.String("status")})
 	if err != nil {
 		return err
 	}

@@ -33,11 +33,11 @@ func promisesCommand() *ucli.Command {
 }
 
 func promisesList(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
-	list, err := d.Commitments(ctx, desk.CommitmentQuery{Status: cmd.String("status")})
+	list, err := d.Promises(ctx, desk.PromiseQuery{Status: cmd.String("status")})
 	if err != nil {
 		return err
 	}
-	return printList(cmd, list, list, "ID\tCASE\tSTATUS\tDUE\tPROMISE", func(p desk.Commitment) string {
+	return printList(cmd, list, list, "ID\tCASE\tSTATUS\tDUE\tPROMISE", func(p desk.Promise) string {
 		when := "-"
 		if p.DueAt != nil {
 			when = p.DueAt.Format("2006-01-02 15:04")
@@ -55,7 +55,7 @@ func promiseKept(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
 	if err != nil {
 		return err
 	}
-	p, err := d.CloseCommitment(ctx, u, id, "kept", cmd.String("note"))
+	p, err := d.ClosePromise(ctx, u, id, "kept", cmd.String("note"))
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func TestSweepSendsSurveysWithThePublicURL(t *testing.T) {
 		t.Fatalf("sweep without a public URL: %v, want a clear error", err)
 	}
 	d := desk.New(db, desk.Options{Analyzer: analyze.Default()})
-	c, err := d.GetCase(ctx, in.CaseID)
+	c, err := d.Case(ctx, in.CaseID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestSweepSendsSurveysWithThePublicURL(t *testing.T) {
 	if err != nil || !strings.Contains(out, `"surveys_sent": 1`) {
 		t.Fatalf("sweep: %v\n%s", err, out)
 	}
-	c, err = d.GetCase(ctx, in.CaseID)
+	c, err = d.Case(ctx, in.CaseID)
 	if err != nil {
 		t.Fatal(err)
 	}

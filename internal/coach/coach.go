@@ -77,9 +77,9 @@ type Review struct {
 	Findings  []Finding `json:"findings"`
 	Concerns  []Concern `json:"concerns"`
 	// ConcernCoverage counts the concerns the reply answers.
-	ConcernCoverage Coverage     `json:"concern_coverage"`
-	Commitments     []Commitment `json:"commitments"`
-	Playbook        string       `json:"playbook"` // the playbook version used
+	ConcernCoverage Coverage  `json:"concern_coverage"`
+	Promises        []Promise `json:"commitments"`
+	Playbook        string    `json:"playbook"` // the playbook version used
 }
 
 // Coverage is how many of the customer's concerns the reply answers.
@@ -131,8 +131,8 @@ type Concern struct {
 	End        int    `json:"end"`
 }
 
-// Commitment is a promise the reply makes.
-type Commitment struct {
+// Promise is a promise the reply makes.
+type Promise struct {
 	Action  string     `json:"action"`
 	Amount  string     `json:"amount,omitempty"` // "59.90 USD"
 	DueAt   *time.Time `json:"due_at"`           // RFC 3339; null when vague or when SentAt is unknown

@@ -235,18 +235,18 @@ func evaluate(t *testing.T, cases []corpusCase, strict bool) {
 		}
 		if cc.due != nil {
 			var dues []string
-			for _, cm := range rv.Commitments {
+			for _, cm := range rv.Promises {
 				if cm.DueAt != nil {
 					dues = append(dues, cm.DueAt.Format(time.RFC3339))
 				}
 			}
 			if strings.Join(dues, " ") != strings.Join(cc.due, " ") {
-				errorf("%s/%s: due %v, want %v (commitments %+v)", cc.file, cc.id, dues, cc.due, rv.Commitments)
+				errorf("%s/%s: due %v, want %v (commitments %+v)", cc.file, cc.id, dues, cc.due, rv.Promises)
 			}
 		}
 		if cc.amount != "" {
 			amt := ""
-			for _, cm := range rv.Commitments {
+			for _, cm := range rv.Promises {
 				if cm.Amount != "" {
 					amt = cm.Amount
 					break

@@ -73,13 +73,13 @@ func nameKey2(prefix, name string) uint64 {
 // evidence is what the rules found in a reply: the model's features and,
 // where the model agrees, the review's spans.
 type evidence struct {
-	steps       map[string]Step
-	findings    []Finding // pitfalls found by rules
-	concerns    []Concern
-	covered     bool
-	coverStart  int
-	coverEnd    int
-	commitments []Commitment
+	steps      map[string]Step
+	findings   []Finding // pitfalls found by rules
+	concerns   []Concern
+	covered    bool
+	coverStart int
+	coverEnd   int
+	promises   []Promise
 }
 
 // features lists the hashed features of a reviewed reply: its words and
@@ -131,7 +131,7 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 	for _, f := range ev.findings {
 		add("rule:", f.Rule)
 	}
-	for _, cm := range ev.commitments {
+	for _, cm := range ev.promises {
 		if cm.Vague {
 			add("commitment:", "vague")
 		} else {

@@ -49,7 +49,7 @@ func FuzzReview(f *testing.F) {
 		for _, fd := range rv.Findings {
 			check("finding "+fd.Rule, fd.Start, fd.End)
 		}
-		for _, cm := range rv.Commitments {
+		for _, cm := range rv.Promises {
 			check("commitment", cm.Start, cm.End)
 		}
 		if rv.Score < 0 || rv.Score > 100 {

@@ -83,9 +83,9 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 		}
 	}
 
-	rv.Commitments = ev.commitments
+	rv.Promises = ev.promises
 	rv.Findings = append(rv.Findings, findings...)
-	rv.Findings = append(rv.Findings, c.missing(d, steps, concerns, rv.Findings, rv.Commitments)...)
+	rv.Findings = append(rv.Findings, c.missing(d, steps, concerns, rv.Findings, rv.Promises)...)
 	sort.SliceStable(rv.Findings, func(i, j int) bool {
 		a, b := rv.Findings[i], rv.Findings[j]
 		if a.Start != b.Start {
@@ -158,7 +158,7 @@ func (c *Coach) read(reply string, ctx Context) (*doc, Review, error) {
 	}
 	d := &doc{text: reply, toks: toks, sents: sentences(toks), level: level(ctx), ctx: &ctx}
 	rv := Review{Language: "en", Supported: true, Level: d.level, Playbook: c.pb.Version,
-		Findings: []Finding{}, Concerns: []Concern{}, Commitments: []Commitment{}}
+		Findings: []Finding{}, Concerns: []Concern{}, Promises: []Promise{}}
 	if lang, ok := c.language(toks); !ok {
 		rv.Language, rv.Supported, rv.Ready = lang, false, true
 		for _, id := range playbook.StepIDs {
@@ -198,7 +198,7 @@ func (c *Coach) evidence(d *doc) *evidence {
 	ev := &evidence{steps: c.steps(d)}
 	act := ev.steps[playbook.StepAction]
 	ev.concerns, ev.covered, ev.coverStart, ev.coverEnd = c.concerns(d, ev.steps[playbook.StepEmpathy].Done || ev.steps[playbook.StepApology].Done, act.Done, act.Start, act.End)
-	ev.commitments = c.commitments(d)
+	ev.promises = c.promises(d)
 	ev.findings = c.pitfalls(d)
 	return ev
 }
@@ -900,7 +900,7 @@ func (c *Coach) wallOfText(d *doc) []Finding {
 
 // missing reports the steps a reply to this customer should take and does
 // not.
-func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found []Finding, commitments []Commitment) []Finding {
+func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found []Finding, promises []Promise) []Finding {
 	var out []Finding
 	lvl := d.level
 	add := func(id string, raise bool, start, end int, msg string) *Finding {
@@ -947,7 +947,7 @@ func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found
 		add(playbook.RuleNoAction, false, 0, 0, "")
 	} else if !steps[playbook.StepExpectation].Done && !has(playbook.RuleVagueTiming) {
 		// Only a promise needs a time: an action already done does not.
-		for _, cm := range commitments {
+		for _, cm := range promises {
 			if cm.Vague {
 				add(playbook.RuleNoExpectation, false, cm.Start, cm.End, "")
 				break

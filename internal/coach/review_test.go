@@ -196,10 +196,10 @@ func TestCommitments(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(rv.Commitments) != 1 {
-				t.Fatalf("commitments = %+v, want one", rv.Commitments)
+			if len(rv.Promises) != 1 {
+				t.Fatalf("commitments = %+v, want one", rv.Promises)
 			}
-			cm := rv.Commitments[0]
+			cm := rv.Promises[0]
 			if cm.Action != tt.action || cm.Amount != tt.amount {
 				t.Errorf("action %q amount %q, want %q %q", cm.Action, cm.Amount, tt.action, tt.amount)
 			}
@@ -227,8 +227,8 @@ func TestNotCommitments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rv.Commitments) != 0 {
-			t.Errorf("%q: commitments %+v, want none", reply, rv.Commitments)
+		if len(rv.Promises) != 0 {
+			t.Errorf("%q: commitments %+v, want none", reply, rv.Promises)
 		}
 	}
 }
@@ -286,7 +286,7 @@ func TestReviewJSONContract(t *testing.T) {
 	}
 	// A vague commitment has due_at null.
 	rv, _ = c.Review("I will refund you soon.", Context{SentAt: friday2310})
-	b, _ = json.Marshal(rv.Commitments[0])
+	b, _ = json.Marshal(rv.Promises[0])
 	if !strings.Contains(string(b), `"due_at":null`) || !strings.Contains(string(b), `"vague":true`) {
 		t.Errorf("vague commitment JSON = %s", b)
 	}

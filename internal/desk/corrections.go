@@ -33,7 +33,7 @@ const (
 	CorrectMissedSignal CorrectionKind = "missed_signal" // a signal (Signal) is there and was not found
 	CorrectWrongSignal  CorrectionKind = "wrong_signal"  // a signal (Signal) was found and is not there
 	CorrectNotFinding   CorrectionKind = "not_finding"   // the coach's finding of Rule is wrong ("not deflection")
-	CorrectNotPromise   CorrectionKind = "not_promise"   // a tracked commitment is not a promise
+	CorrectNotPromise   CorrectionKind = "not_promise"   // a tracked promise is not one
 )
 
 // CorrectionKinds lists every kind, readings' first.
@@ -60,24 +60,24 @@ type CorrectionInput struct {
 	Kind   CorrectionKind
 	Signal string // missed_signal, wrong_signal: one of SignalKinds
 	Rule   string // not_finding: the finding's rule id, e.g. "deflection"
-	// CommitmentID names the promise of a not_promise; it may be left out
+	// PromiseID names the promise of a not_promise; it may be left out
 	// when the reply made only one.
-	CommitmentID int64
-	Note         string
+	PromiseID int64
+	Note      string
 }
 
 // Correction is one stored correction.
 type Correction struct {
-	ID           int64          `json:"id"`
-	At           time.Time      `json:"at"`
-	UserID       int64          `json:"user_id"`
-	MessageID    int64          `json:"message_id"`
-	CaseID       int64          `json:"case_id"`
-	Kind         CorrectionKind `json:"kind"`
-	Signal       string         `json:"signal,omitempty"`
-	Rule         string         `json:"rule,omitempty"`
-	CommitmentID int64          `json:"commitment_id,omitempty"`
-	Note         string         `json:"note,omitempty"`
+	ID        int64          `json:"id"`
+	At        time.Time      `json:"at"`
+	UserID    int64          `json:"user_id"`
+	MessageID int64          `json:"message_id"`
+	CaseID    int64          `json:"case_id"`
+	Kind      CorrectionKind `json:"kind"`
+	Signal    string         `json:"signal,omitempty"`
+	Rule      string         `json:"rule,omitempty"`
+	PromiseID int64          `json:"commitment_id,omitempty"`
+	Note      string         `json:"note,omitempty"`
 	// Shown is what the reading or review showed when the person
 	// corrected it: anger and level, the signal's or finding's words, the
 	// promise.
@@ -92,7 +92,7 @@ func (c Correction) target() string {
 	case CorrectNotFinding:
 		return c.Rule
 	case CorrectNotPromise:
-		return strconv.FormatInt(c.CommitmentID, 10)
+		return strconv.FormatInt(c.PromiseID, 10)
 	}
 	return ""
 }
@@ -118,7 +118,7 @@ func (c *Correction) setTarget(t string) {
 	case CorrectNotFinding:
 		c.Rule = t
 	case CorrectNotPromise:
-		c.CommitmentID, _ = strconv.ParseInt(t, 10, 64)
+		c.PromiseID, _ = strconv.ParseInt(t, 10, 64)
 	}
 }
 
@@ -144,15 +144,15 @@ func (d *Desk) Correct(ctx context.Context, u User, messageID int64, in Correcti
 	v.check(in.Kind != CorrectNotFinding || in.Rule != "", "rule", "is required with not_finding")
 	v.check(in.Kind == CorrectNotFinding || in.Rule == "", "rule", "goes only with not_finding")
 	v.check(utf8.ValidString(in.Rule) && len(in.Rule) <= 100, "rule", "must be a rule id")
-	v.check(in.Kind == CorrectNotPromise || in.CommitmentID == 0, "commitment_id", "goes only with not_promise")
-	v.check(in.CommitmentID >= 0, "commitment_id", "must be a promise id")
+	v.check(in.Kind == CorrectNotPromise || in.PromiseID == 0, "commitment_id", "goes only with not_promise")
+	v.check(in.PromiseID >= 0, "commitment_id", "must be a promise id")
 	v.check(utf8.ValidString(in.Note) && len(in.Note) <= MaxCorrectionNote, "note", fmt.Sprintf("must be valid UTF-8 of at most %d bytes", MaxCorrectionNote))
 	if err := v.err(); err != nil {
 		return Correction{}, false, err
 	}
 	now := d.clock()
 	c := Correction{At: now, UserID: u.ID, MessageID: messageID, Kind: in.Kind, Signal: in.Signal, Rule: in.Rule,
-		CommitmentID: in.CommitmentID, Note: in.Note}
+		PromiseID: in.PromiseID, Note: in.Note}
 	created := false
 	err := d.db.Tx(ctx, func(tx *sql.Tx) error {
 		shown, promise, err := correctable(ctx, tx, &c)
@@ -194,11 +194,11 @@ func (d *Desk) Correct(ctx context.Context, u User, messageID int64, in Correcti
 		if promise != "" && promise != "kept" && promise != "cancelled" {
 			note := "not a promise, said " + u.Name
 			if _, err := tx.ExecContext(ctx, `UPDATE commitments SET status = 'cancelled', note = $2, closed_at = $3 WHERE id = $1`,
-				c.CommitmentID, Clip(note, 1000), now); err != nil {
+				c.PromiseID, Clip(note, 1000), now); err != nil {
 				return err
 			}
 			return audit(ctx, tx, now, UserActor(u), c.CaseID, "promise.cancelled",
-				map[string]any{"commitment_id": c.CommitmentID, "was": promise, "note": note, "correction_id": id})
+				map[string]any{"commitment_id": c.PromiseID, "was": promise, "note": note, "correction_id": id})
 		}
 		return nil
 	})
@@ -278,20 +278,20 @@ func correctable(ctx context.Context, tx *sql.Tx, c *Correction) (json.RawMessag
 		}
 		return nil, "", invalid("rule", "the coach found no "+strings.ReplaceAll(c.Rule, "_", " ")+" in this reply")
 	}
-	promises, err := listCommitments(ctx, tx, CommitmentQuery{CaseID: c.CaseID, Limit: 1000})
+	promises, err := listPromises(ctx, tx, PromiseQuery{CaseID: c.CaseID, Limit: 1000})
 	if err != nil {
 		return nil, "", err
 	}
-	promises = slices.DeleteFunc(promises, func(p Commitment) bool { return p.MessageID != c.MessageID })
+	promises = slices.DeleteFunc(promises, func(p Promise) bool { return p.MessageID != c.MessageID })
 	switch {
 	case len(promises) == 0:
 		return nil, "", invalid("kind", "this reply made no tracked promise")
-	case c.CommitmentID == 0 && len(promises) > 1:
+	case c.PromiseID == 0 && len(promises) > 1:
 		return nil, "", invalid("commitment_id", "this reply made several promises: say which")
-	case c.CommitmentID == 0:
-		c.CommitmentID = promises[0].ID
+	case c.PromiseID == 0:
+		c.PromiseID = promises[0].ID
 	}
-	i := slices.IndexFunc(promises, func(p Commitment) bool { return p.ID == c.CommitmentID })
+	i := slices.IndexFunc(promises, func(p Promise) bool { return p.ID == c.PromiseID })
 	if i < 0 {
 		return nil, "", invalid("commitment_id", "is not a promise of this reply")
 	}

@@ -236,7 +236,7 @@ func TestAgentsTeachTheDeskTheirCustomersAnger(t *testing.T) {
 				if why.Start < 0 || why.End > len(text) || why.Start >= why.End {
 					t.Errorf("reason span %d-%d", why.Start, why.End)
 				}
-				cs, err := cd.d.GetCase(ctx, res.CaseID)
+				cs, err := cd.d.Case(ctx, res.CaseID)
 				if err != nil || cs.Anger.Latest != r.Anger {
 					t.Errorf("case anger = %+v, %v", cs.Anger, err)
 				}
@@ -425,7 +425,7 @@ func TestAgentsTeachTheDeskAMissedSignal(t *testing.T) {
 			if why == nil || why.Text != fmt.Sprintf("agents corrected %d similar messages as missing the signal %q: added", len(neighbourhood), "public exposure") {
 				t.Errorf("reason = %+v", why)
 			}
-			cs, err := c.d.GetCase(ctx, res.CaseID)
+			cs, err := c.d.Case(ctx, res.CaseID)
 			if err != nil || cs.Status != desk.StatusEscalated || !slices.Contains(cs.Signals, analyze.SignalPublicExposure) {
 				t.Errorf("case = %s %v, %v", cs.Status, cs.Signals, err)
 			}
@@ -519,7 +519,7 @@ func TestCorrectionRules(t *testing.T) {
 		// The coach's findings and promises, on a sent reply.
 		reply, err := d.Reply(ctx, sam, desk.ReplyInput{CaseID: hot.CaseID,
 			Text: "Hi Dana, sorry for the trouble. That's our policy, I'm afraid. I will send you a new router by Friday."})
-		if err != nil || reply.Review == nil || len(reply.Commitments) != 1 {
+		if err != nil || reply.Review == nil || len(reply.Promises) != 1 {
 			t.Fatalf("reply: %+v, %v", reply, err)
 		}
 		rules := map[string]bool{}
@@ -540,14 +540,14 @@ func TestCorrectionRules(t *testing.T) {
 			t.Errorf("not deflection: %+v %v", f, err)
 		}
 		p, created, err := d.Correct(ctx, ana, reply.Message.ID, desk.CorrectionInput{Kind: desk.CorrectNotPromise})
-		if err != nil || !created || p.CommitmentID != reply.Commitments[0].ID {
+		if err != nil || !created || p.PromiseID != reply.Promises[0].ID {
 			t.Fatalf("not a promise: %+v %v", p, err)
 		}
-		promises, err := d.Commitments(ctx, desk.CommitmentQuery{CaseID: hot.CaseID})
+		promises, err := d.Promises(ctx, desk.PromiseQuery{CaseID: hot.CaseID})
 		if err != nil || len(promises) != 1 || promises[0].Status != "cancelled" || !strings.Contains(promises[0].Note, "not a promise") {
 			t.Errorf("the promise after 'not a promise': %+v %v", promises, err)
 		}
-		if again, created, err := d.Correct(ctx, ana, reply.Message.ID, desk.CorrectionInput{Kind: desk.CorrectNotPromise, CommitmentID: p.CommitmentID}); err != nil || created || again.ID != p.ID {
+		if again, created, err := d.Correct(ctx, ana, reply.Message.ID, desk.CorrectionInput{Kind: desk.CorrectNotPromise, PromiseID: p.PromiseID}); err != nil || created || again.ID != p.ID {
 			t.Errorf("not a promise again: %+v %v %v", again, created, err)
 		}
 

@@ -85,7 +85,7 @@ func TestIngestCreatesCaseAndDeduplicates(t *testing.T) {
 		if !again.Duplicate || again.CaseID != first.CaseID || again.MessageID != first.MessageID {
 			t.Fatalf("re-ingest = %+v, want duplicate of %+v", again, first)
 		}
-		c, err := d.GetCase(ctx, first.CaseID)
+		c, err := d.Case(ctx, first.CaseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +131,7 @@ func TestIngestThreadsRepliesAndReopens(t *testing.T) {
 		if res.NewCase || res.CaseID != first.CaseID {
 			t.Fatalf("follow-up landed on case %d (new=%v), want case %d", res.CaseID, res.NewCase, first.CaseID)
 		}
-		c, err := d.GetCase(ctx, first.CaseID)
+		c, err := d.Case(ctx, first.CaseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +192,7 @@ func TestIngestRejectsBadInput(t *testing.T) {
 				t.Errorf("%s: fields = %v, want %s", tc.name, verr.Fields, tc.field)
 			}
 		}
-		page, err := d.ListCases(ctx, desk.CaseQuery{})
+		page, err := d.Cases(ctx, desk.CaseQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,7 +221,7 @@ func TestListCasesHottestFirstWithCursor(t *testing.T) {
 		var got []desk.Case
 		cursor := ""
 		for range 10 {
-			page, err := d.ListCases(ctx, desk.CaseQuery{Limit: 2, Cursor: cursor})
+			page, err := d.Cases(ctx, desk.CaseQuery{Limit: 2, Cursor: cursor})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -248,7 +248,7 @@ func TestListCasesHottestFirstWithCursor(t *testing.T) {
 		if strings.Contains(got[len(got)-1].Subject, "manager") {
 			t.Error("the manager request is listed last")
 		}
-		if _, err := d.ListCases(ctx, desk.CaseQuery{Cursor: "not-a-cursor!"}); err == nil {
+		if _, err := d.Cases(ctx, desk.CaseQuery{Cursor: "not-a-cursor!"}); err == nil {
 			t.Error("a forged cursor was accepted")
 		}
 	})
@@ -280,7 +280,7 @@ func TestResolveEscalateAndConflicts(t *testing.T) {
 		if c.Status != desk.StatusResolved || c.ResolvedAt == nil {
 			t.Errorf("resolved case = %+v", c)
 		}
-		detail, err := d.GetCase(ctx, res.CaseID)
+		detail, err := d.Case(ctx, res.CaseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -290,7 +290,7 @@ func TestResolveEscalateAndConflicts(t *testing.T) {
 		if _, err := d.Resolve(ctx, desk.SystemActor, 424242); !errors.Is(err, desk.ErrNotFound) {
 			t.Errorf("resolve unknown case: %v, want ErrNotFound", err)
 		}
-		if _, err := d.GetCase(ctx, 424242); !errors.Is(err, desk.ErrNotFound) {
+		if _, err := d.Case(ctx, 424242); !errors.Is(err, desk.ErrNotFound) {
 			t.Errorf("get unknown case: %v, want ErrNotFound", err)
 		}
 	})
@@ -401,13 +401,13 @@ func TestCustomerTierFromTheChannel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		gold, _ := d.GetCase(ctx, res.CaseID)
+		gold, _ := d.Case(ctx, res.CaseID)
 		// A later message without a tier keeps the stored one.
 		in.CustomerTier, in.CaseID = "", res.CaseID
 		if _, err := d.Ingest(ctx, in); err != nil {
 			t.Fatal(err)
 		}
-		again, _ := d.GetCase(ctx, res.CaseID)
+		again, _ := d.Case(ctx, res.CaseID)
 		if gold.Customer.Tier != "gold" || again.Customer.Tier != "gold" {
 			t.Errorf("tiers %q then %q, want gold twice", gold.Customer.Tier, again.Customer.Tier)
 		}
@@ -441,7 +441,7 @@ func TestListCasesSearchAndBreaching(t *testing.T) {
 			{desk.CaseQuery{Search: "nobody"}, 0},
 			{desk.CaseQuery{Breaching: true}, 0},
 		} {
-			page, err := d.ListCases(ctx, tc.q)
+			page, err := d.Cases(ctx, tc.q)
 			if err != nil || len(page.Cases) != tc.want {
 				t.Errorf("%+v: %d cases (%v), want %d", tc.q, len(page.Cases), err, tc.want)
 			}
@@ -452,7 +452,7 @@ func TestListCasesSearchAndBreaching(t *testing.T) {
 			}
 		}
 		clock.Set(time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)) // days later, nobody answered
-		page, err := d.ListCases(ctx, desk.CaseQuery{Breaching: true})
+		page, err := d.Cases(ctx, desk.CaseQuery{Breaching: true})
 		if err != nil || len(page.Cases) != 2 {
 			t.Errorf("breaching after days without an answer: %d (%v), want 2", len(page.Cases), err)
 		}

@@ -86,7 +86,7 @@ func escalateTx(ctx context.Context, tx *sql.Tx, caseID int64, actor Actor, rule
 	if err != nil {
 		return fmt.Errorf("escalate: load messages: %w", err)
 	}
-	promises, err := listCommitments(ctx, tx, CommitmentQuery{CaseID: caseID})
+	promises, err := listPromises(ctx, tx, PromiseQuery{CaseID: caseID})
 	if err != nil {
 		return fmt.Errorf("escalate: load promises: %w", err)
 	}

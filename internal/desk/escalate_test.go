@@ -23,7 +23,7 @@ func TestManagerRequestEscalatesAtIngestWithHandoff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := d.GetCase(ctx, res.CaseID)
+		c, err := d.Case(ctx, res.CaseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +51,7 @@ func TestManagerRequestEscalatesAtIngestWithHandoff(t *testing.T) {
 		if _, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "mo.haddad@example.com", CaseID: res.CaseID, Text: "Thank you for calling me back."}); err != nil {
 			t.Fatal(err)
 		}
-		c, _ = d.GetCase(ctx, res.CaseID)
+		c, _ = d.Case(ctx, res.CaseID)
 		if len(c.Escalations) != 1 {
 			t.Errorf("%d escalations after a calm follow-up, want 1", len(c.Escalations))
 		}
@@ -76,7 +76,7 @@ func TestVentingWaveAsksToAcknowledgeFirst(t *testing.T) {
 				t.Fatal(err)
 			}
 			caseID = res.CaseID
-			c, _ := d.GetCase(ctx, caseID)
+			c, _ := d.Case(ctx, caseID)
 			if want := i == 2; c.AcknowledgeFirst != want {
 				t.Errorf("after message %d acknowledge_first = %v, want %v", i+1, c.AcknowledgeFirst, want)
 			}
@@ -84,7 +84,7 @@ func TestVentingWaveAsksToAcknowledgeFirst(t *testing.T) {
 		if _, err := d.Reply(ctx, sam, desk.ReplyInput{CaseID: caseID, Text: "Alex, I'm so sorry for the silence. I will refund your $120 today."}); err != nil {
 			t.Fatal(err)
 		}
-		c, _ := d.GetCase(ctx, caseID)
+		c, _ := d.Case(ctx, caseID)
 		if c.AcknowledgeFirst {
 			t.Error("acknowledge_first still set after the agent replied")
 		}

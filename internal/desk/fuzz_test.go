@@ -42,7 +42,7 @@ func FuzzIngest(f *testing.F) {
 		if !utf8.ValidString(text) {
 			t.Fatalf("invalid UTF-8 text was stored")
 		}
-		c, err := d.GetCase(ctx, res.CaseID)
+		c, err := d.Case(ctx, res.CaseID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -222,8 +222,8 @@ type GoodwillQuery struct {
 	Status string
 }
 
-// GoodwillList lists gestures, newest first.
-func (d *Desk) GoodwillList(ctx context.Context, q GoodwillQuery) ([]Goodwill, error) {
+// GoodwillOffers lists gestures, newest first.
+func (d *Desk) GoodwillOffers(ctx context.Context, q GoodwillQuery) ([]Goodwill, error) {
 	if q.Status != "" && !slices.Contains([]string{"pending", "approved", "declined"}, q.Status) {
 		return nil, &ValidationError{Fields: map[string]string{"status": "must be pending, approved or declined"}}
 	}

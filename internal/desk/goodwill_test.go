@@ -61,14 +61,14 @@ func TestGoodwillLimitIsPerCaseEvenWhenOffersRace(t *testing.T) {
 		if approved != 1 {
 			t.Errorf("%d of %d concurrent $15 offers approved at once with a $15 limit, want 1", approved, offers)
 		}
-		list, err := d.GoodwillList(ctx, desk.GoodwillQuery{CaseID: res.CaseID, Status: "approved"})
+		list, err := d.GoodwillOffers(ctx, desk.GoodwillQuery{CaseID: res.CaseID, Status: "approved"})
 		if err != nil || len(list) != 1 {
 			t.Errorf("approved gestures stored = %d, %v; want 1", len(list), err)
 		}
 		// A supervisor's approval is held to the case's approved total too:
 		// $15 approved plus $15 fits Ana's $50, the fourth $15 does not.
 		ana := mustUser(t, d, "ana@calmdesk.test", desk.RoleSupervisor)
-		pending, _ := d.GoodwillList(ctx, desk.GoodwillQuery{CaseID: res.CaseID, Status: "pending"})
+		pending, _ := d.GoodwillOffers(ctx, desk.GoodwillQuery{CaseID: res.CaseID, Status: "pending"})
 		decided := 0
 		for _, g := range pending {
 			if _, err := d.DecideGoodwill(ctx, ana, g.ID, true, ""); err == nil {

@@ -25,7 +25,7 @@ var signalWords = map[string]string{
 // handoffSummary tells whoever takes an escalated case what the customer
 // would otherwise have to repeat: who they are, what they said and mean, how
 // their anger moved, what was tried and promised, and why it escalated.
-func handoffSummary(c Case, msgs []Message, promises []Commitment, reason string, now time.Time) string {
+func handoffSummary(c Case, msgs []Message, promises []Promise, reason string, now time.Time) string {
 	var b strings.Builder
 	cu := c.Customer
 	name := cu.Name

@@ -52,7 +52,7 @@ func TestSettleImported(t *testing.T) {
 		if unread[resolved] != 0 || unread[open] == 0 {
 			t.Errorf("unread notifications by case = %v: the resolved case's should be read, the open one's not", unread)
 		}
-		c, err := d.GetCase(ctx, open)
+		c, err := d.Case(ctx, open)
 		if err != nil {
 			t.Fatal(err)
 		}

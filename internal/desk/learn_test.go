@@ -96,7 +96,7 @@ func TestLearnCategoriesFromAgents(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				cs, err := c.d.GetCase(ctx, res.CaseID)
+				cs, err := c.d.Case(ctx, res.CaseID)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -32,8 +32,8 @@ type CasePage struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// ListCases returns cases hottest first.
-func (d *Desk) ListCases(ctx context.Context, q CaseQuery) (CasePage, error) {
+// Cases returns cases hottest first.
+func (d *Desk) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	v := validator{}
 	v.check(q.Status == "" || q.Status.Valid(), "status", "must be one of new, open, pending, escalated, resolved, closed")
 	v.check(q.Limit >= 0 && q.Limit <= 100, "limit", "must be between 1 and 100")
@@ -198,14 +198,14 @@ type CaseDetail struct {
 	Messages    []Message    `json:"messages"`
 	Concerns    []Concern    `json:"concerns"`
 	Escalations []Escalation `json:"escalations"`
-	Commitments []Commitment `json:"commitments"`
+	Promises    []Promise    `json:"commitments"`
 	Surveys     []Survey     `json:"surveys"`
 	Goodwill    []Goodwill   `json:"goodwill"`
 }
 
-// GetCase returns a case with its messages (and their readings), the
-// customer's concerns, escalations and commitments.
-func (d *Desk) GetCase(ctx context.Context, id int64) (CaseDetail, error) {
+// Case returns a case with its messages (and their readings), the
+// customer's concerns, escalations and promises.
+func (d *Desk) Case(ctx context.Context, id int64) (CaseDetail, error) {
 	db := d.db.Read()
 	c, err := scanCase(db.QueryRowContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE c.id = $1`, id))
 	if d.skipUnreadable(ctx, err) {
@@ -225,7 +225,7 @@ func (d *Desk) GetCase(ctx context.Context, id int64) (CaseDetail, error) {
 	if detail.Escalations, err = caseEscalations(ctx, db, id); err != nil {
 		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
 	}
-	if detail.Commitments, err = listCommitments(ctx, db, CommitmentQuery{CaseID: id}); err != nil {
+	if detail.Promises, err = listPromises(ctx, db, PromiseQuery{CaseID: id}); err != nil {
 		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
 	}
 	if detail.Surveys, err = caseSurveys(ctx, db, id); err != nil {

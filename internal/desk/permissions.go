@@ -24,7 +24,7 @@ const (
 	PermCasesResolve    Permission = "cases:resolve"
 	PermCasesEscalate   Permission = "cases:escalate"
 	PermCasesAssign     Permission = "cases:assign"
-	PermCommitmentsRead Permission = "commitments:read"
+	PermPromisesRead    Permission = "commitments:read"
 	PermCoachUse        Permission = "coach:use"
 	PermGoodwillApprove Permission = "goodwill:approve"
 	PermUsersManage     Permission = "users:manage"
@@ -42,7 +42,7 @@ const (
 
 var agentPerms = []Permission{
 	PermCasesRead, PermMessagesIngest, PermCasesReply, PermCasesResolve,
-	PermCasesEscalate, PermCasesAssign, PermCommitmentsRead, PermCoachUse, PermTrainingPractice,
+	PermCasesEscalate, PermCasesAssign, PermPromisesRead, PermCoachUse, PermTrainingPractice,
 	PermCorrectionsWrite,
 }
 

@@ -59,7 +59,7 @@ func TestSLADueTimesCountBusinessHours(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := d.GetCase(context.Background(), res.CaseID)
+	c, err := d.Case(context.Background(), res.CaseID)
 	if err != nil {
 		t.Fatal(err)
 	}

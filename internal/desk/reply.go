@@ -26,13 +26,13 @@ type ReplyInput struct {
 // ReplyResult is a stored reply with the coach's review of it and the
 // promises it made, now tracked.
 type ReplyResult struct {
-	Message     Message       `json:"message"`
-	Review      *coach.Review `json:"review,omitempty"`
-	Commitments []Commitment  `json:"commitments"`
+	Message  Message       `json:"message"`
+	Review   *coach.Review `json:"review,omitempty"`
+	Promises []Promise     `json:"commitments"`
 }
 
 // Reply stores an agent's reply (or note) on a case. A reply is reviewed by
-// the coach and its promises become tracked commitments, in the same
+// the coach and its promises become tracked promises, in the same
 // transaction as the message. A first reply opens a new case and stops its
 // first-response clock.
 func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResult, error) {
@@ -47,7 +47,7 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResu
 		return ReplyResult{}, err
 	}
 	now := d.clock()
-	res := ReplyResult{Commitments: []Commitment{}}
+	res := ReplyResult{Promises: []Promise{}}
 	var reviewJSON sql.NullString
 	if !in.Note {
 		cctx, err := d.coachContext(ctx, author, in.CaseID, "", "", now)
@@ -102,14 +102,14 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResu
 		if err != nil {
 			return err
 		}
-		if res.Commitments, err = recordCommitments(ctx, tx, m, author, res.Review, now); err != nil {
+		if res.Promises, err = recordPromises(ctx, tx, m, author, res.Review, now); err != nil {
 			return err
 		}
 		if err := d.queueEmail(ctx, tx, m.ID, m.Channel); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, UserActor(author), in.CaseID, "reply.sent", map[string]any{
-			"message_id": m.ID, "score": res.Review.Score, "ready": res.Review.Ready, "commitments": len(res.Commitments)})
+			"message_id": m.ID, "score": res.Review.Score, "ready": res.Review.Ready, "commitments": len(res.Promises)})
 	})
 	if err != nil {
 		return ReplyResult{}, wrapOp(err, "reply to case %d", in.CaseID)
@@ -121,16 +121,16 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResu
 	return res, nil
 }
 
-// recordCommitments turns the promises the coach found in a sent reply into
-// tracked commitments owned by the reply's author.
-func recordCommitments(ctx context.Context, tx *sql.Tx, m Message, author User, review *coach.Review, now time.Time) ([]Commitment, error) {
-	out := []Commitment{}
-	for _, c := range review.Commitments {
+// recordPromises turns the promises the coach found in a sent reply into
+// tracked promises owned by the reply's author.
+func recordPromises(ctx context.Context, tx *sql.Tx, m Message, author User, review *coach.Review, now time.Time) ([]Promise, error) {
+	out := []Promise{}
+	for _, c := range review.Promises {
 		quote := ""
 		if c.Start >= 0 && c.End <= len(m.CleanText) && c.Start < c.End {
 			quote = m.CleanText[c.Start:c.End]
 		}
-		rec := Commitment{CaseID: m.CaseID, MessageID: m.ID, OwnerUserID: &author.ID, Action: c.Action, Amount: c.Amount,
+		rec := Promise{CaseID: m.CaseID, MessageID: m.ID, OwnerUserID: &author.ID, Action: c.Action, Amount: c.Amount,
 			Quote: quote, Vague: c.Vague, Status: "open", CreatedAt: now}
 		var due sql.NullTime
 		if c.DueAt != nil {

@@ -40,7 +40,7 @@ func TestReceivedAtOutsideTheWindowIsRefused(t *testing.T) {
 				t.Errorf("%s: err = %v, want a validation error on received_at", tc.name, err)
 			}
 		}
-		page, err := d.ListCases(ctx, desk.CaseQuery{})
+		page, err := d.Cases(ctx, desk.CaseQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +84,7 @@ func TestUnreadableTimeStopsNoListAndNoSweep(t *testing.T) {
 		}
 
 		for _, q := range []desk.CaseQuery{{}, {Breaching: true}} {
-			page, err := d.ListCases(ctx, q)
+			page, err := d.Cases(ctx, q)
 			if err != nil {
 				t.Fatalf("list %+v: %v", q, err)
 			}
@@ -97,7 +97,7 @@ func TestUnreadableTimeStopsNoListAndNoSweep(t *testing.T) {
 		// Paging one case at a time still reaches every readable case.
 		var seen []int64
 		for cursor, pages := "", 0; pages < 10; pages++ {
-			page, err := d.ListCases(ctx, desk.CaseQuery{Limit: 1, Cursor: cursor})
+			page, err := d.Cases(ctx, desk.CaseQuery{Limit: 1, Cursor: cursor})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,7 +114,7 @@ func TestUnreadableTimeStopsNoListAndNoSweep(t *testing.T) {
 		if cases, err := d.CasesByID(ctx, ids); err != nil || len(cases) != 2 {
 			t.Errorf("cases by id = %d cases, %v; want the two readable ones", len(cases), err)
 		}
-		detail, err := d.GetCase(ctx, poisoned)
+		detail, err := d.Case(ctx, poisoned)
 		if err != nil {
 			t.Fatalf("the unreadable case's own page: %v", err)
 		}

@@ -286,7 +286,7 @@ func (d *Desk) TrainingScenarioFromCase(ctx context.Context, u User, caseID int6
 	if err := require(u, PermCasesRead); err != nil {
 		return training.Scenario{}, err
 	}
-	c, err := d.GetCase(ctx, caseID)
+	c, err := d.Case(ctx, caseID)
 	if err != nil {
 		return training.Scenario{}, err
 	}

@@ -14,7 +14,7 @@ import (
 
 func mustDetail(t *testing.T, d *desk.Desk, id int64) desk.CaseDetail {
 	t.Helper()
-	c, err := d.GetCase(context.Background(), id)
+	c, err := d.Case(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,10 +38,10 @@ func TestPromiseTrackedRemindedAndKept(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if reply.Review == nil || len(reply.Commitments) == 0 {
-			t.Fatalf("reply review %+v with commitments %+v, want a tracked promise", reply.Review, reply.Commitments)
+		if reply.Review == nil || len(reply.Promises) == 0 {
+			t.Fatalf("reply review %+v with commitments %+v, want a tracked promise", reply.Review, reply.Promises)
 		}
-		p := reply.Commitments[0]
+		p := reply.Promises[0]
 		if p.Status != "open" || p.DueAt == nil || p.DueAt.Weekday() != time.Thursday {
 			t.Fatalf("promise = %+v, want open and due Thursday", p)
 		}
@@ -60,18 +60,18 @@ func TestPromiseTrackedRemindedAndKept(t *testing.T) {
 		if len(notes) == 0 || notes[0].Kind != "promise_due" {
 			t.Errorf("Sam's notifications = %+v", notes)
 		}
-		kept, err := d.CloseCommitment(ctx, sam, p.ID, "kept", "refund ref RF-2291")
+		kept, err := d.ClosePromise(ctx, sam, p.ID, "kept", "refund ref RF-2291")
 		if err != nil || kept.Status != "kept" || kept.Note != "refund ref RF-2291" {
 			t.Fatalf("kept = %+v, %v", kept, err)
 		}
-		if _, err := d.CloseCommitment(ctx, sam, p.ID, "kept", ""); err == nil {
+		if _, err := d.ClosePromise(ctx, sam, p.ID, "kept", ""); err == nil {
 			t.Error("a kept promise was kept twice")
 		}
 		clock.Set(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
 		if r, _ := d.Sweep(ctx); r.Broken != 0 {
 			t.Errorf("a kept promise was broken")
 		}
-		stats, err := d.Promises(ctx)
+		stats, err := d.PromiseStats(ctx)
 		if err != nil || stats.Kept != 1 || stats.KeptRate != 1 {
 			t.Errorf("promise stats = %+v, %v", stats, err)
 		}
@@ -96,11 +96,11 @@ func TestBrokenPromiseEscalates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(reply.Commitments) == 0 || reply.Commitments[0].DueAt == nil {
-			t.Fatalf("commitments = %+v, want one with a due time", reply.Commitments)
+		if len(reply.Promises) == 0 || reply.Promises[0].DueAt == nil {
+			t.Fatalf("commitments = %+v, want one with a due time", reply.Promises)
 		}
 		before := mustDetail(t, d, res.CaseID)
-		clock.Set(reply.Commitments[0].DueAt.Add(time.Minute))
+		clock.Set(reply.Promises[0].DueAt.Add(time.Minute))
 		r, err := d.Sweep(ctx)
 		if err != nil || r.Broken < 1 {
 			t.Fatalf("sweep after due = %+v, %v", r, err)
@@ -109,8 +109,8 @@ func TestBrokenPromiseEscalates(t *testing.T) {
 		if after.Status != desk.StatusEscalated || after.Priority <= before.Priority {
 			t.Errorf("after the broken promise: status %s priority %d (was %d)", after.Status, after.Priority, before.Priority)
 		}
-		if after.Commitments[0].Status != "broken" {
-			t.Errorf("promise status %s, want broken", after.Commitments[0].Status)
+		if after.Promises[0].Status != "broken" {
+			t.Errorf("promise status %s, want broken", after.Promises[0].Status)
 		}
 		last := after.Escalations[len(after.Escalations)-1]
 		if last.Rule != "broken_promise" || !strings.Contains(last.Summary, "broken") {

@@ -254,8 +254,8 @@ func (h *History) reply(ctx context.Context, caseID int64, rec Record) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range res.Commitments {
-		if _, err := h.d.CloseCommitment(ctx, author, c.ID, "cancelled", "imported history: made before calmdesk tracked promises"); err != nil {
+	for _, c := range res.Promises {
+		if _, err := h.d.ClosePromise(ctx, author, c.ID, "cancelled", "imported history: made before calmdesk tracked promises"); err != nil {
 			return err
 		}
 	}
@@ -272,7 +272,7 @@ func (h *History) knownReplies(ctx context.Context, caseID int64) (map[string]bo
 	}
 	known := map[string]bool{}
 	if !h.fresh[caseID] {
-		c, err := h.d.GetCase(ctx, caseID)
+		c, err := h.d.Case(ctx, caseID)
 		if err != nil {
 			return nil, err
 		}

@@ -107,7 +107,7 @@ func TestHistoryTwice(t *testing.T) {
 		if err := db.Read().QueryRowContext(ctx, `SELECT case_id FROM messages WHERE external_id = 'zd-1001-1'`).Scan(&caseID); err != nil {
 			t.Fatal(err)
 		}
-		c, err := d.GetCase(ctx, caseID)
+		c, err := d.Case(ctx, caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +145,7 @@ func TestHistoryLeavesLiveCasesAlone(t *testing.T) {
 	if stats.Cases != 1 || stats.Replies != 0 {
 		t.Fatalf("import: %+v", stats)
 	}
-	c, err := d.GetCase(ctx, live.CaseID)
+	c, err := d.Case(ctx, live.CaseID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,13 +137,13 @@ func tellStory(t *testing.T, db *store.DB) *story {
 		id := s.ingest(t, who, "My refund for the returned kettle has not arrived yet.", "refunds", monday.Add(time.Duration(12+i)*time.Hour))
 		res := s.reply(t, id, "I'm sorry the refund hasn't arrived. I will refund the $25.00 for the kettle within 1 business day.",
 			monday.Add(time.Duration(12+i)*time.Hour+20*time.Minute))
-		if len(res.Commitments) != 1 {
-			t.Fatalf("reply made %d commitments, want 1: %+v", len(res.Commitments), res.Commitments)
+		if len(res.Promises) != 1 {
+			t.Fatalf("reply made %d commitments, want 1: %+v", len(res.Promises), res.Promises)
 		}
-		promises = append(promises, res.Commitments[0].ID)
+		promises = append(promises, res.Promises[0].ID)
 	}
 	c.Set(monday.AddDate(0, 0, 1).Add(9 * time.Hour))
-	if _, err := s.d.CloseCommitment(ctx, s.agent, promises[0], "kept", "refunded"); err != nil {
+	if _, err := s.d.ClosePromise(ctx, s.agent, promises[0], "kept", "refunded"); err != nil {
 		t.Fatal(err)
 	}
 

@@ -75,7 +75,7 @@ func pileUpWork(t *testing.T, db *store.DB) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(reply.Commitments) == 0 {
+			if len(reply.Promises) == 0 {
 				t.Fatalf("the reply made no promise: %+v", reply)
 			}
 		}

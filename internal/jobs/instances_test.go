@@ -51,7 +51,7 @@ func TestTwoInstancesRunEachJobOnce(t *testing.T) {
 		start(t, other, now, jobs.Config{SweepEvery: 50 * time.Millisecond})
 	}
 	waitFor(t, "every promise to break", func() bool {
-		list, err := seed.Commitments(ctx, desk.CommitmentQuery{Status: "broken", Limit: 1000})
+		list, err := seed.Promises(ctx, desk.PromiseQuery{Status: "broken", Limit: 1000})
 		return err == nil && len(list) == promises
 	})
 	time.Sleep(500 * time.Millisecond) // give a duplicate the chance to show up

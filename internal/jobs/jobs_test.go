@@ -73,14 +73,14 @@ func TestRunnerSweeps(t *testing.T) {
 			t.Fatal(err)
 		}
 		reply, err := d.Reply(ctx, sam, desk.ReplyInput{CaseID: res.CaseID, Text: "Hi, I'm sorry it arrived broken. I will send you a replacement within 2 business days."})
-		if err != nil || len(reply.Commitments) == 0 {
+		if err != nil || len(reply.Promises) == 0 {
 			t.Fatalf("reply: %+v, %v", reply, err)
 		}
 		mu.Lock()
 		offset = 14 * 24 * time.Hour // the desk's clock jumps two weeks ahead
 		mu.Unlock()
 		waitFor(t, "the sweep to break the overdue promise", func() bool {
-			list, err := d.Commitments(ctx, desk.CommitmentQuery{Status: "broken"})
+			list, err := d.Promises(ctx, desk.PromiseQuery{Status: "broken"})
 			return err == nil && len(list) == 1
 		})
 	})
@@ -195,10 +195,10 @@ func TestReplyIsEmailedThreaded(t *testing.T) {
 			}
 		}
 		waitFor(t, "the delivery to be recorded", func() bool {
-			c, err := d.GetCase(ctx, res.CaseID)
+			c, err := d.Case(ctx, res.CaseID)
 			return err == nil && c.Messages[1].Delivery == desk.DeliverySent
 		})
-		c, _ := d.GetCase(ctx, res.CaseID)
+		c, _ := d.Case(ctx, res.CaseID)
 		sent := c.Messages[1]
 		if sent.ID != reply.Message.ID || sent.ExternalID == "" || !bytes.Contains(raw, []byte("Message-ID: <"+sent.ExternalID+">")) {
 			t.Errorf("stored Message-ID %q does not match the email", sent.ExternalID)
@@ -234,10 +234,10 @@ func TestUndeliverableReplyShowsOnCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the failure to be recorded", func() bool {
-		c, err := d.GetCase(ctx, res.CaseID)
+		c, err := d.Case(ctx, res.CaseID)
 		return err == nil && c.Messages[1].Delivery == desk.DeliveryFailed
 	})
-	c, _ := d.GetCase(ctx, res.CaseID)
+	c, _ := d.Case(ctx, res.CaseID)
 	if !strings.Contains(c.Messages[1].DeliveryErr, "550") {
 		t.Errorf("delivery error = %q, want the 550", c.Messages[1].DeliveryErr)
 	}

@@ -76,10 +76,10 @@ func TestRetryingReplyShowsOnCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the retry to show on the case", func() bool {
-		c, err := d.GetCase(ctx, res.CaseID)
+		c, err := d.Case(ctx, res.CaseID)
 		return err == nil && c.Messages[1].Delivery == desk.DeliveryRetrying
 	})
-	c, _ := d.GetCase(ctx, res.CaseID)
+	c, _ := d.Case(ctx, res.CaseID)
 	if !strings.Contains(c.Messages[1].DeliveryErr, "451") {
 		t.Errorf("delivery error = %q, want the 451", c.Messages[1].DeliveryErr)
 	}
@@ -95,10 +95,10 @@ func TestRetryingReplyShowsOnCase(t *testing.T) {
 	}
 	relay.setTempfail(false)
 	waitFor(t, "the reply to go out once the relay is back", func() bool {
-		c, err := d.GetCase(ctx, res.CaseID)
+		c, err := d.Case(ctx, res.CaseID)
 		return err == nil && c.Messages[1].Delivery == desk.DeliverySent
 	})
-	if c, _ := d.GetCase(ctx, res.CaseID); c.Messages[1].DeliveryErr != "" {
+	if c, _ := d.Case(ctx, res.CaseID); c.Messages[1].DeliveryErr != "" {
 		t.Errorf("delivery error kept after sending: %q", c.Messages[1].DeliveryErr)
 	}
 	for outcome, atLeast := range map[string]float64{"retrying": 1, "sent": 1} {

@@ -41,11 +41,11 @@ func TestAttachmentsAndHTMLAreKeptSafely(t *testing.T) {
 		if err := smtp.SendMail(addr, nil, "mallory@example.com", []string{"support@shop.example"}, []byte(hostileMail)); err != nil {
 			t.Fatal(err)
 		}
-		page, err := d.ListCases(ctx, desk.CaseQuery{})
+		page, err := d.Cases(ctx, desk.CaseQuery{})
 		if err != nil || len(page.Cases) != 1 {
 			t.Fatalf("cases: %v %v", page, err)
 		}
-		c, err := d.GetCase(ctx, page.Cases[0].ID)
+		c, err := d.Case(ctx, page.Cases[0].ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -82,11 +82,11 @@ func TestControlCharactersReachEveryEngine(t *testing.T) {
 		if err := smtp.SendMail(addr, nil, "ravi.kumar@example.in", []string{"support@shop.example"}, raw); err != nil {
 			t.Fatalf("refused: %v", err)
 		}
-		page, err := d.ListCases(context.Background(), desk.CaseQuery{})
+		page, err := d.Cases(context.Background(), desk.CaseQuery{})
 		if err != nil || len(page.Cases) != 1 {
 			t.Fatalf("cases %+v, %v", page, err)
 		}
-		c, err := d.GetCase(context.Background(), page.Cases[0].ID)
+		c, err := d.Case(context.Background(), page.Cases[0].ID)
 		if err != nil {
 			t.Fatal(err)
 		}

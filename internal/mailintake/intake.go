@@ -137,7 +137,7 @@ func replyTo(msg *mail.Inbound) string {
 // customer, the same files, and the same words or one the other with
 // something added.
 func (in Intake) sameMessage(ctx context.Context, dup desk.IngestResult, m desk.InboundMessage) (bool, error) {
-	c, err := in.Desk.GetCase(ctx, dup.CaseID)
+	c, err := in.Desk.Case(ctx, dup.CaseID)
 	if err != nil {
 		return false, fmt.Errorf("mailintake: compare with message %d: %w", dup.MessageID, err)
 	}

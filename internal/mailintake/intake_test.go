@@ -58,14 +58,14 @@ func TestSMTPToCase(t *testing.T) {
 		send(danaFollowUp)
 		send(outOfOffice)
 
-		page, err := d.ListCases(ctx, desk.CaseQuery{})
+		page, err := d.Cases(ctx, desk.CaseQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(page.Cases) != 1 {
 			t.Fatalf("%d cases, want 1 (the out-of-office must not open one)", len(page.Cases))
 		}
-		c, err := d.GetCase(ctx, page.Cases[0].ID)
+		c, err := d.Case(ctx, page.Cases[0].ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,7 +42,7 @@ func TestReplyToReachesTheOutbox(t *testing.T) {
 				if err := smtp.SendMail(addr, nil, "ana.ruiz@gmail.example", []string{"support@shop.example"}, []byte(raw)); err != nil {
 					t.Fatal(err)
 				}
-				page, err := d.ListCases(ctx, desk.CaseQuery{})
+				page, err := d.Cases(ctx, desk.CaseQuery{})
 				if err != nil || len(page.Cases) != 1 {
 					t.Fatalf("cases %+v %v", page, err)
 				}

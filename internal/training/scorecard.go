@@ -84,7 +84,7 @@ func (sim *Simulator) Score(s *Session) Scorecard {
 				sc.Pitfalls = append(sc.Pitfalls, PitfallResult{Turn: t.N, Rule: f.Rule, Words: f.Text})
 			}
 		}
-		for _, c := range t.Review.Commitments {
+		for _, c := range t.Review.Promises {
 			sc.Promises = append(sc.Promises, PromiseResult{Turn: t.N, Action: c.Action, DueText: c.DueText, Vague: c.Vague})
 			if !c.Vague {
 				concrete++

@@ -300,7 +300,7 @@ func (sim *Simulator) judge(sc Scenario, st *State, text string, rv coach.Review
 	if rv.Supported && rv.Score < weakScore {
 		ev.delta += weakCost
 	}
-	for _, c := range rv.Commitments {
+	for _, c := range rv.Promises {
 		if c.Vague {
 			ev.vague = true
 		} else {

@@ -84,7 +84,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u desk.User) 
 	if len(fields) > 0 {
 		return &desk.ValidationError{Fields: fields}
 	}
-	page, err := s.desk.ListCases(r.Context(), query)
+	page, err := s.desk.Cases(r.Context(), query)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, _ desk.User) er
 	if err != nil {
 		return err
 	}
-	c, err := s.desk.GetCase(r.Context(), id)
+	c, err := s.desk.Case(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -160,8 +160,8 @@ func (s *Server) escalateCase(w http.ResponseWriter, r *http.Request, u desk.Use
 	return nil
 }
 
-func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request, _ desk.User) error {
-	list, err := s.desk.Commitments(r.Context(), desk.CommitmentQuery{Status: r.URL.Query().Get("status")})
+func (s *Server) listPromises(w http.ResponseWriter, r *http.Request, _ desk.User) error {
+	list, err := s.desk.Promises(r.Context(), desk.PromiseQuery{Status: r.URL.Query().Get("status")})
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func TestCategoriesInTheBrowser(t *testing.T) {
 				t.Fatalf("filing case %d: %d, want a redirect", res.CaseID, status)
 			}
 		}
-		if c, err := d.GetCase(ctx, first); err != nil || c.Category != "billing" {
+		if c, err := d.Case(ctx, first); err != nil || c.Category != "billing" {
 			t.Errorf("case %d filed under %q, %v", first, c.Category, err)
 		}
 		if status, _ := fetch(t, b, "POST", api.base+"/settings/categories/learn", url.Values{}); status != 303 {

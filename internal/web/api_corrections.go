@@ -16,17 +16,17 @@ func (s *Server) correctMessage(w http.ResponseWriter, r *http.Request, u desk.U
 		return err
 	}
 	var req struct {
-		Kind         desk.CorrectionKind `json:"kind"`
-		Signal       string              `json:"signal"`
-		Rule         string              `json:"rule"`
-		CommitmentID int64               `json:"commitment_id"`
-		Note         string              `json:"note"`
+		Kind      desk.CorrectionKind `json:"kind"`
+		Signal    string              `json:"signal"`
+		Rule      string              `json:"rule"`
+		PromiseID int64               `json:"commitment_id"`
+		Note      string              `json:"note"`
 	}
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
 	c, created, err := s.desk.Correct(r.Context(), u, id, desk.CorrectionInput{
-		Kind: req.Kind, Signal: req.Signal, Rule: req.Rule, CommitmentID: req.CommitmentID, Note: req.Note})
+		Kind: req.Kind, Signal: req.Signal, Rule: req.Rule, PromiseID: req.PromiseID, Note: req.Note})
 	if err != nil {
 		return err
 	}

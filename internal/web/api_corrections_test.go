@@ -152,21 +152,21 @@ func TestCorrectionsOnTheCasePage(t *testing.T) {
 			"text": {"Hi Dana, sorry for the trouble. That's our policy, I'm afraid. I will send you a new router by Friday."}}); status != http.StatusSeeOther {
 			t.Fatalf("reply: %d", status)
 		}
-		c, err := d.GetCase(t.Context(), int64(caseID))
-		if err != nil || len(c.Commitments) != 1 {
-			t.Fatalf("case after the reply: %+v %v", c.Commitments, err)
+		c, err := d.Case(t.Context(), int64(caseID))
+		if err != nil || len(c.Promises) != 1 {
+			t.Fatalf("case after the reply: %+v %v", c.Promises, err)
 		}
 		reply := c.Messages[len(c.Messages)-1].ID
 		_, page = fetch(t, b, "GET", casePage, nil)
-		promise := fmt.Sprintf("not_promise:%d", c.Commitments[0].ID)
+		promise := fmt.Sprintf("not_promise:%d", c.Promises[0].ID)
 		if !strings.Contains(page, `value="not_finding:deflection"`) || !strings.Contains(page, `value="`+promise+`"`) || !strings.Contains(page, "Coach wrong?") {
 			t.Fatalf("no coach corrections under the reply")
 		}
 		if status, _ := fetch(t, b, "POST", fmt.Sprintf("%s/messages/%d/corrections", api.base, reply), url.Values{"correction": {promise}}); status != http.StatusSeeOther {
 			t.Fatalf("not a promise: %d", status)
 		}
-		if c, _ = d.GetCase(t.Context(), int64(caseID)); c.Commitments[0].Status != "cancelled" {
-			t.Errorf("promise after 'not a promise': %+v", c.Commitments[0])
+		if c, _ = d.Case(t.Context(), int64(caseID)); c.Promises[0].Status != "cancelled" {
+			t.Errorf("promise after 'not a promise': %+v", c.Promises[0])
 		}
 
 		status, page = fetch(t, b, "GET", api.base+"/settings", nil)

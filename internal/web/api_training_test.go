@@ -108,7 +108,7 @@ func TestScenarioFromDemoCase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, err := d.ListCases(context.Background(), desk.CaseQuery{Limit: 100})
+		list, err := d.Cases(context.Background(), desk.CaseQuery{Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +117,7 @@ func TestScenarioFromDemoCase(t *testing.T) {
 		}
 		orderNo := regexp.MustCompile(`\b\d{4,}\b`)
 		for _, c := range list.Cases {
-			detail, err := d.GetCase(context.Background(), c.ID)
+			detail, err := d.Case(context.Background(), c.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -48,7 +48,7 @@ func (s *Server) caseAudit(w http.ResponseWriter, r *http.Request, _ desk.User) 
 	if err != nil {
 		return err
 	}
-	if _, err := s.desk.GetCase(r.Context(), id); err != nil {
+	if _, err := s.desk.Case(r.Context(), id); err != nil {
 		return err
 	}
 	events, err := s.desk.AuditLog(r.Context(), id, 0)
@@ -59,13 +59,13 @@ func (s *Server) caseAudit(w http.ResponseWriter, r *http.Request, _ desk.User) 
 	return nil
 }
 
-func (s *Server) closeCommitment(status string) func(http.ResponseWriter, *http.Request, desk.User) error {
+func (s *Server) closePromise(status string) func(http.ResponseWriter, *http.Request, desk.User) error {
 	return func(w http.ResponseWriter, r *http.Request, u desk.User) error {
 		id, note, err := s.idAndNote(w, r)
 		if err != nil {
 			return err
 		}
-		c, err := s.desk.CloseCommitment(r.Context(), u, id, status, note)
+		c, err := s.desk.ClosePromise(r.Context(), u, id, status, note)
 		if err != nil {
 			return err
 		}
@@ -75,7 +75,7 @@ func (s *Server) closeCommitment(status string) func(http.ResponseWriter, *http.
 }
 
 func (s *Server) promiseStats(w http.ResponseWriter, r *http.Request, _ desk.User) error {
-	stats, err := s.desk.Promises(r.Context())
+	stats, err := s.desk.PromiseStats(r.Context())
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (s *Server) offerGoodwill(w http.ResponseWriter, r *http.Request, u desk.Us
 }
 
 func (s *Server) listGoodwill(w http.ResponseWriter, r *http.Request, _ desk.User) error {
-	list, err := s.desk.GoodwillList(r.Context(), desk.GoodwillQuery{Status: r.URL.Query().Get("status")})
+	list, err := s.desk.GoodwillOffers(r.Context(), desk.GoodwillQuery{Status: r.URL.Query().Get("status")})
 	if err != nil {
 		return err
 	}

@@ -124,7 +124,7 @@ func TestSurveyPage(t *testing.T) {
 	if _, err := d.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
-	c, _ := d.GetCase(ctx, res.CaseID)
+	c, _ := d.Case(ctx, res.CaseID)
 	text := c.Messages[len(c.Messages)-1].CleanText
 	i := strings.Index(text, "http://survey.test/survey/")
 	if i < 0 {

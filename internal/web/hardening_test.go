@@ -57,7 +57,7 @@ func TestNULRefusedEverywhere(t *testing.T) {
 		}
 		caseID := int64(body["case_id"].(float64))
 		cases := func() int {
-			page, err := d.ListCases(context.Background(), desk.CaseQuery{Limit: 100})
+			page, err := d.Cases(context.Background(), desk.CaseQuery{Limit: 100})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +92,7 @@ func TestNULRefusedEverywhere(t *testing.T) {
 		if n := cases(); n != before {
 			t.Errorf("cases = %d after refused requests, want %d", n, before)
 		}
-		detail, err := d.GetCase(context.Background(), caseID)
+		detail, err := d.Case(context.Background(), caseID)
 		if err != nil {
 			t.Fatal(err)
 		}

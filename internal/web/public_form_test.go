@@ -82,7 +82,7 @@ func TestContactFormOpensACaseOnce(t *testing.T) {
 		if status, again := site.post("/contact", form); status != 200 || caseNumber.FindStringSubmatch(again)[1] != m[1] {
 			t.Errorf("resubmission: %d\n%s", status, again)
 		}
-		c, err := d.GetCase(ctx, caseID)
+		c, err := d.Case(ctx, caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestContactFormValidationHoneypotAndLimit(t *testing.T) {
 		if status != 200 || !strings.Contains(page, "Thank you") || caseNumber.MatchString(page) {
 			t.Errorf("honeypot: %d\n%s", status, page)
 		}
-		if page, err := d.ListCases(ctx, desk.CaseQuery{}); err != nil || len(page.Cases) != 0 {
+		if page, err := d.Cases(ctx, desk.CaseQuery{}); err != nil || len(page.Cases) != 0 {
 			t.Errorf("cases after an invalid form and a bot: %d %v", len(page.Cases), err)
 		}
 		// The burst is spent (3 sends); the next is refused until the rate refills.

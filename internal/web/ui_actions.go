@@ -48,10 +48,10 @@ func (s *Server) sendReply(w http.ResponseWriter, r *http.Request, u desk.User) 
 	switch {
 	case note:
 		s.flash(r, "Note added.")
-	case len(res.Commitments) == 1:
+	case len(res.Promises) == 1:
 		s.flash(r, "Reply sent. 1 promise is now tracked.")
 	default:
-		s.flash(r, fmt.Sprintf("Reply sent. %d promises are now tracked.", len(res.Commitments)))
+		s.flash(r, fmt.Sprintf("Reply sent. %d promises are now tracked.", len(res.Promises)))
 	}
 	http.Redirect(w, r, fmt.Sprintf("/cases/%d#m%d", id, res.Message.ID), http.StatusSeeOther)
 	return nil

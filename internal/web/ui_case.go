@@ -25,7 +25,7 @@ type caseView struct {
 	Chart       *chartView
 	Signals     []signalView
 	Checklist   []checkView
-	Commitments []commitmentView
+	Promises    []trackedPromiseView
 	Escalations []escalationView
 	Goodwill    goodwillPanel
 	Compose     composeView
@@ -56,8 +56,8 @@ type checkView struct {
 	MessageID int64
 }
 
-type commitmentView struct {
-	desk.Commitment
+type trackedPromiseView struct {
+	desk.Promise
 	Due     string // in the customer's time zone
 	Overdue bool
 }
@@ -99,7 +99,7 @@ func (s *Server) caseTimeline(w http.ResponseWriter, r *http.Request, u desk.Use
 	}
 	// Only what the conversation shows: no flash is consumed, no side panel
 	// is gathered for a fragment that does not show them.
-	d, err := s.desk.GetCase(r.Context(), id)
+	d, err := s.desk.Case(r.Context(), id)
 	var users []desk.User
 	if err == nil {
 		users, err = s.desk.Users(r.Context())
@@ -126,7 +126,7 @@ func timelineOf(d desk.CaseDetail, names map[int64]string) []messageView {
 
 // caseView gathers everything the case page shows.
 func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, error) {
-	d, err := s.desk.GetCase(r.Context(), id)
+	d, err := s.desk.Case(r.Context(), id)
 	if err != nil {
 		return caseView{}, err
 	}
@@ -172,13 +172,13 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 	v.Chart = angerChart(d.Messages)
 	v.Signals = caseSignals(d.Messages)
 	v.Checklist = methodChecklist(d.Messages)
-	for _, c := range d.Commitments {
-		cv := commitmentView{Commitment: c}
+	for _, c := range d.Promises {
+		cv := trackedPromiseView{Promise: c}
 		if c.DueAt != nil {
 			cv.Due = stamp(c.DueAt.In(loc))
 			cv.Overdue = c.Status == "open" && c.DueAt.Before(now)
 		}
-		v.Commitments = append(v.Commitments, cv)
+		v.Promises = append(v.Promises, cv)
 	}
 	if v.Goodwill, err = s.goodwillPanel(r, u, id, names); err != nil {
 		return caseView{}, err

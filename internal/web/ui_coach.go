@@ -12,15 +12,15 @@ import (
 
 // coachView is the live coach panel beside the reply box.
 type coachView struct {
-	Empty       bool // nothing typed yet
-	Note        bool // internal notes are not reviewed
-	Review      coach.Review
-	Errors      int
-	Segments    []segment // the reply with its findings underlined
-	Findings    []findingView
-	Steps       []stepView
-	Commitments []promiseView
-	Status      string // one line for the screen-reader status region
+	Empty    bool // nothing typed yet
+	Note     bool // internal notes are not reviewed
+	Review   coach.Review
+	Errors   int
+	Segments []segment // the reply with its findings underlined
+	Findings []findingView
+	Steps    []stepView
+	Promises []promiseView
+	Status   string // one line for the screen-reader status region
 }
 
 // findingView is one finding with what the apply button needs: the span in
@@ -40,7 +40,7 @@ type stepView struct {
 }
 
 type promiseView struct {
-	coach.Commitment
+	coach.Promise
 	Due string
 }
 
@@ -95,12 +95,12 @@ func newCoachView(text string, rv coach.Review) coachView {
 		}
 		v.Steps = append(v.Steps, stepView{Name: name, Done: st.Done, Required: st.Required})
 	}
-	for _, c := range rv.Commitments {
-		pv := promiseView{Commitment: c}
+	for _, c := range rv.Promises {
+		pv := promiseView{Promise: c}
 		if c.DueAt != nil {
 			pv.Due = stamp(*c.DueAt)
 		}
-		v.Commitments = append(v.Commitments, pv)
+		v.Promises = append(v.Promises, pv)
 	}
 	if rv.Ready {
 		v.Status = fmt.Sprintf("Ready to send. Score %d of 100.", rv.Score)

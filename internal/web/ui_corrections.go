@@ -43,14 +43,14 @@ func (s *Server) offerCorrections(r *http.Request, u desk.User, d desk.CaseDetai
 		return err
 	}
 	for i := range timeline {
-		timeline[i].Correct = correctionsFor(timeline[i].Message, d.Commitments, said)
+		timeline[i].Correct = correctionsFor(timeline[i].Message, d.Promises, said)
 	}
 	return nil
 }
 
 // correctionsFor is what can be said about one message, or nil when
 // nothing can.
-func correctionsFor(m desk.Message, promises []desk.Commitment, said []desk.Correction) *correctionsView {
+func correctionsFor(m desk.Message, promises []desk.Promise, said []desk.Correction) *correctionsView {
 	v := &correctionsView{MessageID: m.ID}
 	saidValues := map[string]bool{}
 	for _, c := range said {
@@ -114,7 +114,7 @@ func correctionValue(c desk.Correction) string {
 	case desk.CorrectNotFinding:
 		return string(c.Kind) + ":" + c.Rule
 	case desk.CorrectNotPromise:
-		return fmt.Sprintf("%s:%d", c.Kind, c.CommitmentID)
+		return fmt.Sprintf("%s:%d", c.Kind, c.PromiseID)
 	}
 	return string(c.Kind)
 }
@@ -136,7 +136,7 @@ func (s *Server) correctForm(w http.ResponseWriter, r *http.Request, u desk.User
 	case desk.CorrectNotFinding:
 		in.Rule = target
 	case desk.CorrectNotPromise:
-		if in.CommitmentID, err = strconv.ParseInt(target, 10, 64); err != nil {
+		if in.PromiseID, err = strconv.ParseInt(target, 10, 64); err != nil {
 			return invalidField("correction", "names no promise")
 		}
 	}
@@ -145,7 +145,7 @@ func (s *Server) correctForm(w http.ResponseWriter, r *http.Request, u desk.User
 		return err
 	}
 	if isFragment(r) {
-		d, err := s.desk.GetCase(r.Context(), c.CaseID)
+		d, err := s.desk.Case(r.Context(), c.CaseID)
 		if err != nil {
 			return err
 		}
@@ -157,7 +157,7 @@ func (s *Server) correctForm(w http.ResponseWriter, r *http.Request, u desk.User
 		if err != nil {
 			return err
 		}
-		v := correctionsFor(d.Messages[i], d.Commitments, said)
+		v := correctionsFor(d.Messages[i], d.Promises, said)
 		if v == nil {
 			v = &correctionsView{MessageID: id}
 		}

@@ -28,7 +28,7 @@ func (s *Server) goodwillPanel(r *http.Request, u desk.User, caseID int64, names
 	if err != nil {
 		return goodwillPanel{}, err
 	}
-	list, err := s.desk.GoodwillList(r.Context(), desk.GoodwillQuery{CaseID: caseID})
+	list, err := s.desk.GoodwillOffers(r.Context(), desk.GoodwillQuery{CaseID: caseID})
 	if err != nil {
 		return goodwillPanel{}, err
 	}
@@ -89,7 +89,7 @@ func (s *Server) keepPromiseForm(w http.ResponseWriter, r *http.Request, u desk.
 	if err != nil {
 		return err
 	}
-	c, err := s.desk.CloseCommitment(r.Context(), u, id, "kept", r.PostForm.Get("note"))
+	c, err := s.desk.ClosePromise(r.Context(), u, id, "kept", r.PostForm.Get("note"))
 	if err != nil {
 		return err
 	}

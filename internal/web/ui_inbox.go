@@ -134,7 +134,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) erro
 		return &httpError{status: http.StatusForbidden, code: "forbidden", message: "Your role (" + string(u.Role) + ") does not see the case inbox."}
 	}
 	f := parseInboxFilter(r.URL.Query())
-	page, err := s.desk.ListCases(r.Context(), f.query(u))
+	page, err := s.desk.Cases(r.Context(), f.query(u))
 	if err != nil {
 		return err
 	}

@@ -93,7 +93,7 @@ func TestInboxViewsAndPaging(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mine, err := d.ListCases(ctx, desk.CaseQuery{AssigneeID: me.ID, Limit: 50})
+		mine, err := d.Cases(ctx, desk.CaseQuery{AssigneeID: me.ID, Limit: 50})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -350,14 +350,14 @@ func TestTakeAssignAndDeescalate(t *testing.T) {
 			t.Fatalf("take = %d", status)
 		}
 		me, _ := d.UserByEmail(ctx, "supervisor@calmdesk.test")
-		c, err := d.GetCase(ctx, caseID)
+		c, err := d.Case(ctx, caseID)
 		if err != nil || c.AssigneeID == nil || *c.AssigneeID != me.ID {
 			t.Fatalf("after taking, assignee = %v (%v)", c.AssigneeID, err)
 		}
 		if status, _ := fetch(t, b, "POST", base+"/assign", url.Values{"user": {"0"}}); status != http.StatusSeeOther {
 			t.Fatalf("unassign = %d", status)
 		}
-		if c, _ = d.GetCase(ctx, caseID); c.AssigneeID != nil {
+		if c, _ = d.Case(ctx, caseID); c.AssigneeID != nil {
 			t.Errorf("still assigned to %d", *c.AssigneeID)
 		}
 		if _, err := d.Escalate(ctx, desk.SystemActor, caseID, "manual", "test"); err != nil {
@@ -366,7 +366,7 @@ func TestTakeAssignAndDeescalate(t *testing.T) {
 		if status, _ := fetch(t, b, "POST", base+"/deescalate", url.Values{"note": {"handled"}}); status != http.StatusSeeOther {
 			t.Fatalf("deescalate = %d", status)
 		}
-		if c, _ = d.GetCase(ctx, caseID); c.Status == desk.StatusEscalated {
+		if c, _ = d.Case(ctx, caseID); c.Status == desk.StatusEscalated {
 			t.Errorf("still escalated")
 		}
 	})

@@ -24,7 +24,7 @@ type supervisorView struct {
 }
 
 type promiseRow struct {
-	desk.Commitment
+	desk.Promise
 	Owner   string
 	Overdue bool
 }
@@ -38,14 +38,14 @@ func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User)
 		return err
 	}
 	v := supervisorView{chrome: s.chromeFor(r, u, "supervisor")}
-	pending, err := s.desk.GoodwillList(ctx, desk.GoodwillQuery{Status: "pending"})
+	pending, err := s.desk.GoodwillOffers(ctx, desk.GoodwillQuery{Status: "pending"})
 	if err != nil {
 		return err
 	}
 	for _, g := range pending {
 		v.Pending = append(v.Pending, goodwillView{Goodwill: g, RequestedBy: names[g.RequestedBy]})
 	}
-	esc, err := s.desk.ListCases(ctx, desk.CaseQuery{Status: desk.StatusEscalated, Limit: 25})
+	esc, err := s.desk.Cases(ctx, desk.CaseQuery{Status: desk.StatusEscalated, Limit: 25})
 	if err != nil {
 		return err
 	}
@@ -54,24 +54,24 @@ func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User)
 		v.Escalated = append(v.Escalated, newCaseRow(c, names, now))
 	}
 	v.MoreEsc = esc.NextCursor != ""
-	if v.Stats, err = s.desk.Promises(ctx); err != nil {
+	if v.Stats, err = s.desk.PromiseStats(ctx); err != nil {
 		return err
 	}
 	v.KeptRate, v.HasKeptPct = int(v.Stats.KeptRate*100+0.5), v.Stats.Kept+v.Stats.Broken > 0
 	for status, into := range map[string]*[]promiseRow{"broken": &v.Broken, "open": &v.DueSoon} {
-		list, err := s.desk.Commitments(ctx, desk.CommitmentQuery{Status: status, Limit: 25})
+		list, err := s.desk.Promises(ctx, desk.PromiseQuery{Status: status, Limit: 25})
 		if err != nil {
 			return err
 		}
 		for _, c := range list {
-			pr := promiseRow{Commitment: c, Overdue: c.DueAt != nil && c.DueAt.Before(now)}
+			pr := promiseRow{Promise: c, Overdue: c.DueAt != nil && c.DueAt.Before(now)}
 			if c.OwnerUserID != nil {
 				pr.Owner = names[*c.OwnerUserID]
 			}
 			*into = append(*into, pr)
 		}
 	}
-	breach, err := s.desk.ListCases(ctx, desk.CaseQuery{Breaching: true, Limit: 25})
+	breach, err := s.desk.Cases(ctx, desk.CaseQuery{Breaching: true, Limit: 25})
 	if err != nil {
 		return err
 	}

@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// commitments extracts the promises of the reply: each "I will …", "we are
+// promises extracts the promises of the reply: each "I will …", "we are
 // going to …", "you will receive …" clause that names something to do, with
 // its amount and due time.
-func (c *Coach) commitments(d *doc) []Commitment {
+func (c *Coach) promises(d *doc) []Promise {
 	first := c.vocabMatches(d, "commitment_first_person")
 	other := c.vocabMatches(d, "commitment_other")
 	type cue struct {
@@ -38,7 +38,7 @@ func (c *Coach) commitments(d *doc) []Commitment {
 		kept = append(kept, q)
 	}
 	cues = kept
-	out := []Commitment{}
+	out := []Promise{}
 	cal := d.ctx.calendar()
 	var sent time.Time
 	if !d.ctx.SentAt.IsZero() {
@@ -97,7 +97,7 @@ func (c *Coach) commitments(d *doc) []Commitment {
 			continue
 		}
 		cs, ce := d.span(q.m.from, clauseEnd)
-		cm := Commitment{Action: action, Start: cs, End: ce, Vague: ti < 0}
+		cm := Promise{Action: action, Start: cs, End: ce, Vague: ti < 0}
 		cm.Amount = amount(d, q.m.from, clauseEnd)
 		if cm.Amount == "" {
 			cm.Amount = amount(d, s.from, s.to)

@@ -12,8 +12,8 @@ import (
 	"unicode/utf8"
 )
 
-// Commitment is a promise an agent made to a customer in a sent reply.
-type Commitment struct {
+// Promise is a promise an agent made to a customer in a sent reply.
+type Promise struct {
 	ID          int64      `json:"id"`
 	CaseID      int64      `json:"case_id"`
 	MessageID   int64      `json:"message_id"`
@@ -29,28 +29,28 @@ type Commitment struct {
 	ClosedAt    *time.Time `json:"closed_at,omitempty"`
 }
 
-// CommitmentQuery filters commitments.
-type CommitmentQuery struct {
+// PromiseQuery filters promises.
+type PromiseQuery struct {
 	ID     int64
 	CaseID int64
 	Status string // open, kept, broken, cancelled; empty: all
 	Limit  int
 }
 
-var commitmentStatuses = []string{"open", "kept", "broken", "cancelled"}
+var promiseStatuses = []string{"open", "kept", "broken", "cancelled"}
 
-// Commitments lists commitments, soonest due first.
-func (d *Desk) Commitments(ctx context.Context, q CommitmentQuery) ([]Commitment, error) {
+// Promises lists the tracked promises, soonest due first (stored in the commitments table).
+func (d *Desk) Promises(ctx context.Context, q PromiseQuery) ([]Promise, error) {
 	v := validator{}
-	v.check(q.Status == "" || slices.Contains(commitmentStatuses, q.Status), "status", "must be one of "+strings.Join(commitmentStatuses, ", "))
+	v.check(q.Status == "" || slices.Contains(promiseStatuses, q.Status), "status", "must be one of "+strings.Join(promiseStatuses, ", "))
 	v.check(q.Limit >= 0 && q.Limit <= 1000, "limit", "must be between 1 and 1000")
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	return listCommitments(ctx, d.db.Read(), q)
+	return listPromises(ctx, d.db.Read(), q)
 }
 
-func listCommitments(ctx context.Context, db querier, q CommitmentQuery) ([]Commitment, error) {
+func listPromises(ctx context.Context, db querier, q PromiseQuery) ([]Promise, error) {
 	var where []string
 	var args []any
 	if q.ID != 0 {
@@ -79,9 +79,9 @@ func listCommitments(ctx context.Context, db querier, q CommitmentQuery) ([]Comm
 		return nil, fmt.Errorf("desk: commitments: %w", err)
 	}
 	defer rows.Close()
-	out := []Commitment{}
+	out := []Promise{}
 	for rows.Next() {
-		var c Commitment
+		var c Promise
 		var owner sql.NullInt64
 		var due, closed sql.NullTime
 		if err := rows.Scan(&c.ID, &c.CaseID, &c.MessageID, &owner, &c.Action, &c.Amount, &c.Quote, &due, &c.Vague,
@@ -98,18 +98,18 @@ func listCommitments(ctx context.Context, db querier, q CommitmentQuery) ([]Comm
 	return out, rows.Err()
 }
 
-// CloseCommitment marks an open (or broken) promise kept, with a note such
+// ClosePromise marks an open (or broken) promise kept, with a note such
 // as a refund reference, or cancels it.
-func (d *Desk) CloseCommitment(ctx context.Context, u User, id int64, status, note string) (Commitment, error) {
+func (d *Desk) ClosePromise(ctx context.Context, u User, id int64, status, note string) (Promise, error) {
 	note = strings.TrimSpace(note)
 	v := validator{}
 	v.check(status == "kept" || status == "cancelled", "status", "must be kept or cancelled")
 	v.check(utf8.ValidString(note) && len(note) <= 1000, "note", "must be valid UTF-8 of at most 1000 bytes")
 	if err := v.err(); err != nil {
-		return Commitment{}, err
+		return Promise{}, err
 	}
 	now := d.clock()
-	var c Commitment
+	var c Promise
 	err := d.db.Tx(ctx, func(tx *sql.Tx) error {
 		var caseID int64
 		var old string
@@ -129,7 +129,7 @@ func (d *Desk) CloseCommitment(ctx context.Context, u User, id int64, status, no
 		if err := audit(ctx, tx, now, UserActor(u), caseID, "promise."+status, map[string]any{"commitment_id": id, "was": old, "note": note}); err != nil {
 			return err
 		}
-		list, err := listCommitments(ctx, tx, CommitmentQuery{ID: id})
+		list, err := listPromises(ctx, tx, PromiseQuery{ID: id})
 		if err != nil || len(list) == 0 {
 			return errors.Join(err, notFound("promise"))
 		}
@@ -137,7 +137,7 @@ func (d *Desk) CloseCommitment(ctx context.Context, u User, id int64, status, no
 		return nil
 	})
 	if err != nil {
-		return Commitment{}, wrapOp(err, "close promise %d", id)
+		return Promise{}, wrapOp(err, "close promise %d", id)
 	}
 	return c, nil
 }
@@ -150,8 +150,8 @@ type PromiseStats struct {
 	KeptRate float64 `json:"kept_rate"` // kept / (kept + broken); 0 when none came due
 }
 
-// Promises reports how well the desk keeps its promises.
-func (d *Desk) Promises(ctx context.Context) (PromiseStats, error) {
+// PromiseStats reports how well the desk keeps its promises.
+func (d *Desk) PromiseStats(ctx context.Context) (PromiseStats, error) {
 	var s PromiseStats
 	rows, err := d.db.Read().QueryContext(ctx, `SELECT status, count(*) FROM commitments GROUP BY status`)
 	if err != nil {
