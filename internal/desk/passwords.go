@@ -34,7 +34,7 @@ func (d *Desk) ChangePassword(ctx context.Context, userID int64, current, next s
 	if err := d.setPassword(ctx, UserActor(User{ID: userID}), userID, next, "user.password_changed"); err != nil {
 		return User{}, err
 	}
-	return d.UserByID(ctx, userID)
+	return d.User(ctx, userID)
 }
 
 // ResetPassword gives a user a new random password (an admin's or the
@@ -49,7 +49,7 @@ func (d *Desk) ResetPassword(ctx context.Context, actor Actor, email string) (Us
 	if err := d.setPassword(ctx, actor, u.ID, password, "user.password_reset"); err != nil {
 		return User{}, "", err
 	}
-	u, err = d.UserByID(ctx, u.ID)
+	u, err = d.User(ctx, u.ID)
 	return u, password, err
 }
 

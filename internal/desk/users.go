@@ -156,8 +156,8 @@ func (d *Desk) UserByEmail(ctx context.Context, email string) (User, error) {
 	return u, err
 }
 
-// UserByID finds a user by id.
-func (d *Desk) UserByID(ctx context.Context, id int64) (User, error) {
+// User finds a user by id.
+func (d *Desk) User(ctx context.Context, id int64) (User, error) {
 	row := d.db.Read().QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
 	u, err := scanUser(row)
 	if errors.Is(err, sql.ErrNoRows) {

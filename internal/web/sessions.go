@@ -87,7 +87,7 @@ func (s *Server) sessionUser(r *http.Request) (desk.User, error) {
 	if id == 0 {
 		return desk.User{}, desk.ErrUnauthenticated
 	}
-	u, err := s.desk.UserByID(r.Context(), id)
+	u, err := s.desk.User(r.Context(), id)
 	if errors.Is(err, desk.ErrNotFound) || (err == nil && (u.Disabled || s.sessions.GetString(r.Context(), sessionStampKey) != u.SessionStamp())) {
 		return desk.User{}, desk.ErrUnauthenticated
 	}

@@ -23,7 +23,7 @@ func (s *Server) coachingFor(r *http.Request, u desk.User) (*insights.Insights, 
 			return nil, q.period, who, &desk.ForbiddenError{Permission: desk.PermInsightsRead}
 		}
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-			who, err = s.desk.UserByID(r.Context(), id)
+			who, err = s.desk.User(r.Context(), id)
 			if err != nil {
 				return nil, q.period, who, err
 			}

@@ -103,7 +103,7 @@ func (s *Server) resetPasswordForm(w http.ResponseWriter, r *http.Request, u des
 	if err != nil {
 		return err
 	}
-	target, err := s.desk.UserByID(r.Context(), id)
+	target, err := s.desk.User(r.Context(), id)
 	if err != nil {
 		return err
 	}
