@@ -30,7 +30,6 @@ type linearModel struct {
 	threshPlatt, threshStack []float32
 	index                    []int32   // bucket -> row offset into rows, -1 when absent
 	rows                     []int8    // len(labels) weights per present bucket
-	dense                    []int8    // run time: rows by bucket, denseStride apart (small label sets only)
 	vocab                    []string  // words whose sums are precomputed
 	words                    wordTable // hash -> precomputed sums
 	wsum                     []int16   // per vocab word: 2*len(labels) sums (word part, char part); at most 93 grams x 127 fit
@@ -86,14 +85,6 @@ func (t *wordTable) get(h uint64) int32 {
 
 // addRow adds the weights of bucket b to acc.
 func (m *linearModel) addRow(acc []int32, b uint32) {
-	if m.dense != nil {
-		// One cache line per bucket, no index to consult first.
-		row := m.dense[int(b)*denseStride : int(b)*denseStride+len(acc)]
-		for l := range acc {
-			acc[l] += int32(row[l])
-		}
-		return
-	}
 	off := m.index[b]
 	if off < 0 {
 		return
@@ -104,30 +95,11 @@ func (m *linearModel) addRow(acc []int32, b uint32) {
 	}
 }
 
-// denseStride is the row width of the dense table: a cache line's half.
-const denseStride = 32
-
-// buildDense lays the rows out as a table indexed by bucket when a row fits
-// denseStride bytes (the emotion model: 2^20 x 32 bytes = 32 MB). Scoring
-// then costs one memory access per feature instead of two.
-func (m *linearModel) buildDense() {
-	nl := len(m.labels)
-	m.dense = nil
-	if nl > denseStride {
-		return
-	}
-	m.dense = make([]int8, len(m.index)*denseStride)
-	for b, off := range m.index {
-		if off >= 0 {
-			copy(m.dense[b*denseStride:], m.rows[off:int(off)+nl])
-		}
-	}
-}
-
-// precompute builds the run-time tables: the dense rows and the per-word
-// sums of the vocabulary, on all cores.
+// precompute builds the run-time tables: the per-word sums of the
+// vocabulary, on all cores. (A dense table of rows by bucket, 32 MB for the
+// emotion model, saved one memory access per n-gram — about 4% of a Read —
+// and cost ~90 ms of every start and 32 MB of memory; it is gone.)
 func (m *linearModel) precompute() {
-	m.buildDense()
 	nl := len(m.labels)
 	m.words = newWordTable(len(m.vocab))
 	m.wsum = make([]int16, 2*nl*len(m.vocab))

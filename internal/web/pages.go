@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
 )
@@ -19,8 +20,10 @@ var staticFS embed.FS
 
 // pages holds one template set per page, each with the shared layout and
 // the partials (rows, gauges, coach panel) that htmx and the live updates
-// also render on their own through the "fragments" set.
-var pages = parsePages()
+// also render on their own through the "fragments" set. They are parsed
+// when the first server is made, not when the binary starts, so commands
+// that serve nothing (analyze, version) do not pay for them.
+var pages = sync.OnceValue(parsePages)
 
 var funcs = uiFuncs()
 
@@ -37,7 +40,7 @@ func parsePages() map[string]*template.Template {
 // clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	var buf bytes.Buffer
-	if err := pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := pages()[name].ExecuteTemplate(&buf, "layout", data); err != nil {
 		s.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
 		writeText(w, http.StatusInternalServerError, "internal error")
 		return

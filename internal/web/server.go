@@ -51,6 +51,7 @@ func New(d *desk.Desk, cfg Config, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
+	pages() // parse the templates now: a broken one fails at start, not on a request
 	s := &Server{desk: d, cfg: cfg, log: log, metrics: newMetrics(prometheus.NewRegistry(), cfg.Collectors...)}
 	s.sessions = scs.New()
 	s.sessions.Store = &sessionStore{desk: d}

@@ -172,7 +172,7 @@ func (s *Server) inboxChanges(r *http.Request, buf *bytes.Buffer, u desk.User, f
 			continue
 		}
 		var row bytes.Buffer
-		if err := pages["fragments"].ExecuteTemplate(&row, "caserow", newCaseRow(c, names, now)); err != nil {
+		if err := pages()["fragments"].ExecuteTemplate(&row, "caserow", newCaseRow(c, names, now)); err != nil {
 			return err
 		}
 		if err := writeEvent(buf, "case", last, liveCase{ID: c.ID, Priority: c.Priority, HTML: row.String()}); err != nil {

@@ -64,7 +64,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, u desk.User
 // renderFragment writes one partial template on its own, for htmx swaps.
 func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, name string, data any) {
 	var buf bytes.Buffer
-	if err := pages["fragments"].ExecuteTemplate(&buf, name, data); err != nil {
+	if err := pages()["fragments"].ExecuteTemplate(&buf, name, data); err != nil {
 		s.log.ErrorContext(r.Context(), "render fragment", "fragment", name, "err", err)
 		writeText(w, http.StatusInternalServerError, "internal error")
 		return
