@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -26,6 +27,7 @@ func analyzeCommand() *ucli.Command {
 		Flags: []ucli.Flag{
 			&ucli.BoolFlag{Name: "json", Usage: "print the Reading as JSON"},
 			&ucli.BoolFlag{Name: "jsonl", Usage: `read one {"id","text"} per line, write one Reading per line (same order, all cores)`},
+			&ucli.StringFlag{Name: "fields", Usage: "with --json or --jsonl: only these fields of the Reading, comma-separated (e.g. anger,level,angry,signals)"},
 		},
 		Action: analyzeText,
 	}
@@ -38,9 +40,16 @@ func analyzeText(ctx context.Context, cmd *ucli.Command) error {
 	if err != nil {
 		return err
 	}
+	fields, err := parseReadingFields(cmd.String("fields"))
+	if err != nil {
+		return err
+	}
+	if fields != nil && !cmd.Bool("json") && !cmd.Bool("jsonl") {
+		return errors.New("--fields goes with --json or --jsonl")
+	}
 	in, out := cmd.Root().Reader, cmd.Root().Writer
 	if cmd.Bool("jsonl") {
-		return analyzeJSONL(ctx, a, in, out)
+		return analyzeJSONL(ctx, a, fields, in, out)
 	}
 	text := strings.Join(cmd.Args().Slice(), " ")
 	if cmd.Args().Len() == 0 {
@@ -52,6 +61,19 @@ func analyzeText(ctx context.Context, cmd *ucli.Command) error {
 	}
 	r, err := a.Read(text)
 	if err != nil {
+		return err
+	}
+	if cmd.Bool("json") && fields != nil {
+		b, err := fields.appendJSON(nil, nil, &r)
+		if err != nil {
+			return err
+		}
+		var indented bytes.Buffer
+		if err := json.Indent(&indented, b, "", "  "); err != nil {
+			return err
+		}
+		indented.WriteByte('\n')
+		_, err = indented.WriteTo(out)
 		return err
 	}
 	if cmd.Bool("json") {
@@ -84,7 +106,7 @@ type jsonlError struct {
 
 // analyzeJSONL streams lines through all cores and writes results in input
 // order. Memory stays bounded: at most a window of lines is in flight.
-func analyzeJSONL(ctx context.Context, a *analyze.Analyzer, in io.Reader, out io.Writer) error {
+func analyzeJSONL(ctx context.Context, a *analyze.Analyzer, fields *readingFields, in io.Reader, out io.Writer) error {
 	type job struct {
 		line    []byte
 		tooLong bool
@@ -101,7 +123,7 @@ func analyzeJSONL(ctx context.Context, a *analyze.Analyzer, in io.Reader, out io
 					j.res <- lineError(nil, "line_too_long", fmt.Sprintf("line longer than %d bytes", 2*analyze.MaxTextBytes))
 					continue
 				}
-				j.res <- analyzeLine(a, j.line)
+				j.res <- analyzeLine(a, fields, j.line)
 			}
 		})
 	}
@@ -188,7 +210,7 @@ func lineError(id json.RawMessage, code, msg string) []byte {
 	return append(b, '\n')
 }
 
-func analyzeLine(a *analyze.Analyzer, line []byte) []byte {
+func analyzeLine(a *analyze.Analyzer, fields *readingFields, line []byte) []byte {
 	var in jsonlLine
 	fail := func(code, msg string) []byte { return lineError(in.ID, code, msg) }
 	if err := json.Unmarshal(line, &in); err != nil {
@@ -209,7 +231,12 @@ func analyzeLine(a *analyze.Analyzer, line []byte) []byte {
 	case err != nil:
 		return fail("unreadable", err.Error())
 	}
-	b, err := json.Marshal(jsonlReading{ID: in.ID, Reading: r})
+	var b []byte
+	if fields != nil {
+		b, err = fields.appendJSON(nil, in.ID, &r)
+	} else {
+		b, err = json.Marshal(jsonlReading{ID: in.ID, Reading: r})
+	}
 	if err != nil {
 		return fail("internal", err.Error())
 	}

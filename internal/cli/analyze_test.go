@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -111,5 +113,69 @@ func TestAnalyzeJSONLLineTooLong(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], `"line_too_long"`) || !strings.HasPrefix(lines[1], `{"id":2,`) {
 		t.Errorf("output:\n%.300s", out.String())
+	}
+}
+
+// TestAnalyzeFields: --fields gives exactly the fields asked for, in that
+// order, with the same values as the full Reading, and refuses a name a
+// Reading does not have (saying which it has) and --fields without JSON.
+func TestAnalyzeFields(t *testing.T) {
+	text := "Third time asking. Refund me or I go to the ombudsman!!"
+	run := func(args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		err := Run(context.Background(), append([]string{"calmdesk", "analyze"}, args...), strings.NewReader(`{"id":7,"text":"`+text+`"}`+"\n"), &out, &errOut)
+		return out.String(), err
+	}
+	full, err := run("--jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(full), &want); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		keys []string
+	}{
+		{[]string{"--jsonl", "--fields", "level,anger,signals"}, []string{"id", "level", "anger", "signals"}},
+		{[]string{"--jsonl", "--fields", " angry , angry"}, []string{"id", "angry"}},
+		{[]string{"--json", "--fields", "anger,complaint", text}, []string{"anger", "complaint"}},
+	} {
+		out, err := run(tc.args...)
+		if err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		dec := json.NewDecoder(strings.NewReader(out))
+		var got []string
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+			t.Fatalf("%v: output %q", tc.args, out)
+		}
+		for dec.More() {
+			tok, _ := dec.Token()
+			key := tok.(string)
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				t.Fatal(err)
+			}
+			var a, b any
+			_ = json.Unmarshal(v, &a)
+			_ = json.Unmarshal(want[key], &b)
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("%v: %s = %s, the full reading says %s", tc.args, key, v, want[key])
+			}
+			got = append(got, key)
+		}
+		if !slices.Equal(got, tc.keys) {
+			t.Errorf("%v: fields %v, want %v", tc.args, got, tc.keys)
+		}
+	}
+	for _, args := range [][]string{{"--jsonl", "--fields", "anger,mood"}, {"--fields", "anger", text}} {
+		if _, err := run(args...); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+	if _, err := run("--jsonl", "--fields", "mood"); err == nil || !strings.Contains(err.Error(), "anger, angry") {
+		t.Errorf("unknown field: %v", err)
 	}
 }
