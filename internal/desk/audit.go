@@ -44,6 +44,7 @@ var auditActions = []string{
 	"policy.updated", "categories.learned",
 	"user.created", "user.skills", "user.password_changed", "user.password_reset",
 	"token.created", "token.revoked",
+	"lesson.noted",
 }
 
 // AuditActions lists the actions the audit log records: the names a

@@ -22,6 +22,18 @@ type Escalation struct {
 // Resolve marks a case resolved. Resolving a resolved case is a no-op;
 // a closed case cannot be resolved again.
 func (d *Desk) Resolve(ctx context.Context, actor Actor, caseID int64) (Case, error) {
+	return d.ResolveWithLesson(ctx, actor, caseID, "")
+}
+
+// ResolveWithLesson resolves a case as Resolve does and, when lesson is
+// not blank, keeps it as the case's lesson learned (what caused it, what
+// would have prevented it) in the same transaction. On a case already
+// resolved only the lesson is added.
+func (d *Desk) ResolveWithLesson(ctx context.Context, actor Actor, caseID int64, lesson string) (Case, error) {
+	lesson, err := checkLesson(lesson)
+	if err != nil {
+		return Case{}, err
+	}
 	policy, cal, err := d.policyAndCalendar(ctx)
 	if err != nil {
 		return Case{}, err
@@ -34,9 +46,12 @@ func (d *Desk) Resolve(ctx context.Context, actor Actor, caseID int64) (Case, er
 		}
 		switch status {
 		case StatusResolved:
-			return nil
+			return noteLesson(ctx, tx, now, actor, caseID, lesson)
 		case StatusClosed:
 			return conflictf("case %d is closed", caseID)
+		}
+		if err := noteLesson(ctx, tx, now, actor, caseID, lesson); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx,
 			`UPDATE cases SET status = 'resolved', resolved_at = $2, updated_at = $2 WHERE id = $1`, caseID, now); err != nil {

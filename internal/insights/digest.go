@@ -18,6 +18,7 @@ type Digest struct {
 	Spikes   []Problem       `json:"spikes"`
 	Broken   []BrokenPromise `json:"broken_promises"`
 	Comments []SurveyComment `json:"survey_comments"`
+	Lessons  []LessonRow     `json:"lessons"` // lessons learned written during the week
 }
 
 // BrokenPromise is a promise that came due unkept during the week.
@@ -108,6 +109,9 @@ func (in *Insights) Digest(ctx context.Context, w Period) (Digest, error) {
 	if err != nil {
 		return d, fmt.Errorf("insights: digest comments: %w", err)
 	}
+	if d.Lessons, err = in.lessons(ctx, LessonQuery{Since: w.Start(), Until: w.End()}); err != nil {
+		return d, err
+	}
 	return d, nil
 }
 
@@ -159,9 +163,9 @@ func digestMessage(d Digest) string {
 		return fmt.Sprintf("%.0f%%", *v*100)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Week %s to %s: %d cases (%d the week before); de-escalated %s (was %s); promises kept on time %s (was %s); %d broken promises; %d survey comments.",
+	fmt.Fprintf(&b, "Week %s to %s: %d cases (%d the week before); de-escalated %s (was %s); promises kept on time %s (was %s); %d broken promises; %d survey comments; %d lessons learned.",
 		d.From, d.To, d.Cases, d.Previous.Cases, pct(d.DeescalationRate), pct(d.Previous.DeescalationRate),
-		pct(d.PromiseKeptRate), pct(d.Previous.PromiseKeptRate), len(d.Broken), len(d.Comments))
+		pct(d.PromiseKeptRate), pct(d.Previous.PromiseKeptRate), len(d.Broken), len(d.Comments), len(d.Lessons))
 	for _, s := range d.Spikes {
 		fmt.Fprintf(&b, " Spike: %q, %d cases.", s.Label, s.Count)
 	}

@@ -130,7 +130,13 @@ func (s *Server) resolveCase(w http.ResponseWriter, r *http.Request, u desk.User
 	if err != nil {
 		return err
 	}
-	c, err := s.desk.Resolve(r.Context(), desk.UserActor(u), id)
+	var req struct {
+		Lesson string `json:"lesson"` // optional: what caused it, what would have prevented it
+	}
+	if err := s.decodeOptional(w, r, &req); err != nil {
+		return err
+	}
+	c, err := s.desk.ResolveWithLesson(r.Context(), desk.UserActor(u), id, req.Lesson)
 	if err != nil {
 		return err
 	}

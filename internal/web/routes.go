@@ -62,6 +62,9 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET /api/v1/insights/cases.csv", desk.PermInsightsRead, s.insightsCasesCSV},
 		{"GET /api/v1/insights/what-works", desk.PermInsightsRead, s.insightsWhatWorks},
 		{"GET /api/v1/insights/coaching", desk.PermCasesReply, s.insightsCoaching},
+		// Issue 12: lessons learned and "resolved N like this".
+		{"GET /api/v1/insights/lessons", desk.PermInsightsRead, s.insightsLessonsAPI},
+		{"GET /api/v1/cases/{id}/similar", desk.PermCasesRead, s.caseSimilar},
 	}
 }
 
@@ -97,6 +100,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /insights/cases", desk.PermInsightsRead, s.insightsCasesPage},
 		{"GET /insights/digest", desk.PermInsightsRead, s.insightsDigest},
 		{"GET /coaching", desk.PermCasesReply, s.coachingPage},
+		{"GET /insights/lessons", desk.PermInsightsRead, s.insightsLessonsPage},
 		{"GET /notifications", "", s.notificationsPage},
 		{"GET /account", "", s.accountPage},
 		{"POST /account/password", "", s.changePassword},

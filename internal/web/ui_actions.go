@@ -91,8 +91,9 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, u desk.User) er
 	if err != nil {
 		return err
 	}
-	if _, err := s.desk.Resolve(r.Context(), desk.UserActor(u), id); err != nil {
-		return err
+	lesson := r.PostForm.Get("lesson")
+	if _, err := s.desk.ResolveWithLesson(r.Context(), desk.UserActor(u), id, lesson); err != nil {
+		return s.resolveRefused(w, r, u, id, lesson, err)
 	}
 	s.flash(r, fmt.Sprintf("Case #%d resolved.", id))
 	http.Redirect(w, r, "/", http.StatusSeeOther)

@@ -34,6 +34,10 @@ type caseView struct {
 	Categories  []string    // what the case can be filed under
 	History     []desk.CustomerCase
 	EventsURL   string
+	// Issue 12 (insights): the resolve form with its lesson learned, and
+	// the resolved cases most like this one (ui_case_insights.go).
+	Resolve resolveForm
+	Similar *similarCard
 }
 
 // messageView is one message of the timeline.
@@ -189,6 +193,9 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 			ev.By = names[*e.ByUserID]
 		}
 		v.Escalations = append(v.Escalations, ev)
+	}
+	if err := s.caseInsights(r, u, &v); err != nil {
+		return caseView{}, err
 	}
 	return v, nil
 }

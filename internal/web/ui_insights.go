@@ -110,6 +110,8 @@ type insightsCasesView struct {
 	Title, From, To string
 	Back, CSV       string
 	Rows            []insightCaseRow
+	Problem         bool                 // the cases of one problem
+	Lessons         []insights.LessonRow // a problem's lessons learned
 }
 
 func (s *Server) insightsCasesPage(w http.ResponseWriter, r *http.Request, u desk.User) error {
@@ -132,6 +134,12 @@ func (s *Server) insightsCasesPage(w http.ResponseWriter, r *http.Request, u des
 	v := insightsCasesView{chrome: s.chromeFor(r, u, "insights"), Title: title,
 		From: q.period.From.Format(time.DateOnly), To: q.period.To.Format(time.DateOnly),
 		Back: back, CSV: "/api/v1/insights/cases.csv?" + insightsQueryString(q, q.figure, q.ids)}
+	if len(q.ids) > 0 {
+		v.Problem = true
+		if v.Lessons, err = in.Lessons(r.Context(), u, insights.LessonQuery{CaseIDs: q.ids}); err != nil {
+			return err
+		}
+	}
 	for _, row := range rows {
 		cr := insightCaseRow{CaseRow: row, Rules: strings.Join(row.EscalationRules, ", ")}
 		if row.TimeToCalmMinutes != nil {
