@@ -51,7 +51,7 @@ type propertyRun struct {
 	base    string
 	doc     *apiDoc
 	tokens  map[desk.Role]string
-	ids     map[string]int64 // real ids for path parameters and id fields
+	ids     map[string]int64  // real ids for path parameters and id fields
 	names   map[string]string // real string ids for path parameters (a training scenario's)
 	rnd     *rand.Rand
 	sent    int
