@@ -45,6 +45,8 @@ var auditActions = []string{
 	"user.created", "user.skills", "user.password_changed", "user.password_reset",
 	"token.created", "token.revoked",
 	"lesson.noted",
+	"training.scenario_drafted", "training.scenario_edited", "training.scenario_published", "training.scenario_retired",
+	"training.assigned", "training.pass_mark_set",
 }
 
 // AuditActions lists the actions the audit log records: the names a

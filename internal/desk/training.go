@@ -34,26 +34,6 @@ func (d *Desk) simulator() *training.Simulator {
 	return &training.Simulator{Library: lib, Coach: d.coach, Reader: d.analyzer, Voice: training.Scripted{Library: lib}}
 }
 
-// TrainingScenarios lists the scenarios a user may practise.
-func (d *Desk) TrainingScenarios(u User) ([]training.Scenario, error) {
-	if err := require(u, PermTrainingPractice); err != nil {
-		return nil, err
-	}
-	return d.simulator().Library.Scenarios, nil
-}
-
-// TrainingScenario returns one scenario.
-func (d *Desk) TrainingScenario(u User, id string) (training.Scenario, error) {
-	if err := require(u, PermTrainingPractice); err != nil {
-		return training.Scenario{}, err
-	}
-	sc, err := d.simulator().Library.Scenario(id)
-	if errors.Is(err, training.ErrUnknownScenario) {
-		return sc, notFound("training scenario")
-	}
-	return sc, err
-}
-
 // NewTrainingAttempt is the input to StartTraining.
 type NewTrainingAttempt struct {
 	ScenarioID string
@@ -67,9 +47,9 @@ func (d *Desk) StartTraining(ctx context.Context, u User, in NewTrainingAttempt)
 		return TrainingAttempt{}, err
 	}
 	sim := d.simulator()
-	sc, err := sim.Library.Scenario(in.ScenarioID)
+	sc, err := d.publishedScenario(ctx, in.ScenarioID)
 	if err != nil {
-		return TrainingAttempt{}, &ValidationError{Fields: map[string]string{"scenario_id": "no such scenario"}}
+		return TrainingAttempt{}, err
 	}
 	now := d.clock()
 	seed := uint64(now.UnixNano())

@@ -77,6 +77,9 @@ type Scenario struct {
 	Lines     Lines `json:"lines"`
 	// Source says where the scenario came from: "built-in" or "case".
 	Source string `json:"source,omitempty"`
+	// Version counts the edits of a scenario kept by the desk (from a
+	// case); built-ins carry the library's version instead.
+	Version int `json:"version,omitempty"`
 }
 
 // Library is the versioned scenario collection.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/calmdesk/calmdesk/internal/coach"
@@ -20,23 +21,105 @@ type scenarioSummary struct {
 	Customer    string `json:"customer"`
 	Concerns    int    `json:"concerns"`
 	TurnLimit   int    `json:"turn_limit"`
+	Source      string `json:"source"`
+	Version     string `json:"version"`
+	Status      string `json:"status,omitempty"` // in a manager's list
 }
 
 func summarizeScenario(sc training.Scenario) scenarioSummary {
+	source, version := sc.Source, fmt.Sprint(sc.Version)
+	if source == "" || source == desk.ScenarioBuiltin {
+		source, version = desk.ScenarioBuiltin, training.Builtin().Version
+	}
 	return scenarioSummary{ID: sc.ID, Title: sc.Title, Industry: sc.Industry, Family: sc.Family, Difficulty: sc.Difficulty,
-		Temperament: sc.Persona.Temperament, Customer: sc.Persona.Name, Concerns: len(sc.Concerns), TurnLimit: sc.TurnLimit}
+		Temperament: sc.Persona.Temperament, Customer: sc.Persona.Name, Concerns: len(sc.Concerns), TurnLimit: sc.TurnLimit,
+		Source: source, Version: version}
 }
 
+// trainingScenarios lists the published scenarios; with ?status=all, for
+// those who manage training, every scenario with its status.
 func (s *Server) trainingScenarios(w http.ResponseWriter, r *http.Request, u desk.User) error {
-	scs, err := s.desk.TrainingScenarios(u)
+	out := []scenarioSummary{}
+	switch r.URL.Query().Get("status") {
+	case "", desk.ScenarioPublished:
+		scs, err := s.desk.TrainingScenarios(r.Context(), u)
+		if err != nil {
+			return err
+		}
+		for _, sc := range scs {
+			out = append(out, summarizeScenario(sc))
+		}
+	case "all":
+		all, err := s.desk.ManagedTrainingScenarios(r.Context(), u)
+		if err != nil {
+			return err
+		}
+		for _, k := range all {
+			sum := summarizeScenario(k.Scenario)
+			sum.Status = k.Status
+			out = append(out, sum)
+		}
+	default:
+		return invalidField("status", "must be published or all")
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"scenarios": out})
+	return nil
+}
+
+// keptScenarioView is one scenario: in full for those who manage training
+// (they review and edit it), the summary for trainees (who would learn the
+// test from the customer's scripted lines).
+func keptScenarioView(u desk.User, k desk.KeptScenario) map[string]any {
+	out := map[string]any{"id": k.Scenario.ID, "status": k.Status, "source": k.Source, "version": k.Version,
+		"summary": summarizeScenario(k.Scenario)}
+	if u.Can(desk.PermTrainingManage) {
+		out["scenario"] = k.Scenario
+		out["case_id"] = k.CaseID
+		out["updated_at"] = k.UpdatedAt
+	}
+	return out
+}
+
+func (s *Server) getTrainingScenario(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	k, err := s.desk.TrainingScenario(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	out := make([]scenarioSummary, 0, len(scs))
-	for _, sc := range scs {
-		out = append(out, summarizeScenario(sc))
+	writeJSON(w, http.StatusOK, keptScenarioView(u, k))
+	return nil
+}
+
+func (s *Server) putTrainingScenario(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	var req struct {
+		Scenario *training.Scenario `json:"scenario"`
+		Version  int                `json:"version"`
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"scenarios": out})
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	if req.Scenario == nil {
+		return invalidField("scenario", "is required")
+	}
+	k, err := s.desk.UpdateTrainingScenario(r.Context(), u, r.PathValue("id"), desk.ScenarioEdit{Scenario: *req.Scenario, Version: req.Version})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, keptScenarioView(u, k))
+	return nil
+}
+
+func (s *Server) putTrainingScenarioStatus(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	var req struct {
+		Status string `json:"status"`
+	}
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	k, err := s.desk.SetTrainingScenarioStatus(r.Context(), u, r.PathValue("id"), req.Status)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, keptScenarioView(u, k))
 	return nil
 }
 
@@ -155,10 +238,16 @@ func (s *Server) scenarioFromCase(w http.ResponseWriter, r *http.Request, u desk
 	if err != nil {
 		return err
 	}
-	sc, err := s.desk.TrainingScenarioFromCase(r.Context(), u, id)
+	k, created, err := s.desk.DraftScenarioFromCase(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"scenario": sc, "draft": true})
+	out := keptScenarioView(u, k)
+	out["draft"] = k.Status == desk.ScenarioDraft
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, out)
 	return nil
 }

@@ -121,9 +121,23 @@ func TestScenarioFromDemoCase(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			status, body := sup.do("POST", fmt.Sprintf("/api/v1/training/scenarios/from-case/%d", c.ID), nil)
-			if status != 200 || body["draft"] != true {
+			path := fmt.Sprintf("/api/v1/training/scenarios/from-case/%d", c.ID)
+			if c.Status != desk.StatusResolved && c.Status != desk.StatusClosed {
+				// Only a resolved case makes a scenario.
+				if status, body := sup.do("POST", path, nil); status != http.StatusConflict {
+					t.Fatalf("case %d (%s): %d %v", c.ID, c.Status, status, body)
+				}
+				if status, body := sup.do("POST", fmt.Sprintf("/api/v1/cases/%d/resolve", c.ID), map[string]any{}); status != 200 {
+					t.Fatalf("resolve %d: %d %v", c.ID, status, body)
+				}
+			}
+			status, body := sup.do("POST", path, nil)
+			if status != http.StatusCreated || body["draft"] != true || body["status"] != "draft" {
 				t.Fatalf("case %d: %d %v", c.ID, status, body)
+			}
+			// Asked again, the same draft comes back.
+			if status, again := sup.do("POST", path, nil); status != 200 || again["id"] != body["id"] {
+				t.Errorf("case %d again: %d %v", c.ID, status, again)
 			}
 			raw, _ := json.Marshal(body["scenario"])
 			text := string(raw)
@@ -148,6 +162,129 @@ func TestScenarioFromDemoCase(t *testing.T) {
 		}
 		if status, _ := sup.do("POST", "/api/v1/training/scenarios/from-case/99999", nil); status != http.StatusNotFound {
 			t.Errorf("missing case: %d", status)
+		}
+	})
+}
+
+// TestScenarioReviewAndPublish: a draft made from a resolved case is kept,
+// reviewed, edited and published by a supervisor; trainees see it only once
+// published; an admin hides a built-in. On every engine.
+func TestScenarioReviewAndPublish(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sup, d := newServer(t, db, desk.RoleSupervisor)
+		ctx := context.Background()
+		res, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "mira.holt@example.org", CustomerName: "Mira Holt",
+			Subject: "Double charge", Text: "You charged me twice for order 55817. I want my money back today. Mira", Channel: "email", ExternalID: "<pub-1@example.org>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, body := sup.do("POST", fmt.Sprintf("/api/v1/cases/%d/resolve", res.CaseID), map[string]any{}); status != 200 {
+			t.Fatalf("resolve: %d %v", status, body)
+		}
+		status, body := sup.do("POST", fmt.Sprintf("/api/v1/training/scenarios/from-case/%d", res.CaseID), nil)
+		if status != http.StatusCreated || body["status"] != "draft" || body["version"] != "1" {
+			t.Fatalf("draft: %d %v", status, body)
+		}
+		id := body["id"].(string)
+		sc := body["scenario"].(map[string]any)
+
+		trainee := addUserClient(t, d, sup.base, desk.RoleTrainee)
+		listed := func(c apiClient, id string) bool {
+			_, body := c.do("GET", "/api/v1/training/scenarios", nil)
+			for _, s := range body["scenarios"].([]any) {
+				if s.(map[string]any)["id"] == id {
+					return true
+				}
+			}
+			return false
+		}
+		if listed(trainee, id) {
+			t.Error("a trainee sees a draft in the list")
+		}
+		if status, _ := trainee.do("GET", "/api/v1/training/scenarios/"+id, nil); status != http.StatusNotFound {
+			t.Errorf("a trainee read a draft: %d", status)
+		}
+		if status, _ := trainee.do("POST", "/api/v1/training/sessions", map[string]any{"scenario_id": id}); status != http.StatusUnprocessableEntity {
+			t.Errorf("a trainee started a draft: %d", status)
+		}
+		if status, _ := trainee.do("PUT", "/api/v1/training/scenarios/"+id+"/status", map[string]any{"status": "published"}); status != http.StatusForbidden {
+			t.Errorf("a trainee published: %d", status)
+		}
+
+		// The supervisor's edit may not put the customer's data back.
+		sc["opening"] = "Mira here: you charged me twice and I want it back."
+		if status, body := sup.do("PUT", "/api/v1/training/scenarios/"+id, map[string]any{"scenario": sc, "version": 1}); status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(body), "Mira") {
+			t.Errorf("an edit with the customer's name: %d %v", status, body)
+		}
+		sc["opening"] = "You charged me twice and I want my money back today."
+		sc["calm_at"] = 99
+		if status, _ := sup.do("PUT", "/api/v1/training/scenarios/"+id, map[string]any{"scenario": sc, "version": 1}); status != http.StatusUnprocessableEntity {
+			t.Errorf("an edit with calm_at over the anger: %d", status)
+		}
+		sc["calm_at"] = 30
+		sc["concerns"] = []any{map[string]any{"id": "refund", "ask": "When do I get my money back?", "cues": []any{"refund*"}}}
+		status, body = sup.do("PUT", "/api/v1/training/scenarios/"+id, map[string]any{"scenario": sc, "version": 1})
+		if status != 200 || body["version"] != "2" || body["status"] != "draft" {
+			t.Fatalf("edit: %d %v", status, body)
+		}
+		if status, _ := sup.do("PUT", "/api/v1/training/scenarios/"+id, map[string]any{"scenario": sc, "version": 1}); status != http.StatusConflict {
+			t.Errorf("an edit of an old version: %d", status)
+		}
+		status, body = sup.do("PUT", "/api/v1/training/scenarios/"+id+"/status", map[string]any{"status": "published"})
+		if status != 200 || body["status"] != "published" {
+			t.Fatalf("publish: %d %v", status, body)
+		}
+		if !listed(trainee, id) {
+			t.Error("a published scenario is not in the trainee's list")
+		}
+		status, body = trainee.do("GET", "/api/v1/training/scenarios/"+id, nil)
+		if status != 200 || body["scenario"] != nil || body["summary"].(map[string]any)["version"] != "2" {
+			t.Errorf("a trainee reads a published scenario: %d %v", status, body)
+		}
+		status, body = trainee.do("POST", "/api/v1/training/sessions", map[string]any{"scenario_id": id, "seed": 2})
+		if status != http.StatusCreated || strings.Contains(fmt.Sprint(body), "55817") {
+			t.Fatalf("a trainee starts the published scenario: %d %v", status, body)
+		}
+
+		// Retired, it leaves the list; the attempt stays readable.
+		if status, _ := sup.do("PUT", "/api/v1/training/scenarios/"+id+"/status", map[string]any{"status": "retired"}); status != 200 {
+			t.Errorf("retire: %d", status)
+		}
+		if listed(trainee, id) {
+			t.Error("a retired scenario is still listed")
+		}
+		if status, _ := trainee.do("GET", fmt.Sprintf("/api/v1/training/sessions/%v", body["id"]), nil); status != 200 {
+			t.Errorf("the attempt on a retired scenario: %d", status)
+		}
+
+		// Built-ins: not edited here; hidden by an admin only.
+		if status, _ := sup.do("PUT", "/api/v1/training/scenarios/retail-late-parcel", map[string]any{"scenario": sc}); status != http.StatusConflict {
+			t.Errorf("an edit of a built-in: %d", status)
+		}
+		if status, _ := sup.do("PUT", "/api/v1/training/scenarios/retail-late-parcel/status", map[string]any{"status": "retired"}); status != http.StatusForbidden {
+			t.Errorf("a supervisor hid a built-in: %d", status)
+		}
+		admin := addUserClient(t, d, sup.base, desk.RoleAdmin)
+		if status, _ := admin.do("PUT", "/api/v1/training/scenarios/retail-late-parcel/status", map[string]any{"status": "retired"}); status != 200 {
+			t.Errorf("an admin could not hide a built-in: %d", status)
+		}
+		if listed(trainee, "retail-late-parcel") {
+			t.Error("a hidden built-in is still listed")
+		}
+		_, body = admin.do("GET", "/api/v1/training/scenarios?status=all", nil)
+		statuses := map[string]string{}
+		for _, s := range body["scenarios"].([]any) {
+			m := s.(map[string]any)
+			statuses[m["id"].(string)] = m["status"].(string)
+		}
+		if statuses["retail-late-parcel"] != "retired" || statuses[id] != "retired" || len(statuses) < 25 {
+			t.Errorf("the managed list: %v", statuses)
+		}
+		if status, _ := trainee.do("GET", "/api/v1/training/scenarios?status=all", nil); status != http.StatusForbidden {
+			t.Errorf("a trainee listed every scenario: %d", status)
+		}
+		if status, _ := admin.do("PUT", "/api/v1/training/scenarios/retail-late-parcel/status", map[string]any{"status": "published"}); status != 200 || !listed(trainee, "retail-late-parcel") {
+			t.Errorf("an admin could not show a built-in again: %d", status)
 		}
 	})
 }

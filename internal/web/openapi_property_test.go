@@ -51,7 +51,8 @@ type propertyRun struct {
 	base    string
 	doc     *apiDoc
 	tokens  map[desk.Role]string
-	ids     map[string]int64 // real ids for path parameters and id fields
+	ids     map[string]int64  // real ids for path parameters and id fields
+	names   map[string]string // real string ids for path parameters (a training scenario's)
 	rnd     *rand.Rand
 	sent    int
 	skipped int // left out for the time budget
@@ -69,7 +70,7 @@ func newPropertyRun(t *testing.T, db *store.DB) *propertyRun {
 	d := testDesk(db)
 	ts := httptest.NewServer(web.New(d, web.Config{MaxBodyBytes: 512 << 10, Insights: insights.New(db, insights.Options{})}, slog.New(slog.DiscardHandler)))
 	t.Cleanup(ts.Close)
-	p := &propertyRun{t: t, base: ts.URL, tokens: map[desk.Role]string{}, ids: map[string]int64{},
+	p := &propertyRun{t: t, base: ts.URL, tokens: map[desk.Role]string{}, ids: map[string]int64{}, names: map[string]string{},
 		rnd: rand.New(rand.NewPCG(14, 2026)), problems: map[string]int{},
 		undocumented: map[string]map[int]string{}, succeeded: map[string]bool{}}
 	for _, role := range []desk.Role{desk.RoleAdmin, desk.RoleAgent, desk.RoleTrainee} {
@@ -166,6 +167,22 @@ func (p *propertyRun) seed(d *desk.Desk) {
 		t.Fatalf("seed training session: %d %v", status, session)
 	}
 	p.ids["/api/v1/training/sessions/{id}"] = int64(session["id"].(float64))
+
+	// A scenario drafted from a resolved case, for the probes that edit,
+	// publish and retire one.
+	res, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "customer9@example.com", CustomerName: "Robin Hale",
+		Subject: "Broken kettle", Text: "The kettle I bought last week stopped working. I want a replacement.", Channel: "email", ExternalID: "<seed-9@example.com>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, out := admin.do("POST", fmt.Sprintf("/api/v1/cases/%d/resolve", res.CaseID), map[string]any{}); status != http.StatusOK {
+		t.Fatalf("seed: resolve: %d %v", status, out)
+	}
+	status, drafted := admin.do("POST", fmt.Sprintf("/api/v1/training/scenarios/from-case/%d", res.CaseID), nil)
+	if status != http.StatusCreated {
+		t.Fatalf("seed: scenario from case: %d %v", status, drafted)
+	}
+	p.names["/api/v1/training/scenarios/{id}"] = drafted["id"].(string)
 }
 
 // probe is one request the run sends.

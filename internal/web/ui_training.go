@@ -27,7 +27,7 @@ type attemptRow struct {
 }
 
 func (s *Server) trainingHome(w http.ResponseWriter, r *http.Request, u desk.User) error {
-	scs, err := s.desk.TrainingScenarios(u)
+	scs, err := s.desk.TrainingScenarios(r.Context(), u)
 	if err != nil {
 		return err
 	}
