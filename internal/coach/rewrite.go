@@ -88,9 +88,13 @@ func problemClause(ctx *Context) string {
 			if cn.Kind != "problem" || p == "" || !statement(p) || len(p) > 160 {
 				continue
 			}
-			first, _, _ := strings.Cut(p, " ")
+			// A clause with its subject, not a fragment ("still nothing").
+			words := strings.Fields(p)
+			if len(words) < 3 || !clauseSubjects[words[0]] {
+				continue
+			}
 			score := 1
-			if first == "we" || first == "you" || first == "your" {
+			if words[0] == "we" || words[0] == "you" || words[0] == "your" {
 				score = 2
 			}
 			for _, e := range cn.Entities {
@@ -106,6 +110,9 @@ func problemClause(ctx *Context) string {
 	}
 	return best
 }
+
+// clauseSubjects may open a problem clause that follows "I'm sorry".
+var clauseSubjects = map[string]bool{"we": true, "you": true, "your": true, "our": true, "the": true, "it": true, "this": true, "that": true, "there": true}
 
 // fill writes a rewrite template with the facts: the first alternative
 // whose facts are all known, or "" when none is.
