@@ -169,7 +169,10 @@ func printReview(w io.Writer, reply string, rv coach.Review) error {
 			if f.End > f.Start {
 				where = fmt.Sprintf(" [%d] %q", i+1, f.Text)
 			}
-			fmt.Fprintf(&b, "  %-7s %-17s%s\n          %s\n          Try: %s\n", f.Severity, f.Rule, where, f.Message, f.Suggestion)
+			fmt.Fprintf(&b, "  %-7s %-17s%s\n          %s\n          Try: %s\n", f.Severity, f.Rule, where, f.Message, f.Hint)
+			if f.Rewrite != "" {
+				fmt.Fprintf(&b, "          Say: %q for %q\n", f.Rewrite, reply[f.RewriteStart:f.RewriteEnd])
+			}
 		}
 		b.WriteString("\n")
 	}

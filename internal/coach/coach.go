@@ -59,6 +59,10 @@ type Context struct {
 	Level analyze.Level
 	// AgentName signs drafts.
 	AgentName string
+	// Entities are the facts the case's customer messages name (order and
+	// account numbers first), newest first; the coach also reads those of
+	// Readings. Rewrites use them ("for order 4471").
+	Entities []analyze.Entity
 }
 
 // Review is the coach's verdict on one reply. Its JSON names are part of the
@@ -108,13 +112,25 @@ type ASAP struct {
 
 // Finding is one pitfall or missing step.
 type Finding struct {
-	Rule       string            `json:"rule"`
-	Severity   playbook.Severity `json:"severity"`
-	Start      int               `json:"start"`
-	End        int               `json:"end"`
-	Text       string            `json:"text,omitempty"` // the reply's words at Start:End
-	Message    string            `json:"message"`
-	Suggestion string            `json:"suggestion"`
+	Rule     string            `json:"rule"`
+	Severity playbook.Severity `json:"severity"`
+	Start    int               `json:"start"`
+	End      int               `json:"end"`
+	Text     string            `json:"text,omitempty"` // the reply's words at Start:End
+	Message  string            `json:"message"`
+	// Hint is advice for the agent ("Give a date or a duration"): shown,
+	// never inserted into the reply.
+	Hint string `json:"hint"`
+	// Suggestion is Hint under its older name, kept for API clients.
+	Suggestion string `json:"suggestion"`
+	// Rewrite, when the coach can write it, is customer-facing text that
+	// replaces the reply's words at RewriteStart:RewriteEnd (which cover
+	// Start:End, sometimes the whole clause): the case's real facts, no
+	// instruction, no placeholder. Empty: there is nothing to insert, only
+	// the hint.
+	Rewrite      string `json:"rewrite,omitempty"`
+	RewriteStart int    `json:"rewrite_start"`
+	RewriteEnd   int    `json:"rewrite_end"`
 }
 
 // Concern is one of the customer's points and whether the reply answers it.
@@ -140,6 +156,12 @@ type Promise struct {
 	Vague   bool       `json:"vague"` // no concrete time given
 	Start   int        `json:"start"`
 	End     int        `json:"end"`
+	// Prompt asks the agent for a time when the promise has none ("When
+	// will you do this? Give the customer a date."), and Rewrite is the
+	// promise's words with the due date the case's calendar gives, to
+	// replace Start:End. Both are empty for a promise with a time.
+	Prompt  string `json:"prompt,omitempty"`
+	Rewrite string `json:"rewrite,omitempty"`
 }
 
 // VentingWaveLength is how many unanswered customer messages make a
@@ -193,7 +215,10 @@ type Coach struct {
 	concepts                         map[string]string
 	stepByID                         map[string]*playbook.Step
 	ruleByID                         map[string]*playbook.Rule
-	rewrites                         map[[2]int]string // (owner, cue) -> rewrite
+	rewrites                         map[[2]int]string // (owner, cue) -> rewrite template
+	// instructions are the first words of the playbook's hints: reply text
+	// that starts like one is advice pasted in, not words for the customer.
+	instructions map[string]bool
 
 	// model decides the steps and pitfalls it has labels for; nil leaves
 	// every decision to the rules.
@@ -318,6 +343,7 @@ func (c *Coach) compile() error {
 	for w := range months {
 		c.m.mark(w, fTime)
 	}
+	c.compileInstructions()
 	return nil
 }
 

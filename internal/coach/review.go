@@ -21,6 +21,10 @@ type doc struct {
 	level    string
 	ctx      *Context
 	custText string // the customer's concern texts, lower-cased, for jargon
+	// blanks are the spans that are not for the customer (placeholders,
+	// pasted advice): the tokens are read with them blanked out.
+	blanks [][2]int
+	facts  map[string]string // the case's facts for rewrites, made once
 }
 
 // Review judges a reply in its context. It returns ErrEmptyReply and
@@ -84,6 +88,7 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 	}
 
 	rv.Promises = ev.promises
+	c.promptForDates(d, rv.Promises, findings)
 	rv.Findings = append(rv.Findings, findings...)
 	rv.Findings = append(rv.Findings, c.missing(d, steps, concerns, rv.Findings, rv.Promises)...)
 	sort.SliceStable(rv.Findings, func(i, j int) bool {
@@ -146,19 +151,25 @@ func (c *Coach) read(reply string, ctx Context) (*doc, Review, error) {
 		return nil, Review{}, ErrReplyTooLong
 	}
 	toks := tokenize(reply)
-	c.m.annotate(toks)
-	words := 0
-	for i := range toks {
-		if toks[i].kind == kWord || toks[i].kind == kNumber {
-			words++
-		}
-	}
-	if words == 0 {
+	if countWords(toks) == 0 {
 		return nil, Review{}, ErrEmptyReply
 	}
-	d := &doc{text: reply, toks: toks, sents: sentences(toks), level: level(ctx), ctx: &ctx}
+	blanks := c.placeholders(reply, toks)
+	if len(blanks) > 0 {
+		toks = tokenize(mask(reply, blanks))
+	}
+	c.m.annotate(toks)
+	d := &doc{text: reply, toks: toks, sents: sentences(toks), level: level(ctx), ctx: &ctx, blanks: blanks}
 	rv := Review{Language: "en", Supported: true, Level: d.level, Playbook: c.pb.Version,
 		Findings: []Finding{}, Concerns: []Concern{}, Promises: []Promise{}}
+	rv.Findings = append(rv.Findings, c.blankFindings(d)...)
+	if countWords(toks) == 0 {
+		// Nothing but placeholders: nothing to judge.
+		for _, id := range playbook.StepIDs {
+			rv.Steps = append(rv.Steps, Step{ID: id})
+		}
+		return nil, rv, nil
+	}
 	if lang, ok := c.language(toks); !ok {
 		rv.Language, rv.Supported, rv.Ready = lang, false, true
 		for _, id := range playbook.StepIDs {
@@ -567,16 +578,18 @@ func nameWords(name string) map[string]bool {
 	return m
 }
 
-// finding builds a finding of rule id, with the playbook's wording.
-func (c *Coach) finding(id string, sev playbook.Severity, d *doc, start, end int, rewrite string) Finding {
+// finding builds a finding of rule id, with the playbook's wording; hint,
+// when given, replaces the rule's general advice.
+func (c *Coach) finding(id string, sev playbook.Severity, d *doc, start, end int, hint string) Finding {
 	r := c.ruleByID[id]
 	f := Finding{Rule: id, Severity: sev, Start: start, End: end}
 	if r != nil {
-		f.Message, f.Suggestion = r.Message, r.Suggestion
+		f.Message, f.Hint = r.Message, r.Suggestion
 	}
-	if rewrite != "" {
-		f.Suggestion = rewrite
+	if hint != "" {
+		f.Hint = hint
 	}
+	f.Suggestion = f.Hint
 	if end > start {
 		f.Text = d.text[start:end]
 	}
@@ -605,13 +618,23 @@ func (c *Coach) pitfalls(d *doc) []Finding {
 				continue // "as soon as possible, and by Friday at the latest"
 			}
 			s, e := d.span(m.from, m.to)
-			f := c.finding(id, sev, d, s, e, c.rewrites[[2]int{o, m.cue}])
-			if id == playbook.RuleVagueTiming && !d.ctx.SentAt.IsZero() {
-				cal := d.ctx.calendar()
-				due := cal.CloseOf(cal.AddBusinessDays(d.ctx.SentAt.In(cal.Location), 2))
-				f.Suggestion = fmt.Sprintf("Give a date or a duration: \"by %s\" or \"within 2 business days\".", dayName(due))
+			switch id {
+			case playbook.RuleVagueTiming:
+				f := c.finding(id, sev, d, s, e, fmt.Sprintf("%s, such as \"%s\".", hintVagueTiming, c.dueRewrite(d)))
+				c.vagueRewrite(d, &f, m)
+				out = append(out, f)
+			case playbook.RuleArguing:
+				// "as I said in my last email": the rewrite replaces the
+				// whole reminder.
+				f := c.finding(id, sev, d, s, e, "")
+				_, re := d.span(m.from, argueTail(d, m.to, d.sents[d.sentOf[m.from]].to))
+				c.setRewrite(d, &f, s, re, fill(c.rewrites[[2]int{o, m.cue}], c.facts(d)))
+				out = append(out, f)
+			default:
+				f := c.finding(id, sev, d, s, e, "")
+				c.setRewrite(d, &f, s, e, fill(c.rewrites[[2]int{o, m.cue}], c.facts(d)))
+				out = append(out, f)
 			}
-			out = append(out, f)
 		}
 	}
 	out = append(out, c.causalBlame(d, out)...)
@@ -673,7 +696,7 @@ func (c *Coach) causalBlame(d *doc, found []Finding) []Finding {
 					break // "…, so I have refunded it"
 				}
 				st, en := d.span(i, k+1)
-				out = append(out, c.finding(playbook.RuleBlame, sev, d, st, en, "Say what happened without making it the customer's doing, then what you will do."))
+				out = append(out, c.finding(playbook.RuleBlame, sev, d, st, en, hintCausalBlame))
 				return out
 			}
 		}
@@ -767,7 +790,7 @@ func (c *Coach) shouting(d *doc) []Finding {
 	}
 	for _, t := range toks {
 		if t.kind == kBound && (t.excl >= 3 || t.excl == 2 && doubles >= 2) {
-			out = append(out, c.finding(playbook.RuleShouting, sev, d, t.start, t.end, "Use one exclamation mark at most, or none."))
+			out = append(out, c.finding(playbook.RuleShouting, sev, d, t.start, t.end, hintExclamations))
 		}
 	}
 	return out
@@ -834,7 +857,7 @@ func (c *Coach) codes(d *doc) []Finding {
 		if labelled {
 			continue
 		}
-		out = append(out, c.finding(playbook.RuleJargon, sev, d, s, e, "Leave internal codes out, or say what they mean for the customer."))
+		out = append(out, c.finding(playbook.RuleJargon, sev, d, s, e, hintCodes))
 		i = end - 1
 	}
 	return out
@@ -893,7 +916,7 @@ func (c *Coach) wallOfText(d *doc) []Finding {
 		return []Finding{f}
 	case longSentence >= 0:
 		s := d.sents[longSentence]
-		return []Finding{c.finding(playbook.RuleWallOfText, sev, d, s.start, s.end, "Split this sentence: one idea each.")}
+		return []Finding{c.finding(playbook.RuleWallOfText, sev, d, s.start, s.end, hintLongSentence)}
 	}
 	return nil
 }
@@ -939,7 +962,8 @@ func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found
 				what = cn.Text
 			}
 			if f := add(playbook.RuleIgnoredConcern, false, 0, 0, fmt.Sprintf("The reply does not answer: %q. %s", clip(what, 120), c.ruleByID[playbook.RuleIgnoredConcern].Message)); f != nil && cn.Paraphrase != "" {
-				f.Suggestion = fmt.Sprintf("Repeat it back — \"I understand that %s\" — and say what you will do about it.", clip(cn.Paraphrase, 160))
+				f.Hint = fmt.Sprintf("%s: \"I understand that %s.\"", hintRepeatBack, clip(cn.Paraphrase, 160))
+				f.Suggestion = f.Hint
 			}
 		}
 	}
@@ -949,7 +973,9 @@ func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found
 		// Only a promise needs a time: an action already done does not.
 		for _, cm := range promises {
 			if cm.Vague {
-				add(playbook.RuleNoExpectation, false, cm.Start, cm.End, "")
+				if f := add(playbook.RuleNoExpectation, false, cm.Start, cm.End, ""); f != nil && cm.Rewrite != "" {
+					c.setRewrite(d, f, cm.Start, d.blankAfter(cm.End), cm.Rewrite)
+				}
 				break
 			}
 		}

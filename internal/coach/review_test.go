@@ -563,7 +563,11 @@ func TestEditedPlaybookChangesTheReview(t *testing.T) {
 	found := false
 	for _, f := range rv.Findings {
 		if f.Rule == playbook.RuleMinimizing {
-			found = f.Text == "Chin up" && f.Suggestion == "I know this has been hard."
+			// The rewrite ends the clause it replaces; the hint stays the
+			// rule's advice.
+			applied := reply[:f.RewriteStart] + f.Rewrite + reply[f.RewriteEnd:]
+			found = f.Text == "Chin up" && applied == "I'm sorry. I know this has been hard. I will refund you today." &&
+				f.Hint == pb.Rule(playbook.RuleMinimizing).Suggestion && f.Suggestion == f.Hint
 		}
 	}
 	if !found {

@@ -111,7 +111,25 @@ func (d *Desk) coachContext(ctx context.Context, author User, caseID int64, cust
 	}
 	cctx.Readings = unansweredReadings(msgs)
 	cctx.VentingWave = coach.VentingWave(cctx.Readings)
+	cctx.Entities = caseEntities(msgs)
 	return cctx, nil
+}
+
+// caseEntities are the facts the customer's messages on the case name
+// (order numbers and the like), newest message first: the coach's rewrites
+// use them even when the message naming them was answered already.
+func caseEntities(msgs []Message) []analyze.Entity {
+	var out []analyze.Entity
+	for i := len(msgs) - 1; i >= 0; i-- {
+		m := msgs[i]
+		if m.Direction != Inbound || m.Reading == nil {
+			continue
+		}
+		for _, cn := range m.Reading.Concerns {
+			out = append(out, cn.Entities...)
+		}
+	}
+	return out
 }
 
 // unansweredReadings are the readings of the customer's messages since the

@@ -123,10 +123,64 @@ type Rule struct {
 	Except []string `json:"except,omitempty"`
 }
 
-// Cue splits a cue into its pattern and its specific rewrite, if any.
+// Cue splits a cue into its pattern and its specific rewrite, if any. A
+// rewrite is words for the customer, never an instruction: alternatives
+// separated by " || " (the first whose facts are all known is used), facts
+// in braces (RewriteFacts). A rewrite that is a whole sentence (it ends in
+// . ! or ?) replaces the clause the cue is in; a phrase replaces the cue's
+// words.
 func Cue(s string) (pattern, rewrite string) {
 	p, r, _ := strings.Cut(s, "=>")
 	return strings.TrimSpace(p), strings.TrimSpace(r)
+}
+
+// RewriteFacts are the facts a rewrite may name: the customer's first
+// name, the order (or account) number the customer gave, the due date the
+// calendar gives for the category ("Tuesday 8 December"), that window in
+// business days ("3 business days"), the customer's problem as a clause
+// ("we charged you twice for order 4471") and the agent's name.
+var RewriteFacts = []string{"name", "order", "due", "days", "problem", "agent"}
+
+// CheckRewrite reports why a rewrite is not words a customer can be sent:
+// an unknown fact, an ellipsis, or a bracketed placeholder or stage
+// direction ("<date>", "(leave it out)").
+func CheckRewrite(rewrite string) error {
+	for _, alt := range strings.Split(rewrite, "||") {
+		alt = strings.TrimSpace(alt)
+		if alt == "" {
+			return errors.New("empty alternative")
+		}
+		if strings.Contains(alt, "…") || strings.Contains(alt, "...") {
+			return fmt.Errorf("%q holds an ellipsis", alt)
+		}
+		if strings.ContainsAny(alt, "<>()[]") {
+			return fmt.Errorf("%q holds a bracketed placeholder or direction", alt)
+		}
+		rest := alt
+		for {
+			i := strings.IndexByte(rest, '{')
+			if i < 0 {
+				break
+			}
+			j := strings.IndexByte(rest[i:], '}')
+			if j < 0 {
+				return fmt.Errorf("%q: unclosed {", alt)
+			}
+			name := rest[i+1 : i+j]
+			known := false
+			for _, f := range RewriteFacts {
+				known = known || f == name
+			}
+			if !known {
+				return fmt.Errorf("%q: unknown fact {%s}", alt, name)
+			}
+			rest = rest[i+j+1:]
+		}
+		if strings.Contains(rest, "}") {
+			return fmt.Errorf("%q: stray }", alt)
+		}
+	}
+	return nil
 }
 
 // Phrase is one way of saying a part of a drafted reply. Placeholders:
@@ -227,13 +281,14 @@ const (
 	RuleNoExpectation       = "no_expectation"
 	RuleAcknowledgeFirst    = "acknowledge_first"
 	RuleUnsupportedLanguage = "unsupported_language"
+	RulePlaceholder         = "placeholder"
 )
 
 // StepIDs lists the step ids in the order a reply does them.
 var StepIDs = []string{StepGreeting, StepEmpathy, StepApology, StepConcerns, StepOwnership, StepAction, StepExpectation, StepFollowUp, StepThanks}
 
 // RuleIDs lists every rule id the engines may report.
-var RuleIDs = []string{RuleBlame, RuleDeflection, RuleMinimizing, RuleArguing, RuleNonApology, RuleVagueTiming, RuleOverpromise, RuleShouting, RuleSarcasm, RuleJargon, RuleWallOfText, RuleRobotic, RuleMissingApology, RuleMissingEmpathy, RuleIgnoredConcern, RuleNoAction, RuleNoExpectation, RuleAcknowledgeFirst, RuleUnsupportedLanguage}
+var RuleIDs = []string{RuleBlame, RuleDeflection, RuleMinimizing, RuleArguing, RuleNonApology, RuleVagueTiming, RuleOverpromise, RuleShouting, RuleSarcasm, RuleJargon, RuleWallOfText, RuleRobotic, RuleMissingApology, RuleMissingEmpathy, RuleIgnoredConcern, RuleNoAction, RuleNoExpectation, RuleAcknowledgeFirst, RuleUnsupportedLanguage, RulePlaceholder}
 
 //go:embed default.json
 var defaultJSON []byte
@@ -306,6 +361,13 @@ func (pb *Playbook) Validate() error {
 		}
 		if r.Message == "" {
 			return fmt.Errorf("%w: rule %q has no message", ErrInvalid, r.ID)
+		}
+		for _, cue := range r.Cues {
+			if _, rw := Cue(cue); rw != "" {
+				if err := CheckRewrite(rw); err != nil {
+					return fmt.Errorf("%w: rule %q: rewrite %v", ErrInvalid, r.ID, err)
+				}
+			}
 		}
 	}
 	for _, id := range RuleIDs {

@@ -90,3 +90,35 @@ func TestCue(t *testing.T) {
 		t.Errorf("Cue without rewrite = %q, %q", p, r)
 	}
 }
+
+func TestCheckRewrite(t *testing.T) {
+	tests := []struct {
+		rewrite string
+		ok      bool
+	}{
+		{"I can see why this has upset you.", true},
+		{"I'm sorry {problem}. || I'm sorry for the trouble this has caused you.", true},
+		{"by {due}", true},
+		{"To recap: …", false},
+		{"To recap: ...", false},
+		{"by <day and date>", false},
+		{"(leave it out)", false},
+		{"I'm sorry for [issue].", false},
+		{"Hi {customer}", false},
+		{"Hi {name", false},
+		{"a || ", false},
+	}
+	for _, tt := range tests {
+		if err := CheckRewrite(tt.rewrite); (err == nil) != tt.ok {
+			t.Errorf("CheckRewrite(%q) = %v, want ok=%v", tt.rewrite, err, tt.ok)
+		}
+	}
+	pb, err := Parse(DefaultJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb.Rule(RuleArguing).Cues = append(pb.Rule(RuleArguing).Cues, "as i said => To recap: …")
+	if err := pb.Validate(); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a playbook whose rewrite is a placeholder validates: %v", err)
+	}
+}

@@ -23,15 +23,16 @@ type coachView struct {
 	Status   string // one line for the screen-reader status region
 }
 
-// findingView is one finding with what the apply button needs: the span in
-// the UTF-16 offsets the browser counts in, and the rewrite, if the rule
-// offers one for these exact words.
+// findingView is one finding with what the apply button needs: the span
+// its rewrite replaces, in the UTF-16 offsets the browser counts in, and
+// the words there now. Only the coach's rewrite (words for the customer)
+// is ever put into the reply; its hint is only shown.
 type findingView struct {
 	coach.Finding
 	N              int // 1-based, ties the underline to the list item
 	Name           string
-	Rewrite        string
 	Start16, End16 int
+	Replaces       string // the reply's words the rewrite replaces
 }
 
 type stepView struct {
@@ -39,9 +40,13 @@ type stepView struct {
 	Done, Required bool
 }
 
+// promiseView is a promise; one without a time asks for it and offers the
+// promise again with the calendar's due date.
 type promiseView struct {
 	coach.Promise
-	Due string
+	Due            string
+	Start16, End16 int
+	Replaces       string
 }
 
 // coachPanel reviews the draft in the reply box (POST /cases/{id}/coach,
@@ -78,11 +83,14 @@ func newCoachView(text string, rv coach.Review) coachView {
 		if f.Severity == playbook.Error {
 			v.Errors++
 		}
+		if f.Rewrite != "" && f.RewriteEnd > f.RewriteStart && f.RewriteEnd <= len(text) {
+			fv.Start16, fv.End16 = utf16Offset(text, f.RewriteStart), utf16Offset(text, f.RewriteEnd)
+			fv.Replaces = text[f.RewriteStart:f.RewriteEnd]
+		}
+		if fv.Start16 < 0 || fv.End16 < 0 {
+			fv.Rewrite = "" // no place to put it: the hint alone
+		}
 		if f.End > f.Start {
-			fv.Start16, fv.End16 = utf16Offset(text, f.Start), utf16Offset(text, f.End)
-			if rule := pb.Rule(f.Rule); rule != nil && f.Suggestion != rule.Suggestion && fv.Start16 >= 0 && fv.End16 >= 0 {
-				fv.Rewrite = f.Suggestion
-			}
 			marks = append(marks, mark{Start: f.Start, End: f.End, Class: "finding sev-" + string(f.Severity), Label: fv.Name, Ref: fv.N})
 		}
 		v.Findings = append(v.Findings, fv)
@@ -96,9 +104,15 @@ func newCoachView(text string, rv coach.Review) coachView {
 		v.Steps = append(v.Steps, stepView{Name: name, Done: st.Done, Required: st.Required})
 	}
 	for _, c := range rv.Promises {
-		pv := promiseView{Promise: c}
+		pv := promiseView{Promise: c, Start16: -1, End16: -1}
 		if c.DueAt != nil {
 			pv.Due = stamp(*c.DueAt)
+		}
+		if c.Rewrite != "" && c.End > c.Start && c.End <= len(text) {
+			pv.Start16, pv.End16, pv.Replaces = utf16Offset(text, c.Start), utf16Offset(text, c.End), text[c.Start:c.End]
+		}
+		if pv.Start16 < 0 || pv.End16 < 0 {
+			pv.Rewrite = ""
 		}
 		v.Promises = append(v.Promises, pv)
 	}

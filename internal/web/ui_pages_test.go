@@ -165,8 +165,18 @@ func TestCoachPanelAndConfirmedSend(t *testing.T) {
 			t.Fatalf("coach panel = %d:\n%s", status, panel)
 		}
 		// Offsets are in UTF-16 units of the LF text the textarea holds.
-		if !strings.Contains(panel, `data-start="0" data-end="9" data-text="calm down"`) {
+		// The rewrite ends the clause it replaces and starts the next one.
+		if !strings.Contains(panel, `data-start="0" data-end="13" data-text="calm down, as" data-rewrite="I can see why this has upset you. As"`) {
 			t.Errorf("apply button lacks the span of “calm down”:\n%s", panel)
+		}
+		// Only words for the customer are offered to insert; advice is shown.
+		for _, rw := range regexp.MustCompile(`data-rewrite="([^"]*)"`).FindAllStringSubmatch(panel, -1) {
+			if strings.Contains(rw[1], "…") || strings.Contains(rw[1], "Give a date") || strings.Contains(rw[1], "&lt;") {
+				t.Errorf("a rewrite is not customer text: %q", rw[1])
+			}
+		}
+		if !strings.Contains(panel, "Try: Give a date or a duration") {
+			t.Errorf("the vague-timing hint is not shown:\n%s", panel)
 		}
 		if _, panel = fetch(t, b, "POST", base+"/coach", url.Values{"text": {bad}, "kind": {"note"}}); !strings.Contains(panel, "Internal note") {
 			t.Errorf("a note got reviewed")

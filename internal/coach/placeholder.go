@@ -1,0 +1,260 @@
+package coach
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A reply can hold text that is not meant for the customer: a template's
+// blanks ("[date]", "<name>", "{order}", "XX", "TBD"), an ellipsis standing
+// for words still to write ("To recap: …", "sorry for …"), or advice pasted
+// in from the coach ("Give a date or a duration: …"). Such text must never
+// tick a step nor become a promise: the review reads the reply with it
+// blanked out (offsets unchanged) and reports each one as a placeholder
+// finding, so the agent fills it in before sending.
+
+// maxPlaceholderBytes bounds a bracketed placeholder: longer bracketed
+// text is prose in brackets, not a blank to fill.
+const maxPlaceholderBytes = 40
+
+// instructionWords is how many first words of an instruction identify it.
+const instructionWords = 5
+
+// htmlTags are tag names that make "<…>" markup rather than a blank.
+var htmlTags = boolSet([]string{"a", "abbr", "b", "blockquote", "body", "br", "code", "div", "em", "font", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "html", "i", "img", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul", "center", "style", "script", "meta", "link", "title", "o:p"})
+
+// placeholderLeads are words after which a detached ellipsis stands for
+// words still to write ("sorry for …", "by …", "order number …").
+var placeholderLeads = boolSet([]string{"for", "by", "to", "at", "on", "in", "of", "the", "a", "an", "your", "our", "my", "is", "are", "was", "be", "have", "has", "send", "number", "order", "about", "with", "from", "until", "before", "after", "dear", "hi", "hello", "date", "name", "ref", "reference", "and", "or"})
+
+// fillIns are words that only ever stand for a fact still to fill in.
+var fillIns = boolSet([]string{"tbd", "tbc", "tba"})
+
+// compileInstructions indexes the first words of every hint the coach can
+// give, so that advice pasted into a reply is recognised.
+func (c *Coach) compileInstructions() {
+	c.instructions = map[string]bool{}
+	add := func(s string) {
+		if key := instructionKey(tokenize(s), 0); key != "" {
+			c.instructions[key] = true
+		}
+	}
+	for _, r := range c.pb.Rules {
+		add(r.Suggestion)
+	}
+	for _, s := range c.pb.Steps {
+		add(s.Description)
+	}
+	for _, h := range codeHints {
+		add(h)
+	}
+}
+
+// instructionKey is the first instructionWords words from toks[i] on
+// within one sentence, or "" when the sentence ends sooner.
+func instructionKey(toks []tok, i int) string {
+	var b strings.Builder
+	n := 0
+	for ; i < len(toks) && n < instructionWords; i++ {
+		switch toks[i].kind {
+		case kBound:
+			return ""
+		case kWord, kNumber:
+			if n > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(toks[i].norm)
+			n++
+		}
+	}
+	if n < instructionWords {
+		return ""
+	}
+	return b.String()
+}
+
+// placeholders returns the byte spans of text that is not for the
+// customer, in order and not overlapping.
+func (c *Coach) placeholders(text string, toks []tok) [][2]int {
+	var out [][2]int
+	add := func(s, e int) {
+		if e <= s {
+			return
+		}
+		if n := len(out); n > 0 && s < out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], e)
+			return
+		}
+		out = append(out, [2]int{s, e})
+	}
+	// Pasted advice: from its first words to the end of its sentence.
+	for i := 0; i < len(toks); i++ {
+		if toks[i].kind != kWord || !c.instructions[instructionKey(toks, i)] {
+			continue
+		}
+		j := i
+		for j+1 < len(toks) && toks[j+1].kind != kBound {
+			j++
+		}
+		end := toks[j].end
+		// Advice quotes its examples: take the closing quote along.
+		for end < len(text) && strings.ContainsRune("\"”'’", rune(text[end])) {
+			end++
+		}
+		if strings.HasPrefix(text[end:], "”") || strings.HasPrefix(text[end:], "’") {
+			end += len("”")
+		}
+		add(toks[i].start, end)
+		i = j
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == '[' || r == '{' || r == '<':
+			if e := bracketedBlank(text, i); e > i {
+				add(i, e)
+				i = e
+				continue
+			}
+		case r == '…' || r == '.' && strings.HasPrefix(text[i:], "..."):
+			e := i + size
+			for e < len(text) && (text[e] == '.' || strings.HasPrefix(text[e:], "…")) {
+				if text[e] == '.' {
+					e++
+				} else {
+					e += len("…")
+				}
+			}
+			if detachedEllipsis(text, i) {
+				add(i, e)
+			}
+			i = e
+			continue
+		case r == '_' && strings.HasPrefix(text[i:], "___"):
+			e := i
+			for e < len(text) && text[e] == '_' {
+				e++
+			}
+			add(i, e)
+			i = e
+			continue
+		}
+		i += size
+	}
+	for _, t := range toks {
+		if t.kind != kWord {
+			continue
+		}
+		w := text[t.start:t.end]
+		if fillIns[t.norm] || len(w) >= 2 && strings.Trim(w, "xX") == "" {
+			add(t.start, t.end)
+		}
+	}
+	return sortSpans(out)
+}
+
+// bracketedBlank returns the end of a blank like "[date]", "<name>",
+// "{order}" or "{{name}}" starting at i, or i when there is none.
+func bracketedBlank(text string, i int) int {
+	open := text[i]
+	closer := map[byte]byte{'[': ']', '{': '}', '<': '>'}[open]
+	from := i + 1
+	double := open == '{' && from < len(text) && text[from] == '{'
+	if double {
+		from++
+	}
+	lim := min(len(text), from+maxPlaceholderBytes)
+	j := strings.IndexByte(text[from:lim], closer)
+	if j < 0 {
+		return i
+	}
+	inner := text[from : from+j]
+	end := from + j + 1
+	if double {
+		if end >= len(text) || text[end] != '}' {
+			return i
+		}
+		end++
+	}
+	letters := 0
+	for _, r := range inner {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case r == ' ' || r == '_' || r == '-' || r == '/' || r == '.' || r == '\'' || unicode.IsDigit(r):
+		default:
+			return i
+		}
+	}
+	if letters == 0 {
+		return i // "[1]", "<3"
+	}
+	if open == '<' {
+		name := strings.ToLower(strings.TrimSpace(inner))
+		if htmlTags[name] || strings.HasPrefix(name, "/") {
+			return i
+		}
+	}
+	return end
+}
+
+// detachedEllipsis reports whether the ellipsis at i stands for words to
+// write: after a colon, at the start of a line or sentence, or after a word
+// like "for" or "by" with a space between ("sorry for …"). An ellipsis
+// written onto a word ("Well… I") trails off and is left alone.
+func detachedEllipsis(text string, i int) bool {
+	j := i
+	for j > 0 && (text[j-1] == ' ' || text[j-1] == '\t') {
+		j--
+	}
+	if j == 0 {
+		return true
+	}
+	if j == i {
+		// Written onto the word before it: "Well…", "sorry for…" reads as
+		// trailing off unless that word leads to a blank.
+		return false
+	}
+	switch text[j-1] {
+	case ':', '\n', '.', '!', '?', '(', '"', '\'', ',', '-':
+		return true
+	}
+	k := j
+	for k > 0 && isLetterByte(text[k-1]) {
+		k--
+	}
+	return placeholderLeads[strings.ToLower(text[k:j])]
+}
+
+// mask blanks the spans with spaces, keeping line breaks and offsets.
+func mask(text string, spans [][2]int) string {
+	b := []byte(text)
+	for _, sp := range spans {
+		for k := sp[0]; k < sp[1]; k++ {
+			if b[k] != '\n' {
+				b[k] = ' '
+			}
+		}
+	}
+	return string(b)
+}
+
+// sortSpans orders spans and merges overlapping ones.
+func sortSpans(sp [][2]int) [][2]int {
+	for i := 1; i < len(sp); i++ {
+		for j := i; j > 0 && sp[j][0] < sp[j-1][0]; j-- {
+			sp[j], sp[j-1] = sp[j-1], sp[j]
+		}
+	}
+	// Merge what the passes found twice.
+	out := sp[:0]
+	for _, s := range sp {
+		if n := len(out); n > 0 && s[0] < out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], s[1])
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
