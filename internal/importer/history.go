@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 	"io"
 	"log/slog"
 	"strconv"
@@ -194,8 +195,8 @@ func (h *History) ingest(ctx context.Context, rec Record) (desk.IngestResult, er
 		refs = refs[len(refs)-20:]
 	}
 	in := desk.InboundMessage{
-		CustomerEmail: rec.CustomerEmail, CustomerName: desk.Clip(rec.CustomerName, desk.MaxNameBytes),
-		Subject: desk.Clip(rec.Subject, desk.MaxSubjectBytes), Text: desk.Clip(rec.Text, desk.MaxTextBytes), RawText: desk.Clip(rec.RawText, desk.MaxRawTextBytes),
+		CustomerEmail: rec.CustomerEmail, CustomerName: textkit.Clip(rec.CustomerName, desk.MaxNameBytes),
+		Subject: textkit.Clip(rec.Subject, desk.MaxSubjectBytes), Text: textkit.Clip(rec.Text, desk.MaxTextBytes), RawText: textkit.Clip(rec.RawText, desk.MaxRawTextBytes),
 		// Imported cases are history: the channel keeps replies on them from
 		// ever being emailed.
 		Channel:    "import",
@@ -240,7 +241,7 @@ func (h *History) reply(ctx context.Context, caseID int64, rec Record) error {
 		h.stats.Skipped++
 		return nil
 	}
-	text := desk.Clip(rec.Text, desk.MaxReplyBytes)
+	text := textkit.Clip(rec.Text, desk.MaxReplyBytes)
 	key := replyKey(text, rec.At)
 	if known[key] {
 		h.stats.KnownReplies++

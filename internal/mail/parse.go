@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 	"io"
 	netmail "net/mail"
 	"strings"
@@ -50,15 +51,15 @@ func ParseBytes(raw []byte, limits Limits) (*Inbound, error) {
 	}
 	if w.html.Len() > 0 {
 		rawHTML := w.html.String()
-		in.HTML = truncate(SanitizeHTML(rawHTML), limits.MaxTextBytes)
+		in.HTML = textkit.Clip(SanitizeHTML(rawHTML), limits.MaxTextBytes)
 		if strings.TrimSpace(in.Text) == "" {
-			in.Text = truncate(HTMLToText(rawHTML), limits.MaxTextBytes)
+			in.Text = textkit.Clip(HTMLToText(rawHTML), limits.MaxTextBytes)
 			in.TextFromHTML = true
 		}
 	}
 	// The new words are at the top (or between quotes near it); a text of
 	// megabytes is a pasted log, and the desk analyses 100 kB at most.
-	in.NewText = StripQuotes(truncate(in.Text, maxQuoteScan))
+	in.NewText = StripQuotes(textkit.Clip(in.Text, maxQuoteScan))
 	in.Automatic, in.AutomaticReason = automatic(h, in, w.report, w.tnefClass)
 	in.CaseRef, _ = CaseRefFromSubject(in.Subject)
 	return in, nil
@@ -175,20 +176,6 @@ func normalizeText(s string) string {
 	}
 	return b.String()
 }
-
-// truncate cuts s to at most max bytes on a rune boundary.
-func truncate(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !isRuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut]
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 func appendUnique(list []string, s string) []string {
 	for _, x := range list {

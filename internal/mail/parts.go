@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"fmt"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 	"mime"
 	"path"
 	"regexp"
@@ -55,7 +56,7 @@ func (w *walker) recover(body []byte) {
 		return
 	}
 	if text := normalizeText(utf8OrWindows1252(body)); strings.TrimSpace(text) != "" {
-		w.in.Text = truncate(text, w.limits.MaxTextBytes)
+		w.in.Text = textkit.Clip(text, w.limits.MaxTextBytes)
 		w.in.problem("no readable MIME part; body kept as plain text")
 	}
 }
@@ -210,7 +211,7 @@ func (w *walker) addText(data []byte, mediaType, charset string) {
 	if w.in.Text != "" {
 		w.in.Text += "\n"
 	}
-	w.in.Text = truncate(w.in.Text+s, w.limits.MaxTextBytes)
+	w.in.Text = textkit.Clip(w.in.Text+s, w.limits.MaxTextBytes)
 }
 
 // useNamedText makes the first text part that carries a file name the

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 	"log/slog"
 	"slices"
 	"strings"
@@ -46,14 +47,14 @@ func (in Intake) Deliver(ctx context.Context, raw []byte, msg *mail.Inbound, rcp
 	m := desk.InboundMessage{
 		CustomerEmail: msg.From.Email,
 		CustomerName:  msg.From.Name,
-		Subject:       desk.Clip(msg.Subject, desk.MaxSubjectBytes),
-		Text:          desk.Clip(firstNonBlank(msg.NewText, msg.Text, msg.Subject, "(empty message)"), desk.MaxTextBytes),
-		RawText:       desk.Clip(msg.Text, desk.MaxRawTextBytes),
+		Subject:       textkit.Clip(msg.Subject, desk.MaxSubjectBytes),
+		Text:          textkit.Clip(firstNonBlank(msg.NewText, msg.Text, msg.Subject, "(empty message)"), desk.MaxTextBytes),
+		RawText:       textkit.Clip(msg.Text, desk.MaxRawTextBytes),
 		Channel:       "email",
-		ExternalID:    desk.Clip(msg.DedupKey(), desk.MaxExternalID),
+		ExternalID:    textkit.Clip(msg.DedupKey(), desk.MaxExternalID),
 		CaseID:        msg.CaseRef,
 		InReplyTo:     threadRefs(msg),
-		HTML:          desk.Clip(msg.HTML, desk.MaxHTMLBytes),
+		HTML:          textkit.Clip(msg.HTML, desk.MaxHTMLBytes),
 		Attachments:   attachments(msg),
 		ReplyTo:       replyTo(msg),
 	}
@@ -66,7 +67,7 @@ func (in Intake) Deliver(ctx context.Context, raw []byte, msg *mail.Inbound, rcp
 		if !same {
 			log.InfoContext(ctx, "mail: Message-ID already used by another message; stored apart",
 				"from", msg.From.Email, "message_id", msg.MessageID, "first_case", res.CaseID)
-			m.ExternalID = desk.Clip(msg.MessageID, desk.MaxExternalID-20) + " " + strings.TrimPrefix(msg.Fingerprint, "sha256:")[:16]
+			m.ExternalID = textkit.Clip(msg.MessageID, desk.MaxExternalID-20) + " " + strings.TrimPrefix(msg.Fingerprint, "sha256:")[:16]
 			res, err = in.ingest(ctx, m)
 		}
 	}
@@ -93,7 +94,7 @@ func (in Intake) Refused(ctx context.Context, r mail.Refusal) {
 	if from == "" {
 		from = "an unknown sender"
 	}
-	msg := fmt.Sprintf("An email from %s (subject %q) could not be stored: %s. %s", from, desk.Clip(r.Subject, 120), r.Reason, where)
+	msg := fmt.Sprintf("An email from %s (subject %q) could not be stored: %s. %s", from, textkit.Clip(r.Subject, 120), r.Reason, where)
 	if err := in.Desk.NotifyAdmins(ctx, "mail_refused", msg); err != nil {
 		log := in.Log
 		if log == nil {
@@ -127,7 +128,7 @@ func (in Intake) ingest(ctx context.Context, m desk.InboundMessage) (desk.Ingest
 func replyTo(msg *mail.Inbound) string {
 	for _, a := range msg.ReplyTo {
 		if strings.Contains(a.Email, "@") && !strings.EqualFold(a.Email, msg.From.Email) {
-			return desk.Clip(a.Email, 320)
+			return textkit.Clip(a.Email, 320)
 		}
 	}
 	return ""
@@ -172,7 +173,7 @@ func attachments(msg *mail.Inbound) []desk.Attachment {
 		if i == desk.MaxAttachments {
 			break
 		}
-		d := desk.Attachment{Filename: desk.Clip(a.Filename, 255), ContentType: desk.Clip(a.ContentType, 255), ContentID: a.ContentID,
+		d := desk.Attachment{Filename: textkit.Clip(a.Filename, 255), ContentType: textkit.Clip(a.ContentType, 255), ContentID: a.ContentID,
 			Inline: a.Inline, Size: a.Size, Data: a.Data, Omitted: a.Omitted}
 		if total+len(d.Data) > desk.MaxAttachmentsBytes {
 			d.Data, d.Omitted = nil, "over the desk's limit for one message"
