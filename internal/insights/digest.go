@@ -53,7 +53,7 @@ func (in *Insights) Digest(ctx context.Context, w Period) (Digest, error) {
 		return d, err
 	}
 	month := Period{From: w.From.AddDate(0, 0, -21), To: w.To}
-	cases, err := in.load(ctx, month.Start(), month.End(), Filter{})
+	cases, err := in.loadFor(ctx, month.Start(), month.End(), Filter{}, needFigures)
 	if err != nil {
 		return d, err
 	}
