@@ -140,7 +140,9 @@ func measure(name string, runs int, run func() (int, error)) {
 	}
 	close(stop)
 	slices.Sort(times)
-	q := func(p float64) time.Duration { return times[min(len(times)-1, int(p*float64(len(times))))].Round(time.Millisecond) }
+	q := func(p float64) time.Duration {
+		return times[min(len(times)-1, int(p*float64(len(times))))].Round(time.Millisecond)
+	}
 	fmt.Printf("%-18s n=%-7d p50 %-8s p95 %-8s max %-8s heap peak %d MB\n", name, n, q(0.5), q(0.95), times[len(times)-1].Round(time.Millisecond), peak.Load()>>20)
 }
 
