@@ -3,6 +3,8 @@
 -- this index every summary, trend and problem list scanned every case and
 -- every message (docs/insights.md, "Speed").
 CREATE INDEX cases_created ON cases (created_at);
+-- Repeat contacts: a customer's earlier cases by time, from the index alone.
+CREATE INDEX cases_customer_created ON cases (customer_id, created_at);
 
 -- The parts of each customer message's reading that insights count —
 -- level, angry flag, concerns — kept beside it by a trigger in the
@@ -48,4 +50,5 @@ CREATE TRIGGER reading_facts_sync AFTER INSERT OR DELETE OR UPDATE OF reading, c
 DROP TRIGGER reading_facts_sync ON messages;
 DROP FUNCTION reading_facts_sync();
 DROP TABLE reading_facts;
+DROP INDEX cases_customer_created;
 DROP INDEX cases_created;
