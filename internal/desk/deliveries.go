@@ -59,6 +59,7 @@ type StaffEmail struct {
 	CaseID         *int64
 	Kind           string
 	Message        string
+	CreatedAt      time.Time // when the notification was made
 }
 
 // PendingStaffEmails lists notifications of the last day not yet emailed,
@@ -66,7 +67,7 @@ type StaffEmail struct {
 // role it names. Older ones are not news any more.
 func (d *Desk) PendingStaffEmails(ctx context.Context, limit int) ([]StaffEmail, error) {
 	rows, err := d.db.Read().QueryContext(ctx,
-		`SELECT n.id, u.email, u.name, n.case_id, n.kind, n.message
+		`SELECT n.id, u.email, u.name, n.case_id, n.kind, n.message, n.created_at
 		   FROM notifications n JOIN users u ON (u.id = n.user_id OR (n.user_id IS NULL AND u.role = n.role))
 		  WHERE n.emailed_at IS NULL AND u.disabled_at IS NULL AND n.created_at > $2
 		  ORDER BY n.id LIMIT $1`, limit, d.clock().Add(-24*time.Hour))
@@ -78,9 +79,10 @@ func (d *Desk) PendingStaffEmails(ctx context.Context, limit int) ([]StaffEmail,
 	for rows.Next() {
 		var e StaffEmail
 		var caseID sql.NullInt64
-		if err := rows.Scan(&e.NotificationID, &e.ToEmail, &e.ToName, &caseID, &e.Kind, &e.Message); err != nil {
+		if err := rows.Scan(&e.NotificationID, &e.ToEmail, &e.ToName, &caseID, &e.Kind, &e.Message, &e.CreatedAt); err != nil {
 			return nil, err
 		}
+		e.CreatedAt = e.CreatedAt.UTC()
 		if caseID.Valid {
 			e.CaseID = &caseID.Int64
 		}

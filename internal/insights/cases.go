@@ -82,7 +82,7 @@ func (in *Insights) Cases(ctx context.Context, p Period, f Filter, figure Figure
 		return nil, invalid("figure", "must be one of "+strings.Join(FigureNames(), ", "))
 	}
 	now := in.Now()
-	cases, err := in.load(ctx, p.Start(), p.End(), f)
+	cases, err := in.loadFor(ctx, p.Start(), p.End(), f, needFigures)
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func (in *Insights) Digest(ctx context.Context, w Period) (Digest, error) {
 		return d, err
 	}
 	month := Period{From: w.From.AddDate(0, 0, -21), To: w.To}
-	cases, err := in.load(ctx, month.Start(), month.End(), Filter{})
+	cases, err := in.loadFor(ctx, month.Start(), month.End(), Filter{}, needFigures)
 	if err != nil {
 		return d, err
 	}
@@ -115,6 +115,9 @@ func (in *Insights) Digest(ctx context.Context, w Period) (Digest, error) {
 	return d, nil
 }
 
+// DigestKind is the kind of the weekly digest's notification.
+const DigestKind = "insights.digest"
+
 // NotifyDigest tells supervisors, once a week from Monday 08:00 UTC, that
 // last week's digest is ready, with its headline figures (the notification
 // is emailed to them when outbound mail is configured). It reports whether
@@ -134,16 +137,16 @@ func (in *Insights) NotifyDigest(ctx context.Context) (bool, error) {
 	sent := false
 	err = in.db.Tx(ctx, func(tx *sql.Tx) error {
 		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM notifications WHERE kind = 'insights.digest' AND created_at >= $1 LIMIT 1`,
-			this.Start()).Scan(&id)
+		err := tx.QueryRowContext(ctx, `SELECT id FROM notifications WHERE kind = $2 AND created_at >= $1 LIMIT 1`,
+			this.Start(), DigestKind).Scan(&id)
 		if err == nil {
 			return nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (role, kind, message, created_at) VALUES ('supervisor', 'insights.digest', $1, $2)`,
-			clip(msg, 1000), now); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (role, kind, message, created_at) VALUES ('supervisor', $3, $1, $2)`,
+			clip(msg, 1000), now, DigestKind); err != nil {
 			return err
 		}
 		sent = true

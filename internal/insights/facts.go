@@ -51,18 +51,24 @@ type promise struct {
 // a case a repeat contact.
 const repeatWindow = 30 * 24 * time.Hour
 
-// storedReading is the part of a stored analyze.Reading insights read.
-type storedReading struct {
-	Level    string `json:"level"`
-	Angry    bool   `json:"angry"`
-	Concerns []struct {
-		Text string `json:"text"`
-	} `json:"concerns"`
+// need says which facts a query needs beyond the cases themselves.
+type need int
+
+const (
+	needFigures  need = 1 << iota // escalations, surveys, promises, reopens, goodwill, repeat contacts
+	needConcerns                  // the concerns of the customers' messages
+	needAll      = needFigures | needConcerns
+)
+
+// load reads all the facts of the cases created in [start, end) that pass
+// f, ordered by id.
+func (in *Insights) load(ctx context.Context, start, end time.Time, f Filter) ([]*caseFacts, error) {
+	return in.loadFor(ctx, start, end, f, needAll)
 }
 
-// load reads the facts of the cases created in [start, end) that pass f,
-// ordered by id.
-func (in *Insights) load(ctx context.Context, start, end time.Time, f Filter) ([]*caseFacts, error) {
+// loadFor reads the facts of the cases created in [start, end) that pass
+// f that n says are needed, ordered by id.
+func (in *Insights) loadFor(ctx context.Context, start, end time.Time, f Filter, n need) ([]*caseFacts, error) {
 	where, args := caseWhere(start, end, f)
 	var cases []*caseFacts
 	byID := map[int64]*caseFacts{}
@@ -89,21 +95,30 @@ func (in *Insights) load(ctx context.Context, start, end time.Time, f Filter) ([
 	}
 	of := func(id int64) *caseFacts { return byID[id] }
 
-	err = in.query(ctx, `SELECT m.case_id, m.created_at, m.reading FROM messages m JOIN`+joinCases("m.case_id")+`
-	  WHERE `+where+` AND m.direction = 'inbound' ORDER BY m.case_id, m.created_at, m.id`, args, func(rows *sql.Rows) error {
+	concerns := "NULL"
+	if n&needConcerns != 0 {
+		concerns = "m.concerns"
+	}
+	// reading_facts holds each customer message's level, angry flag and
+	// concerns (migration 00013): no stored reading is parsed here.
+	err = in.query(ctx, `SELECT m.case_id, m.created_at, m.level, m.angry, `+concerns+` FROM reading_facts m JOIN`+joinCases("m.case_id")+`
+	  WHERE `+where+` ORDER BY m.case_id, m.created_at, m.message_id`, args, func(rows *sql.Rows) error {
 		var id int64
 		var m inbound
-		var raw sql.NullString
-		if err := rows.Scan(&id, &m.At, &raw); err != nil {
+		var level, concerns sql.NullString
+		var angry int
+		if err := rows.Scan(&id, &m.At, &level, &angry, &concerns); err != nil {
 			return err
 		}
-		var r storedReading
-		if raw.Valid {
-			_ = json.Unmarshal([]byte(raw.String), &r) // an unreadable reading counts as no reading
-		}
-		m.At, m.Level, m.Angry = m.At.UTC(), r.Level, r.Angry
-		for _, c := range r.Concerns {
-			m.Concerns = append(m.Concerns, c.Text)
+		m.At, m.Level, m.Angry = m.At.UTC(), level.String, angry == 1
+		if concerns.Valid {
+			var cs []struct {
+				Text string `json:"text"`
+			}
+			_ = json.Unmarshal([]byte(concerns.String), &cs) // unreadable concerns count as none
+			for _, c := range cs {
+				m.Concerns = append(m.Concerns, c.Text)
+			}
 		}
 		if c := of(id); c != nil {
 			c.Inbound = append(c.Inbound, m)
@@ -112,6 +127,9 @@ func (in *Insights) load(ctx context.Context, start, end time.Time, f Filter) ([
 	})
 	if err != nil {
 		return nil, fmt.Errorf("insights: messages: %w", err)
+	}
+	if n&needFigures == 0 {
+		return cases, nil
 	}
 
 	err = in.query(ctx, `SELECT e.case_id, e.rule FROM escalations e JOIN`+joinCases("e.case_id")+`

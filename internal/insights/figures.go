@@ -66,12 +66,12 @@ type Summary struct {
 // Summary computes the figures for p and its previous period.
 func (in *Insights) Summary(ctx context.Context, p Period, f Filter) (Summary, error) {
 	now := in.Now()
-	cur, err := in.load(ctx, p.Start(), p.End(), f)
+	cur, err := in.loadFor(ctx, p.Start(), p.End(), f, needFigures)
 	if err != nil {
 		return Summary{}, err
 	}
 	prevP := p.Previous()
-	prev, err := in.load(ctx, prevP.Start(), prevP.End(), f)
+	prev, err := in.loadFor(ctx, prevP.Start(), prevP.End(), f, needFigures)
 	if err != nil {
 		return Summary{}, err
 	}

@@ -35,7 +35,7 @@ const (
 // into problems, biggest first.
 func (in *Insights) Problems(ctx context.Context, p Period, f Filter) ([]Problem, error) {
 	baseStart := p.Start().AddDate(0, 0, -7*baselineWeeks)
-	cases, err := in.load(ctx, baseStart, p.End(), f)
+	cases, err := in.loadFor(ctx, baseStart, p.End(), f, needConcerns)
 	if err != nil {
 		return nil, err
 	}

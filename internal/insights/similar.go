@@ -79,7 +79,7 @@ func (in *Insights) Similar(ctx context.Context, u desk.User, caseID int64, limi
 	}
 	out := Similar{CaseID: caseID, Category: category, Cases: []SimilarCase{}}
 	created = created.UTC()
-	self, err := in.load(ctx, created, created.Add(time.Microsecond), Filter{})
+	self, err := in.loadFor(ctx, created, created.Add(time.Microsecond), Filter{}, needConcerns)
 	if err != nil {
 		return out, err
 	}

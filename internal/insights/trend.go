@@ -7,7 +7,7 @@ import "context"
 // weeks are clipped to the period).
 func (in *Insights) Trend(ctx context.Context, p Period, f Filter) ([]Figures, error) {
 	now := in.Now()
-	cases, err := in.load(ctx, p.Start(), p.End(), f)
+	cases, err := in.loadFor(ctx, p.Start(), p.End(), f, needFigures)
 	if err != nil {
 		return nil, err
 	}

@@ -107,7 +107,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 			Transport:     desk.WebhookTransport(), // refuses internal addresses the policy does not allow
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}}}
-	r.staff = &staffMailWorker{mail: cfg.Mail, publicURL: cfg.PublicURL, log: cfg.Logger}
+	r.staff = &staffMailWorker{mail: cfg.Mail, publicURL: cfg.PublicURL, log: cfg.Logger, insights: cfg.Insights}
 	r.learn = &learnWorker{log: cfg.Logger}
 	r.corrections = &learnCorrectionsWorker{log: cfg.Logger}
 	workers := river.NewWorkers()

@@ -99,3 +99,83 @@ func TestBrowserInsightsDrillDown(t *testing.T) {
 func sameInsights(back, first string) bool {
 	return strings.Contains(back, "/insights?from=") && strings.HasSuffix(strings.SplitN(first, "?", 2)[0], "/insights")
 }
+
+// TestBrowserLessonsAndSimilar: on an open case a supervisor sees the
+// resolved cases like it, resolves it with a lesson learned, finds the
+// lesson by searching, and reads it in the week's digest.
+func TestBrowserLessonsAndSimilar(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	d := desk.New(db, desk.Options{Analyzer: analyze.Default()})
+	res, err := demo.Load(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := map[string]string{}
+	for _, u := range res.NewUsers {
+		pw[u.Email] = u.Password
+	}
+	page, err := d.Cases(context.Background(), desk.CaseQuery{Status: desk.StatusOpen, Limit: 1})
+	if err != nil || len(page.Cases) == 0 {
+		t.Fatalf("no open demo case: %v", err)
+	}
+	id := page.Cases[0].ID
+	// A customer who wrote the same before, whose case was resolved with a lesson.
+	open, err := d.Case(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twin, err := d.Ingest(context.Background(), desk.InboundMessage{CustomerEmail: "twin@example.com", Channel: "email",
+		Subject: open.Subject, Text: open.Messages[0].RawText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.ResolveWithLesson(context.Background(), desk.SystemActor, twin.CaseID, "Packed without the foam insert; the packing checklist now names it."); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(web.New(d, web.Config{Insights: insights.New(db, insights.Options{})}, nil))
+	t.Cleanup(srv.Close)
+	base := srv.URL
+	b := newBrowser(t)
+	b.signIn(base, "ana@demo.calmdesk", pw["ana@demo.calmdesk"])
+
+	caseURL := base + "/cases/" + itoa(id)
+	b.do("open a case",
+		chromedp.Navigate(caseURL),
+		waitJS(`!!document.querySelector("#similar-title") && !!document.querySelector("#lesson")`),
+		screenshot("case-similar"),
+	)
+	if h := b.text("#similar-title"); h != "Resolved 1 like this" {
+		t.Errorf("similar card heading = %q", h)
+	}
+	if !eval[bool](b, `!!document.querySelector('ul.similar a[href="/cases/`+itoa(twin.CaseID)+`"]') && document.querySelector("ul.similar .lesson").textContent.includes("foam insert")`) {
+		t.Error("the similar card does not show the resolved twin with its lesson")
+	}
+	lesson := "The courier's tracking feed was stale; a daily check of parcels not scanned for 48 hours would have warned us."
+	b.do("resolve it with a lesson",
+		retry(chromedp.SendKeys(chromedp.ID("lesson"), lesson)),
+		retry(chromedp.Click(chromedp.ID("resolve"))),
+		waitJS(`location.pathname === "/"`),
+	)
+	b.do("search the lessons",
+		chromedp.Navigate(base+"/insights/lessons?q=courier+STALE"),
+		waitJS(`!!document.querySelector("h1")`),
+		screenshot("insights-lessons"),
+	)
+	if n := eval[int](b, `document.querySelectorAll("table.lessons tbody tr").length`); n != 1 {
+		t.Fatalf("the search found %d lessons, want 1", n)
+	}
+	if got := b.text("table.lessons td.lesson-text"); got != lesson {
+		t.Errorf("lesson shown as %q", got)
+	}
+	b.do("follow the lesson to its case and read the digest",
+		retry(chromedp.Click(chromedp.CSS(`table.lessons tbody a[href="/cases/`+itoa(id)+`"]`))),
+		waitJS(`location.pathname === "/cases/`+itoa(id)+`"`),
+		chromedp.Navigate(base+"/insights/digest?week="+d.Now().Format("2006-01-02")),
+		waitJS(`!!document.querySelector("#dg-lessons")`),
+		screenshot("insights-digest"),
+	)
+	if !eval[bool](b, `[...document.querySelectorAll("ul.lessons li")].some(li => li.textContent.includes(`+"`"+lesson+"`"+`))`) {
+		t.Error("the digest does not list the week's lesson")
+	}
+	b.noConsoleErrors()
+}
