@@ -115,9 +115,9 @@ func piiItems(t *testing.T) map[string]piiItem {
 	return items
 }
 
-func readPIILabels(t *testing.T) []piiLabel {
+func readPIILabels(t *testing.T, name string) []piiLabel {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "data", "pii", "labels.jsonl"))
+	f, err := os.Open(filepath.Join("..", "..", "data", "pii", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,31 +222,35 @@ func containsWord(s, w string) bool {
 	}
 }
 
-// TestScrubRecallOnLabelledSpans measures the scrubber on the labelled
-// items: per kind, the share of personal data spans it removed (recall),
-// and over the words no label covers, the share it replaced anyway (the
-// cost in precision). Items are scrubbed one by one, each with a fresh
-// scrubber told only what the desk would know.
-func TestScrubRecallOnLabelledSpans(t *testing.T) {
-	items := piiItems(t)
-	if items == nil {
-		t.Skip("no ../shared/data corpora here")
+// piiTally is what the scrubber did on a set of labelled items.
+type piiTally struct {
+	spans, caught map[string]int
+	plainWords    int // words outside every span
+	plainReplaced int // of those, replaced
+	drifted       int
+	missed        []string
+}
+
+func (tl piiTally) recall(kind string) float64 {
+	if kind == "all" {
+		n, c := 0, 0
+		for _, k := range piiKinds {
+			n, c = n+tl.spans[k], c+tl.caught[k]
+		}
+		return float64(c) / float64(max(n, 1))
 	}
-	labels := readPIILabels(t)
-	if len(labels) < 500 {
-		t.Fatalf("%d labelled items, want at least 500", len(labels))
-	}
-	type tally struct{ spans, caught int }
-	per := map[string]*tally{}
-	for _, k := range piiKinds {
-		per[k] = &tally{}
-	}
-	var plainWords, plainReplaced, drifted int
-	var missed []string
+	return float64(tl.caught[kind]) / float64(max(tl.spans[kind], 1))
+}
+
+// scrubLabelled scrubs each labelled item with a fresh scrubber told only
+// what the desk would know, and tallies the spans removed and the words
+// outside them replaced.
+func scrubLabelled(t *testing.T, items map[string]piiItem, labels []piiLabel) piiTally {
+	tl := piiTally{spans: map[string]int{}, caught: map[string]int{}}
 	for _, l := range labels {
 		it, ok := items[l.Item]
 		if !ok || itemHash(it.Text) != l.Hash {
-			drifted++
+			tl.drifted++
 			continue
 		}
 		scrubbed := NewScrubber(it.Known...).Scrub(it.Text)
@@ -258,51 +262,76 @@ func TestScrubRecallOnLabelledSpans(t *testing.T) {
 			for i := sp.Start; i < sp.End; i++ {
 				covered[i] = true
 			}
-			span := it.Text[sp.Start:sp.End]
-			per[sp.Kind].spans++
-			if spanCaught(sp.Kind, span, scrubbed) {
-				per[sp.Kind].caught++
+			tl.spans[sp.Kind]++
+			if spanCaught(sp.Kind, it.Text[sp.Start:sp.End], scrubbed) {
+				tl.caught[sp.Kind]++
 			} else {
-				missed = append(missed, fmt.Sprintf("%s %s [%d:%d]", l.Item, sp.Kind, sp.Start, sp.End))
+				tl.missed = append(tl.missed, fmt.Sprintf("%s %s [%d:%d]", l.Item, sp.Kind, sp.Start, sp.End))
 			}
 		}
-		// Precision: words outside every span that the scrubber replaced.
 		for _, w := range wordsOutside(it.Text, covered) {
-			plainWords++
+			tl.plainWords++
 			if !containsWord(scrubbed, w) {
-				plainReplaced++
+				tl.plainReplaced++
 			}
 		}
 	}
-	if drifted > len(labels)/20 {
-		t.Errorf("%d of %d labelled items no longer match their text (the corpus or the mail parser changed): relabel them", drifted, len(labels))
-	}
-	total, caught := 0, 0
+	return tl
+}
+
+func (tl piiTally) log(t *testing.T, set string, items int) {
 	for _, k := range piiKinds {
-		tl := per[k]
-		total += tl.spans
-		caught += tl.caught
-		if tl.spans > 0 {
-			t.Logf("%-8s %4d spans, recall %.3f", k, tl.spans, float64(tl.caught)/float64(tl.spans))
+		if tl.spans[k] > 0 {
+			t.Logf("%s: %-8s %4d spans, recall %.3f", set, k, tl.spans[k], tl.recall(k))
 		}
 	}
-	t.Logf("all      %4d spans, recall %.3f; %d items (%d drifted)", total, float64(caught)/float64(total), len(labels), drifted)
-	t.Logf("non-personal words replaced: %d of %d (%.3f)", plainReplaced, plainWords, float64(plainReplaced)/float64(max(plainWords, 1)))
+	total := 0
+	for _, n := range tl.spans {
+		total += n
+	}
+	t.Logf("%s: all      %4d spans, recall %.3f; %d items (%d drifted)", set, total, tl.recall("all"), items, tl.drifted)
+	t.Logf("%s: non-personal words replaced: %d of %d (%.3f)", set, tl.plainReplaced, tl.plainWords, float64(tl.plainReplaced)/float64(max(tl.plainWords, 1)))
 	if testing.Verbose() {
-		for _, m := range missed {
-			t.Logf("missed: %s", m)
+		for _, m := range tl.missed {
+			t.Logf("%s: missed %s", set, m)
 		}
+	}
+}
+
+// TestScrubRecallOnLabelledSpans measures the scrubber on the labelled
+// items (data/pii/labels.jsonl, 640 items): per kind, the share of
+// personal data spans it removed (recall), and of the words no label
+// covers, the share it replaced anyway (the cost in precision). The
+// scrubber's cues were improved looking at what it missed there; 150 more
+// tweets labelled afterwards (labels-heldout.jsonl), never used to change
+// it, show whether the cues hold on items they were not made on.
+func TestScrubRecallOnLabelledSpans(t *testing.T) {
+	items := piiItems(t)
+	if items == nil {
+		t.Skip("no ../shared/data corpora here")
+	}
+	labels := readPIILabels(t, "labels.jsonl")
+	if len(labels) < 500 {
+		t.Fatalf("%d labelled items, want at least 500", len(labels))
+	}
+	tl := scrubLabelled(t, items, labels)
+	tl.log(t, "labelled", len(labels))
+	heldout := readPIILabels(t, "labels-heldout.jsonl")
+	th := scrubLabelled(t, items, heldout)
+	th.log(t, "held out", len(heldout))
+
+	if tl.drifted > len(labels)/20 || th.drifted > len(heldout)/20 {
+		t.Errorf("%d + %d labelled items no longer match their text (the corpus or the mail parser changed): relabel them", tl.drifted, th.drifted)
 	}
 	// Floors under what is measured today, so a change that loses recall
 	// fails here; raise them as the scrubber improves.
-	floors := map[string]float64{"all": 0.93, "name": 0.86, "email": 0.99, "url": 0.99}
-	if r := float64(caught) / float64(total); r < floors["all"] {
-		t.Errorf("overall recall %.3f under the floor %.3f", r, floors["all"])
-	}
-	for k, fl := range floors {
-		if tl, ok := per[k]; ok && tl.spans > 0 && float64(tl.caught)/float64(tl.spans) < fl {
-			t.Errorf("%s recall %.3f under the floor %.3f", k, float64(tl.caught)/float64(tl.spans), fl)
+	for k, floor := range map[string]float64{"all": 0.93, "name": 0.86, "email": 0.99, "url": 0.99} {
+		if r := tl.recall(k); r < floor {
+			t.Errorf("%s recall %.3f under the floor %.3f", k, r, floor)
 		}
+	}
+	if r := th.recall("all"); r < 0.85 {
+		t.Errorf("held-out recall %.3f under the floor 0.85", r)
 	}
 }
 
