@@ -79,14 +79,37 @@ var (
 	reEmail   = regexp.MustCompile(`(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b`)
 	reIBAN    = regexp.MustCompile(`\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b`)
 	reCard    = regexp.MustCompile(`\b\d(?:[ -]?\d){12,18}\b`)
-	rePhone   = regexp.MustCompile(`(?:\+|\b00)?\(?\d[\d\s().-]{5,}\d\b`)
-	reRef     = regexp.MustCompile(`(?i)\b(order|account|acct|reference|ref|invoice|booking|ticket|policy|claim|customer|membership|tracking|confirmation|contract|parcel|card|member)(\s*(?:number|no\.?|num|id|#)?\s*[:#]?\s*)([A-Z0-9][A-Z0-9/-]{2,})`)
+	rePhone   = regexp.MustCompile(`(?:\+|\b00)?\(?\d[\d \t().-]{5,}\d\b`)
+	reRef     = regexp.MustCompile(`(?i)\b(order|account|acct|reference|ref|invoice|booking|ticket|policy|claim|customer|membership|tracking|confirmation|contract|parcel|card|member|contact|lead|case|survey)(\s*(?:number|no\.?|num|id|#)?\s*[:#]?\s*)([A-Z0-9][A-Z0-9/-]{2,})`)
 	reHashNum = regexp.MustCompile(`#\s?\d{3,}\b`)
 	reLongNum = regexp.MustCompile(`\b\d{5,}\b|\b[A-Z]{1,4}-?\d{4,}[A-Z0-9]*\b`)
-	reStreet  = regexp.MustCompile(`\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z']+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Close|Court|Ct|Place|Pl|Terrace|Crescent|Square|Sq|Gardens|Grove|Hill|Park|Row|Walk|Strasse|Straße|Rue)\b\.?`)
-	rePostUK  = regexp.MustCompile(`\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b`)
-	reIntro   = regexp.MustCompile(`\b((?i:my name is|this is|i am|i'm|name:|regards,?|thanks,?|thank you,?|cheers,?|best,?|sincerely,?|hi|hello|dear|hey))(\s+)([A-Z][a-z'-]+(?:[ ][A-Z][a-z'-]+)?)`)
+	reStreet  = regexp.MustCompile(`\b\d{1,5}[A-Za-z]?,?\s+(?:(?:[NSEW]\.?){1,2}\s+|[A-Z][a-z']+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Close|Court|Ct|Place|Pl|Terrace|Crescent|Square|Sq|Gardens|Grove|Hill|Park|Row|Walk|Strasse|Straße|Rue)\b\.?`)
+	rePostUK  = regexp.MustCompile(`\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\b\d{5}-\d{4}\b`) // UK postcodes, US ZIP+4
+	reIntro   = regexp.MustCompile(`\b((?i:my name is|this is|i am|i'm|name:|regards,?|thanks,?|thank you,?|cheers,?|best,?|sincerely,?|hi|hello|dear|hey|ok|okay|no problem|welcome|night|morning|evening|congrats|congratulations))(,?[\s>]+)([A-Z][a-z'-]+(?:[ ][A-Z][a-z'-]+)?)`)
 )
+
+// Where a name stands without being introduced: cues learnt from real
+// support tweets and mail (data/pii), each a place only a name goes.
+var nameCues = []*regexp.Regexp{
+	// A sign-off after a marker, last on its line: "-Becky", "^Heather",
+	// "~Debs", "*JohnWard", "Thanks - Callum", "2/2^Corry", before any
+	// link or "2/2". Initials ("^AV", "-DG") are not names.
+	regexp.MustCompile(`(?m)(?:^|[\s\d/.!?:)])[-~^*]\s?([A-Z][a-z]+(?:[A-Z][a-z]+)?)[\s.!]*(?:https?://\S+\s*|\d/\d\s*)*$`),
+	// A lone capitalised word closing a message after its last sentence:
+	// "… and stock. Marc", "… having? Corey", ":) Rach".
+	regexp.MustCompile(`(?:[.!?)]|:\))\s+([A-Z][a-z]{2,})[\s.!]*(?:\p{So}\S*)?\s*$`),
+	// Someone addressed by name between a comma and the sentence's end:
+	// "for stopping by, Marc!", "this way, Maggie.".
+	regexp.MustCompile(`,\s+([A-Z][a-z]{2,})[.!?]`),
+	// Someone addressed first: "@116474 Matthew, I am …".
+	regexp.MustCompile(`^(?:@\w+\s+)*([A-Z][a-z]{2,}),\s`),
+	// Mail: the attribution of a quote, "On 9 Jan 2014, George Plymale wrote:".
+	regexp.MustCompile(`(?m)\bOn [^\n]{4,60}?,\s+"?([\p{Lu}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'.-]*){0,2})"?\s*(?:<[^>\n]*>\s*)?wrote:`),
+	// Mail headers quoted in a reply: "From: Alexander L [mailto:…", "To: Dan Le".
+	regexp.MustCompile(`(?m)^[>\s*]*(?:From|To|Cc|От|Кому):\*?\s+"?([\p{Lu}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'.-]*){0,2})"?\s*(?:[<\[]|$)`),
+	// A display name before an address: "Alexander L <a@…>", "bob <bob@…>", "defunkt<reply@…>".
+	regexp.MustCompile(`(?:^|[\s:"(])"?([\p{L}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'.-]*){0,2})"?\s*<[^<>@\s]+@`),
+}
 
 // Scrub returns text with personal data replaced.
 func (s *Scrubber) Scrub(text string) string {
@@ -139,8 +162,11 @@ func (s *Scrubber) Scrub(text string) string {
 	// or a sign-off. Learnt first, so "Jane Smith" and a later "Jane" get
 	// the same fake.
 	for _, sub := range reIntro.FindAllStringSubmatch(text, -1) {
-		if who := sub[3]; !isFake(who) && !commonWord[strings.ToLower(strings.Fields(who)[0])] {
-			s.addName(who)
+		s.learn(sub[3])
+	}
+	for _, re := range nameCues {
+		for _, sub := range re.FindAllStringSubmatch(text, -1) {
+			s.learn(sub[1])
 		}
 	}
 	for _, name := range s.names {
@@ -177,10 +203,22 @@ func (s *Scrubber) fakeFor(name string) string {
 	return f
 }
 
-func isFake(name string) bool {
+// learn takes a name found by a cue, unless it is a fake this scrubber
+// made or a common word standing where a name could.
+func (s *Scrubber) learn(who string) {
+	who = strings.TrimSpace(who)
+	words := strings.Fields(who)
+	if len(words) == 0 || s.isFake(who) || commonWord[strings.ToLower(words[0])] || stopName[strings.ToLower(words[0])] {
+		return
+	}
+	s.addName(who)
+}
+
+// isFake reports whether name is, or begins, a fake this scrubber made.
+func (s *Scrubber) isFake(name string) bool {
 	first := strings.Fields(name)[0]
-	for _, f := range fakeFirst {
-		if f == first {
+	for key, f := range s.fakes {
+		if strings.HasPrefix(key, "name\x00") && (f == name || strings.Fields(f)[0] == first) {
 			return true
 		}
 	}
@@ -197,6 +235,10 @@ var commonWord = map[string]bool{
 	"furious": true, "angry": true, "upset": true, "disappointed": true, "frustrated": true, "fine": true, "ok": true,
 	"okay": true, "yes": true, "no": true, "good": true, "great": true, "hello": true, "hi": true, "dear": true,
 	"sir": true, "madam": true, "both": true, "again,": true, "unable": true, "now": true, "also": true,
+	// Interjections and sign-off words that close a message where a name could.
+	"thanks": true, "thx": true, "ty": true, "cheers": true, "regards": true, "best": true, "like": true, "neat": true,
+	"lame": true, "smh": true, "lol": true, "wtf": true, "ugh": true, "unfortunately": true, "hey": true, "test": true,
+	"subject": true, "sent": true, "mail": true, "sorry,": true, "help": true, "seriously": true, "really,": true,
 }
 
 func countDigits(s string) int {

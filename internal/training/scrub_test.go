@@ -66,3 +66,39 @@ func TestFromCaseMakesAValidScrubbedScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestScrubNameCues: names the scrubber is not told, found by where they
+// stand, and the words in the same places that are not names.
+func TestScrubNameCues(t *testing.T) {
+	for _, tc := range []struct {
+		in         string
+		gone, kept []string
+	}{
+		{"@123 Sorry about that, we turned it off tonight. -Priya", []string{"Priya"}, []string{"turned it off"}},
+		{"@123 Please DM us your order number. ^Tomasz https://t.co/abc123", []string{"Tomasz", "abc123"}, []string{"order number"}},
+		{"@123 Check the link, it should help. 2/2^Oskar", []string{"Oskar"}, nil},
+		{"@123 Hey, Ingrid. Your refund is on its way.", []string{"Ingrid"}, []string{"refund is on its way"}},
+		{"@123 Thanks for waiting, Dmitri! It ships Monday.", []string{"Dmitri"}, []string{"ships Monday"}},
+		{"@123 Odile, I am sorry for the delay.", []string{"Odile"}, []string{"sorry for the delay"}},
+		{"@123 We can look at the bill tomorrow. Fenna", []string{"Fenna"}, nil},
+		{"Fixed now, thanks.\n\nOn Tue, Mar 1, 2011 at 6:02 PM, Anouk Verbeek <av@example.org> wrote:\n> it broke", []string{"Anouk", "Verbeek", "av@example.org"}, []string{"Fixed now"}},
+		{"Sure.\n\nFrom: Rasmus Olsen [mailto:r@example.org]\nTo: Ilse\nSubject: Test", []string{"Rasmus", "Olsen", "Ilse"}, []string{"Subject: Test"}},
+		{"Call me: 503-203-1539\n503-709-5942 (mobile)\n1234 N.E. Alder Drive\nPortland, Oregon 97225-2668", []string{"203-1539", "709-5942", "Alder", "97225"}, []string{"Portland"}},
+		// Not names: words that close or open a message the same way.
+		{"@123 The app keeps crashing. Unfortunately", nil, []string{"Unfortunately"}},
+		{"@AmericanAir Like, any?", nil, []string{"Like"}},
+		{"@123 I waited 2 hours - Thanks", nil, []string{"Thanks"}},
+	} {
+		out := NewScrubber().Scrub(tc.in)
+		for _, g := range tc.gone {
+			if strings.Contains(out, g) {
+				t.Errorf("%q: %q left in %q", tc.in, g, out)
+			}
+		}
+		for _, k := range tc.kept {
+			if !strings.Contains(out, k) {
+				t.Errorf("%q: %q lost in %q", tc.in, k, out)
+			}
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
@@ -29,11 +30,28 @@ var funcs = uiFuncs()
 
 func parsePages() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range append([]string{"login.html"}, uiPages...) {
+	for _, name := range pageNames() {
 		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials*.html", "templates/"+name))
 	}
 	out["fragments"] = template.Must(template.New("fragments").Funcs(funcs).ParseFS(templateFS, "templates/partials*.html"))
 	return out
+}
+
+// pageNames lists the page templates: every file in templates/ but the
+// layout, the partials and the public pages (which stand alone).
+func pageNames() []string {
+	paths, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err) // the pattern is constant
+	}
+	var names []string
+	for _, p := range paths {
+		name := strings.TrimPrefix(p, "templates/")
+		if name != "layout.html" && !strings.HasPrefix(name, "partials") && !strings.HasPrefix(name, "public_") {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // render executes a page into a buffer first, so a template error yields a

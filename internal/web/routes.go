@@ -114,6 +114,9 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /training/sessions/{id}", desk.PermTrainingPractice, s.practicePage},
 		{"POST /training/sessions/{id}/reply", desk.PermTrainingPractice, s.practiceReply},
 		{"POST /training/sessions/{id}/coach", desk.PermTrainingPractice, s.practiceCoach},
+		{"GET /training/scenarios/{id}", desk.PermTrainingManage, s.scenarioPage},
+		{"POST /training/scenarios/{id}", desk.PermTrainingManage, s.saveScenarioForm},
+		{"POST /cases/{id}/training-scenario", desk.PermTrainingManage, s.scenarioFromCaseForm},
 	}
 }
 

@@ -7,10 +7,6 @@ import (
 	"github.com/calmdesk/calmdesk/internal/desk"
 )
 
-// uiPages are the agent desk's page templates; each is parsed with the
-// layout and the partials.
-var uiPages = []string{"inbox.html", "case.html", "supervisor.html", "notifications.html", "settings.html", "account.html", "error.html", "training.html", "training_session.html", "insights.html", "insights_cases.html", "insights_digest.html", "insights_coaching.html", "insights_lessons.html"}
-
 // pageRoute is one browser route and the permission it needs ("" for any
 // signed-in user). A handler that fails returns its error; uiFailed answers.
 type pageRoute struct {

@@ -17,7 +17,8 @@ type trainingHomeView struct {
 	chrome
 	Scenarios []scenarioSummary
 	Attempts  []attemptRow
-	Team      []attemptRow // everyone's attempts, for those who manage training
+	Team      []attemptRow      // everyone's attempts, for those who manage training
+	Managed   []scenarioSummary // every scenario with its status, for those who manage training
 }
 
 type attemptRow struct {
@@ -52,6 +53,18 @@ func (s *Server) trainingHome(w http.ResponseWriter, r *http.Request, u desk.Use
 		names, err := s.userNames(r.Context())
 		if err != nil {
 			return err
+		}
+		all, err := s.desk.ManagedTrainingScenarios(r.Context(), u)
+		if err != nil {
+			return err
+		}
+		for _, k := range all {
+			sum := summarizeScenario(k.Scenario)
+			sum.Status = k.Status
+			v.Managed = append(v.Managed, sum)
+			if titles[k.Scenario.ID] == "" {
+				titles[k.Scenario.ID] = k.Scenario.Title
+			}
 		}
 		for _, a := range team {
 			if a.UserID != u.ID {
