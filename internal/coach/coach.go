@@ -125,12 +125,15 @@ type Finding struct {
 	Suggestion string `json:"suggestion"`
 	// Rewrite, when the coach can write it, is customer-facing text that
 	// replaces the reply's words at RewriteStart:RewriteEnd (which cover
-	// Start:End, sometimes the whole clause): the case's real facts, no
-	// instruction, no placeholder. Empty: there is nothing to insert, only
-	// the hint.
+	// Start:End, sometimes the whole clause; for a missing step they are
+	// equal, after the greeting: the text is inserted there): the case's
+	// real facts, no instruction, no placeholder. Empty: there is nothing
+	// to insert, only the hint.
 	Rewrite      string `json:"rewrite,omitempty"`
 	RewriteStart int    `json:"rewrite_start"`
 	RewriteEnd   int    `json:"rewrite_end"`
+
+	concernEcho string // an ignored concern repeated back, for its rewrite
 }
 
 // Concern is one of the customer's points and whether the reply answers it.

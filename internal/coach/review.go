@@ -90,7 +90,9 @@ func (c *Coach) Review(reply string, ctx Context) (Review, error) {
 	rv.Promises = ev.promises
 	c.promptForDates(d, rv.Promises, findings)
 	rv.Findings = append(rv.Findings, findings...)
-	rv.Findings = append(rv.Findings, c.missing(d, steps, concerns, rv.Findings, rv.Promises)...)
+	missing := c.missing(d, steps, concerns, rv.Findings, rv.Promises)
+	c.insertions(d, missing)
+	rv.Findings = append(rv.Findings, missing...)
 	sort.SliceStable(rv.Findings, func(i, j int) bool {
 		a, b := rv.Findings[i], rv.Findings[j]
 		if a.Start != b.Start {
@@ -964,6 +966,11 @@ func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found
 			if f := add(playbook.RuleIgnoredConcern, false, 0, 0, fmt.Sprintf("The reply does not answer: %q. %s", clip(what, 120), c.ruleByID[playbook.RuleIgnoredConcern].Message)); f != nil && cn.Paraphrase != "" {
 				f.Hint = fmt.Sprintf("%s: \"I understand that %s.\"", hintRepeatBack, clip(cn.Paraphrase, 160))
 				f.Suggestion = f.Hint
+				// Repeating a request back does not grant it: only other
+				// concerns are answered by an echo.
+				if p := strings.TrimRight(cn.Paraphrase, ".!? "); cn.Kind != "request" && statement(p) && len(p) <= 160 {
+					f.concernEcho = "I understand that " + p + "."
+				}
 			}
 		}
 	}

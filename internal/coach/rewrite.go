@@ -401,3 +401,91 @@ func (d *doc) blankAfter(pos int) int {
 	}
 	return pos
 }
+
+// insertions writes, for a step the reply misses, a sentence to add with
+// the case's facts: the apology names the customer's problem, the action
+// the category's usual fix with its due date, an ignored concern is
+// repeated back. The sentence goes after the
+// greeting (RewriteStart == RewriteEnd: an insertion).
+func (c *Coach) insertions(d *doc, findings []Finding) {
+	facts := c.facts(d)
+	for i := range findings {
+		f := &findings[i]
+		if f.Rewrite != "" || f.End > f.Start {
+			continue
+		}
+		var text string
+		switch f.Rule {
+		case playbook.RuleMissingApology:
+			text = fill("I'm sorry {problem}. || I'm sorry for the trouble with order {order}.", facts)
+			if text == "" {
+				text = c.phrase(d, "apology")
+			}
+		case playbook.RuleNoAction:
+			if cat := c.category(*d.ctx); cat != nil && len(cat.Options) > 0 && cat.Options[0].Offer != "" {
+				text = "I will " + cat.Options[0].Offer + " " + c.dueRewrite(d) + "."
+			}
+		case playbook.RuleIgnoredConcern:
+			text = f.concernEcho
+		}
+		if text == "" {
+			continue
+		}
+		pos := d.afterGreeting(c)
+		switch {
+		case pos >= len(d.text):
+			pos = len(d.text)
+			if !strings.HasSuffix(d.text, " ") && !strings.HasSuffix(d.text, "\n") {
+				text = " " + text
+			}
+		default:
+			text += " "
+		}
+		f.Rewrite, f.RewriteStart, f.RewriteEnd = text, pos, pos
+	}
+}
+
+// phrase is the phrase bank's first phrase of a slot (a step) for the
+// customer's anger level, "angry" at most, that the step's own cues
+// recognise. (The bank's furious-only wordings are for whole drafts.) No
+// empathy sentence is inserted: the reply model does not yet read the
+// bank's empathy wordings as empathy reliably, and a sentence that does
+// not take its step would be offered again and again.
+func (c *Coach) phrase(d *doc, slot string) string {
+	o, ok := c.index[owner{ownStep, slot}]
+	if !ok {
+		return ""
+	}
+	lvl := d.level
+	if playbook.LevelIndex(lvl) > playbook.LevelIndex("angry") {
+		lvl = "angry"
+	}
+	for _, p := range c.pb.Phrases[slot] {
+		if !p.For(lvl) || strings.Contains(p.Text, "{") {
+			continue
+		}
+		toks := tokenize(p.Text)
+		c.m.annotate(toks)
+		if ms := c.filteredMatches(toks); len(ms[o]) > 0 {
+			return p.Text
+		}
+	}
+	return ""
+}
+
+// afterGreeting is where a missing sentence goes: after the greeting when
+// the reply opens with one, else at the start.
+func (d *doc) afterGreeting(c *Coach) int {
+	for _, m := range c.stepMatches(d, playbook.StepGreeting) {
+		if d.sentOf[m.from] == 0 {
+			if len(d.sents) > 1 {
+				return d.sents[1].start
+			}
+			return len(d.text)
+		}
+	}
+	if len(d.sents) > 0 {
+		return d.sents[0].start
+	}
+	return 0
+}

@@ -212,3 +212,44 @@ func TestVaguePromisePrompts(t *testing.T) {
 		t.Errorf("due %v, want Thursday 3 December", due)
 	}
 }
+
+// A missing step gets a sentence to insert after the greeting, made of the
+// case's facts; inserting it takes the step, so it is not offered again.
+func TestInsertionsTakeTheStep(t *testing.T) {
+	c := New(nil)
+	ctx := storyOne(t)
+	reply := "Hi Dana,\n\nThanks for your message."
+	rv, err := c.Review(reply, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		playbook.RuleMissingApology: "I'm sorry we charged you twice for order 4471 and nobody answers. ",
+		playbook.RuleNoAction:       "I will refund the incorrect charge to your original payment method by Thursday 3 December. ",
+	}
+	n := 0
+	for _, f := range rv.Findings {
+		if f.Rewrite == "" {
+			continue
+		}
+		n++
+		if f.RewriteStart != f.RewriteEnd || f.RewriteStart != strings.Index(reply, "Thanks") {
+			t.Errorf("%s: inserts at %d..%d, want after the greeting", f.Rule, f.RewriteStart, f.RewriteEnd)
+		}
+		if w, ok := want[f.Rule]; ok && f.Rewrite != w {
+			t.Errorf("%s: rewrite %q, want %q", f.Rule, f.Rewrite, w)
+		}
+		after, err := c.Review(apply(reply, f), ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range after.Findings {
+			if g.Rule == f.Rule && g.Rewrite == f.Rewrite {
+				t.Errorf("%s: inserting %q does not take the step", f.Rule, f.Rewrite)
+			}
+		}
+	}
+	if n < 3 {
+		t.Errorf("only %d insertions: %+v", n, rv.Findings)
+	}
+}

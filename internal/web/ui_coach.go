@@ -83,7 +83,7 @@ func newCoachView(text string, rv coach.Review) coachView {
 		if f.Severity == playbook.Error {
 			v.Errors++
 		}
-		if f.Rewrite != "" && f.RewriteEnd > f.RewriteStart && f.RewriteEnd <= len(text) {
+		if f.Rewrite != "" && f.RewriteEnd >= f.RewriteStart && f.RewriteEnd <= len(text) {
 			fv.Start16, fv.End16 = utf16Offset(text, f.RewriteStart), utf16Offset(text, f.RewriteEnd)
 			fv.Replaces = text[f.RewriteStart:f.RewriteEnd]
 		}
