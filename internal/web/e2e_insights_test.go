@@ -152,6 +152,7 @@ func TestBrowserLessonsAndSimilar(t *testing.T) {
 	}
 	lesson := "The courier's tracking feed was stale; a daily check of parcels not scanned for 48 hours would have warned us."
 	b.do("resolve it with a lesson",
+		retry(chromedp.Click(chromedp.ID("resolve-open"))),
 		retry(chromedp.SendKeys(chromedp.ID("lesson"), lesson)),
 		retry(chromedp.Click(chromedp.ID("resolve"))),
 		waitJS(`location.pathname === "/"`),

@@ -81,7 +81,7 @@ func (s *Server) escalate(w http.ResponseWriter, r *http.Request, u desk.User) e
 		return err
 	}
 	s.flash(r, "Escalated to the supervisors' queue.")
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d#escalation", id), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d", id), http.StatusSeeOther)
 	return nil
 }
 

@@ -50,7 +50,7 @@ func (s *Server) deescalateForm(w http.ResponseWriter, r *http.Request, u desk.U
 		return err
 	}
 	s.flash(r, fmt.Sprintf("Case #%d is back with the team.", id))
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d#escalation", id), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d", id), http.StatusSeeOther)
 	return nil
 }
 

@@ -48,7 +48,7 @@ func (s *Server) offerGoodwillForm(w http.ResponseWriter, r *http.Request, u des
 	cents, err := parseCents(r.PostForm.Get("amount"))
 	if err != nil {
 		s.flash(r, "Goodwill not offered: the amount must look like 30 or 29.90.")
-		http.Redirect(w, r, fmt.Sprintf("/cases/%d#goodwill", id), http.StatusSeeOther)
+		http.Redirect(w, r, fmt.Sprintf("/cases/%d", id), http.StatusSeeOther)
 		return nil
 	}
 	g, err := s.desk.OfferGoodwill(r.Context(), u, desk.GoodwillInput{CaseID: id, Kind: r.PostForm.Get("kind"), AmountCents: cents, Reason: r.PostForm.Get("reason")})
@@ -60,7 +60,7 @@ func (s *Server) offerGoodwillForm(w http.ResponseWriter, r *http.Request, u des
 	} else {
 		s.flash(r, fmt.Sprintf("%s of %s %s approved: tell the customer.", titleCase(g.Kind), money(g.AmountCents), g.Currency))
 	}
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d#goodwill", id), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d", id), http.StatusSeeOther)
 	return nil
 }
 

@@ -61,8 +61,12 @@
   }
   function goEscalate() {
     var box = $("#esc-reason");
-    if (box) { box.scrollIntoView({ block: "center" }); box.focus(); return true; }
-    return false;
+    if (!box) return false;
+    var pop = box.closest("details");
+    if (pop) pop.open = true;
+    box.scrollIntoView({ block: "nearest" });
+    box.focus();
+    return true;
   }
   function openSelected(hash) {
     var list = rows();
@@ -281,7 +285,10 @@
           if (!fresh) throw new Error("empty timeline");
           var known = {};
           $all("article.msg", old).forEach(function (m) { known[m.id] = true; });
+          var pane = old.closest(".conversation");
+          var atEnd = pane && pane.scrollHeight - pane.scrollTop - pane.clientHeight < 40;
           old.replaceWith(fresh);
+          if (atEnd) pane.scrollTop = pane.scrollHeight;
           $all("article.msg", fresh).forEach(function (m) {
             if (!known[m.id]) m.classList.add("fresh");
           });
@@ -291,7 +298,38 @@
     });
   }
 
+  // ---- the workspace (case page) --------------------------------------------
+  // The conversation scrolls in its own column: start at its end, where the
+  // customer's latest message is. A confirmation (the flash) takes focus, so
+  // it is read where the agent is looking. Escape closes an open popover.
+  function conversationToEnd() {
+    var pane = $(".workspace .conversation");
+    if (pane && !/^#m\d+$/.test(location.hash)) pane.scrollTop = pane.scrollHeight;
+  }
+  function focusFlash() {
+    var flash = $(".workspace #flash");
+    if (flash && !location.hash) flash.focus({ preventScroll: true });
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") return;
+    $all("details.pop[open]").forEach(function (d) {
+      d.open = false;
+      var s = $("summary", d);
+      if (s && d.contains(ev.target)) s.focus();
+    });
+  });
+  // Opening one popover closes the others.
+  document.addEventListener("toggle", function (ev) {
+    var d = ev.target;
+    if (!d.classList || !d.classList.contains("pop") || !d.open) return;
+    $all("details.pop[open]").forEach(function (o) { if (o !== d) o.open = false; });
+    var first = $("textarea, input:not([type=hidden]), select", d);
+    if (first) first.focus();
+  }, true);
+
   document.addEventListener("DOMContentLoaded", function () {
+    conversationToEnd();
+    focusFlash();
     var table = $("#cases[data-events]");
     if (table && window.EventSource) liveInbox(table);
     var main = $("main.case[data-events]");
