@@ -28,6 +28,34 @@ func (d *Desk) EventsAfter(ctx context.Context, afterID int64, limit int) ([]Aud
 	return out, nil
 }
 
+// EventsByID returns the audit events with the given ids that exist (at
+// most 500 ids), oldest first. A live view asks for the ids it skipped:
+// on PostgreSQL an id is taken when a transaction writes its event and
+// becomes visible when it commits, so a later id can be seen first.
+func (d *Desk) EventsByID(ctx context.Context, ids []int64) ([]AuditEvent, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if len(ids) > 500 {
+		return nil, &ValidationError{Fields: map[string]string{"ids": "at most 500 at once"}}
+	}
+	marks := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		marks[i], args[i] = "$"+strconv.Itoa(i+1), id
+	}
+	rows, err := d.db.Read().QueryContext(ctx,
+		`SELECT id, at, actor, case_id, action, detail FROM audit_events WHERE id IN (`+strings.Join(marks, ", ")+`) ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("desk: events by id: %w", err)
+	}
+	out, err := scanAuditEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("desk: events by id: %w", err)
+	}
+	return out, nil
+}
+
 // LastEventID is the id of the newest audit event, 0 when there is none. A
 // live view starts from it so it only pushes what changes after it opened.
 func (d *Desk) LastEventID(ctx context.Context) (int64, error) {

@@ -11,7 +11,7 @@
 // /proc/PID when -pid is given), so growth shows.
 //
 //	loadmix -url http://127.0.0.1:8080 -token cd_… -email agent@x -password … \
-//	        -rate 25 -duration 10m -sse 10
+//	        -rate 25 -duration 10m -sse 10 [-record requests.jsonl]
 //
 // The exit status is 1 when any request failed.
 package main
@@ -41,6 +41,7 @@ func main() {
 	flag.DurationVar(&cfg.sampleEvery, "sample", 15*time.Second, "how often the server's memory is sampled")
 	flag.IntVar(&cfg.pid, "pid", 0, "the server's process id, to read its RSS from /proc too")
 	flag.BoolVar(&cfg.timeline, "timeline", false, "print successes and failures per second (for fault runs)")
+	flag.StringVar(&cfg.record, "record", "", "write one JSON line per request to this file: when it was sent, the route, status, error, and for an acknowledged ingest its external_id, case_id and message_id")
 	flag.Parse()
 	if cfg.token == "" {
 		fail("-token is required")

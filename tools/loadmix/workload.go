@@ -23,6 +23,7 @@ type config struct {
 	mix                          map[string]int
 	sampleEvery                  time.Duration
 	timeline                     bool
+	record                       string // file for one JSON line per request; empty: none
 }
 
 // operation is one kind of request: what it sends and the status that
@@ -33,9 +34,9 @@ type operation struct {
 	build func(w *workload, n int64) (*http.Request, onSuccess, error)
 }
 
-// onSuccess reads a successful answer's body; nil when there is nothing to
-// learn from it.
-type onSuccess func(body []byte) error
+// onSuccess reads a successful answer's body, noting in s what the record
+// keeps of it; nil when there is nothing to learn from it.
+type onSuccess func(body []byte, s *sample) error
 
 var operations = map[string]operation{
 	"ingest": {"POST /api/v1/messages", http.StatusCreated, (*workload).ingest},
@@ -68,6 +69,7 @@ type workload struct {
 	cfg    config
 	client *http.Client
 	runID  string
+	rec    *recorder // nil without -record
 	mu     sync.Mutex
 	cases  []knownCase
 }
@@ -121,24 +123,27 @@ func (w *workload) ingest(n int64) (*http.Request, onSuccess, error) {
 	if c.id != 0 && n%5 == 0 {
 		customer = c.customer // the customer writes again on their case
 	}
+	externalID := fmt.Sprintf("loadmix-%s-%d", w.runID, n)
 	msg := map[string]any{
 		"customer":    map[string]any{"email": fmt.Sprintf("customer%d@example.com", customer), "name": fmt.Sprintf("Customer %d", customer)},
 		"subject":     fmt.Sprintf("Order %d", 1000+n),
 		"text":        fmt.Sprintf(customerTexts[n%int64(len(customerTexts))], 1000+n),
 		"channel":     "api",
-		"external_id": fmt.Sprintf("loadmix-%s-%d", w.runID, n),
+		"external_id": externalID,
 	}
 	if customer == c.customer && c.id != 0 && n%5 == 0 {
 		msg["case_id"] = c.id
 	}
 	req, err := w.newRequest("POST", "/api/v1/messages", msg)
-	return req, func(body []byte) error {
+	return req, func(body []byte, s *sample) error {
 		var out struct {
-			CaseID int64 `json:"case_id"`
+			CaseID    int64 `json:"case_id"`
+			MessageID int64 `json:"message_id"`
 		}
 		if json.Unmarshal(body, &out) != nil || out.CaseID == 0 {
 			return errors.New("201 without a case id")
 		}
+		s.externalID, s.caseID, s.messageID = externalID, out.CaseID, out.MessageID
 		w.addCase(knownCase{id: out.CaseID, customer: customer})
 		return nil
 	}, err
@@ -177,6 +182,9 @@ type sample struct {
 	latency time.Duration
 	status  int    // 0: no answer
 	err     string // why it failed, empty when it succeeded
+	// What an acknowledged ingest stored, for the record (-record).
+	externalID        string
+	caseID, messageID int64
 }
 
 // run drives the workload for cfg.duration and gathers what happened.
@@ -184,6 +192,14 @@ func run(ctx context.Context, cfg config) (*result, error) {
 	transport := &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 0, IdleConnTimeout: 90 * time.Second}
 	w := &workload{cfg: cfg, runID: fmt.Sprint(time.Now().UnixNano()),
 		client: &http.Client{Timeout: cfg.timeout, Transport: transport}}
+	if cfg.record != "" {
+		rec, err := newRecorder(cfg.record)
+		if err != nil {
+			return nil, err
+		}
+		w.rec = rec
+		defer rec.close() // the error, if any, is reported by the explicit close below
+	}
 	if err := w.preflight(ctx); err != nil {
 		return nil, err
 	}
@@ -231,6 +247,11 @@ loop:
 	bg.Wait()
 	res.elapsed = time.Since(start)
 	res.streams = streams
+	if w.rec != nil {
+		if err := w.rec.close(); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 
@@ -260,6 +281,12 @@ func (w *workload) preflight(ctx context.Context) error {
 // run are not cancelled at its end: each finishes or times out, so the
 // last second's latencies count too.
 func (w *workload) do(op operation, n int64, start time.Time) sample {
+	s := w.send(op, n, start)
+	w.rec.write(op, start, s)
+	return s
+}
+
+func (w *workload) send(op operation, n int64, start time.Time) sample {
 	req, after, err := op.build(w, n)
 	if err != nil {
 		return sample{err: err.Error()}
@@ -281,7 +308,7 @@ func (w *workload) do(op operation, n int64, start time.Time) sample {
 	case resp.StatusCode != op.want:
 		s.err = fmt.Sprintf("%d %s", resp.StatusCode, bytes.TrimSpace(body[:min(len(body), 200)]))
 	case after != nil:
-		if err := after(body); err != nil {
+		if err := after(body, &s); err != nil {
 			s.err = err.Error()
 		}
 	}
