@@ -154,6 +154,9 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 	if mentionInBody(text) {
 		add("mention:body", "")
 	}
+	if signedOff(text) {
+		add("signoff", "") // a person wrote it: not a template, and it often opens with a greeting
+	}
 	// The customer: what they raised (their anger level is left out: it
 	// says what the reply should do, not what it does).
 	nconc := 0
@@ -234,4 +237,79 @@ func mentionInBody(s string) bool {
 		i = k + 1
 	}
 	return false
+}
+
+// signedOff reports whether a reply ends in a sign-off, as support teams
+// sign tweets and emails: initials or a name after ^, *, -, ~ or /
+// ("^JS", "-Mike", "*AB", "/PB", "- Ed"), bare initials after the last
+// sentence ("… your connection. KB"), or a closing line and a name
+// ("Kind regards,\nAnna").
+func signedOff(s string) bool {
+	s = strings.TrimRight(s, " \t\r\n")
+	fields := strings.Fields(s)
+	if len(fields) < 2 {
+		return false
+	}
+	last := fields[len(fields)-1]
+	prev := fields[len(fields)-2]
+	// "- Ed", "– Sam", "^ JS": a mark alone, then a name.
+	if (prev == "-" || prev == "–" || prev == "—" || prev == "^" || prev == "~") && isName(last) {
+		return true
+	}
+	// "^JS", "-Becky", "*AAB", "/PB", also glued to the sentence: "here!-Anwar".
+	for i := len(last) - 2; i >= 0; i-- {
+		switch last[i] {
+		case '^', '*', '~', '/', '-':
+			if !isName(last[i+1:]) {
+				return false
+			}
+			if i == 0 || last[i] == '^' || last[i] == '*' || last[i] == '~' {
+				return true
+			}
+			// "-Name" or "/PB" glued on: only after the end of a sentence.
+			return strings.ContainsRune(".!?)", rune(last[i-1]))
+		}
+	}
+	// Bare initials after the last sentence: "… connection. KB".
+	if len(last) >= 2 && len(last) <= 3 && allUpper(last) && !notInitials[last] && strings.ContainsRune(".!?", rune(prev[len(prev)-1])) {
+		return true
+	}
+	// An email's closing: "Regards,", "Best wishes," … on the line before a name.
+	lines := strings.Split(s, "\n")
+	if n := len(lines); n >= 2 && len(strings.Fields(lines[n-1])) <= 3 && isName(strings.Fields(lines[n-1])[0]) {
+		closing := strings.ToLower(strings.TrimSpace(lines[n-2]))
+		for _, c := range []string{"regards", "best", "best wishes", "kind regards", "many thanks", "thanks", "thank you", "cheers", "sincerely", "yours sincerely", "warm regards", "all the best"} {
+			if strings.TrimRight(closing, ",.!") == c {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// notInitials are capitals a reply may end with that are not a person's.
+var notInitials = map[string]bool{"OK": true, "ASAP": true, "FYI": true, "DM": true, "PM": true, "AM": true, "UK": true, "US": true, "USA": true, "TV": true, "ID": true, "PIN": true, "SMS": true, "FAQ": true}
+
+// isName reports whether s looks like a name or initials: one to twenty
+// ASCII letters starting with a capital.
+func isName(s string) bool {
+	if len(s) == 0 || len(s) > 20 || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// allUpper reports whether s is ASCII capitals only.
+func allUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -64,6 +64,11 @@ var caseWeight = 1.0
 // (tools/train-coach/data) in the loss (-register-weight).
 var registerWeight = 1.0
 
+// posWeight multiplies the weight of a label's positives in the loss
+// (-pos-weight): the rare pitfalls are few in the corpus and fewer still
+// are caught on real replies.
+var posWeight = map[string]float64{}
+
 // wholeValue is the value of a feature of the whole reply (experiment).
 var wholeValue = 1.0
 
@@ -96,8 +101,20 @@ func main() {
 	flag.Float64Var(&caseWeight, "case-weight", 5, "weight of the coach's own test cases in the loss")
 	flag.Float64Var(&registerWeight, "register-weight", 3, "weight of the replies of -extra in the loss")
 	flag.Float64Var(&wholeValue, "whole", 1, "value of whole-reply features (experiment)")
+	posWeights := flag.String("pos-weight", "blame=3,minimizing=3,arguing=3,non_apology=3", "label=factor,…: the weight of a label's positives is multiplied by factor")
 	flag.Parse()
 	log.SetFlags(0)
+	for _, kv := range strings.Split(*posWeights, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		l, v, ok := strings.Cut(kv, "=")
+		f, err := strconv.ParseFloat(v, 64)
+		if !ok || err != nil || f <= 0 {
+			log.Fatalf("-pos-weight: %q is not label=factor", kv)
+		}
+		posWeight[l] = f
+	}
 	for _, l := range strings.Split(*requiredList, ",") {
 		ruleRequired[strings.TrimSpace(l)] = true
 	}
@@ -250,7 +267,7 @@ func (l *linear) dot(x vec) float64 {
 // trainSVM fits an L2-regularised squared-hinge linear SVM by dual
 // coordinate descent (LIBLINEAR's solver 1), the bias as a feature of
 // value 1, visiting rows in an order fixed by the seed.
-func trainSVM(xs []vec, y []bool, rows []int, bits uint8, cost, posExp float64, epochs int, seed uint64) *linear {
+func trainSVM(xs []vec, y []bool, rows []int, bits uint8, cost, posExp, posFactor float64, epochs int, seed uint64) *linear {
 	pos := 0
 	for _, r := range rows {
 		if y[r] {
@@ -261,6 +278,7 @@ func trainSVM(xs []vec, y []bool, rows []int, bits uint8, cost, posExp float64, 
 	if pos > 0 && pos < len(rows) {
 		cpos = cost * math.Pow(float64(len(rows)-pos)/float64(pos), posExp)
 	}
+	cpos *= posFactor
 	l := &linear{w: make([]float64, 1<<bits)}
 	alpha := make([]float64, len(rows))
 	order := make([]int, len(rows))
@@ -430,7 +448,11 @@ func fit(xs []vec, set []replydata.Example, opt options) *coach.Model {
 							rows = append(rows, i)
 						}
 					}
-					l := trainSVM(xs, y, rows, opt.bits, cost, opt.posExp, opt.epochs, uint64(li*100+f))
+					pf := 1.0
+					if w, ok := posWeight[label]; ok {
+						pf = w
+					}
+					l := trainSVM(xs, y, rows, opt.bits, cost, opt.posExp, pf, opt.epochs, uint64(li*100+f))
 					for _, i := range known {
 						if foldOf[i] == f {
 							oof[i] = l.dot(xs[i])
