@@ -233,7 +233,7 @@ func featurize(c *coach.Coach, a *analyze.Analyzer, set []replydata.Example, bit
 		switch {
 		case strings.HasPrefix(e.ID, "case:"):
 			v.w = caseWeight
-		case strings.HasPrefix(e.ID, "rt-"):
+		case strings.HasPrefix(e.ID, "rt-"), strings.HasPrefix(e.ID, "rc-"):
 			v.w = registerWeight
 		}
 		for b := range counts {
