@@ -48,11 +48,17 @@ var pitfallBeta = 1.0
 
 // betaOf is the F-beta a label's thresholds are chosen for.
 func betaOf(label string) float64 {
+	if b, ok := labelBeta[label]; ok {
+		return b
+	}
 	if ruleSufficient[label] {
 		return pitfallBeta
 	}
 	return 1
 }
+
+// labelBeta overrides the F-beta of single labels (-beta).
+var labelBeta = map[string]float64{}
 
 // devLabels may take thresholds chosen on the development set (-dev-labels).
 var devLabels = map[string]bool{}
@@ -101,9 +107,21 @@ func main() {
 	flag.Float64Var(&caseWeight, "case-weight", 5, "weight of the coach's own test cases in the loss")
 	flag.Float64Var(&registerWeight, "register-weight", 3, "weight of the replies of -extra in the loss")
 	flag.Float64Var(&wholeValue, "whole", 1, "value of whole-reply features (experiment)")
+	betas := flag.String("beta", "", "label=beta,…: the F-beta a label's thresholds are chosen for, over -pitfall-beta")
 	posWeights := flag.String("pos-weight", "blame=3,minimizing=3,arguing=3,non_apology=3", "label=factor,…: the weight of a label's positives is multiplied by factor")
 	flag.Parse()
 	log.SetFlags(0)
+	for _, kv := range strings.Split(*betas, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		l, v, ok := strings.Cut(kv, "=")
+		f, err := strconv.ParseFloat(v, 64)
+		if !ok || err != nil || f <= 0 {
+			log.Fatalf("-beta: %q is not label=beta", kv)
+		}
+		labelBeta[l] = f
+	}
 	for _, kv := range strings.Split(*posWeights, ",") {
 		if kv = strings.TrimSpace(kv); kv == "" {
 			continue
