@@ -89,6 +89,7 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 	add := func(prefix, name string) { out = append(out, feature{key: nameKey2(prefix, name), sent: -1}) }
 	words := 0
 	first := 0
+	questions := 0
 	for si, s := range d.sents {
 		prev := hStart
 		for i := s.from; i < s.to; i++ {
@@ -114,6 +115,7 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 		end := hEnd
 		if isQuestion(d, si) {
 			end = hEndQ
+			questions++
 		}
 		out = append(out, feature{key: mix(prev, end) ^ hBigram, sent: int32(si)})
 	}
@@ -153,6 +155,15 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 	}
 	if mentionInBody(text) {
 		add("mention:body", "")
+	}
+	// A reply that only asks (what happened, which device) gathers facts;
+	// it neither blames nor argues, whatever its words.
+	switch {
+	case questions == 0:
+	case questions == len(d.sents):
+		add("questions:", "all")
+	default:
+		add("questions:", "some")
 	}
 	if signedOff(text) {
 		add("signoff", "") // a person wrote it: not a template, and it often opens with a greeting
