@@ -102,7 +102,7 @@ func main() {
 	devLabelList := flag.String("dev-labels", "greeting,empathy,apology,ownership,action,follow_up,thanks,concern_addressed,deflection,arguing,robotic", "labels whose thresholds may be chosen on the real development set")
 	requiredList := flag.String("rule-required", "non_apology", "labels asserted only where the rules assert them: the model may not add to them")
 	ruleList := flag.String("rule-sufficient", "deflection,blame,non_apology,vague_timing,minimizing,arguing,robotic", "labels the rules assert on their own: where a rule fires the model does not veto it")
-	devMin := flag.Int("dev-min", 30, "choose on the real development set the threshold of each label with at least this many positives there (0: all thresholds out of fold)")
+	devMin := flag.Int("dev-min", 15, "choose on the real development set the threshold of each label with at least this many positives there (0: all thresholds out of fold)")
 	flag.Float64Var(&pitfallBeta, "pitfall-beta", 1, "F-beta for the thresholds of the pitfalls the rules assert on their own")
 	flag.Float64Var(&caseWeight, "case-weight", 5, "weight of the coach's own test cases in the loss")
 	flag.Float64Var(&registerWeight, "register-weight", 3, "weight of the replies of -extra in the loss")
