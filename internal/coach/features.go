@@ -90,6 +90,7 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 	words := 0
 	first := 0
 	questions := 0
+	specific := 0 // words outside the vocabulary every support reply shares
 	for si, s := range d.sents {
 		prev := hStart
 		for i := s.from; i < s.to; i++ {
@@ -99,6 +100,9 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 			case kWord, kSymbol:
 				h = hashString(seedWord, t.norm)
 				words++
+				if t.kind == kWord && !genericWords[t.norm] && !strings.HasPrefix(t.norm, "@") {
+					specific++
+				}
 			case kNumber:
 				h = hNumber
 				words++
@@ -165,6 +169,9 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 	default:
 		add("questions:", "some")
 	}
+	// A reply of nothing but the words any support reply uses ("please DM
+	// us so we can further assist") could go to anyone: robotic.
+	add("specific:", bucket(specific, 1, 2, 5, 12))
 	if signedOff(text) {
 		add("signoff", "") // a person wrote it: not a template, and it often opens with a greeting
 	}
@@ -324,3 +331,24 @@ func allUpper(s string) bool {
 	}
 	return s != ""
 }
+
+// genericWords are the words a reply can be made of without saying anything
+// about this customer's problem: function words and the vocabulary of
+// support templates ("please send us a direct message so we can further
+// assist you").
+var genericWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an the and or but so if to of in on at by for with from into about as is are was were be been being am
+		i me my we us our you your it its this that these those there here they them their he she his her
+		do does did done have has had will would can could shall should may might must not no yes
+		please kindly thanks thank hi hello hey dear there team customer
+		send sent dm dms direct message messages private privately pm reach out contact contacting get touch
+		help helping assist assistance assisting further support supporting look looking take looked into more details detail info information
+		happy glad love like want would we'd we're i'm let know keep updated posted any anything else further
+		sorry apologize apologise apologies hear concern concerns issue issues experience inconvenience trouble
+		link below above here via click visit follow following profile top regards best wishes kind
+		just now today soon shortly asap also all how what when where which who why can't cannot`) {
+		m[w] = true
+	}
+	return m
+}()
