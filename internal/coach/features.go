@@ -264,6 +264,10 @@ func mentionInBody(s string) bool {
 // ("Kind regards,\nAnna").
 func signedOff(s string) bool {
 	s = strings.TrimRight(s, " \t\r\n")
+	// Only the end matters: the last two lines, at most 120 bytes.
+	if len(s) > 120 {
+		s = s[len(s)-120:]
+	}
 	fields := strings.Fields(s)
 	if len(fields) < 2 {
 		return false
