@@ -40,23 +40,28 @@ func (c *Coach) decidePitfalls(d *doc, sc *scores, rules []Finding) []Finding {
 		}
 		verdict[i], decided[i] = c.model.on(sc, id, rule)
 	}
+	// Cheer answers praise well: a customer who praises and raises no
+	// problem is not belittled by "no worries" or a joke.
+	praise := customerPraises(d.ctx)
 	out := rules[:0:0]
 	for _, f := range rules {
 		if i := pitfallIndex(f.Rule); i >= 0 {
 			if decided[i] && !verdict[i] {
 				continue
 			}
+			if f.Rule == playbook.RuleMinimizing && praise {
+				continue
+			}
 			found[i] = true
 		}
 		out = append(out, f)
 	}
-	upset := customerUpset(d.ctx)
 	for i, id := range modelPitfalls {
 		if !verdict[i] || found[i] {
 			continue
 		}
-		if id == playbook.RuleMinimizing && !upset {
-			continue // cheer answers praise well: only an upset customer is belittled by it
+		if id == playbook.RuleMinimizing && praise {
+			continue
 		}
 		sev := c.ruleByID[id].Severity.At(d.level)
 		if sev == playbook.None {
@@ -104,17 +109,16 @@ func (ev *evidence) asserts(label string) bool {
 	return false
 }
 
-// customerUpset reports whether the customer complains or is annoyed or
-// worse; with no reading, whether the level the review assumes is above
-// calm.
-func customerUpset(ctx *Context) bool {
-	if len(ctx.Readings) == 0 {
-		return level(*ctx) != "calm"
-	}
+// customerPraises reports whether the customer's latest messages are
+// positive and raise no complaint and no anger. With no reading, it is
+// false: the review cannot tell praise from a problem.
+func customerPraises(ctx *Context) bool {
+	praise := false
 	for _, r := range ctx.Readings {
 		if r.Angry || r.Complaint {
-			return true
+			return false
 		}
+		praise = praise || r.Sentiment == "positive"
 	}
-	return false
+	return praise
 }

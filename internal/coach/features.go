@@ -89,6 +89,8 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 	add := func(prefix, name string) { out = append(out, feature{key: nameKey2(prefix, name), sent: -1}) }
 	words := 0
 	first := 0
+	questions := 0
+	specific := 0 // words outside the vocabulary every support reply shares
 	for si, s := range d.sents {
 		prev := hStart
 		for i := s.from; i < s.to; i++ {
@@ -98,6 +100,9 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 			case kWord, kSymbol:
 				h = hashString(seedWord, t.norm)
 				words++
+				if t.kind == kWord && !genericWords[t.norm] && !strings.HasPrefix(t.norm, "@") {
+					specific++
+				}
 			case kNumber:
 				h = hNumber
 				words++
@@ -114,6 +119,7 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 		end := hEnd
 		if isQuestion(d, si) {
 			end = hEndQ
+			questions++
 		}
 		out = append(out, feature{key: mix(prev, end) ^ hBigram, sent: int32(si)})
 	}
@@ -153,6 +159,21 @@ func (c *Coach) features(d *doc, ev *evidence, out []feature) []feature {
 	}
 	if mentionInBody(text) {
 		add("mention:body", "")
+	}
+	// A reply that only asks (what happened, which device) gathers facts;
+	// it neither blames nor argues, whatever its words.
+	switch {
+	case questions == 0:
+	case questions == len(d.sents):
+		add("questions:", "all")
+	default:
+		add("questions:", "some")
+	}
+	// A reply of nothing but the words any support reply uses ("please DM
+	// us so we can further assist") could go to anyone: robotic.
+	add("specific:", bucket(specific, 1, 2, 5, 12))
+	if signedOff(text) {
+		add("signoff", "") // a person wrote it: not a template, and it often opens with a greeting
 	}
 	// The customer: what they raised (their anger level is left out: it
 	// says what the reply should do, not what it does).
@@ -235,3 +256,103 @@ func mentionInBody(s string) bool {
 	}
 	return false
 }
+
+// signedOff reports whether a reply ends in a sign-off, as support teams
+// sign tweets and emails: initials or a name after ^, *, -, ~ or /
+// ("^JS", "-Mike", "*AB", "/PB", "- Ed"), bare initials after the last
+// sentence ("… your connection. KB"), or a closing line and a name
+// ("Kind regards,\nAnna").
+func signedOff(s string) bool {
+	s = strings.TrimRight(s, " \t\r\n")
+	// Only the end matters: the last two lines, at most 120 bytes.
+	if len(s) > 120 {
+		s = s[len(s)-120:]
+	}
+	fields := strings.Fields(s)
+	if len(fields) < 2 {
+		return false
+	}
+	last := fields[len(fields)-1]
+	prev := fields[len(fields)-2]
+	// "- Ed", "– Sam", "^ JS": a mark alone, then a name.
+	if (prev == "-" || prev == "–" || prev == "—" || prev == "^" || prev == "~") && isName(last) {
+		return true
+	}
+	// "^JS", "-Becky", "*AAB", "/PB", also glued to the sentence: "here!-Anwar".
+	for i := len(last) - 2; i >= 0; i-- {
+		switch last[i] {
+		case '^', '*', '~', '/', '-':
+			if !isName(last[i+1:]) {
+				return false
+			}
+			if i == 0 || last[i] == '^' || last[i] == '*' || last[i] == '~' {
+				return true
+			}
+			// "-Name" or "/PB" glued on: only after the end of a sentence.
+			return strings.ContainsRune(".!?)", rune(last[i-1]))
+		}
+	}
+	// Bare initials after the last sentence: "… connection. KB".
+	if len(last) >= 2 && len(last) <= 3 && allUpper(last) && !notInitials[last] && strings.ContainsRune(".!?", rune(prev[len(prev)-1])) {
+		return true
+	}
+	// An email's closing: "Regards,", "Best wishes," … on the line before a name.
+	lines := strings.Split(s, "\n")
+	if n := len(lines); n >= 2 && len(strings.Fields(lines[n-1])) <= 3 && isName(strings.Fields(lines[n-1])[0]) {
+		closing := strings.ToLower(strings.TrimSpace(lines[n-2]))
+		for _, c := range []string{"regards", "best", "best wishes", "kind regards", "many thanks", "thanks", "thank you", "cheers", "sincerely", "yours sincerely", "warm regards", "all the best"} {
+			if strings.TrimRight(closing, ",.!") == c {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// notInitials are capitals a reply may end with that are not a person's.
+var notInitials = map[string]bool{"OK": true, "ASAP": true, "FYI": true, "DM": true, "PM": true, "AM": true, "UK": true, "US": true, "USA": true, "TV": true, "ID": true, "PIN": true, "SMS": true, "FAQ": true}
+
+// isName reports whether s looks like a name or initials: one to twenty
+// ASCII letters starting with a capital.
+func isName(s string) bool {
+	if len(s) == 0 || len(s) > 20 || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// allUpper reports whether s is ASCII capitals only.
+func allUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// genericWords are the words a reply can be made of without saying anything
+// about this customer's problem: function words and the vocabulary of
+// support templates ("please send us a direct message so we can further
+// assist you").
+var genericWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an the and or but so if to of in on at by for with from into about as is are was were be been being am
+		i me my we us our you your it its this that these those there here they them their he she his her
+		do does did done have has had will would can could shall should may might must not no yes
+		please kindly thanks thank hi hello hey dear there team customer
+		send sent dm dms direct message messages private privately pm reach out contact contacting get touch
+		help helping assist assistance assisting further support supporting look looking take looked into more details detail info information
+		happy glad love like want would we'd we're i'm let know keep updated posted any anything else further
+		sorry apologize apologise apologies hear concern concerns issue issues experience inconvenience trouble
+		link below above here via click visit follow following profile top regards best wishes kind
+		just now today soon shortly asap also all how what when where which who why can't cannot`) {
+		m[w] = true
+	}
+	return m
+}()

@@ -113,5 +113,29 @@ func main() {
 		log.Fatal(err)
 	}
 	_, test := replydata.Split(all)
-	fmt.Println(replydata.Score(review(test), test).Table(fmt.Sprintf("team corpus, held-out split (%d of %d replies)", len(test), len(all))))
+	pred := review(test)
+	fmt.Println(replydata.Score(pred, test).Table(fmt.Sprintf("team corpus, held-out split (%d of %d replies)", len(test), len(all))))
+	// Each file of the corpus alone: replies-a.jsonl's ids start "ra-", and so on.
+	files := map[string][]int{}
+	var names []string
+	for i, e := range test {
+		f, _, _ := strings.Cut(e.ID, "-")
+		if files[f] == nil {
+			names = append(names, f)
+		}
+		files[f] = append(files[f], i)
+	}
+	for _, f := range names {
+		var p []map[string]bool
+		var g []replydata.Example
+		for _, i := range files[f] {
+			p, g = append(p, pred[i]), append(g, test[i])
+		}
+		s := replydata.Score(p, g)
+		fmt.Printf("held-out %s (%d replies): macro-F1 13 labels %.3f, 16 labels %.3f;", f, len(g), s.Macro(replydata.Core), s.Macro(replydata.Labels))
+		for _, l := range replydata.Core {
+			fmt.Printf(" %s %.2f(%d)", l, s[l].F1(), s[l].TP+s[l].FN)
+		}
+		fmt.Println()
+	}
 }

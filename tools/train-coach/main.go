@@ -48,11 +48,17 @@ var pitfallBeta = 1.0
 
 // betaOf is the F-beta a label's thresholds are chosen for.
 func betaOf(label string) float64 {
+	if b, ok := labelBeta[label]; ok {
+		return b
+	}
 	if ruleSufficient[label] {
 		return pitfallBeta
 	}
 	return 1
 }
+
+// labelBeta overrides the F-beta of single labels (-beta).
+var labelBeta = map[string]float64{}
 
 // devLabels may take thresholds chosen on the development set (-dev-labels).
 var devLabels = map[string]bool{}
@@ -63,6 +69,11 @@ var caseWeight = 1.0
 // registerWeight weighs the replies in the register of support tweets
 // (tools/train-coach/data) in the loss (-register-weight).
 var registerWeight = 1.0
+
+// posWeight multiplies the weight of a label's positives in the loss
+// (-pos-weight): the rare pitfalls are few in the corpus and fewer still
+// are caught on real replies.
+var posWeight = map[string]float64{}
 
 // wholeValue is the value of a feature of the whole reply (experiment).
 var wholeValue = 1.0
@@ -88,16 +99,40 @@ func main() {
 	workers := flag.Int("workers", 2, "labels trained at once")
 	cases := flag.String("cases", "internal/coach/testdata/corpus", "the coach's own test cases to train on too (empty: none)")
 	extra := flag.String("extra", "tools/train-coach/data", "a folder of more labelled replies (replies-*.jsonl) to train on (empty: none)")
-	devLabelList := flag.String("dev-labels", "greeting,apology,ownership,action,follow_up,thanks,concern_addressed,deflection,arguing,robotic", "labels whose thresholds may be chosen on the real development set")
+	devLabelList := flag.String("dev-labels", "greeting,empathy,apology,ownership,action,follow_up,thanks,concern_addressed,deflection,arguing,robotic", "labels whose thresholds may be chosen on the real development set")
 	requiredList := flag.String("rule-required", "non_apology", "labels asserted only where the rules assert them: the model may not add to them")
 	ruleList := flag.String("rule-sufficient", "deflection,blame,non_apology,vague_timing,minimizing,arguing,robotic", "labels the rules assert on their own: where a rule fires the model does not veto it")
-	devMin := flag.Int("dev-min", 30, "choose on the real development set the threshold of each label with at least this many positives there (0: all thresholds out of fold)")
+	devMin := flag.Int("dev-min", 15, "choose on the real development set the threshold of each label with at least this many positives there (0: all thresholds out of fold)")
 	flag.Float64Var(&pitfallBeta, "pitfall-beta", 1, "F-beta for the thresholds of the pitfalls the rules assert on their own")
 	flag.Float64Var(&caseWeight, "case-weight", 5, "weight of the coach's own test cases in the loss")
 	flag.Float64Var(&registerWeight, "register-weight", 3, "weight of the replies of -extra in the loss")
 	flag.Float64Var(&wholeValue, "whole", 1, "value of whole-reply features (experiment)")
+	betas := flag.String("beta", "minimizing=0.3", "label=beta,…: the F-beta a label's thresholds are chosen for, over -pitfall-beta")
+	posWeights := flag.String("pos-weight", "blame=3,minimizing=3,arguing=3,non_apology=3", "label=factor,…: the weight of a label's positives is multiplied by factor")
 	flag.Parse()
 	log.SetFlags(0)
+	for _, kv := range strings.Split(*betas, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		l, v, ok := strings.Cut(kv, "=")
+		f, err := strconv.ParseFloat(v, 64)
+		if !ok || err != nil || f <= 0 {
+			log.Fatalf("-beta: %q is not label=beta", kv)
+		}
+		labelBeta[l] = f
+	}
+	for _, kv := range strings.Split(*posWeights, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		l, v, ok := strings.Cut(kv, "=")
+		f, err := strconv.ParseFloat(v, 64)
+		if !ok || err != nil || f <= 0 {
+			log.Fatalf("-pos-weight: %q is not label=factor", kv)
+		}
+		posWeight[l] = f
+	}
 	for _, l := range strings.Split(*requiredList, ",") {
 		ruleRequired[strings.TrimSpace(l)] = true
 	}
@@ -216,7 +251,7 @@ func featurize(c *coach.Coach, a *analyze.Analyzer, set []replydata.Example, bit
 		switch {
 		case strings.HasPrefix(e.ID, "case:"):
 			v.w = caseWeight
-		case strings.HasPrefix(e.ID, "rt-"):
+		case strings.HasPrefix(e.ID, "rt-"), strings.HasPrefix(e.ID, "rc-"):
 			v.w = registerWeight
 		}
 		for b := range counts {
@@ -250,7 +285,7 @@ func (l *linear) dot(x vec) float64 {
 // trainSVM fits an L2-regularised squared-hinge linear SVM by dual
 // coordinate descent (LIBLINEAR's solver 1), the bias as a feature of
 // value 1, visiting rows in an order fixed by the seed.
-func trainSVM(xs []vec, y []bool, rows []int, bits uint8, cost, posExp float64, epochs int, seed uint64) *linear {
+func trainSVM(xs []vec, y []bool, rows []int, bits uint8, cost, posExp, posFactor float64, epochs int, seed uint64) *linear {
 	pos := 0
 	for _, r := range rows {
 		if y[r] {
@@ -261,6 +296,7 @@ func trainSVM(xs []vec, y []bool, rows []int, bits uint8, cost, posExp float64, 
 	if pos > 0 && pos < len(rows) {
 		cpos = cost * math.Pow(float64(len(rows)-pos)/float64(pos), posExp)
 	}
+	cpos *= posFactor
 	l := &linear{w: make([]float64, 1<<bits)}
 	alpha := make([]float64, len(rows))
 	order := make([]int, len(rows))
@@ -430,7 +466,11 @@ func fit(xs []vec, set []replydata.Example, opt options) *coach.Model {
 							rows = append(rows, i)
 						}
 					}
-					l := trainSVM(xs, y, rows, opt.bits, cost, opt.posExp, opt.epochs, uint64(li*100+f))
+					pf := 1.0
+					if w, ok := posWeight[label]; ok {
+						pf = w
+					}
+					l := trainSVM(xs, y, rows, opt.bits, cost, opt.posExp, pf, opt.epochs, uint64(li*100+f))
 					for _, i := range known {
 						if foldOf[i] == f {
 							oof[i] = l.dot(xs[i])
