@@ -25,6 +25,14 @@ func (lx *lexicon) addHints() {
 		"every|each time|day|week|month|call",
 		"follow|following|chase|chasing|reminder",
 		"hello|helloooo|hellooo|helloo|hi|hey|anyone|anybody",
+		// How real customers say it in a tweet: "asked x 3", "4 times now",
+		// "several transfers", "getting the runaround", "re-opened the ticket".
+		"x #count",
+		"#count times|transfers|agents|reps|people|departments|chats|calls|emails",
+		"several|multiple|many|countless|numerous * times|calls|emails|messages|transfers|agents|people|chats|dms|tickets|attempts",
+		"runaround|run-around|merry-go-round|fobbed|passed|pushed|sent",
+		"resend|resent|resubmitted|reopened|re-opened|reported|chased|chasing|nudging|bump|pinging",
+		"last|previous * agent|person|rep|chat|call|email|message|dm",
 	)
 	// (Durations alone are the rules' to read: "dies in 2 hours" is no wait.)
 	lx.add(hint(SignalLongWait),
@@ -33,6 +41,9 @@ func (lx *lexicon) addHints() {
 		"still|yet|waiting|waited|overdue|queue|queued|hold|due|supposed|scheduled",
 		"how long",
 		"finally|eventually",
+		// "pending for days", "#3hourslate", "delay repay claim in progress".
+		"pending|overdue|delayed|late|awaiting|outstanding|stuck|chasing",
+		"#count #unit|hrs|hr|mins|min * late|later|waiting|now|ago|without",
 	)
 	lx.add(hint(SignalChurnThreat),
 		"leaving|switching|cancelling|canceling|quitting|ditching|terminating|done",
@@ -43,6 +54,14 @@ func (lx *lexicon) addHints() {
 		"lose|losing|lost * customer|customers|business",
 		"competitor|competitors|elsewhere|alternatives|alternative|rival|rivals",
 		"goodbye|bye|farewell|boycott|boycotting|unsubscribed",
+		// "you just gained a customer", "finally free of", "account CLOSED",
+		// "I'm taking taxis", "PAC code please", "deleting the app".
+		"gained|gain|gaining * customer|customers",
+		"free of",
+		"account|accounts|subscription|membership|contract|sub * closed|cancelled|canceled|terminated",
+		"porting|ported|port|pac|stac|unsubscribe|uninstall|uninstalling|uninstalled|deleting|deleted",
+		"taking * business|custom|money|taxis|cabs",
+		"so done",
 	)
 	lx.add(hint(SignalPublicExposure),
 		"post|posting|posted|share|sharing|shared|write|writing|tweet|tweeting|blog|blogging|vlog|film|filming|publish|publishing * about|this|it|everywhere|online|publicly|review|reviews",
@@ -94,6 +113,7 @@ func (lx *lexicon) addHints() {
 		"drunk|speeding|assault|assaulted|harassed|harassment|grabbed|touched|stalked|threatened|threatening|attacked|abusive|violent|weapon|knife",
 		"child|children|baby|babies|kid|kids|toddler|infant|pet|dog|cat",
 		"locked|trapped|stranded * in|inside|alone|outside",
+		"accident|accidents|assaulting|sexually|sexual|groped|stalking|anaphylactic|anaphylaxis|plastic",
 	)
 	lx.add(hint(SignalVulnerableCustomer),
 		"disabled|disability|disabilities|elderly|older|aged|pensioner|pensioners|carer|caring|ill|illness|sick|hospital|hospitalised|hospitalized|cancer|chemo|chemotherapy|surgery|operation|recovering|recovery|pregnant|pregnancy|newborn|baby|toddler|infant|autistic|autism|adhd|blind|deaf|wheelchair|mobility|dementia|alzheimer's|medication|medicine|insulin|oxygen|nebuliser|dialysis|diabetic|diabetes|epilepsy|epileptic|seizure|seizures|stroke|terminal|hospice|palliative|frail|housebound",

@@ -15,6 +15,8 @@ type binaryProblem struct {
 	cPos, cNeg float64 // misclassification costs
 	epochs     int
 	seed       uint64
+	// weight, when set, multiplies each example's cost (nil: 1 each).
+	weight []float32
 }
 
 // solve returns the weights (length dim) and the bias for labels y.
@@ -43,6 +45,9 @@ func (p *binaryProblem) solve(y []bool, qii []float32) ([]float32, float32) {
 			yi, d := 1.0, dPos
 			if !y[i] {
 				yi, d = -1, dNeg
+			}
+			if p.weight != nil {
+				d /= float64(p.weight[i])
 			}
 			dot := bias
 			for _, f := range p.x[i] {

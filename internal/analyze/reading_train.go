@@ -16,6 +16,9 @@ type ReadingExample struct {
 	Complaint bool
 	Sentiment string   // negative, neutral or positive
 	Signals   []string // the signal kinds present
+	// Weight multiplies the message's cost in training (0: 1); out-of-fold
+	// scores, thresholds and the choice of cost count every message once.
+	Weight float64
 }
 
 // ReadingOptions steer TrainReading; zero fields take the defaults
@@ -198,6 +201,13 @@ func (a *Analyzer) TrainReading(examples []ReadingExample, o ReadingOptions) (*R
 			y[labelSignals+k][i] = slices.Contains(ex.Signals, sk.kind)
 		}
 	}
+	weight := make([]float32, len(examples))
+	for i, ex := range examples {
+		weight[i] = 1
+		if ex.Weight > 0 {
+			weight[i] = float32(ex.Weight)
+		}
+	}
 	fold := make([]int, len(examples))
 	for i, ex := range examples {
 		h := fnv.New64a()
@@ -231,13 +241,14 @@ func (a *Analyzer) TrainReading(examples []ReadingExample, o ReadingOptions) (*R
 			for k := range o.Folds {
 				var xs [][]sparseFeature
 				var ys []bool
-				var qs []float32
+				var qs, ws []float32
 				for i := range x {
 					if fold[i] != k {
 						xs, ys, qs = append(xs, x[i]), append(ys, y[l][i]), append(qs, qii[i])
+						ws = append(ws, weight[i])
 					}
 				}
-				p := binaryProblem{x: xs, dim: dim, cPos: c * ratio, cNeg: c, epochs: o.Epochs, seed: 0x5eed + uint64(l)}
+				p := binaryProblem{x: xs, dim: dim, cPos: c * ratio, cNeg: c, epochs: o.Epochs, seed: 0x5eed + uint64(l), weight: ws}
 				w, b := p.solve(ys, qs)
 				for i := range x {
 					if fold[i] == k {

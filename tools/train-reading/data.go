@@ -23,6 +23,7 @@ type message struct {
 	Sentiment string `json:"sentiment"`
 	Signals   []span `json:"signals"`
 	Concerns  []span `json:"concerns"`
+	file      string // the corpus file's name without .jsonl
 }
 
 // span is a labelled signal or concern with the words that show it.
@@ -71,6 +72,7 @@ func readCorpus(glob string) ([]message, error) {
 				return nil, fmt.Errorf("%s: missing or repeated id %q", f, m.ID)
 			}
 			seen[m.ID] = true
+			m.file = strings.TrimSuffix(filepath.Base(f), ".jsonl")
 			out = append(out, m)
 		}
 	}

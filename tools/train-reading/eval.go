@@ -204,6 +204,9 @@ func printMisses(a *analyze.Analyzer, cfg config, label string) {
 		fmt.Println(err)
 		return
 	}
+	if cfg.half >= 0 {
+		customers = onHalf(customers, cfg.half)
+	}
 	read := readFunc(a)
 	for _, m := range customers {
 		r := read(m.Text)

@@ -33,12 +33,7 @@ func chooseThresholds(a *analyze.Analyzer, msgs []message, min int, w io.Writer)
 // thresholds chosen on the other half: what choosing thresholds on dev
 // is worth on tweets it did not see.
 func crossFitDev(m *analyze.ReadingModel, base *analyze.Analyzer, msgs []message, min int) {
-	var halves [2][]message
-	for _, msg := range msgs {
-		h := fnv.New64a()
-		h.Write([]byte(msg.ID))
-		halves[h.Sum64()%2] = append(halves[h.Sum64()%2], msg)
-	}
+	halves := [2][]message{onHalf(msgs, 0), onHalf(msgs, 1)}
 	var total *scores
 	for k := range 2 {
 		a := must(base.WithReadingModel(clone(m)))
@@ -58,4 +53,22 @@ func clone(m *analyze.ReadingModel) *analyze.ReadingModel {
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(m.Save(pw)) }()
 	return must(analyze.LoadReadingModel(pr))
+}
+
+// devHalf returns the half (0 or 1) of the dev set a tweet id falls in.
+func devHalf(id string) int {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return int(h.Sum64() % 2)
+}
+
+// onHalf returns the messages of msgs in half k of the dev set.
+func onHalf(msgs []message, k int) []message {
+	var out []message
+	for _, m := range msgs {
+		if devHalf(m.ID) == k {
+			out = append(out, m)
+		}
+	}
+	return out
 }
