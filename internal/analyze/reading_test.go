@@ -112,3 +112,40 @@ func TestTrainReadingDeterministic(t *testing.T) {
 		t.Error("two trainings on the same data wrote different models")
 	}
 }
+
+// A weight of 1 is no weight; a heavier message moves the model.
+func TestTrainReadingWeight(t *testing.T) {
+	set := readCSSet(t, "testdata/cs/dev.jsonl")
+	var ex []ReadingExample
+	for _, m := range set {
+		e := ReadingExample{ID: m.ID, Text: m.Text, Complaint: m.Complaint, Sentiment: m.Sentiment}
+		if m.Angry {
+			e.Anger = 1
+		}
+		ex = append(ex, e)
+	}
+	a, _ := Default().WithReadingModel(nil)
+	train := func(w func(i int) float64) []byte {
+		in := make([]ReadingExample, len(ex))
+		for i, e := range ex {
+			e.Weight = w(i)
+			in[i] = e
+		}
+		m, _, err := a.TrainReading(in, ReadingOptions{Cs: []float64{0.3}, Epochs: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := m.Save(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	none := train(func(int) float64 { return 0 })
+	if !bytes.Equal(none, train(func(int) float64 { return 1 })) {
+		t.Error("weight 1 trained another model than no weight")
+	}
+	if bytes.Equal(none, train(func(i int) float64 { return float64(1 + i%2*2) })) {
+		t.Error("weights of 3 on half the messages changed nothing")
+	}
+}
