@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // EventsAfter returns audit events with an id above afterID, oldest first,
@@ -54,6 +56,58 @@ func (d *Desk) EventsByID(ctx context.Context, ids []int64) ([]AuditEvent, error
 		return nil, fmt.Errorf("desk: events by id: %w", err)
 	}
 	return out, nil
+}
+
+// GapWait is how long a reader of the audit log keeps asking for an event
+// whose id it skipped. On PostgreSQL an id is taken when a transaction
+// writes its event and becomes visible only when that transaction commits,
+// so with concurrent writers (the sweep beside an ingest, or another
+// instance) a later id can be visible first; a reader that moved its
+// cursor past the gap would never see the earlier change. A gap still
+// empty after GapWait is a transaction that rolled back. At most MaxGaps
+// are awaited at once.
+const (
+	GapWait = 30 * time.Second
+	MaxGaps = 500
+)
+
+// EventGaps are the ids a reader of EventsAfter skipped and still awaits,
+// each until a deadline. It is kept in a webhook's cursor, so it encodes
+// as JSON.
+type EventGaps map[int64]time.Time
+
+// Skipped notes the ids missing between after and each event of evs (the
+// answer to EventsAfter(after), oldest first).
+func (g EventGaps) Skipped(after int64, evs []AuditEvent, now time.Time) {
+	prev := after
+	for _, e := range evs {
+		for id := prev + 1; id < e.ID && len(g) < MaxGaps; id++ {
+			g[id] = now.Add(GapWait)
+		}
+		prev = e.ID
+	}
+}
+
+// Awaited returns the ids still awaited, oldest first (for EventsByID),
+// forgetting those past their deadline.
+func (g EventGaps) Awaited(now time.Time) []int64 {
+	ids := make([]int64, 0, len(g))
+	for id, until := range g {
+		if now.After(until) {
+			delete(g, id)
+			continue
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Filled forgets the ids that turned up.
+func (g EventGaps) Filled(evs []AuditEvent) {
+	for _, e := range evs {
+		delete(g, e.ID)
+	}
 }
 
 // LastEventID is the id of the newest audit event, 0 when there is none. A

@@ -45,6 +45,9 @@ type webhookCursor struct {
 	AfterID     int64     `json:"after_id"`
 	Failures    int       `json:"failures"`
 	NextAttempt time.Time `json:"next_attempt"`
+	// Gaps are ids below AfterID not seen yet: on PostgreSQL a transaction
+	// can commit its event after a later id's (desk.EventGaps).
+	Gaps desk.EventGaps `json:"gaps,omitempty"`
 }
 
 // webhookPayload is what an endpoint receives.
@@ -93,11 +96,24 @@ func (w *webhookWorker) deliver(ctx context.Context, hook desk.Webhook) error {
 	if time.Now().Before(cur.NextAttempt) {
 		return nil
 	}
+	if cur.Gaps == nil {
+		cur.Gaps = desk.EventGaps{}
+	}
+	awaited := len(cur.Gaps)
+	var late []desk.AuditEvent
+	if ids := cur.Gaps.Awaited(time.Now()); len(ids) > 0 {
+		if late, err = w.desk.EventsByID(ctx, ids); err != nil {
+			return err
+		}
+	}
+	changed := len(late) > 0 || len(cur.Gaps) != awaited // some turned up, or some were given up
 	events, err := w.desk.EventsAfter(ctx, cur.AfterID, 100)
 	if err != nil {
 		return err
 	}
-	for _, e := range events {
+	// The late events are older than AfterID, so they go first.
+	for _, e := range append(late, events...) {
+		isLate := e.ID <= cur.AfterID
 		// Webhooks report what happens now: history brought in by
 		// `calmdesk import` is written at its own (past) times and skipped.
 		if hook.Wants(e.Action) && time.Since(e.At) < staleEvent {
@@ -114,13 +130,24 @@ func (w *webhookWorker) deliver(ctx context.Context, hook desk.Webhook) error {
 			if err != nil {
 				cur.Failures++
 				cur.NextAttempt = time.Now().Add(min(time.Hour, time.Second<<min(cur.Failures, 12)))
+				for id, until := range cur.Gaps { // still owed: awaited past the back-off
+					if later := cur.NextAttempt.Add(desk.GapWait); until.Before(later) {
+						cur.Gaps[id] = later
+					}
+				}
 				w.log.WarnContext(ctx, "webhook failed", "url", hook.URL, "event", e.ID, "failures", cur.Failures, "err", err)
 				return w.desk.SaveSetting(ctx, cursorKey(hook.URL), cur)
 			}
 		}
-		cur.AfterID, cur.Failures, cur.NextAttempt = e.ID, 0, time.Time{}
+		if isLate {
+			delete(cur.Gaps, e.ID)
+		} else {
+			cur.Gaps.Skipped(cur.AfterID, []desk.AuditEvent{e}, time.Now())
+			cur.AfterID = e.ID
+		}
+		cur.Failures, cur.NextAttempt = 0, time.Time{}
 	}
-	if len(events) == 0 {
+	if len(events) == 0 && !changed {
 		return nil
 	}
 	return w.desk.SaveSetting(ctx, cursorKey(hook.URL), cur)

@@ -151,3 +151,68 @@ func hashURL(u string) string {
 	sum := sha256.Sum256([]byte(u))
 	return hex.EncodeToString(sum[:8])
 }
+
+// TestWebhookGetsAnEventCommittedAfterALaterOne: on PostgreSQL an audit
+// event's id is taken when its transaction writes it and seen when it
+// commits, so id N+1 can be read before N. The webhook must still get N
+// (once) when it turns up, not move its cursor past it for good. The test
+// writes the events with their ids in that order.
+func TestWebhookGetsAnEventCommittedAfterALaterOne(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var mu sync.Mutex
+		got := map[int64]int{}
+		hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var p struct {
+				ID int64 `json:"id"`
+			}
+			_ = json.NewDecoder(r.Body).Decode(&p)
+			mu.Lock()
+			got[p.ID]++
+			mu.Unlock()
+		}))
+		defer hook.Close()
+		d := start(t, db, nil, jobs.Config{WebhookEvery: 100 * time.Millisecond})
+		p := desk.DefaultPolicy()
+		p.Webhooks = []desk.Webhook{{URL: hook.URL, Events: []string{"case.escalated"}}}
+		p.WebhooksAllowHosts = []string{"127.0.0.1"}
+		if err := d.SetPolicy(ctx, desk.SystemActor, p); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the webhook cursor", func() bool {
+			var cur map[string]any
+			found, _ := d.LoadSetting(ctx, "webhook_cursor:"+hashURL(hook.URL), &cur)
+			return found
+		})
+		base, err := d.LastEventID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		insert := `INSERT INTO audit_events (id, at, actor, action) VALUES ($1, $2, 'system', 'case.escalated')`
+		if db.Engine == store.Postgres {
+			insert = `INSERT INTO audit_events (id, at, actor, action) OVERRIDING SYSTEM VALUE VALUES ($1, $2, 'system', 'case.escalated')`
+		}
+		write := func(id int64) {
+			t.Helper()
+			if _, err := db.Writer().ExecContext(ctx, insert, id, time.Now().UTC()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		count := func(id int64) int {
+			mu.Lock()
+			defer mu.Unlock()
+			return got[id]
+		}
+		write(base + 1)
+		write(base + 3) // base+2 is still "in flight"
+		waitFor(t, "the events on either side of the gap", func() bool { return count(base+1) == 1 && count(base+3) == 1 })
+		write(base + 2)
+		waitFor(t, "the event that came late", func() bool { return count(base+2) == 1 })
+		time.Sleep(500 * time.Millisecond) // a few more deliveries: nothing twice
+		for id := base + 1; id <= base+3; id++ {
+			if n := count(id); n != 1 {
+				t.Errorf("event %d posted %d times", id, n)
+			}
+		}
+	})
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -25,56 +24,6 @@ const heartbeatEvery = 15
 // Last-Event-ID and loses nothing, and a shutting-down or redeployed
 // instance is not held open by streams forever.
 const streamLifetime = 10 * time.Minute
-
-// gapWait is how long a live stream keeps asking for an audit event whose
-// id it skipped. On PostgreSQL an id is taken when a transaction writes its
-// event and becomes visible only when that transaction commits, so with
-// concurrent writers (the sweep beside an ingest, or another instance) a
-// later id can be visible first; a poll that moved its cursor past the gap
-// would never show the earlier change. A gap still empty after gapWait is
-// a transaction that rolled back. At most maxGaps are awaited at once.
-const (
-	gapWait = 30 * time.Second
-	maxGaps = 500
-)
-
-// eventGaps are the ids a stream skipped and still awaits, each until a
-// deadline.
-type eventGaps map[int64]time.Time
-
-// skipped notes the ids missing between after and each event of evs (the
-// answer to "events after after", oldest first).
-func (g eventGaps) skipped(after int64, evs []desk.AuditEvent, now time.Time) {
-	prev := after
-	for _, e := range evs {
-		for id := prev + 1; id < e.ID && len(g) < maxGaps; id++ {
-			g[id] = now.Add(gapWait)
-		}
-		prev = e.ID
-	}
-}
-
-// awaited returns the ids still awaited, oldest first, forgetting those
-// past their deadline.
-func (g eventGaps) awaited(now time.Time) []int64 {
-	ids := make([]int64, 0, len(g))
-	for id, until := range g {
-		if now.After(until) {
-			delete(g, id)
-			continue
-		}
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-// filled forgets the ids that turned up.
-func (g eventGaps) filled(evs []desk.AuditEvent) {
-	for _, e := range evs {
-		delete(g, e.ID)
-	}
-}
 
 // liveCase is the payload of an inbox update: the case's row, rendered.
 type liveCase struct {
@@ -131,7 +80,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) err
 	defer tick.Stop()
 	end := time.After(streamLifetime)
 	idle := 0
-	gaps := eventGaps{}
+	gaps := desk.EventGaps{}
 	for {
 		select {
 		case <-ctx.Done():
@@ -142,9 +91,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) err
 		}
 		var late []desk.AuditEvent
 		var err error
-		if ids := gaps.awaited(time.Now()); len(ids) > 0 {
+		if ids := gaps.Awaited(time.Now()); len(ids) > 0 {
 			late, err = s.desk.EventsByID(ctx, ids)
-			gaps.filled(late)
+			gaps.Filled(late)
 		}
 		var evs []desk.AuditEvent
 		if err == nil {
@@ -156,7 +105,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) err
 			}
 			return nil // the browser reconnects with Last-Event-ID
 		}
-		gaps.skipped(last, evs, time.Now())
+		gaps.Skipped(last, evs, time.Now())
 		if len(evs) > 0 {
 			last = evs[len(evs)-1].ID
 		}
