@@ -29,6 +29,7 @@ import (
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/coach"
+	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/insights"
 	"github.com/calmdesk/calmdesk/internal/store"
 )
@@ -106,6 +107,14 @@ func main() {
 			return n, err
 		}},
 		{"summary, 90 days", func() (int, error) { s, err := in.Summary(ctx, quarter, insights.Filter{}); return s.Cases, err }},
+		{"similar, one case", func() (int, error) {
+			var id int64
+			if err := db.Read().QueryRowContext(ctx, `SELECT max(id) FROM cases WHERE status = 'open'`).Scan(&id); err != nil {
+				return 0, err
+			}
+			s, err := in.Similar(ctx, desk.User{ID: 1, Role: desk.RoleAgent}, id, 3)
+			return s.Resolved, err
+		}},
 	} {
 		measure(q.name, *runs, q.run)
 	}
