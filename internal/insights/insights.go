@@ -9,7 +9,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
@@ -103,11 +102,6 @@ type Filter struct {
 	Agent    string `json:"agent,omitempty"` // the assignee's user id or email
 	Channel  string `json:"channel,omitempty"`
 	Tier     string `json:"tier,omitempty"` // the customer's tier
-
-	// For Similar: only resolved or closed cases, and (when given) only
-	// those whose concerns hold one of these lower-case ASCII words.
-	resolvedOnly bool
-	anyWord      []string
 }
 
 // caseWhere is the WHERE clause picking the cases created in [start, end)
@@ -130,17 +124,6 @@ func caseWhere(start, end time.Time, f Filter) (string, []any) {
 		args = append(args, f.Agent)
 		n := len(args)
 		where += fmt.Sprintf(" AND (CAST(u.id AS TEXT) = $%d OR u.email = $%d)", n, n)
-	}
-	if f.resolvedOnly {
-		where += " AND c.status IN ('resolved', 'closed')"
-	}
-	if len(f.anyWord) > 0 {
-		var likes []string
-		for _, w := range f.anyWord {
-			args = append(args, "%"+likeEscaper.Replace(w)+"%")
-			likes = append(likes, fmt.Sprintf(`LOWER(rf.concerns) LIKE $%d ESCAPE '\'`, len(args)))
-		}
-		where += " AND EXISTS (SELECT 1 FROM reading_facts rf WHERE rf.case_id = c.id AND (" + strings.Join(likes, " OR ") + "))"
 	}
 	return where, args
 }

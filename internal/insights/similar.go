@@ -95,42 +95,16 @@ func (in *Insights) Similar(ctx context.Context, u desk.User, caseID int64, limi
 	now := in.Now()
 	// The words of every compared case, and the rest of the facts only
 	// for the closest few.
-	// Only cases sharing a word can be like this one: the database picks
-	// those whose concerns hold one of its words (a superset, refined
-	// below), so the words of the others are never read. A word that is
-	// not plain ASCII cannot be matched case-blind there; then every case
-	// is read.
-	f := Filter{Category: category, resolvedOnly: true}
-	for t := range target.terms {
-		if !strings.Contains(t, " ") {
-			f.anyWord = append(f.anyWord, t)
-		}
-	}
-	for _, w := range f.anyWord {
-		if !isASCII(w) {
-			f.anyWord = nil
-			break
-		}
-	}
-	sort.Strings(f.anyWord)
-	start, end := now.Add(-SimilarWindow), now.Add(time.Microsecond)
-	pool, err := in.loadFor(ctx, start, end, f, needConcerns)
+	pool, err := in.loadFor(ctx, now.Add(-SimilarWindow), now.Add(time.Microsecond), Filter{Category: category}, needConcerns)
 	if err != nil {
 		return out, err
-	}
-	// How many cases are compared, for the rarity of the words.
-	where, args := caseWhere(start, end, Filter{Category: category, resolvedOnly: true})
-	var compared int
-	if err := in.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM`+caseJoin+`WHERE `+where, args...).Scan(&compared); err != nil {
-		return out, fmt.Errorf("insights: similar: %w", err)
 	}
 	// Rarity of each word among the resolved cases compared.
 	var resolved []*caseFacts
 	var docs []doc
 	df := map[string]int{}
 	for _, c := range pool {
-		if c.ID == caseID {
-			compared--
+		if c.ID == caseID || (c.Status != string(desk.StatusResolved) && c.Status != string(desk.StatusClosed)) {
 			continue
 		}
 		d := docOf(c)
@@ -147,7 +121,7 @@ func (in *Insights) Similar(ctx context.Context, u desk.User, caseID int64, limi
 		shared []string
 	}
 	var matches []match
-	n := float64(compared + 1)
+	n := float64(len(resolved) + 1)
 	for i, d := range docs {
 		m := match{c: resolved[i], d: d}
 		for t := range target.terms {
@@ -358,13 +332,4 @@ func (in *Insights) doneOn(ctx context.Context, ids []int64) (map[int64]*done, e
 		return nil, fmt.Errorf("insights: similar lessons: %w", err)
 	}
 	return out, nil
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
