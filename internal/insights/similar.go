@@ -93,7 +93,9 @@ func (in *Insights) Similar(ctx context.Context, u desk.User, caseID int64, limi
 		return out, nil
 	}
 	now := in.Now()
-	pool, err := in.load(ctx, now.Add(-SimilarWindow), now.Add(time.Microsecond), Filter{Category: category})
+	// The words of every compared case, and the rest of the facts only
+	// for the closest few.
+	pool, err := in.loadFor(ctx, now.Add(-SimilarWindow), now.Add(time.Microsecond), Filter{Category: category}, needConcerns)
 	if err != nil {
 		return out, err
 	}
@@ -157,7 +159,16 @@ func (in *Insights) Similar(ctx context.Context, u desk.User, caseID int64, limi
 	if err != nil {
 		return out, err
 	}
-	for _, m := range matches {
+	for i, m := range matches {
+		full, err := in.load(ctx, m.c.CreatedAt, m.c.CreatedAt.Add(time.Microsecond), Filter{})
+		if err != nil {
+			return out, err
+		}
+		for _, c := range full {
+			if c.ID == m.c.ID {
+				matches[i].c, m.c = c, c
+			}
+		}
 		dv := derive(m.c, now)
 		sc := SimilarCase{CaseID: m.c.ID, Category: m.c.Category, Status: m.c.Status, Score: round(m.score),
 			Shared: sharedWords(m.shared, df, target), GoodwillCents: m.c.Goodwill, PromisesDue: dv.promisesDue,

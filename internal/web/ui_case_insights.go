@@ -38,7 +38,9 @@ func (s *Server) caseInsights(r *http.Request, u desk.User, v *caseView) error {
 	}
 	sim, err := s.cfg.Insights.Similar(r.Context(), u, v.Case.ID, 3)
 	if err != nil {
-		return err
+		// The card is a help, not the case: the page shows without it.
+		s.log.WarnContext(r.Context(), "similar cases", "case", v.Case.ID, "err", err)
+		return nil
 	}
 	card := &similarCard{Similar: sim}
 	for _, c := range sim.Cases {

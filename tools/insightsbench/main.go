@@ -29,6 +29,7 @@ import (
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/coach"
+	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/insights"
 	"github.com/calmdesk/calmdesk/internal/store"
 )
@@ -106,6 +107,14 @@ func main() {
 			return n, err
 		}},
 		{"summary, 90 days", func() (int, error) { s, err := in.Summary(ctx, quarter, insights.Filter{}); return s.Cases, err }},
+		{"similar, one case", func() (int, error) {
+			var id int64
+			if err := db.Read().QueryRowContext(ctx, `SELECT max(id) FROM cases WHERE status = 'open'`).Scan(&id); err != nil {
+				return 0, err
+			}
+			s, err := in.Similar(ctx, desk.User{ID: 1, Role: desk.RoleAgent}, id, 3)
+			return s.Resolved, err
+		}},
 	} {
 		measure(q.name, *runs, q.run)
 	}
@@ -257,9 +266,17 @@ func generate(ctx context.Context, db *store.DB, n, days int) error {
 		reviews = append(reviews, b)
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, created_at) SELECT 'agent' || value || '@bench.test', 'Agent ' || value, 'agent', $1
-		  FROM (WITH RECURSIVE s(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM s WHERE value < 20) SELECT value FROM s)`, end.AddDate(-1, 0, 0)); err != nil {
-			return err
+		for i := 1; i <= 20; i++ {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, created_at) VALUES ($1, $2, 'agent', $3)`,
+				fmt.Sprintf("agent%d@bench.test", i), fmt.Sprintf("Agent %d", i), end.AddDate(-1, 0, 0)); err != nil {
+				return err
+			}
+		}
+		// Rows are written with their ids, so messages and promises can
+		// name them; PostgreSQL's identity columns must be told so.
+		ov := ""
+		if db.Engine == store.Postgres {
+			ov = " OVERRIDING SYSTEM VALUE"
 		}
 		customers := max(1, n/3)
 		stmt := func(q string) *sql.Stmt {
@@ -269,7 +286,7 @@ func generate(ctx context.Context, db *store.DB, n, days int) error {
 			}
 			return s
 		}
-		cust := stmt(`INSERT INTO customers (id, email, tier, first_contact_at, last_contact_at) VALUES ($1, $2, $3, $4, $4)`)
+		cust := stmt(`INSERT INTO customers (id, email, tier, first_contact_at, last_contact_at)` + ov + ` VALUES ($1, $2, $3, $4, $4)`)
 		for i := 1; i <= customers; i++ {
 			tier := "standard"
 			if i%20 == 0 {
@@ -280,8 +297,8 @@ func generate(ctx context.Context, db *store.DB, n, days int) error {
 			}
 		}
 		caseIns := stmt(`INSERT INTO cases (id, customer_id, subject, status, assignee_id, category, channel, created_at, updated_at,
-		  first_response_due_at, first_responded_at, resolution_due_at, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12)`)
-		msgIns := stmt(`INSERT INTO messages (id, case_id, direction, channel, author_user_id, customer_id, raw_text, clean_text, reading, review, created_at)
+		  first_response_due_at, first_responded_at, resolution_due_at, resolved_at)` + ov + ` VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12)`)
+		msgIns := stmt(`INSERT INTO messages (id, case_id, direction, channel, author_user_id, customer_id, raw_text, clean_text, reading, review, created_at)` + ov + `
 		  VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)`)
 		promIns := stmt(`INSERT INTO commitments (case_id, message_id, owner_user_id, action, due_at, status, created_at, closed_at) VALUES ($1, $2, $3, 'refund', $4, $5, $6, $7)`)
 		survIns := stmt(`INSERT INTO surveys (case_id, token_hash, status, due_at, sent_at, answered_at, score, created_at) VALUES ($1, $2, $3, $4, $4, $5, $6, $4)`)
@@ -343,7 +360,7 @@ func generate(ctx context.Context, db *store.DB, n, days int) error {
 			}
 			if status == "resolved" && rng.IntN(10) < 4 {
 				sent := at.Add(30 * time.Hour)
-				if _, err := survIns.ExecContext(ctx, id, fmt.Sprintf("t%d", id), "answered", sent, sent.Add(time.Hour), 1+rng.IntN(5)); err != nil {
+				if _, err := survIns.ExecContext(ctx, id, []byte(fmt.Sprintf("t%d", id)), "answered", sent, sent.Add(time.Hour), 1+rng.IntN(5)); err != nil {
 					return err
 				}
 			}
