@@ -108,6 +108,22 @@ type practiceView struct {
 	Steps    []scoreStep
 	Chart    *chartView
 	ShowHelp bool // the coach beside the composer, and the drafts on the scorecard
+	// ReplyTimes is how long each reply took; MeanReplyTime their mean.
+	ReplyTimes    []replyTime
+	MeanReplyTime string
+}
+
+type replyTime struct {
+	N    int
+	Took string
+}
+
+// took words a number of seconds: "45 s", "2 min 5 s".
+func took(sec int) string {
+	if sec < 60 {
+		return fmt.Sprintf("%d s", sec)
+	}
+	return fmt.Sprintf("%d min %d s", sec/60, sec%60)
 }
 
 type practiceTurn struct {
@@ -146,6 +162,10 @@ func (s *Server) practicePage(w http.ResponseWriter, r *http.Request, u desk.Use
 	if ss.Done {
 		v.Chart = trainingChart(a.Scorecard.AngerCurve)
 	}
+	for i, sec := range a.Scorecard.ReplySeconds {
+		v.ReplyTimes = append(v.ReplyTimes, replyTime{N: i + 1, Took: took(sec)})
+	}
+	v.MeanReplyTime = took(a.Scorecard.MeanReplySeconds)
 	s.render(w, r, http.StatusOK, "training_session.html", v)
 	return nil
 }
