@@ -24,7 +24,7 @@ type Scorecard struct {
 	ReplySeconds []int `json:"reply_seconds"`
 	// MeanReplySeconds is their mean (0 without times).
 	MeanReplySeconds int `json:"mean_reply_seconds"`
-	Score      int `json:"score"` // 0-100
+	Score            int `json:"score"` // 0-100
 }
 
 // StepResult is one method step over the attempt.
