@@ -118,6 +118,8 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /training/scenarios/{id}", desk.PermTrainingManage, s.scenarioPage},
 		{"POST /training/scenarios/{id}", desk.PermTrainingManage, s.saveScenarioForm},
 		{"POST /cases/{id}/training-scenario", desk.PermTrainingManage, s.scenarioFromCaseForm},
+		{"POST /training/assignments", desk.PermTrainingManage, s.assignTrainingForm},
+		{"POST /training/pass-marks", desk.PermSettingsManage, s.passMarkForm},
 	}
 }
 

@@ -19,6 +19,7 @@ type trainingHomeView struct {
 	Attempts  []attemptRow
 	Team      []attemptRow      // everyone's attempts, for those who manage training
 	Managed   []scenarioSummary // every scenario with its status, for those who manage training
+	trainingProgressView
 }
 
 type attemptRow struct {
@@ -28,9 +29,18 @@ type attemptRow struct {
 }
 
 func (s *Server) trainingHome(w http.ResponseWriter, r *http.Request, u desk.User) error {
-	scs, err := s.desk.TrainingScenarios(r.Context(), u)
+	v, err := s.trainingHomeData(r, u)
 	if err != nil {
 		return err
+	}
+	s.render(w, r, http.StatusOK, "training.html", v)
+	return nil
+}
+
+func (s *Server) trainingHomeData(r *http.Request, u desk.User) (trainingHomeView, error) {
+	scs, err := s.desk.TrainingScenarios(r.Context(), u)
+	if err != nil {
+		return trainingHomeView{}, err
 	}
 	v := trainingHomeView{chrome: s.chromeFor(r, u, "training")}
 	titles := map[string]string{}
@@ -40,7 +50,7 @@ func (s *Server) trainingHome(w http.ResponseWriter, r *http.Request, u desk.Use
 	}
 	list, err := s.desk.TrainingAttempts(r.Context(), u)
 	if err != nil {
-		return err
+		return trainingHomeView{}, err
 	}
 	for _, a := range list {
 		v.Attempts = append(v.Attempts, attemptRow{TrainingSummary: a, Title: titles[a.ScenarioID]})
@@ -48,15 +58,15 @@ func (s *Server) trainingHome(w http.ResponseWriter, r *http.Request, u desk.Use
 	if u.Can(desk.PermTrainingManage) {
 		team, err := s.desk.TeamTrainingAttempts(r.Context(), u)
 		if err != nil {
-			return err
+			return trainingHomeView{}, err
 		}
 		names, err := s.userNames(r.Context())
 		if err != nil {
-			return err
+			return trainingHomeView{}, err
 		}
 		all, err := s.desk.ManagedTrainingScenarios(r.Context(), u)
 		if err != nil {
-			return err
+			return trainingHomeView{}, err
 		}
 		for _, k := range all {
 			sum := summarizeScenario(k.Scenario)
@@ -72,8 +82,10 @@ func (s *Server) trainingHome(w http.ResponseWriter, r *http.Request, u desk.Use
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "training.html", v)
-	return nil
+	if err := s.fillTrainingProgress(r, u, &v); err != nil {
+		return trainingHomeView{}, err
+	}
+	return v, nil
 }
 
 func (s *Server) startTrainingForm(w http.ResponseWriter, r *http.Request, u desk.User) error {
