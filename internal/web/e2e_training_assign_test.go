@@ -87,4 +87,14 @@ func TestBrowserAssignmentTakenByTrainee(t *testing.T) {
 		t.Errorf("the certificate: %q", got)
 	}
 	tr.noConsoleErrors()
+
+	sup.do("the supervisor reads Jo's progress over time",
+		chromedp.Navigate(base+"/training"),
+		retry(chromedp.Click(`table.assignments.team a[href^="/training/people/"]`)),
+		waitJS(`location.pathname.startsWith("/training/people/") && !!document.querySelector("#history")`),
+	)
+	if got := sup.text("main"); !strings.Contains(got, "Certified in fraud") || !strings.Contains(got, "exam") || !strings.Contains(got, "passed") {
+		t.Errorf("Jo's progress page: %q", got)
+	}
+	sup.noConsoleErrors()
 }

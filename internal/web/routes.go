@@ -120,6 +120,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /cases/{id}/training-scenario", desk.PermTrainingManage, s.scenarioFromCaseForm},
 		{"POST /training/assignments", desk.PermTrainingManage, s.assignTrainingForm},
 		{"POST /training/pass-marks", desk.PermSettingsManage, s.passMarkForm},
+		{"GET /training/people/{id}", desk.PermTrainingManage, s.personProgressPage},
 	}
 }
 

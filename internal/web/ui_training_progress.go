@@ -154,3 +154,37 @@ func (s *Server) passMarkForm(w http.ResponseWriter, r *http.Request, u desk.Use
 	http.Redirect(w, r, "/training#pass-marks", http.StatusSeeOther)
 	return nil
 }
+
+// personProgressView is /training/people/{id}: one trainee's progress for
+// those who manage training, per set and attempt by attempt over time.
+type personProgressView struct {
+	chrome
+	Person   desk.User
+	Progress desk.TrainingProgress
+	Titles   map[string]string
+}
+
+func (s *Server) personProgressPage(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.desk.TrainingProgress(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	person, err := s.desk.User(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	all, err := s.desk.ManagedTrainingScenarios(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	titles := map[string]string{}
+	for _, k := range all {
+		titles[k.Scenario.ID] = k.Scenario.Title
+	}
+	s.render(w, r, http.StatusOK, "training_person.html", personProgressView{chrome: s.chromeFor(r, u, "training"), Person: person, Progress: p, Titles: titles})
+	return nil
+}
