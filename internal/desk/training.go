@@ -63,6 +63,7 @@ func (d *Desk) StartTraining(ctx context.Context, u User, in NewTrainingAttempt)
 		return TrainingAttempt{}, fmt.Errorf("desk: start training: %w", err)
 	}
 	s.Exam = in.Exam
+	s.Started = now
 	blob, err := json.Marshal(s)
 	if err != nil {
 		return TrainingAttempt{}, fmt.Errorf("desk: start training: %w", err)
@@ -146,13 +147,17 @@ func (d *Desk) TrainingReply(ctx context.Context, u User, id int64, text string)
 		if err != nil {
 			return fmt.Errorf("desk: training reply: %w", err)
 		}
+		// The engine has no clock: the desk stamps the reply's time.
+		now := d.clock()
+		a.Session.Turns[len(a.Session.Turns)-1].At = now
+		turn.At = now
 		a.Turn = &turn
 		a.Scorecard = a.sim.Score(a.Session)
 		blob, err := json.Marshal(a.Session)
 		if err != nil {
 			return fmt.Errorf("desk: training reply: %w", err)
 		}
-		a.UpdatedAt = d.clock()
+		a.UpdatedAt = now
 		// The turn count guards against two replies racing on one attempt.
 		res, err := tx.ExecContext(ctx,
 			`UPDATE training_sessions SET session = $1, turns = $2, done = $3, outcome = $4, score = $5, updated_at = $6

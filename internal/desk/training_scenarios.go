@@ -375,6 +375,7 @@ func scenarioFields(sc training.Scenario) error {
 	v := validator{}
 	v.check(strings.TrimSpace(sc.Title) != "", "title", "is required")
 	v.check(strings.TrimSpace(sc.Opening) != "", "opening", "is required")
+	v.check(strings.TrimSpace(sc.Family) != "", "family", "is required: the scenario set it counts toward")
 	v.check(len(sc.Opening) <= 8000, "opening", "is too long (8,000 bytes at most)")
 	v.check(strings.TrimSpace(sc.Persona.Name) != "", "persona.name", "is required")
 	v.check(slices.Contains(training.Temperaments, sc.Persona.Temperament), "persona.temperament", "must be one of "+strings.Join(training.Temperaments, ", "))

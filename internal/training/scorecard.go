@@ -19,7 +19,12 @@ type Scorecard struct {
 	AngerCurve []int `json:"anger_curve"`
 	// CoachScore is the mean of the coach's scores of the replies.
 	CoachScore int `json:"coach_score"`
-	Score      int `json:"score"` // 0-100
+	// ReplySeconds is how long each reply took, from the customer's
+	// message it answers; empty when the replies carry no times.
+	ReplySeconds []int `json:"reply_seconds"`
+	// MeanReplySeconds is their mean (0 without times).
+	MeanReplySeconds int `json:"mean_reply_seconds"`
+	Score            int `json:"score"` // 0-100
 }
 
 // StepResult is one method step over the attempt.
@@ -91,6 +96,14 @@ func (sim *Simulator) Score(s *Session) Scorecard {
 			}
 		}
 	}
+	sc.ReplySeconds = replySeconds(s)
+	if n := len(sc.ReplySeconds); n > 0 {
+		sum := 0
+		for _, v := range sc.ReplySeconds {
+			sum += v
+		}
+		sc.MeanReplySeconds = sum / n
+	}
 	for _, id := range order {
 		sc.Steps = append(sc.Steps, StepResult{ID: id, Done: stepAt[id] > 0, Turn: stepAt[id]})
 	}
@@ -128,4 +141,20 @@ func (sim *Simulator) Score(s *Session) Scorecard {
 	score -= pitfallPenalty * len(sc.Pitfalls)
 	sc.Score = clamp(score, 0, 100)
 	return sc
+}
+
+// replySeconds is the time each reply took from the customer's message it
+// answered: the opening for the first, the previous answer for the rest.
+// Every time must be stamped, or there are none.
+func replySeconds(s *Session) []int {
+	out := []int{}
+	prev := s.Started
+	for _, t := range s.Turns {
+		if prev.IsZero() || t.At.IsZero() {
+			return []int{}
+		}
+		out = append(out, max(0, int(t.At.Sub(prev).Seconds())))
+		prev = t.At
+	}
+	return out
 }

@@ -61,6 +61,9 @@ type Turn struct {
 	Review   coach.Review `json:"review"`
 	// Draft is what the coach would have written at this turn.
 	Draft string `json:"draft,omitempty"`
+	// At is when the reply was sent. The engine has no clock: the caller
+	// (the desk) stamps it; zero when nobody did.
+	At time.Time `json:"at,omitzero"`
 }
 
 // Session is one attempt at a scenario. It holds everything needed to go
@@ -76,6 +79,9 @@ type Session struct {
 	Outcome  string   `json:"outcome,omitempty"`
 	// Last is the customer's latest message.
 	Last string `json:"last"`
+	// Started is when the customer's opening was shown, stamped by the
+	// caller like each Turn's At; the time per reply runs from it.
+	Started time.Time `json:"started,omitzero"`
 }
 
 // Reader reads the customer's message for the coach, which judges a reply

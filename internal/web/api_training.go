@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/calmdesk/calmdesk/internal/coach"
 	"github.com/calmdesk/calmdesk/internal/desk"
@@ -184,6 +185,7 @@ type trainingTurn struct {
 	Anger    int           `json:"anger"`
 	Review   *coach.Review `json:"review,omitempty"`
 	Draft    string        `json:"draft,omitempty"`
+	At       time.Time     `json:"at,omitzero"`
 }
 
 func (s *Server) getTraining(w http.ResponseWriter, r *http.Request, u desk.User) error {
@@ -207,7 +209,7 @@ func trainingView(a desk.TrainingAttempt) map[string]any {
 	hide := ss.Exam && !ss.Done
 	turns := make([]trainingTurn, 0, len(ss.Turns))
 	for _, t := range ss.Turns {
-		tt := trainingTurn{N: t.N, Reply: t.Reply, Customer: t.Customer, Anger: t.Anger}
+		tt := trainingTurn{N: t.N, Reply: t.Reply, Customer: t.Customer, Anger: t.Anger, At: t.At}
 		if !hide {
 			rv := t.Review
 			tt.Review, tt.Draft = &rv, t.Draft

@@ -56,6 +56,11 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET /api/v1/training/scenarios/{id}", desk.PermTrainingPractice, s.getTrainingScenario},
 		{"PUT /api/v1/training/scenarios/{id}", desk.PermTrainingManage, s.putTrainingScenario},
 		{"PUT /api/v1/training/scenarios/{id}/status", desk.PermTrainingManage, s.putTrainingScenarioStatus},
+		{"GET /api/v1/training/progress", desk.PermTrainingPractice, s.trainingProgress},
+		{"GET /api/v1/training/assignments", desk.PermTrainingPractice, s.listAssignments},
+		{"POST /api/v1/training/assignments", desk.PermTrainingManage, s.assignTraining},
+		{"GET /api/v1/training/pass-marks", desk.PermTrainingPractice, s.passMarks},
+		{"PUT /api/v1/training/pass-marks/{set}", desk.PermSettingsManage, s.putPassMark},
 		{"GET /api/v1/training/sessions", desk.PermTrainingPractice, s.listTraining},
 		{"POST /api/v1/training/sessions", desk.PermTrainingPractice, s.startTraining},
 		{"GET /api/v1/training/sessions/{id}", desk.PermTrainingPractice, s.getTraining},
@@ -117,6 +122,9 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /training/scenarios/{id}", desk.PermTrainingManage, s.scenarioPage},
 		{"POST /training/scenarios/{id}", desk.PermTrainingManage, s.saveScenarioForm},
 		{"POST /cases/{id}/training-scenario", desk.PermTrainingManage, s.scenarioFromCaseForm},
+		{"POST /training/assignments", desk.PermTrainingManage, s.assignTrainingForm},
+		{"POST /training/pass-marks", desk.PermSettingsManage, s.passMarkForm},
+		{"GET /training/people/{id}", desk.PermTrainingManage, s.personProgressPage},
 	}
 }
 

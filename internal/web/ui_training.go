@@ -19,6 +19,7 @@ type trainingHomeView struct {
 	Attempts  []attemptRow
 	Team      []attemptRow      // everyone's attempts, for those who manage training
 	Managed   []scenarioSummary // every scenario with its status, for those who manage training
+	trainingProgressView
 }
 
 type attemptRow struct {
@@ -28,9 +29,18 @@ type attemptRow struct {
 }
 
 func (s *Server) trainingHome(w http.ResponseWriter, r *http.Request, u desk.User) error {
-	scs, err := s.desk.TrainingScenarios(r.Context(), u)
+	v, err := s.trainingHomeData(r, u)
 	if err != nil {
 		return err
+	}
+	s.render(w, r, http.StatusOK, "training.html", v)
+	return nil
+}
+
+func (s *Server) trainingHomeData(r *http.Request, u desk.User) (trainingHomeView, error) {
+	scs, err := s.desk.TrainingScenarios(r.Context(), u)
+	if err != nil {
+		return trainingHomeView{}, err
 	}
 	v := trainingHomeView{chrome: s.chromeFor(r, u, "training")}
 	titles := map[string]string{}
@@ -40,7 +50,7 @@ func (s *Server) trainingHome(w http.ResponseWriter, r *http.Request, u desk.Use
 	}
 	list, err := s.desk.TrainingAttempts(r.Context(), u)
 	if err != nil {
-		return err
+		return trainingHomeView{}, err
 	}
 	for _, a := range list {
 		v.Attempts = append(v.Attempts, attemptRow{TrainingSummary: a, Title: titles[a.ScenarioID]})
@@ -48,15 +58,15 @@ func (s *Server) trainingHome(w http.ResponseWriter, r *http.Request, u desk.Use
 	if u.Can(desk.PermTrainingManage) {
 		team, err := s.desk.TeamTrainingAttempts(r.Context(), u)
 		if err != nil {
-			return err
+			return trainingHomeView{}, err
 		}
 		names, err := s.userNames(r.Context())
 		if err != nil {
-			return err
+			return trainingHomeView{}, err
 		}
 		all, err := s.desk.ManagedTrainingScenarios(r.Context(), u)
 		if err != nil {
-			return err
+			return trainingHomeView{}, err
 		}
 		for _, k := range all {
 			sum := summarizeScenario(k.Scenario)
@@ -72,8 +82,10 @@ func (s *Server) trainingHome(w http.ResponseWriter, r *http.Request, u desk.Use
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "training.html", v)
-	return nil
+	if err := s.fillTrainingProgress(r, u, &v); err != nil {
+		return trainingHomeView{}, err
+	}
+	return v, nil
 }
 
 func (s *Server) startTrainingForm(w http.ResponseWriter, r *http.Request, u desk.User) error {
@@ -108,6 +120,22 @@ type practiceView struct {
 	Steps    []scoreStep
 	Chart    *chartView
 	ShowHelp bool // the coach beside the composer, and the drafts on the scorecard
+	// ReplyTimes is how long each reply took; MeanReplyTime their mean.
+	ReplyTimes    []replyTime
+	MeanReplyTime string
+}
+
+type replyTime struct {
+	N    int
+	Took string
+}
+
+// took words a number of seconds: "45 s", "2 min 5 s".
+func took(sec int) string {
+	if sec < 60 {
+		return fmt.Sprintf("%d s", sec)
+	}
+	return fmt.Sprintf("%d min %d s", sec/60, sec%60)
 }
 
 type practiceTurn struct {
@@ -146,6 +174,10 @@ func (s *Server) practicePage(w http.ResponseWriter, r *http.Request, u desk.Use
 	if ss.Done {
 		v.Chart = trainingChart(a.Scorecard.AngerCurve)
 	}
+	for i, sec := range a.Scorecard.ReplySeconds {
+		v.ReplyTimes = append(v.ReplyTimes, replyTime{N: i + 1, Took: took(sec)})
+	}
+	v.MeanReplyTime = took(a.Scorecard.MeanReplySeconds)
 	s.render(w, r, http.StatusOK, "training_session.html", v)
 	return nil
 }
