@@ -33,7 +33,7 @@ func TestReviewFindsPitfallsWithSpans(t *testing.T) {
 		{"minimizing", "Please calm down, I will refund it today.", playbook.RuleMinimizing, "calm down"},
 		{"arguing", "As I already explained, the refund was sent.", playbook.RuleArguing, "As I already explained"},
 		{"non-apology", "I'm sorry if you feel let down.", playbook.RuleNonApology, "sorry if"},
-		{"non-apology however", "I am sorry to hear that, Ana, however we would not offer a refund for this.", playbook.RuleNonApology, "sorry to hear that, Ana, however we"},
+		{"non-apology however", "I am sorry to hear that, Ana, however we would not offer a refund for this.", playbook.RuleNonApology, "sorry to hear that, Ana, however"},
 		{"non-apology but policy", "Sorry for the wait but we can't change the fare.", playbook.RuleNonApology, "Sorry for the wait but we can't"},
 		{"no worries", "No worries, it's on its way!", playbook.RuleMinimizing, "No worries"},
 		{"vague", "I'm sorry. We will refund you shortly.", playbook.RuleVagueTiming, "shortly"},
