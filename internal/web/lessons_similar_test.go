@@ -84,10 +84,19 @@ func TestLessonsAndSimilarWeb(t *testing.T) {
 
 		// The pages.
 		b := signedInBrowser(t, sup.base, "supervisor@calmdesk.test")
+		// The case page does not wait for similar cases: it asks for the card.
 		status, page := fetch(t, b, "GET", sup.base+"/cases/"+itoa(ids[0]), nil)
-		if status != http.StatusOK || !strings.Contains(page, "Resolved 2 like this") || !strings.Contains(page, `href="/cases/`+itoa(ids[1])+`"`) ||
-			!strings.Contains(page, "Lesson: “"+lesson+"”") || !strings.Contains(page, `name="lesson"`) {
+		if status != http.StatusOK || !strings.Contains(page, `hx-get="/cases/`+itoa(ids[0])+`/similar"`) || strings.Contains(page, "Resolved 2 like this") ||
+			!strings.Contains(page, `name="lesson"`) {
 			t.Errorf("case page: %d\n%s", status, page)
+		}
+		status, card := fetch(t, b, "GET", sup.base+"/cases/"+itoa(ids[0])+"/similar", nil)
+		if status != http.StatusOK || !strings.Contains(card, "Resolved 2 like this") || !strings.Contains(card, `href="/cases/`+itoa(ids[1])+`"`) ||
+			!strings.Contains(card, "Lesson: “"+lesson+"”") || strings.Contains(card, "<html") {
+			t.Errorf("similar card: %d\n%s", status, card)
+		}
+		if status, _ := fetch(t, b, "GET", sup.base+"/cases/424242/similar", nil); status != http.StatusNotFound {
+			t.Errorf("the card of an unknown case = %d, want 404", status)
 		}
 		typed := strings.Repeat("é", 1001)
 		status, page = fetch(t, b, "POST", sup.base+"/cases/"+itoa(ids[0])+"/resolve", url.Values{"lesson": {typed}})

@@ -84,6 +84,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /events", desk.PermCasesRead, s.events},
 		{"GET /cases/{id}", desk.PermCasesRead, s.casePage},
 		{"GET /cases/{id}/timeline", desk.PermCasesRead, s.caseTimeline},
+		{"GET /cases/{id}/similar", desk.PermCasesRead, s.similarCardFragment},
 		{"GET /messages/{id}/html", desk.PermCasesRead, s.emailHTML},
 		{"GET /settings", desk.PermSettingsManage, s.settingsPage},
 		{"POST /settings/policy", desk.PermSettingsManage, s.savePolicy},

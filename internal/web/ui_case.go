@@ -36,8 +36,8 @@ type caseView struct {
 	EventsURL   string
 	// Issue 12 (insights): the resolve form with its lesson learned, and
 	// the resolved cases most like this one (ui_case_insights.go).
-	Resolve resolveForm
-	Similar *similarCard
+	Resolve     resolveForm
+	ShowSimilar bool // the page asks for "resolved N like this" once shown
 }
 
 // messageView is one message of the timeline.
@@ -194,9 +194,7 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 		}
 		v.Escalations = append(v.Escalations, ev)
 	}
-	if err := s.caseInsights(r, u, &v); err != nil {
-		return caseView{}, err
-	}
+	s.caseInsights(u, &v)
 	return v, nil
 }
 

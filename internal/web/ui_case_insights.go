@@ -30,17 +30,28 @@ type similarRow struct {
 }
 
 // caseInsights adds the issue-12 parts of the case page: the resolve form
-// and, on a case still open, the resolved cases most like it.
-func (s *Server) caseInsights(r *http.Request, u desk.User, v *caseView) error {
+// and, on a case still open, a place for the resolved cases most like it.
+// The page does not wait for them: finding them reads the period's
+// resolved cases (about 0.6 s of CPU at 100,000 cases), so the card comes
+// as a fragment the page asks for once it is shown (similarCardFragment).
+func (s *Server) caseInsights(u desk.User, v *caseView) {
 	v.Resolve.Max = desk.MaxLessonLength
-	if s.cfg.Insights == nil || v.Case.Status == desk.StatusResolved || v.Case.Status == desk.StatusClosed || !u.Can(desk.PermCasesRead) {
-		return nil
-	}
-	sim, err := s.cfg.Insights.Similar(r.Context(), u, v.Case.ID, 3)
+	v.ShowSimilar = s.cfg.Insights != nil && v.Case.Status != desk.StatusResolved && v.Case.Status != desk.StatusClosed && u.Can(desk.PermCasesRead)
+}
+
+// similarCardFragment answers GET /cases/{id}/similar: the "resolved N
+// like this" card, for the case page to swap in.
+func (s *Server) similarCardFragment(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	id, err := pathID(r, "id")
 	if err != nil {
-		// The card is a help, not the case: the page shows without it.
-		s.log.WarnContext(r.Context(), "similar cases", "case", v.Case.ID, "err", err)
-		return nil
+		return err
+	}
+	if s.cfg.Insights == nil {
+		return &desk.NotFoundError{What: "similar cases"}
+	}
+	sim, err := s.cfg.Insights.Similar(r.Context(), u, id, 3)
+	if err != nil {
+		return err
 	}
 	card := &similarCard{Similar: sim}
 	for _, c := range sim.Cases {
@@ -50,7 +61,7 @@ func (s *Server) caseInsights(r *http.Request, u desk.User, v *caseView) error {
 		}
 		card.Rows = append(card.Rows, row)
 	}
-	v.Similar = card
+	s.renderFragment(w, r, "similar-card", card)
 	return nil
 }
 
