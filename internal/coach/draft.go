@@ -3,6 +3,7 @@ package coach
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"time"
 
@@ -182,17 +183,24 @@ func (c *Coach) category(ctx Context) *playbook.Category {
 			return cat
 		}
 	}
+	// The concerns' words, read once for every category.
+	var words []string
+	for _, r := range ctx.Readings {
+		for _, cn := range r.Concerns {
+			for _, t := range tokenize(cn.Text) {
+				words = append(words, t.norm)
+			}
+		}
+	}
+	if len(words) == 0 {
+		return c.pb.Category("")
+	}
 	best, bestN := "", 0
 	for _, cat := range c.pb.Categories {
-		kw := boolSet(cat.Keywords)
 		n := 0
-		for _, r := range ctx.Readings {
-			for _, cn := range r.Concerns {
-				for _, t := range tokenize(cn.Text) {
-					if kw[t.norm] {
-						n++
-					}
-				}
+		for _, w := range words {
+			if slices.Contains(cat.Keywords, w) {
+				n++
 			}
 		}
 		if n > bestN {

@@ -28,16 +28,29 @@ var htmlTags = boolSet([]string{"a", "abbr", "b", "blockquote", "body", "br", "c
 // words still to write ("sorry for …", "by …", "order number …").
 var placeholderLeads = boolSet([]string{"for", "by", "to", "at", "on", "in", "of", "the", "a", "an", "your", "our", "my", "is", "are", "was", "be", "have", "has", "send", "number", "order", "about", "with", "from", "until", "before", "after", "dear", "hi", "hello", "date", "name", "ref", "reference", "and", "or"})
 
+// blankStart marks the bytes a blank can start with.
+var blankStart = [256]bool{'[': true, '{': true, '<': true, '.': true, '_': true, 0xe2: true}
+
 // fillIns are words that only ever stand for a fact still to fill in.
 var fillIns = boolSet([]string{"tbd", "tbc", "tba"})
 
 // compileInstructions indexes the first words of every hint the coach can
 // give, so that advice pasted into a reply is recognised.
 func (c *Coach) compileInstructions() {
-	c.instructions = map[string]bool{}
+	c.instructions = map[string][][]string{}
 	add := func(s string) {
-		if key := instructionKey(tokenize(s), 0); key != "" {
-			c.instructions[key] = true
+		var words []string
+		for _, t := range tokenize(s) {
+			if t.kind == kBound {
+				break
+			}
+			if t.kind == kWord || t.kind == kNumber {
+				words = append(words, t.norm)
+			}
+			if len(words) == instructionWords {
+				c.instructions[words[0]] = append(c.instructions[words[0]], words)
+				return
+			}
 		}
 	}
 	for _, r := range c.pb.Rules {
@@ -51,27 +64,28 @@ func (c *Coach) compileInstructions() {
 	}
 }
 
-// instructionKey is the first instructionWords words from toks[i] on
-// within one sentence, or "" when the sentence ends sooner.
-func instructionKey(toks []tok, i int) string {
-	var b strings.Builder
-	n := 0
-	for ; i < len(toks) && n < instructionWords; i++ {
-		switch toks[i].kind {
-		case kBound:
-			return ""
-		case kWord, kNumber:
-			if n > 0 {
-				b.WriteByte(' ')
+// instructionAt reports whether the words from toks[i] on, within one
+// sentence, open one of the coach's hints. It allocates nothing.
+func (c *Coach) instructionAt(toks []tok, i int) bool {
+	for _, words := range c.instructions[toks[i].norm] {
+		n, k := 0, i
+		for ; k < len(toks) && n < len(words); k++ {
+			if toks[k].kind == kBound {
+				break
 			}
-			b.WriteString(toks[i].norm)
+			if toks[k].kind != kWord && toks[k].kind != kNumber {
+				continue
+			}
+			if toks[k].norm != words[n] {
+				break
+			}
 			n++
 		}
+		if n == len(words) {
+			return true
+		}
 	}
-	if n < instructionWords {
-		return ""
-	}
-	return b.String()
+	return false
 }
 
 // placeholders returns the byte spans of text that is not for the
@@ -90,7 +104,7 @@ func (c *Coach) placeholders(text string, toks []tok) [][2]int {
 	}
 	// Pasted advice: from its first words to the end of its sentence.
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != kWord || !c.instructions[instructionKey(toks, i)] {
+		if toks[i].kind != kWord || !c.instructionAt(toks, i) {
 			continue
 		}
 		j := i
@@ -109,6 +123,14 @@ func (c *Coach) placeholders(text string, toks []tok) [][2]int {
 		i = j
 	}
 	for i := 0; i < len(text); {
+		// Only a few bytes can start a blank ('\xe2' starts "…"): skip to
+		// the next one.
+		for i < len(text) && !blankStart[text[i]] {
+			i++
+		}
+		if i == len(text) {
+			break
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case r == '[' || r == '{' || r == '<':

@@ -24,7 +24,9 @@ type doc struct {
 	// blanks are the spans that are not for the customer (placeholders,
 	// pasted advice): the tokens are read with them blanked out.
 	blanks [][2]int
-	facts  map[string]string // the case's facts for rewrites, made once
+	facts   map[string]string // the case's facts for rewrites, as asked for
+	cat     *playbook.Category
+	catDone bool
 }
 
 // Review judges a reply in its context. It returns ErrEmptyReply and
@@ -630,11 +632,11 @@ func (c *Coach) pitfalls(d *doc) []Finding {
 				// whole reminder.
 				f := c.finding(id, sev, d, s, e, "")
 				_, re := d.span(m.from, argueTail(d, m.to, d.sents[d.sentOf[m.from]].to))
-				c.setRewrite(d, &f, s, re, fill(c.rewrites[[2]int{o, m.cue}], c.facts(d)))
+				c.setRewrite(d, &f, s, re, c.fill(d, c.rewrites[[2]int{o, m.cue}]))
 				out = append(out, f)
 			default:
 				f := c.finding(id, sev, d, s, e, "")
-				c.setRewrite(d, &f, s, e, fill(c.rewrites[[2]int{o, m.cue}], c.facts(d)))
+				c.setRewrite(d, &f, s, e, c.fill(d, c.rewrites[[2]int{o, m.cue}]))
 				out = append(out, f)
 			}
 		}
