@@ -23,7 +23,7 @@ type doc struct {
 	custText string // the customer's concern texts, lower-cased, for jargon
 	// blanks are the spans that are not for the customer (placeholders,
 	// pasted advice): the tokens are read with them blanked out.
-	blanks [][2]int
+	blanks  [][2]int
 	facts   map[string]string // the case's facts for rewrites, as asked for
 	cat     *playbook.Category
 	catDone bool
