@@ -229,6 +229,9 @@ type Coach struct {
 
 	memo     sync.Map // concern text -> textInfo
 	memoSize atomic.Int64
+	// wordMemo: concern text -> its words, for guessing the category.
+	wordMemo     sync.Map
+	wordMemoSize atomic.Int64
 }
 
 // New compiles a playbook into a coach with the embedded reply model

@@ -187,9 +187,7 @@ func (c *Coach) category(ctx Context) *playbook.Category {
 	var words []string
 	for _, r := range ctx.Readings {
 		for _, cn := range r.Concerns {
-			for _, t := range tokenize(cn.Text) {
-				words = append(words, t.norm)
-			}
+			words = append(words, c.wordsOf(cn.Text)...)
 		}
 	}
 	if len(words) == 0 {
@@ -208,6 +206,26 @@ func (c *Coach) category(ctx Context) *playbook.Category {
 		}
 	}
 	return c.pb.Category(best)
+}
+
+// wordsOf is the words of a customer's concern, remembered: the same
+// concerns are read on every keystroke of a reply.
+func (c *Coach) wordsOf(s string) []string {
+	if v, ok := c.wordMemo.Load(s); ok {
+		return v.([]string)
+	}
+	var words []string
+	for _, t := range tokenize(s) {
+		if t.kind == kWord {
+			words = append(words, t.norm)
+		}
+	}
+	if c.wordMemoSize.Add(1) > maxMemo {
+		c.wordMemo.Clear()
+		c.wordMemoSize.Store(0)
+	}
+	c.wordMemo.Store(s, words)
+	return words
 }
 
 // joinList writes "a, b and c".

@@ -78,9 +78,8 @@ func (c *Coach) promiseDays(d *doc) int {
 }
 
 // docCategory is the case's category for a review: the context's, else the
-// one the latest reading gives; nil when neither is a known category. (A
-// review does not guess from keywords as a draft does: it runs on every
-// keystroke.)
+// one the latest reading gives, else the draft's guess from the concerns'
+// keywords; found once per review.
 func (c *Coach) docCategory(d *doc) *playbook.Category {
 	if d.catDone {
 		return d.cat
@@ -96,9 +95,10 @@ func (c *Coach) docCategory(d *doc) *playbook.Category {
 		}
 		if cat := c.pb.Category(n); cat != nil && cat.ID != "other" {
 			d.cat = cat
-			break
+			return cat
 		}
 	}
+	d.cat = c.category(*d.ctx)
 	return d.cat
 }
 
