@@ -102,9 +102,15 @@ func (c *Coach) placeholders(text string, toks []tok) [][2]int {
 		}
 		out = append(out, [2]int{s, e})
 	}
-	// Pasted advice: from its first words to the end of its sentence.
+	// Pasted advice: from its first words to the end of its sentence. It
+	// opens a sentence or, pasted mid-sentence, keeps its capital ("we will
+	// fix it Give a date or …"); "I apologize for what happened" is no
+	// advice.
 	for i := 0; i < len(toks); i++ {
 		if toks[i].kind != kWord || !c.instructionAt(toks, i) {
+			continue
+		}
+		if opens := i == 0 || toks[i-1].kind == kBound; !opens && !unicode.IsUpper(firstRune(text[toks[i].start:])) {
 			continue
 		}
 		j := i
