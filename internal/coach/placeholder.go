@@ -154,7 +154,9 @@ func (c *Coach) placeholders(text string, toks []tok) [][2]int {
 					e += len("…")
 				}
 			}
-			if detachedEllipsis(text, i) {
+			// A blank stands alone: "...1/2" and "…continued" mark a
+			// thread, written onto what follows.
+			if next, _ := utf8.DecodeRuneInString(text[e:]); detachedEllipsis(text, i) && (e == len(text) || !unicode.IsLetter(next) && !unicode.IsDigit(next)) {
 				add(i, e)
 			}
 			i = e

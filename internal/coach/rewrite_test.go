@@ -137,6 +137,7 @@ func TestPlaceholdersAreIgnored(t *testing.T) {
 		{"<p>Hi Dana,</p><p>I'm sorry. I will refund it by Thursday.</p>", nil},
 		{"Hi Dana, I'm sorry. See note [1] — I will refund it by Thursday.", nil},
 		{"Hi Dana, I apologize for what happened, full stop. I will refund it by Thursday.", nil},
+		{"Hi Dana, I'm sorry: the refund goes out today. ...1/2", nil},
 		{"Hi Dana, I'm sorry. Name the fix or give options.", []string{"Name the fix or give options"}},
 	}
 	for _, tt := range tests {
