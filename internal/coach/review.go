@@ -1016,7 +1016,8 @@ func clip(s string, n int) string {
 	for n > 0 && !isRuneStart(s[n]) {
 		n--
 	}
-	return s[:n] + "…"
+	// Written onto the last word: a detached "…" reads as a blank to fill.
+	return strings.TrimRight(s[:n], " \t\n") + "…"
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

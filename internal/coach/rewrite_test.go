@@ -256,3 +256,26 @@ func TestInsertionsTakeTheStep(t *testing.T) {
 		t.Errorf("only %d insertions: %+v", n, rv.Findings)
 	}
 }
+
+// A draft quoting a long concern clips it onto its last word: the draft
+// holds no blank.
+func TestDraftHasNoBlanks(t *testing.T) {
+	c := New(nil)
+	long := strings.Repeat("ok ", 52) + "for the refund on order 4471 that never came"
+	ctx := Context{CustomerName: "Dana Reyes", Category: "billing", SentAt: time.Date(2026, 11, 30, 9, 30, 0, 0, time.UTC), AgentName: "Sam",
+		Readings: []analyze.Reading{{Supported: true, Level: analyze.Angry, Concerns: []analyze.Concern{{Kind: "problem", Text: long}}}}}
+	draft, err := c.Draft(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(draft, "for…") {
+		t.Fatalf("the draft does not quote the clipped concern:\n%s", draft)
+	}
+	rv, err := c.Review(draft, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rules(rv)[playbook.RulePlaceholder] {
+		t.Errorf("the draft holds a blank:\n%s", draft)
+	}
+}
