@@ -63,6 +63,8 @@ func (c *Coach) fact(d *doc, name string) string {
 		v = orderNumber(ctx)
 	case "problem":
 		v = problemClause(ctx)
+	case "":
+		return ""
 	}
 	d.facts[name] = v
 	return v
@@ -377,9 +379,36 @@ func (c *Coach) blankFindings(d *doc) []Finding {
 	}
 	out := make([]Finding, 0, len(d.blanks))
 	for _, b := range d.blanks {
-		out = append(out, c.finding(playbook.RulePlaceholder, sev, d, b[0], b[1], ""))
+		f := c.finding(playbook.RulePlaceholder, sev, d, b[0], b[1], "")
+		// A blank that names a fact the case has is filled with it:
+		// "Hi <name>," -> "Hi Dana,", "by [date]" -> "by Thursday 3 December".
+		if v := c.fact(d, blankFact(d.text[b[0]:b[1]])); v != "" {
+			f.Rewrite, f.RewriteStart, f.RewriteEnd = v, b[0], b[1]
+		}
+		out = append(out, f)
 	}
 	return out
+}
+
+// blankFact is the fact a blank asks for ("<first name>": name, "[order
+// number]": order, "{due date}": due), or "" when it names none.
+func blankFact(blank string) string {
+	if blank == "" || !strings.ContainsAny(blank[:1], "[{<") {
+		return "" // pasted advice, an ellipsis, XX: nothing named
+	}
+	w := strings.ToLower(strings.Trim(blank, "[]{}<> "))
+	w = strings.NewReplacer("_", " ", "-", " ").Replace(w)
+	switch {
+	case strings.Contains(w, "agent") || strings.Contains(w, "my name") || strings.Contains(w, "your name"):
+		return "agent"
+	case strings.Contains(w, "name"):
+		return "name"
+	case strings.Contains(w, "order"):
+		return "order"
+	case strings.Contains(w, "date") || strings.Contains(w, "day"):
+		return "due"
+	}
+	return ""
 }
 
 // vagueRewrite replaces a vague time with the case's due date: "soon" ->
