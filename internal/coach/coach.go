@@ -221,7 +221,7 @@ type Coach struct {
 	rewrites                         map[[2]int]string // (owner, cue) -> rewrite template
 	// instructions are the first words of the playbook's hints: reply text
 	// that starts like one is advice pasted in, not words for the customer.
-	instructions map[string][][]string // first word -> the words that open a hint
+	instructions [][][]string // first word's id -> the words that open a hint
 
 	// model decides the steps and pitfalls it has labels for; nil leaves
 	// every decision to the rules.

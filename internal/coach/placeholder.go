@@ -31,13 +31,15 @@ var placeholderLeads = boolSet([]string{"for", "by", "to", "at", "on", "in", "of
 // blankStart marks the bytes a blank can start with.
 var blankStart = [256]bool{'[': true, '{': true, '<': true, '.': true, '_': true, 0xe2: true}
 
-// fillIns are words that only ever stand for a fact still to fill in.
-var fillIns = boolSet([]string{"tbd", "tbc", "tba"})
+// fillIn reports words that only ever stand for a fact still to fill in.
+func fillIn(w string) bool {
+	return len(w) == 3 && w[0] == 't' && w[1] == 'b' && (w[2] == 'd' || w[2] == 'c' || w[2] == 'a')
+}
 
 // compileInstructions indexes the first words of every hint the coach can
 // give, so that advice pasted into a reply is recognised.
 func (c *Coach) compileInstructions() {
-	c.instructions = map[string][][]string{}
+	c.instructions = nil
 	add := func(s string) {
 		var words []string
 		for _, t := range tokenize(s) {
@@ -48,7 +50,11 @@ func (c *Coach) compileInstructions() {
 				words = append(words, t.norm)
 			}
 			if len(words) == instructionWords {
-				c.instructions[words[0]] = append(c.instructions[words[0]], words)
+				id := c.m.mark(words[0], 0)
+				for int(id) >= len(c.instructions) {
+					c.instructions = append(c.instructions, nil)
+				}
+				c.instructions[id] = append(c.instructions[id], words)
 				return
 			}
 		}
@@ -65,9 +71,14 @@ func (c *Coach) compileInstructions() {
 }
 
 // instructionAt reports whether the words from toks[i] on, within one
-// sentence, open one of the coach's hints. It allocates nothing.
+// sentence, open one of the coach's hints. The tokens are annotated: a
+// hint's first word is known by its id, without hashing.
 func (c *Coach) instructionAt(toks []tok, i int) bool {
-	for _, words := range c.instructions[toks[i].norm] {
+	id := toks[i].id
+	if id < 0 || int(id) >= len(c.instructions) {
+		return false
+	}
+	for _, words := range c.instructions[id] {
 		n, k := 0, i
 		for ; k < len(toks) && n < len(words); k++ {
 			if toks[k].kind == kBound {
@@ -89,7 +100,7 @@ func (c *Coach) instructionAt(toks []tok, i int) bool {
 }
 
 // placeholders returns the byte spans of text that is not for the
-// customer, in order and not overlapping.
+// customer, in order and not overlapping. toks are annotated.
 func (c *Coach) placeholders(text string, toks []tok) [][2]int {
 	var out [][2]int
 	add := func(s, e int) {
@@ -176,8 +187,7 @@ func (c *Coach) placeholders(text string, toks []tok) [][2]int {
 		if t.kind != kWord {
 			continue
 		}
-		w := text[t.start:t.end]
-		if fillIns[t.norm] || len(w) >= 2 && strings.Trim(w, "xX") == "" {
+		if w := text[t.start:t.end]; fillIn(t.norm) || len(w) >= 2 && (w[0] == 'x' || w[0] == 'X') && strings.Trim(w, "xX") == "" {
 			add(t.start, t.end)
 		}
 	}

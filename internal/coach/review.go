@@ -158,11 +158,12 @@ func (c *Coach) read(reply string, ctx Context) (*doc, Review, error) {
 	if countWords(toks) == 0 {
 		return nil, Review{}, ErrEmptyReply
 	}
+	c.m.annotate(toks)
 	blanks := c.placeholders(reply, toks)
 	if len(blanks) > 0 {
 		toks = tokenize(mask(reply, blanks))
+		c.m.annotate(toks)
 	}
-	c.m.annotate(toks)
 	d := &doc{text: reply, toks: toks, sents: sentences(toks), level: level(ctx), ctx: &ctx, blanks: blanks}
 	rv := Review{Language: "en", Supported: true, Level: d.level, Playbook: c.pb.Version,
 		Findings: []Finding{}, Concerns: []Concern{}, Promises: []Promise{}}
