@@ -3,7 +3,6 @@ package coach
 import (
 	"fmt"
 	"hash/fnv"
-	"slices"
 	"strings"
 	"time"
 
@@ -193,20 +192,23 @@ func (c *Coach) category(ctx Context) *playbook.Category {
 	if len(words) == 0 {
 		return c.pb.Category("")
 	}
-	best, bestN := "", 0
-	for _, cat := range c.pb.Categories {
-		n := 0
-		for _, w := range words {
-			if slices.Contains(cat.Keywords, w) {
-				n++
-			}
+	var counts [maxGuessCategories]int
+	for _, w := range words {
+		for _, ci := range c.keywordCats[w] {
+			counts[ci]++
 		}
-		if n > bestN {
-			best, bestN = cat.ID, n
+	}
+	best, bestN := "", 0
+	for ci := range min(len(c.pb.Categories), maxGuessCategories) {
+		if counts[ci] > bestN {
+			best, bestN = c.pb.Categories[ci].ID, counts[ci]
 		}
 	}
 	return c.pb.Category(best)
 }
+
+// maxGuessCategories bounds the categories a draft guesses among.
+const maxGuessCategories = 64
 
 // wordsOf is the words of a customer's concern, remembered: the same
 // concerns are read on every keystroke of a reply.
