@@ -12,6 +12,7 @@ package coach
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -221,7 +222,9 @@ type Coach struct {
 	rewrites                         map[[2]int]string // (owner, cue) -> rewrite template
 	// instructions are the first words of the playbook's hints: reply text
 	// that starts like one is advice pasted in, not words for the customer.
-	instructions map[string]bool
+	instructions [][][]string // first word's id -> the words that open a hint
+	// keywordCats: a category keyword -> the categories (by index) it names.
+	keywordCats map[string][]int
 
 	// model decides the steps and pitfalls it has labels for; nil leaves
 	// every decision to the rules.
@@ -229,6 +232,9 @@ type Coach struct {
 
 	memo     sync.Map // concern text -> textInfo
 	memoSize atomic.Int64
+	// wordMemo: concern text -> its words, for guessing the category.
+	wordMemo     sync.Map
+	wordMemoSize atomic.Int64
 }
 
 // New compiles a playbook into a coach with the embedded reply model
@@ -347,6 +353,18 @@ func (c *Coach) compile() error {
 		c.m.mark(w, fTime)
 	}
 	c.compileInstructions()
+	c.keywordCats = map[string][]int{}
+	for ci, cat := range pb.Categories {
+		if ci >= maxGuessCategories {
+			break
+		}
+		for _, k := range cat.Keywords {
+			k = strings.ToLower(k)
+			if !slices.Contains(c.keywordCats[k], ci) {
+				c.keywordCats[k] = append(c.keywordCats[k], ci)
+			}
+		}
+	}
 	return nil
 }
 

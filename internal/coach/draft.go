@@ -182,24 +182,52 @@ func (c *Coach) category(ctx Context) *playbook.Category {
 			return cat
 		}
 	}
-	best, bestN := "", 0
-	for _, cat := range c.pb.Categories {
-		kw := boolSet(cat.Keywords)
-		n := 0
-		for _, r := range ctx.Readings {
-			for _, cn := range r.Concerns {
-				for _, t := range tokenize(cn.Text) {
-					if kw[t.norm] {
-						n++
-					}
-				}
-			}
+	// The concerns' words, read once for every category.
+	var words []string
+	for _, r := range ctx.Readings {
+		for _, cn := range r.Concerns {
+			words = append(words, c.wordsOf(cn.Text)...)
 		}
-		if n > bestN {
-			best, bestN = cat.ID, n
+	}
+	if len(words) == 0 {
+		return c.pb.Category("")
+	}
+	var counts [maxGuessCategories]int
+	for _, w := range words {
+		for _, ci := range c.keywordCats[w] {
+			counts[ci]++
+		}
+	}
+	best, bestN := "", 0
+	for ci := range min(len(c.pb.Categories), maxGuessCategories) {
+		if counts[ci] > bestN {
+			best, bestN = c.pb.Categories[ci].ID, counts[ci]
 		}
 	}
 	return c.pb.Category(best)
+}
+
+// maxGuessCategories bounds the categories a draft guesses among.
+const maxGuessCategories = 64
+
+// wordsOf is the words of a customer's concern, remembered: the same
+// concerns are read on every keystroke of a reply.
+func (c *Coach) wordsOf(s string) []string {
+	if v, ok := c.wordMemo.Load(s); ok {
+		return v.([]string)
+	}
+	var words []string
+	for _, t := range tokenize(s) {
+		if t.kind == kWord {
+			words = append(words, t.norm)
+		}
+	}
+	if c.wordMemoSize.Add(1) > maxMemo {
+		c.wordMemo.Clear()
+		c.wordMemoSize.Store(0)
+	}
+	c.wordMemo.Store(s, words)
+	return words
 }
 
 // joinList writes "a, b and c".

@@ -20,6 +20,8 @@ func FuzzReview(f *testing.F) {
 		"by Friday 28 November at 5pm, 2026-12-10, in 3-5 business days, next Monday morning",
 		"ERR_CODE_1 INC-2231 €30 £40 40 dollars 1,200.50",
 		"<a href='x", "&amp;&#39;&", "I'm sorry…", strings.Repeat("word ", 300),
+		"calm down, as I said in my last email we will fix it soon", "To recap: … [date] <name> {order} {{x}} XX TBD ___",
+		"We apologize for any inconvenience. Sorry if. It will not happen again, but", "Give a date or a duration",
 	} {
 		f.Add(s, uint8(2))
 	}
@@ -48,6 +50,9 @@ func FuzzReview(f *testing.F) {
 		}
 		for _, fd := range rv.Findings {
 			check("finding "+fd.Rule, fd.Start, fd.End)
+			if fd.Rewrite != "" {
+				check("rewrite of "+fd.Rule, fd.RewriteStart, fd.RewriteEnd)
+			}
 		}
 		for _, cm := range rv.Promises {
 			check("commitment", cm.Start, cm.End)

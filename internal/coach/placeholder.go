@@ -28,16 +28,35 @@ var htmlTags = boolSet([]string{"a", "abbr", "b", "blockquote", "body", "br", "c
 // words still to write ("sorry for …", "by …", "order number …").
 var placeholderLeads = boolSet([]string{"for", "by", "to", "at", "on", "in", "of", "the", "a", "an", "your", "our", "my", "is", "are", "was", "be", "have", "has", "send", "number", "order", "about", "with", "from", "until", "before", "after", "dear", "hi", "hello", "date", "name", "ref", "reference", "and", "or"})
 
-// fillIns are words that only ever stand for a fact still to fill in.
-var fillIns = boolSet([]string{"tbd", "tbc", "tba"})
+// blankStart marks the bytes a blank can start with.
+var blankStart = [256]bool{'[': true, '{': true, '<': true, '.': true, '_': true, 0xe2: true}
+
+// fillIn reports words that only ever stand for a fact still to fill in.
+func fillIn(w string) bool {
+	return len(w) == 3 && w[0] == 't' && w[1] == 'b' && (w[2] == 'd' || w[2] == 'c' || w[2] == 'a')
+}
 
 // compileInstructions indexes the first words of every hint the coach can
 // give, so that advice pasted into a reply is recognised.
 func (c *Coach) compileInstructions() {
-	c.instructions = map[string]bool{}
+	c.instructions = nil
 	add := func(s string) {
-		if key := instructionKey(tokenize(s), 0); key != "" {
-			c.instructions[key] = true
+		var words []string
+		for _, t := range tokenize(s) {
+			if t.kind == kBound {
+				break
+			}
+			if t.kind == kWord || t.kind == kNumber {
+				words = append(words, t.norm)
+			}
+			if len(words) == instructionWords {
+				id := c.m.mark(words[0], 0)
+				for int(id) >= len(c.instructions) {
+					c.instructions = append(c.instructions, nil)
+				}
+				c.instructions[id] = append(c.instructions[id], words)
+				return
+			}
 		}
 	}
 	for _, r := range c.pb.Rules {
@@ -51,31 +70,37 @@ func (c *Coach) compileInstructions() {
 	}
 }
 
-// instructionKey is the first instructionWords words from toks[i] on
-// within one sentence, or "" when the sentence ends sooner.
-func instructionKey(toks []tok, i int) string {
-	var b strings.Builder
-	n := 0
-	for ; i < len(toks) && n < instructionWords; i++ {
-		switch toks[i].kind {
-		case kBound:
-			return ""
-		case kWord, kNumber:
-			if n > 0 {
-				b.WriteByte(' ')
+// instructionAt reports whether the words from toks[i] on, within one
+// sentence, open one of the coach's hints. The tokens are annotated: a
+// hint's first word is known by its id, without hashing.
+func (c *Coach) instructionAt(toks []tok, i int) bool {
+	id := toks[i].id
+	if id < 0 || int(id) >= len(c.instructions) {
+		return false
+	}
+	for _, words := range c.instructions[id] {
+		n, k := 0, i
+		for ; k < len(toks) && n < len(words); k++ {
+			if toks[k].kind == kBound {
+				break
 			}
-			b.WriteString(toks[i].norm)
+			if toks[k].kind != kWord && toks[k].kind != kNumber {
+				continue
+			}
+			if toks[k].norm != words[n] {
+				break
+			}
 			n++
 		}
+		if n == len(words) {
+			return true
+		}
 	}
-	if n < instructionWords {
-		return ""
-	}
-	return b.String()
+	return false
 }
 
 // placeholders returns the byte spans of text that is not for the
-// customer, in order and not overlapping.
+// customer, in order and not overlapping. toks are annotated.
 func (c *Coach) placeholders(text string, toks []tok) [][2]int {
 	var out [][2]int
 	add := func(s, e int) {
@@ -88,9 +113,15 @@ func (c *Coach) placeholders(text string, toks []tok) [][2]int {
 		}
 		out = append(out, [2]int{s, e})
 	}
-	// Pasted advice: from its first words to the end of its sentence.
+	// Pasted advice: from its first words to the end of its sentence. It
+	// opens a sentence or, pasted mid-sentence, keeps its capital ("we will
+	// fix it Give a date or …"); "I apologize for what happened" is no
+	// advice.
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != kWord || !c.instructions[instructionKey(toks, i)] {
+		if toks[i].kind != kWord || !c.instructionAt(toks, i) {
+			continue
+		}
+		if opens := i == 0 || toks[i-1].kind == kBound; !opens && !unicode.IsUpper(firstRune(text[toks[i].start:])) {
 			continue
 		}
 		j := i
@@ -109,6 +140,14 @@ func (c *Coach) placeholders(text string, toks []tok) [][2]int {
 		i = j
 	}
 	for i := 0; i < len(text); {
+		// Only a few bytes can start a blank ('\xe2' starts "…"): skip to
+		// the next one.
+		for i < len(text) && !blankStart[text[i]] {
+			i++
+		}
+		if i == len(text) {
+			break
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case r == '[' || r == '{' || r == '<':
@@ -126,7 +165,9 @@ func (c *Coach) placeholders(text string, toks []tok) [][2]int {
 					e += len("…")
 				}
 			}
-			if detachedEllipsis(text, i) {
+			// A blank stands alone: "...1/2" and "…continued" mark a
+			// thread, written onto what follows.
+			if next, _ := utf8.DecodeRuneInString(text[e:]); detachedEllipsis(text, i) && (e == len(text) || !unicode.IsLetter(next) && !unicode.IsDigit(next)) {
 				add(i, e)
 			}
 			i = e
@@ -146,8 +187,7 @@ func (c *Coach) placeholders(text string, toks []tok) [][2]int {
 		if t.kind != kWord {
 			continue
 		}
-		w := text[t.start:t.end]
-		if fillIns[t.norm] || len(w) >= 2 && strings.Trim(w, "xX") == "" {
+		if w := text[t.start:t.end]; fillIn(t.norm) || len(w) >= 2 && (w[0] == 'x' || w[0] == 'X') && strings.Trim(w, "xX") == "" {
 			add(t.start, t.end)
 		}
 	}

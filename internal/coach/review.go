@@ -23,8 +23,10 @@ type doc struct {
 	custText string // the customer's concern texts, lower-cased, for jargon
 	// blanks are the spans that are not for the customer (placeholders,
 	// pasted advice): the tokens are read with them blanked out.
-	blanks [][2]int
-	facts  map[string]string // the case's facts for rewrites, made once
+	blanks  [][2]int
+	facts   map[string]string // the case's facts for rewrites, as asked for
+	cat     *playbook.Category
+	catDone bool
 }
 
 // Review judges a reply in its context. It returns ErrEmptyReply and
@@ -156,11 +158,12 @@ func (c *Coach) read(reply string, ctx Context) (*doc, Review, error) {
 	if countWords(toks) == 0 {
 		return nil, Review{}, ErrEmptyReply
 	}
+	c.m.annotate(toks)
 	blanks := c.placeholders(reply, toks)
 	if len(blanks) > 0 {
 		toks = tokenize(mask(reply, blanks))
+		c.m.annotate(toks)
 	}
-	c.m.annotate(toks)
 	d := &doc{text: reply, toks: toks, sents: sentences(toks), level: level(ctx), ctx: &ctx, blanks: blanks}
 	rv := Review{Language: "en", Supported: true, Level: d.level, Playbook: c.pb.Version,
 		Findings: []Finding{}, Concerns: []Concern{}, Promises: []Promise{}}
@@ -630,11 +633,11 @@ func (c *Coach) pitfalls(d *doc) []Finding {
 				// whole reminder.
 				f := c.finding(id, sev, d, s, e, "")
 				_, re := d.span(m.from, argueTail(d, m.to, d.sents[d.sentOf[m.from]].to))
-				c.setRewrite(d, &f, s, re, fill(c.rewrites[[2]int{o, m.cue}], c.facts(d)))
+				c.setRewrite(d, &f, s, re, c.fill(d, c.rewrites[[2]int{o, m.cue}]))
 				out = append(out, f)
 			default:
 				f := c.finding(id, sev, d, s, e, "")
-				c.setRewrite(d, &f, s, e, fill(c.rewrites[[2]int{o, m.cue}], c.facts(d)))
+				c.setRewrite(d, &f, s, e, c.fill(d, c.rewrites[[2]int{o, m.cue}]))
 				out = append(out, f)
 			}
 		}
@@ -1014,7 +1017,8 @@ func clip(s string, n int) string {
 	for n > 0 && !isRuneStart(s[n]) {
 		n--
 	}
-	return s[:n] + "…"
+	// Written onto the last word: a detached "…" reads as a blank to fill.
+	return strings.TrimRight(s[:n], " \t\n") + "…"
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -34,27 +34,74 @@ var codeHints = []string{hintVagueTiming, hintPromiseDue, hintCausalBlame, hintE
 // none.
 const defaultPromiseDays = 2
 
-// facts are the case's facts a rewrite may name (playbook.RewriteFacts);
-// an unknown fact is "".
-func (c *Coach) facts(d *doc) map[string]string {
-	if d.facts != nil {
-		return d.facts
+// fact is one of the case's facts a rewrite may name
+// (playbook.RewriteFacts), worked out once per review when first asked
+// for; an unknown fact is "".
+func (c *Coach) fact(d *doc, name string) string {
+	if v, ok := d.facts[name]; ok {
+		return v
+	}
+	if d.facts == nil {
+		d.facts = map[string]string{}
 	}
 	ctx := d.ctx
-	f := map[string]string{"name": firstNameTitle(ctx.CustomerName), "agent": strings.TrimSpace(ctx.AgentName)}
-	days := defaultPromiseDays
-	if cat := c.category(*ctx); cat != nil && len(cat.Options) > 0 && cat.Options[0].BusinessDays > 0 {
-		days = cat.Options[0].BusinessDays
+	var v string
+	switch name {
+	case "name":
+		v = firstNameTitle(ctx.CustomerName)
+	case "agent":
+		v = strings.TrimSpace(ctx.AgentName)
+	case "days":
+		days := c.promiseDays(d)
+		v = fmt.Sprintf("%d business %s", days, map[bool]string{true: "day", false: "days"}[days == 1])
+	case "due":
+		if !ctx.SentAt.IsZero() {
+			cal := ctx.calendar()
+			v = dayName(cal.CloseOf(cal.AddBusinessDays(ctx.SentAt.In(cal.Location), c.promiseDays(d))))
+		}
+	case "order":
+		v = orderNumber(ctx)
+	case "problem":
+		v = problemClause(ctx)
+	case "":
+		return ""
 	}
-	f["days"] = fmt.Sprintf("%d business %s", days, map[bool]string{true: "day", false: "days"}[days == 1])
-	if !ctx.SentAt.IsZero() {
-		cal := ctx.calendar()
-		f["due"] = dayName(cal.CloseOf(cal.AddBusinessDays(ctx.SentAt.In(cal.Location), days)))
+	d.facts[name] = v
+	return v
+}
+
+// promiseDays is the case's promise window: the business days its
+// category's usual fix takes.
+func (c *Coach) promiseDays(d *doc) int {
+	if cat := c.docCategory(d); cat != nil && len(cat.Options) > 0 && cat.Options[0].BusinessDays > 0 {
+		return cat.Options[0].BusinessDays
 	}
-	f["order"] = orderNumber(ctx)
-	f["problem"] = problemClause(ctx)
-	d.facts = f
-	return f
+	return defaultPromiseDays
+}
+
+// docCategory is the case's category for a review: the context's, else the
+// one the latest reading gives, else the draft's guess from the concerns'
+// keywords; found once per review.
+func (c *Coach) docCategory(d *doc) *playbook.Category {
+	if d.catDone {
+		return d.cat
+	}
+	d.catDone = true
+	names := []string{d.ctx.Category}
+	for i := len(d.ctx.Readings) - 1; i >= 0; i-- {
+		names = append(names, d.ctx.Readings[i].Category)
+	}
+	for _, n := range names {
+		if n == "" {
+			continue
+		}
+		if cat := c.pb.Category(n); cat != nil && cat.ID != "other" {
+			d.cat = cat
+			return cat
+		}
+	}
+	d.cat = c.category(*d.ctx)
+	return d.cat
 }
 
 // orderNumber is the order number the customer gave: the case's entities
@@ -114,9 +161,9 @@ func problemClause(ctx *Context) string {
 // clauseSubjects may open a problem clause that follows "I'm sorry".
 var clauseSubjects = map[string]bool{"we": true, "you": true, "your": true, "our": true, "the": true, "it": true, "this": true, "that": true, "there": true}
 
-// fill writes a rewrite template with the facts: the first alternative
-// whose facts are all known, or "" when none is.
-func fill(tmpl string, facts map[string]string) string {
+// fill writes a rewrite template with the case's facts: the first
+// alternative whose facts are all known, or "" when none is.
+func (c *Coach) fill(d *doc, tmpl string) string {
 	for _, alt := range strings.Split(tmpl, "||") {
 		alt = strings.TrimSpace(alt)
 		ok := true
@@ -126,7 +173,7 @@ func fill(tmpl string, facts map[string]string) string {
 			if !strings.Contains(out, key) {
 				continue
 			}
-			v := facts[name]
+			v := c.fact(d, name)
 			if v == "" {
 				ok = false
 				break
@@ -283,11 +330,10 @@ func caseFirst(s string, upper bool) string {
 // dueRewrite is the customer-facing time for a promise: "by Tuesday 8
 // December", or "within 3 business days" when the send time is unknown.
 func (c *Coach) dueRewrite(d *doc) string {
-	f := c.facts(d)
-	if f["due"] != "" {
-		return "by " + f["due"]
+	if due := c.fact(d, "due"); due != "" {
+		return "by " + due
 	}
-	return "within " + f["days"]
+	return "within " + c.fact(d, "days")
 }
 
 // argueTails are what "as I said" often trails: "in my last email",
@@ -333,9 +379,36 @@ func (c *Coach) blankFindings(d *doc) []Finding {
 	}
 	out := make([]Finding, 0, len(d.blanks))
 	for _, b := range d.blanks {
-		out = append(out, c.finding(playbook.RulePlaceholder, sev, d, b[0], b[1], ""))
+		f := c.finding(playbook.RulePlaceholder, sev, d, b[0], b[1], "")
+		// A blank that names a fact the case has is filled with it:
+		// "Hi <name>," -> "Hi Dana,", "by [date]" -> "by Thursday 3 December".
+		if v := c.fact(d, blankFact(d.text[b[0]:b[1]])); v != "" {
+			f.Rewrite, f.RewriteStart, f.RewriteEnd = v, b[0], b[1]
+		}
+		out = append(out, f)
 	}
 	return out
+}
+
+// blankFact is the fact a blank asks for ("<first name>": name, "[order
+// number]": order, "{due date}": due), or "" when it names none.
+func blankFact(blank string) string {
+	if blank == "" || !strings.ContainsAny(blank[:1], "[{<") {
+		return "" // pasted advice, an ellipsis, XX: nothing named
+	}
+	w := strings.ToLower(strings.Trim(blank, "[]{}<> "))
+	w = strings.NewReplacer("_", " ", "-", " ").Replace(w)
+	switch {
+	case strings.Contains(w, "agent") || strings.Contains(w, "my name") || strings.Contains(w, "your name"):
+		return "agent"
+	case strings.Contains(w, "name"):
+		return "name"
+	case strings.Contains(w, "order"):
+		return "order"
+	case strings.Contains(w, "date") || strings.Contains(w, "day"):
+		return "due"
+	}
+	return ""
 }
 
 // vagueRewrite replaces a vague time with the case's due date: "soon" ->
@@ -345,7 +418,7 @@ func (c *Coach) vagueRewrite(d *doc, f *Finding, m match) {
 	switch d.toks[m.from].norm {
 	case "take", "takes", "taking", "allow", "allowing":
 		if m.from+1 < m.to {
-			c.setRewrite(d, f, d.toks[m.from+1].start, e, c.facts(d)["days"])
+			c.setRewrite(d, f, d.toks[m.from+1].start, e, c.fact(d, "days"))
 		}
 		return
 	}
@@ -408,7 +481,6 @@ func (d *doc) blankAfter(pos int) int {
 // repeated back. The sentence goes after the
 // greeting (RewriteStart == RewriteEnd: an insertion).
 func (c *Coach) insertions(d *doc, findings []Finding) {
-	facts := c.facts(d)
 	for i := range findings {
 		f := &findings[i]
 		if f.Rewrite != "" || f.End > f.Start {
@@ -417,12 +489,12 @@ func (c *Coach) insertions(d *doc, findings []Finding) {
 		var text string
 		switch f.Rule {
 		case playbook.RuleMissingApology:
-			text = fill("I'm sorry {problem}. || I'm sorry for the trouble with order {order}.", facts)
+			text = c.fill(d, "I'm sorry {problem}. || I'm sorry for the trouble with order {order}.")
 			if text == "" {
 				text = c.phrase(d, "apology")
 			}
 		case playbook.RuleNoAction:
-			if cat := c.category(*d.ctx); cat != nil && len(cat.Options) > 0 && cat.Options[0].Offer != "" {
+			if cat := c.docCategory(d); cat != nil && len(cat.Options) > 0 && cat.Options[0].Offer != "" {
 				text = "I will " + cat.Options[0].Offer + " " + c.dueRewrite(d) + "."
 			}
 		case playbook.RuleIgnoredConcern:

@@ -136,6 +136,9 @@ func TestPlaceholdersAreIgnored(t *testing.T) {
 		{"Hi Dana, I'm sorry. Well… I will refund it by Thursday.", nil},
 		{"<p>Hi Dana,</p><p>I'm sorry. I will refund it by Thursday.</p>", nil},
 		{"Hi Dana, I'm sorry. See note [1] — I will refund it by Thursday.", nil},
+		{"Hi Dana, I apologize for what happened, full stop. I will refund it by Thursday.", nil},
+		{"Hi Dana, I'm sorry: the refund goes out today. ...1/2", nil},
+		{"Hi Dana, I'm sorry. Name the fix or give options.", []string{"Name the fix or give options"}},
 	}
 	for _, tt := range tests {
 		rv, err := c.Review(tt.reply, ctx)
@@ -146,7 +149,8 @@ func TestPlaceholdersAreIgnored(t *testing.T) {
 		for _, f := range rv.Findings {
 			if f.Rule == playbook.RulePlaceholder {
 				blanks = append(blanks, f.Text)
-				if f.Severity != playbook.Error || f.Rewrite != "" {
+				// Only a bracketed blank naming a known fact is offered filled.
+				if f.Severity != playbook.Error || f.Rewrite != "" && !strings.ContainsAny(f.Text[:1], "[{<") {
 					t.Errorf("%q: placeholder finding %+v", tt.reply, f)
 				}
 			}
@@ -251,5 +255,70 @@ func TestInsertionsTakeTheStep(t *testing.T) {
 	}
 	if n < 3 {
 		t.Errorf("only %d insertions: %+v", n, rv.Findings)
+	}
+}
+
+// A draft quoting a long concern clips it onto its last word: the draft
+// holds no blank.
+func TestDraftHasNoBlanks(t *testing.T) {
+	c := New(nil)
+	long := strings.Repeat("ok ", 52) + "for the refund on order 4471 that never came"
+	ctx := Context{CustomerName: "Dana Reyes", Category: "billing", SentAt: time.Date(2026, 11, 30, 9, 30, 0, 0, time.UTC), AgentName: "Sam",
+		Readings: []analyze.Reading{{Supported: true, Level: analyze.Angry, Concerns: []analyze.Concern{{Kind: "problem", Text: long}}}}}
+	draft, err := c.Draft(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(draft, "for…") {
+		t.Fatalf("the draft does not quote the clipped concern:\n%s", draft)
+	}
+	rv, err := c.Review(draft, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rules(rv)[playbook.RulePlaceholder] {
+		t.Errorf("the draft holds a blank:\n%s", draft)
+	}
+}
+
+// A blank that names a fact the case has is offered filled; one naming
+// nothing known is not.
+func TestBlanksFilledWithFacts(t *testing.T) {
+	c := New(nil)
+	ctx := storyOne(t)
+	reply := "Hi <first name>, I'm sorry. I will refund order [order number] by {date}. Thanks, [AGENT_NAME]. See [link]."
+	rv, err := c.Review(reply, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range rv.Findings {
+		if f.Rule == playbook.RulePlaceholder {
+			got[f.Text] = f.Rewrite
+		}
+	}
+	want := map[string]string{"<first name>": "Dana", "[order number]": "4471", "{date}": "Thursday 3 December", "[AGENT_NAME]": "Sam", "[link]": ""}
+	for k, v := range want {
+		if g, ok := got[k]; !ok || g != v {
+			t.Errorf("blank %s: rewrite %q (found %v), want %q", k, g, ok, v)
+		}
+	}
+	// Filled, the reply makes a dated promise and holds no placeholder but
+	// the link.
+	filled := reply
+	for i := len(rv.Findings) - 1; i >= 0; i-- {
+		if f := rv.Findings[i]; f.Rule == playbook.RulePlaceholder && f.Rewrite != "" {
+			filled = apply(filled, f)
+		}
+	}
+	if filled != "Hi Dana, I'm sorry. I will refund order 4471 by Thursday 3 December. Thanks, Sam. See [link]." {
+		t.Fatalf("filled = %q", filled)
+	}
+	after, err := c.Review(filled, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after.Promises) != 1 || after.Promises[0].DueAt == nil {
+		t.Errorf("filled reply's promises %+v", after.Promises)
 	}
 }
