@@ -44,6 +44,8 @@ var auditActions = []string{
 	"policy.updated", "categories.learned",
 	"user.created", "user.skills", "user.password_changed", "user.password_reset",
 	"token.created", "token.revoked",
+	// the agent's workspace (issue 16)
+	"case.status_changed",
 }
 
 // AuditActions lists the actions the audit log records: the names a

@@ -1,9 +1,13 @@
 package web_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/calmdesk/calmdesk/internal/desk"
 )
 
 // caseLayout is where the case page puts what an agent acts with, measured
@@ -24,7 +28,7 @@ func measureCase(b *headless) caseLayout {
 	return eval[caseLayout](b, `(() => {
 	  scrollTo(0, 0);
 	  const bottom = sel => { const el = document.querySelector(sel); if (!el) return -1; const r = el.getBoundingClientRect(); return Math.round(r.bottom + scrollY); };
-	  const ids = {reply: "#reply-text", send: "#send", assign: "#assign-to", take: "#take", status: "#status-to", escalate: "#escalate-open",
+	  const ids = {reply: "#reply-text", send: "#send", sendResolve: "#send-resolve", sendPending: "#send-pending", assign: "#assign-to", take: "#take", status: "#status-to", escalate: "#escalate-open",
 	    goodwill: "#goodwill-open", category: "#category-name", resolve: "#resolve"};
 	  const out = {pageHeight: document.documentElement.scrollHeight, viewport: innerHeight, bottoms: {}, latestSeen: false};
 	  for (const [k, s] of Object.entries(ids)) out.bottoms[k] = bottom(s);
@@ -55,7 +59,7 @@ func TestBrowserCasePageOneScreen(t *testing.T) {
 	l := measureCase(b)
 	t.Logf("case page at 1440×900: page height %d px, bottoms %v, latest customer message visible: %v", l.PageHeight, l.Bottoms, l.LatestSeen)
 	for k, y := range l.Bottoms {
-		if (k == "take" || k == "status") && y == -1 { // status: see the next commit
+		if k == "take" && y == -1 {
 			continue // shown only when the case is someone else's
 		}
 		if y < 0 || y > l.Viewport {
@@ -67,6 +71,54 @@ func TestBrowserCasePageOneScreen(t *testing.T) {
 	}
 	if l.PageHeight > l.Viewport+1 {
 		t.Errorf("the page is %d px tall at a %d px viewport: not one screen", l.PageHeight, l.Viewport)
+	}
+	b.noConsoleErrors()
+}
+
+// TestBrowserSendWithStatus: put a case on hold from the action bar (the
+// SLA shows as paused), then reply with "Send and resolve": the case is
+// resolved and the agent is back in the inbox with the confirmation.
+func TestBrowserSendWithStatus(t *testing.T) {
+	base, d, pw := deskWithDemo(t)
+	b := newBrowser(t)
+	b.signIn(base, "sam@demo.calmdesk", pw["sam@demo.calmdesk"])
+	b.do("put on hold",
+		chromedp.Navigate(base+"/cases/1"),
+		chromedp.WaitVisible(chromedp.ID("status-to")),
+		chromedp.SetValue(chromedp.ID("status-to"), "on_hold"),
+		chromedp.Click(chromedp.ID("set-status")),
+		flashSays("on hold"),
+	)
+	if facts := b.text(".facts"); !strings.Contains(facts, "on hold") || !strings.Contains(facts, "paused") {
+		t.Errorf("facts of a case on hold = %q, want the status and a paused SLA", facts)
+	}
+	if focused := eval[string](b, `document.activeElement.id`); focused != "flash" {
+		t.Errorf("after setting the status the focus is on #%s, want the confirmation", focused)
+	}
+	c, err := d.Case(context.Background(), 1)
+	if err != nil || c.Status != desk.StatusOnHold || c.SLAPausedAt == nil {
+		t.Fatalf("case 1 after the hold: %s, paused %v, %v", c.Status, c.SLAPausedAt, err)
+	}
+	reply := "Hi Dana, I'm sorry you were charged twice for order 4471 and that nobody answered. I have refunded the duplicate $59.90 today; it shows on your statement by Friday."
+	b.do("send and resolve",
+		retry(chromedp.SendKeys(chromedp.ID("reply-text"), reply)),
+		chromedp.WaitVisible(chromedp.CSS("#coach .verdict")),
+		chromedp.Click(chromedp.ID("send-resolve")),
+		waitJS(`!!document.querySelector(".confirm button[name=confirm]") || location.pathname === "/"`),
+	)
+	if eval[bool](b, `!!document.querySelector(".confirm button[name=confirm]")`) {
+		if label := b.text(".confirm button[name=confirm]"); !strings.Contains(label, "and resolve") {
+			t.Errorf("the confirm button says %q, want it to keep the choice to resolve", label)
+		}
+		b.do("confirm", chromedp.Click(chromedp.CSS(".confirm button[name=confirm]")), waitJS(`location.pathname === "/"`))
+	}
+	b.do("back in the inbox", flashSays("resolved"))
+	if flash := b.text(".flash"); !strings.Contains(flash, "Reply sent") || !strings.Contains(flash, "Case #1 resolved") {
+		t.Errorf("flash after send and resolve = %q", flash)
+	}
+	c, err = d.Case(context.Background(), 1)
+	if err != nil || c.Status != desk.StatusResolved || c.SLAPausedAt != nil {
+		t.Errorf("case 1 after send and resolve: %s, paused %v, %v", c.Status, c.SLAPausedAt, err)
 	}
 	b.noConsoleErrors()
 }

@@ -30,8 +30,9 @@ type caseView struct {
 	Goodwill    goodwillPanel
 	Compose     composeView
 	Can         struct{ Reply, Escalate, Resolve, Assign, Deescalate bool }
-	Staff       []desk.User // who the case can be assigned to
-	Categories  []string    // what the case can be filed under
+	Staff       []desk.User    // who the case can be assigned to
+	Categories  []string       // what the case can be filed under
+	Statuses    []statusChoice // what the agent can set; none when escalated or closed
 	History     []desk.CustomerCase
 	EventsURL   string
 }
@@ -73,6 +74,7 @@ type composeView struct {
 	CaseID  int64
 	Text    string
 	Note    bool
+	Then    string // the status asked for with the send the coach stopped
 	Confirm []coach.Finding
 }
 
@@ -162,6 +164,9 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 	if v.Can.Reply {
 		if v.Categories, err = s.desk.Categories(r.Context()); err != nil {
 			return caseView{}, err
+		}
+		if d.Status != desk.StatusEscalated && d.Status != desk.StatusClosed {
+			v.Statuses = statusChoices(d.Case)
 		}
 	}
 	loc := customerLocation(d.Customer)

@@ -318,6 +318,14 @@
       if (s && d.contains(ev.target)) s.focus();
     });
   });
+  // Ctrl+Enter (Cmd+Enter on a Mac) in the reply box sends, as "Send" does.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter" || !(ev.ctrlKey || ev.metaKey) || ev.target.id !== "reply-text") return;
+    var send = $("#send");
+    if (!send) return;
+    ev.preventDefault();
+    if (send.form.requestSubmit) send.form.requestSubmit(send); else send.click();
+  });
   // Opening one popover closes the others.
   document.addEventListener("toggle", function (ev) {
     var d = ev.target;
