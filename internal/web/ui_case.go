@@ -30,9 +30,10 @@ type caseView struct {
 	Goodwill    goodwillPanel
 	Compose     composeView
 	Can         struct{ Reply, Escalate, Resolve, Assign, Deescalate bool }
-	Staff       []desk.User    // who the case can be assigned to
-	Categories  []string       // what the case can be filed under
-	Statuses    []statusChoice // what the agent can set; none when escalated or closed
+	Staff       []desk.User       // who the case can be assigned to
+	Categories  []string          // what the case can be filed under
+	Statuses    []statusChoice    // what the agent can set; none when escalated or closed
+	Saved       []desk.SavedReply // saved replies the agent can insert
 	History     []desk.CustomerCase
 	EventsURL   string
 }
@@ -167,6 +168,9 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 		}
 		if d.Status != desk.StatusEscalated && d.Status != desk.StatusClosed {
 			v.Statuses = statusChoices(d.Case)
+		}
+		if v.Saved, err = s.desk.SavedReplies(r.Context(), u); err != nil {
+			return caseView{}, err
 		}
 	}
 	loc := customerLocation(d.Customer)

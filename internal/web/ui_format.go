@@ -14,19 +14,20 @@ import (
 // uiFuncs are the template functions of the pages.
 func uiFuncs() template.FuncMap {
 	return template.FuncMap{
-		"level":      levelOf,
-		"statusWord": statusWord,
-		"signal":     signalLabel,
-		"ago":        ago,
-		"stamp":      stamp,
-		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"money":      money,
-		"titleCase":  titleCase,
-		"ruleLabel":  ruleLabel,
-		"derefTime":  func(t *time.Time) time.Time { return *t },
-		"deref":      func(n *int64) int64 { return *n },
-		"barWidth":   func(anger int) int { return max(0, min(100, anger)) * 60 / 100 }, // of the 60px gauge bar
-		"pct":        func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"level":          levelOf,
+		"statusWord":     statusWord,
+		"savedReplyForm": savedReplyFormFunc, "savedReplyInput": savedReplyInputFunc,
+		"signal":    signalLabel,
+		"ago":       ago,
+		"stamp":     stamp,
+		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"money":     money,
+		"titleCase": titleCase,
+		"ruleLabel": ruleLabel,
+		"derefTime": func(t *time.Time) time.Time { return *t },
+		"deref":     func(n *int64) int64 { return *n },
+		"barWidth":  func(anger int) int { return max(0, min(100, anger)) * 60 / 100 }, // of the 60px gauge bar
+		"pct":       func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 	}
 }
 

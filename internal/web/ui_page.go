@@ -9,7 +9,7 @@ import (
 
 // uiPages are the agent desk's page templates; each is parsed with the
 // layout and the partials.
-var uiPages = []string{"inbox.html", "case.html", "supervisor.html", "notifications.html", "settings.html", "account.html", "error.html", "training.html", "training_session.html", "insights.html", "insights_cases.html", "insights_digest.html", "insights_coaching.html"}
+var uiPages = []string{"inbox.html", "case.html", "supervisor.html", "notifications.html", "settings.html", "account.html", "error.html", "training.html", "training_session.html", "insights.html", "insights_cases.html", "insights_digest.html", "insights_coaching.html", "saved_replies.html"}
 
 // pageRoute is one browser route and the permission it needs ("" for any
 // signed-in user). A handler that fails returns its error; uiFailed answers.

@@ -92,6 +92,7 @@
       case "o": if (inbox) openSelected(""); else return; break;
       case "r": if (inbox) openSelected("#reply"); else if (!goReply()) return; break;
       case "e": if (inbox) openSelected("#escalate"); else if (!goEscalate()) return; break;
+      case "s": if (inbox || !$("#saved-reply")) return; $("#saved-reply").focus(); break;
       case "g": pendingG = true; break;
       case "?": if (help) help.showModal(); break;
       default: return;
@@ -325,6 +326,28 @@
     if (!send) return;
     ev.preventDefault();
     if (send.form.requestSubmit) send.form.requestSubmit(send); else send.click();
+  });
+  // Saved replies: choosing one inserts it (htmx swaps the reply box), then
+  // the box takes focus with the caret at the end; gaps the case could not
+  // fill ([order number]) are said where the coach speaks.
+  document.addEventListener("change", function (ev) {
+    if (ev.target.id !== "saved-reply" || !ev.target.value || !window.htmx) return;
+    var b = $("#insert-saved");
+    if (b) window.htmx.trigger(b, "click");
+  });
+  var savedGaps = "";
+  document.addEventListener("savedReplyGaps", function (ev) { savedGaps = ev.detail && ev.detail.value || ""; });
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    var box = $("#reply-text");
+    if (box && ev.detail.elt && ev.detail.elt.id === "insert-saved") {
+      var pick = $("#saved-reply");
+      if (pick) pick.value = "";
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+      var st = $("#coach-status");
+      if (st && savedGaps) st.textContent = "Fill in what the case did not say: " + savedGaps.replace(/_/g, " ") + ".";
+      savedGaps = "";
+    }
   });
   // Opening one popover closes the others.
   document.addEventListener("toggle", function (ev) {
