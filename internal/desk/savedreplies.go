@@ -385,4 +385,3 @@ func lastOrderNumber(msgs []Message) string {
 	}
 	return ""
 }
-

@@ -61,7 +61,6 @@ func TestSavedRepliesFillFromTheCase(t *testing.T) {
 	})
 }
 
-
 func TestSavedRepliesCheckedSharedAndFlagged(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
