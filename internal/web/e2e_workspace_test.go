@@ -122,3 +122,87 @@ func TestBrowserSendWithStatus(t *testing.T) {
 	}
 	b.noConsoleErrors()
 }
+
+// TestBrowserSavedReplies: an agent adds a saved reply (a mistyped
+// placeholder is refused in place, the typed text kept), then on a case
+// presses s, picks it, and the reply box holds it filled from the case; the
+// coach reviews it like any text. A shared reply that fails the coach is
+// flagged to its owner.
+func TestBrowserSavedReplies(t *testing.T) {
+	base, d, pw := deskWithDemo(t)
+	b := newBrowser(t)
+	b.signIn(base, "sam@demo.calmdesk", pw["sam@demo.calmdesk"])
+	body := "Hi {{first_name}}, I'm sorry about order {{order_numbr}}."
+	b.do("a mistyped placeholder",
+		chromedp.Navigate(base+"/saved-replies"),
+		retry(chromedp.SendKeys(chromedp.ID("new-title"), "Refund done")),
+		retry(chromedp.SendKeys(chromedp.ID("new-body"), body)),
+		chromedp.Click(chromedp.ID("save-new")),
+		waitJS(`!!document.querySelector("#new-body-err")`),
+	)
+	if msg := b.text("#new-body-err"); !strings.Contains(msg, "order_numbr") {
+		t.Errorf("the error does not name the placeholder: %q", msg)
+	}
+	if got := eval[string](b, `document.getElementById("new-body").value`); got != body {
+		t.Errorf("the typed text became %q", got)
+	}
+	if focused := eval[string](b, `document.activeElement.id`); focused != "new-body" {
+		t.Errorf("focus is on #%s, want the field in error", focused)
+	}
+	b.mu.Lock()
+	b.console = nil // the refused form came back 422, which the console reports
+	b.mu.Unlock()
+	good := "Hi {{first_name}}, I'm sorry you were charged twice for order {{order_number}}. I have refunded the duplicate charge today; it reaches your account by {{due_in_3_business_days}}."
+	b.do("fix and save",
+		js(`document.getElementById("new-body").value = ""`),
+		retry(chromedp.SendKeys(chromedp.ID("new-body"), good)),
+		chromedp.Click(chromedp.ID("save-new")),
+		flashSays("Saved"),
+	)
+	b.do("insert on the case",
+		chromedp.Navigate(base+"/cases/1"),
+		chromedp.WaitVisible(chromedp.ID("reply-text")),
+		js(`document.activeElement.blur()`),
+		chromedp.KeyEvent("s"),
+		waitJS(`document.activeElement.id === "saved-reply"`),
+		js(`(() => { const s = document.getElementById("saved-reply"); s.value = [...s.options].find(o => o.text.startsWith("Refund done")).value; s.dispatchEvent(new Event("change", {bubbles: true})); })()`),
+		waitJS(`document.getElementById("reply-text").value.includes("order 4471")`),
+		chromedp.WaitVisible(chromedp.CSS("#coach .verdict")),
+		viewShot("saved-reply-inserted"),
+	)
+	text := eval[string](b, `document.getElementById("reply-text").value`)
+	if !strings.HasPrefix(text, "Hi Dana,") || strings.Contains(text, "{{") {
+		t.Errorf("inserted text = %q, want it filled from the case", text)
+	}
+	if focused := eval[string](b, `document.activeElement.id`); focused != "reply-text" {
+		t.Errorf("after inserting, focus is on #%s, want the reply box", focused)
+	}
+	// A shared reply that fails the coach: flagged on the page, its owner notified.
+	b.do("a failing shared reply",
+		chromedp.Navigate(base+"/saved-replies"),
+		retry(chromedp.SendKeys(chromedp.ID("new-title"), "Calm them")),
+		retry(chromedp.SendKeys(chromedp.ID("new-body"), "Calm down, as I already said we will fix it soon.")),
+		chromedp.Click(chromedp.CSS(`#new-saved-reply input[name=shared]`)),
+		chromedp.Click(chromedp.ID("save-new")),
+		flashSays("flagged"),
+	)
+	if !eval[bool](b, `[...document.querySelectorAll(".saved-list li.flagged")].some(li => li.textContent.includes("Calm them"))`) {
+		t.Error("the failing shared reply is not shown flagged")
+	}
+	sam, err := d.UserByEmail(context.Background(), "sam@demo.calmdesk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes, err := d.Notifications(context.Background(), sam, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, n := range notes {
+		found = found || (n.Kind == "saved_reply_flagged" && strings.Contains(n.Message, "Calm them"))
+	}
+	if !found {
+		t.Errorf("Sam was not told his shared reply fails the coach: %+v", notes)
+	}
+	b.noConsoleErrors()
+}

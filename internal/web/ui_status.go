@@ -25,8 +25,8 @@ type statusChoice struct {
 func statusChoices(c desk.Case) []statusChoice {
 	out := []statusChoice{
 		{Value: desk.StatusOpen, Label: "open"},
-		{Value: desk.StatusPending, Label: "pending: waiting for the customer"},
-		{Value: desk.StatusOnHold, Label: "on hold: waiting on a third party (SLA paused)"},
+		{Value: desk.StatusPending, Label: "pending (their turn)"},
+		{Value: desk.StatusOnHold, Label: "on hold (SLA paused)"},
 	}
 	found := false
 	for i := range out {

@@ -308,7 +308,11 @@
     if (pane && !/^#m\d+$/.test(location.hash)) pane.scrollTop = pane.scrollHeight;
   }
   function focusFlash() {
-    var flash = $(".workspace #flash");
+    // A form that came back refused: the first field in error takes focus
+    // (its message is tied to it by aria-describedby), the typed text kept.
+    var bad = $("[aria-invalid=true]");
+    if (bad) { bad.focus(); return; }
+    var flash = $("#flash");
     if (flash && !location.hash) flash.focus({ preventScroll: true });
   }
   document.addEventListener("keydown", function (ev) {
@@ -338,8 +342,8 @@
   var savedGaps = "";
   document.addEventListener("savedReplyGaps", function (ev) { savedGaps = ev.detail && ev.detail.value || ""; });
   document.addEventListener("htmx:afterSwap", function (ev) {
-    var box = $("#reply-text");
-    if (box && ev.detail.elt && ev.detail.elt.id === "insert-saved") {
+    var box = $("#reply-text"), rc = ev.detail.requestConfig, trig = rc && rc.elt;
+    if (box && trig && trig.id === "insert-saved") {
       var pick = $("#saved-reply");
       if (pick) pick.value = "";
       box.focus();
