@@ -206,3 +206,65 @@ func TestBrowserSavedReplies(t *testing.T) {
 	}
 	b.noConsoleErrors()
 }
+
+// TestBrowserGoodwillErrorsInPlace: a mistyped amount comes back in the
+// open goodwill form with the error next to it, focused, the reason kept;
+// "12,50" is accepted as 12.50; and a supervisor approving above their own
+// limit is told it needs an admin instead of getting an error page.
+func TestBrowserGoodwillErrorsInPlace(t *testing.T) {
+	base, d, pw := deskWithDemo(t)
+	b := newBrowser(t)
+	b.signIn(base, "sam@demo.calmdesk", pw["sam@demo.calmdesk"])
+	b.do("a mistyped amount",
+		chromedp.Navigate(base+"/cases/1"),
+		chromedp.WaitVisible(chromedp.ID("goodwill-open")),
+		chromedp.Click(chromedp.ID("goodwill-open")),
+		retry(chromedp.SendKeys(chromedp.ID("gw-amount"), "12,5x")),
+		retry(chromedp.SendKeys(chromedp.ID("gw-reason"), "Charged twice")),
+		chromedp.Click(chromedp.ID("offer-goodwill")),
+		waitJS(`!!document.querySelector("#gw-amount-err")`),
+		viewShot("goodwill-error-in-place"),
+	)
+	if msg := b.text("#gw-amount-err"); !strings.Contains(msg, "29,90") {
+		t.Errorf("the amount's error = %q, want it to say the format", msg)
+	}
+	if got := eval[string](b, `document.getElementById("gw-amount").value + "|" + document.getElementById("gw-reason").value`); got != "12,5x|Charged twice" {
+		t.Errorf("typed input after the refusal = %q", got)
+	}
+	if focused := eval[string](b, `document.activeElement.id`); focused != "gw-amount" {
+		t.Errorf("focus is on #%s, want the amount", focused)
+	}
+	b.mu.Lock()
+	b.console = nil // the refused form came back 422, which the console reports
+	b.mu.Unlock()
+	b.do("a decimal comma",
+		js(`document.getElementById("gw-amount").value = ""`),
+		retry(chromedp.SendKeys(chromedp.ID("gw-amount"), "12,50")),
+		chromedp.Click(chromedp.ID("offer-goodwill")),
+		flashSays("12.50"),
+	)
+	// $60 waits for approval (above an agent's $15); a supervisor's limit is $50.
+	b.do("a large offer",
+		chromedp.Click(chromedp.ID("goodwill-open")),
+		retry(chromedp.SendKeys(chromedp.ID("gw-amount"), "60")),
+		chromedp.Click(chromedp.ID("offer-goodwill")),
+		flashSays("supervisor"),
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		waitJS(`location.pathname === "/login" && !!document.querySelector("#email")`),
+	)
+	b.signIn(base, "ana@demo.calmdesk", pw["ana@demo.calmdesk"])
+	b.do("approve above the supervisor's limit",
+		chromedp.Navigate(base+"/supervisor"),
+		chromedp.WaitVisible(chromedp.CSS("#approvals button.approve")),
+		js(`[...document.querySelectorAll("#approvals tr")].find(tr => tr.textContent.includes("60.00")).querySelector("button.approve").click()`),
+		flashSays("Needs an admin"),
+	)
+	if flash := b.text(".flash"); !strings.Contains(flash, "above your limit") {
+		t.Errorf("flash = %q", flash)
+	}
+	list, err := d.GoodwillOffers(context.Background(), desk.GoodwillQuery{Status: "pending"})
+	if err != nil || len(list) == 0 {
+		t.Errorf("the $60 offer no longer waits: %v %v", list, err)
+	}
+	b.noConsoleErrors()
+}

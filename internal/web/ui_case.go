@@ -16,26 +16,27 @@ import (
 // caseView is the data of the case page.
 type caseView struct {
 	chrome
-	Case        desk.CaseDetail
-	Level       string
-	TopSignal   string
-	Assignee    string
-	SLA         *clock
-	Timeline    []messageView
-	Chart       *chartView
-	Signals     []signalView
-	Checklist   []checkView
-	Promises    []trackedPromiseView
-	Escalations []escalationView
-	Goodwill    goodwillPanel
-	Compose     composeView
-	Can         struct{ Reply, Escalate, Resolve, Assign, Deescalate bool }
-	Staff       []desk.User       // who the case can be assigned to
-	Categories  []string          // what the case can be filed under
-	Statuses    []statusChoice    // what the agent can set; none when escalated or closed
-	Saved       []desk.SavedReply // saved replies the agent can insert
-	History     []desk.CustomerCase
-	EventsURL   string
+	Case         desk.CaseDetail
+	Level        string
+	TopSignal    string
+	Assignee     string
+	SLA          *clock
+	Timeline     []messageView
+	Chart        *chartView
+	Signals      []signalView
+	Checklist    []checkView
+	Promises     []trackedPromiseView
+	Escalations  []escalationView
+	Goodwill     goodwillPanel
+	Compose      composeView
+	Can          struct{ Reply, Escalate, Resolve, Assign, Deescalate bool }
+	Staff        []desk.User       // who the case can be assigned to
+	Categories   []string          // what the case can be filed under
+	Statuses     []statusChoice    // what the agent can set; none when escalated or closed
+	Saved        []desk.SavedReply // saved replies the agent can insert
+	GoodwillForm *goodwillForm     // a refused offer, shown in place
+	History      []desk.CustomerCase
+	EventsURL    string
 }
 
 // messageView is one message of the timeline.
