@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
 )
@@ -267,4 +269,52 @@ func TestBrowserGoodwillErrorsInPlace(t *testing.T) {
 		t.Errorf("the $60 offer no longer waits: %v %v", list, err)
 	}
 	b.noConsoleErrors()
+}
+
+// TestBrowserKeyboardOnTheCase: e from the inbox opens the case with the
+// escalation reason focused; r the reply box; Ctrl+Enter in the reply box
+// sends.
+func TestBrowserKeyboardOnTheCase(t *testing.T) {
+	base, d, pw := deskWithDemo(t)
+	b := newBrowser(t)
+	b.signIn(base, "sam@demo.calmdesk", pw["sam@demo.calmdesk"])
+	b.do("e from the inbox",
+		chromedp.KeyEvent("j"),
+		chromedp.KeyEvent("e"),
+		waitJS(`document.activeElement && document.activeElement.id === "esc-reason"`),
+	)
+	if !eval[bool](b, `document.getElementById("escalate-pop").open`) {
+		t.Error("the escalation form is not open")
+	}
+	caseID := eval[string](b, `document.querySelector("main.case").dataset.case`)
+	b.do("r in the inbox, then Ctrl+Enter",
+		chromedp.Navigate(base+"/"),
+		waitJS(`!!document.querySelector("#cases")`),
+		chromedp.KeyEvent("j"),
+		chromedp.KeyEvent("r"),
+		waitJS(`document.activeElement && document.activeElement.id === "reply-text"`),
+		js(`document.getElementById("reply-text").value = ""`),
+		retry(chromedp.SendKeys(chromedp.ID("reply-text"), "Hi, I'm sorry for the wait. I have refunded the charge today.")),
+		chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		waitJS(`!!document.querySelector(".confirm button[name=confirm], .flash")`),
+	)
+	if eval[bool](b, `!!document.querySelector(".confirm button[name=confirm]")`) {
+		b.do("confirm", chromedp.Click(chromedp.CSS(".confirm button[name=confirm]")), flashSays("Reply sent"))
+	}
+	if flash := b.text(".flash"); !strings.Contains(flash, "Reply sent") {
+		t.Errorf("after Ctrl+Enter the flash is %q", flash)
+	}
+	if c, err := d.Case(context.Background(), mustAtoi(t, caseID)); err != nil || c.OutboundCount == 0 {
+		t.Errorf("case %s after Ctrl+Enter: %d replies, %v", caseID, c.OutboundCount, err)
+	}
+	b.noConsoleErrors()
+}
+
+func mustAtoi(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -100,8 +100,12 @@
     ev.preventDefault();
   });
   function openFromHash() {
-    if (location.hash === "#reply") goReply();
-    if (location.hash === "#escalate") goEscalate();
+    // After the browser's own move to the fragment, which would take the
+    // focus back to the page.
+    setTimeout(function () {
+      if (location.hash === "#reply") goReply();
+      if (location.hash === "#escalate") goEscalate();
+    }, 0);
   }
 
   // ---- the coach ---------------------------------------------------------
