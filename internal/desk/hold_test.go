@@ -224,3 +224,37 @@ func TestReplyThenStatus(t *testing.T) {
 		}
 	})
 }
+
+// The desk's own check-in after resolution is no answer: the customer's
+// open concerns stay open, and the message reads as automatic.
+func TestCheckInDoesNotClearConcerns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		d, clock := newDeskWithClock(t, db)
+		clock.Set(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
+		res, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "lee@example.com", CustomerName: "Lee Novak",
+			Text: "Hello, my parcel for order 1207 has not arrived yet. Could you check where it is?", Channel: "email"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := len(mustDetail(t, d, res.CaseID).Concerns)
+		if before == 0 {
+			t.Fatal("the message raised no concern")
+		}
+		if _, err := d.Resolve(ctx, desk.SystemActor, res.CaseID); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC))
+		if r, err := d.Sweep(ctx); err != nil || r.SurveysSent != 1 {
+			t.Fatalf("sweep = %+v, %v; want the check-in sent", r, err)
+		}
+		c := mustDetail(t, d, res.CaseID)
+		last := c.Messages[len(c.Messages)-1]
+		if !last.Automatic() {
+			t.Fatalf("the check-in (%q) is not automatic", last.CleanText)
+		}
+		if len(c.Concerns) != before {
+			t.Errorf("after the check-in %d open concerns, want %d", len(c.Concerns), before)
+		}
+	})
+}

@@ -2,14 +2,24 @@ package web_test
 
 import (
 	"context"
+	"fmt"
+	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/demo"
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/store"
+	"github.com/calmdesk/calmdesk/internal/store/storetest"
+	"github.com/calmdesk/calmdesk/internal/web"
 )
 
 // caseLayout is where the case page puts what an agent acts with, measured
@@ -317,4 +327,78 @@ func mustAtoi(t *testing.T, s string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestBrowserSurveyOutcomeOnTheCase: a resolved case's check-in shows as
+// the desk's own message with its links as links; the customer rates 2/5,
+// which reopens the case, and the case page says so with the score and
+// comment; the check-in did not clear the open concerns.
+func TestBrowserSurveyOutcomeOnTheCase(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite)
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	d := desk.New(db, desk.Options{Analyzer: analyze.Default(), Now: clock, PublicURL: "https://desk.example"})
+	res, err := demo.Load(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := map[string]string{}
+	for _, u := range res.NewUsers {
+		pw[u.Email] = u.Password
+	}
+	srv := httptest.NewServer(web.New(d, web.Config{}, nil))
+	t.Cleanup(srv.Close)
+	// A calm customer: the check-in waits while the last message is angry.
+	in, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: "lee@example.com", CustomerName: "Lee Novak", Subject: "Parcel",
+		Text: "Hello, my parcel for order 1207 has not arrived yet. Could you check where it is?", Channel: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	caseID := in.CaseID
+	if _, err := d.Resolve(ctx, desk.SystemActor, caseID); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	now = now.AddDate(0, 0, 7) // past the follow-up delay
+	mu.Unlock()
+	if r, err := d.Sweep(ctx); err != nil || r.SurveysSent == 0 {
+		t.Fatalf("sweep sent no check-in: %+v, %v", r, err)
+	}
+	c, err := d.Case(ctx, caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIn := c.Messages[len(c.Messages)-1].CleanText
+	token := regexp.MustCompile(`/survey/([^?\s]+)`).FindStringSubmatch(checkIn)
+	if token == nil {
+		t.Fatalf("no survey link in the check-in: %q", checkIn)
+	}
+	if reopened, err := d.AnswerSurvey(ctx, token[1], 2, "Still charged twice"); err != nil || !reopened {
+		t.Fatalf("answer 2/5: reopened %v, %v", reopened, err)
+	}
+	mu.Lock()
+	now = time.Now() // back to the browser's time, for signing in
+	mu.Unlock()
+	b := newBrowser(t)
+	b.signIn(srv.URL, "sam@demo.calmdesk", pw["sam@demo.calmdesk"])
+	b.do("the reopened case",
+		chromedp.Navigate(fmt.Sprintf("%s/cases/%d", srv.URL, caseID)),
+		chromedp.WaitVisible(chromedp.ID("survey")),
+		viewShot("survey-outcome"),
+	)
+	if card := b.text("#survey"); !strings.Contains(card, "rated 2/5") || !strings.Contains(card, "Still charged twice") || !strings.Contains(card, "Reopened because the customer rated 2/5") {
+		t.Errorf("survey card = %q", card)
+	}
+	if who := b.text(".timeline article.msg-outbound .who"); !strings.HasPrefix(who, "calmdesk") {
+		t.Errorf("the check-in's author = %q, want calmdesk", who)
+	}
+	if n := eval[int](b, `document.querySelectorAll('.timeline article.msg-outbound a[href^="https://desk.example/survey/"]').length`); n == 0 {
+		t.Error("the check-in's survey links are not links")
+	}
+	if concerns := b.text("#concerns"); strings.Contains(concerns, "No open concerns") {
+		t.Errorf("the check-in cleared the open concerns: %q", concerns)
+	}
+	b.noConsoleErrors()
 }

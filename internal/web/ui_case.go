@@ -35,6 +35,7 @@ type caseView struct {
 	Statuses     []statusChoice    // what the agent can set; none when escalated or closed
 	Saved        []desk.SavedReply // saved replies the agent can insert
 	GoodwillForm *goodwillForm     // a refused offer, shown in place
+	Surveys      []caseSurveyView  // the follow-up surveys sent, with their answers
 	History      []desk.CustomerCase
 	EventsURL    string
 }
@@ -47,6 +48,7 @@ type messageView struct {
 	Reading       *analyze.Reading
 	Segments      []segment
 	Correct       *correctionsView // what the person may say is wrong; nil when nothing
+	System        bool             // sent by the desk itself (the check-in): its links are links
 }
 
 // signalView is a signal with the customer's words that raised it.
@@ -190,6 +192,16 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 		}
 		v.Promises = append(v.Promises, cv)
 	}
+	if pol, err := s.desk.Policy(r.Context()); err != nil {
+		return caseView{}, err
+	} else {
+		for _, sv := range d.Surveys {
+			if sv.Status == "scheduled" || sv.Status == "cancelled" {
+				continue
+			}
+			v.Surveys = append(v.Surveys, caseSurveyView{Survey: sv, Reopened: sv.Score != nil && *sv.Score <= pol.FollowUp.ReopenAtOrBelow})
+		}
+	}
 	if v.Goodwill, err = s.goodwillPanel(r, u, id, names); err != nil {
 		return caseView{}, err
 	}
@@ -224,6 +236,9 @@ func newMessageView(m desk.Message, cust desk.Customer, names map[int64]string) 
 	default:
 		if m.AuthorUserID != nil {
 			mv.Who = names[*m.AuthorUserID]
+		}
+		if m.Automatic() {
+			mv.Who, mv.System = "calmdesk", true
 		}
 	}
 	var marks []mark

@@ -16,6 +16,7 @@ func uiFuncs() template.FuncMap {
 	return template.FuncMap{
 		"level":          levelOf,
 		"statusWord":     statusWord,
+		"links":          links,
 		"savedReplyForm": savedReplyFormFunc, "savedReplyInput": savedReplyInputFunc,
 		"signal":    signalLabel,
 		"ago":       ago,
@@ -26,6 +27,7 @@ func uiFuncs() template.FuncMap {
 		"ruleLabel": ruleLabel,
 		"derefTime": func(t *time.Time) time.Time { return *t },
 		"deref":     func(n *int64) int64 { return *n },
+		"deref32":   func(n *int) int { return *n },
 		"barWidth":  func(anger int) int { return max(0, min(100, anger)) * 60 / 100 }, // of the 60px gauge bar
 		"pct":       func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 	}

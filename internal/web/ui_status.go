@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
@@ -90,4 +91,35 @@ func (s *Server) setCaseStatus(w http.ResponseWriter, r *http.Request, u desk.Us
 	}
 	writeJSON(w, http.StatusOK, c)
 	return nil
+}
+
+// linkPart is a piece of a system message's text: words, or a link.
+type linkPart struct{ Text, URL string }
+
+var urlRe = regexp.MustCompile(`https?://[^\s<>"]+`)
+
+// links splits the desk's own message (the check-in) into text and links,
+// so its survey links can be clicked. Only the desk's messages go through
+// it; html/template still escapes each part and checks each URL.
+func links(text string) []linkPart {
+	var out []linkPart
+	last := 0
+	for _, loc := range urlRe.FindAllStringIndex(text, -1) {
+		if loc[0] > last {
+			out = append(out, linkPart{Text: text[last:loc[0]]})
+		}
+		u := strings.TrimRight(text[loc[0]:loc[1]], ".,;:)")
+		out = append(out, linkPart{Text: u, URL: u})
+		last = loc[0] + len(u)
+	}
+	if last < len(text) {
+		out = append(out, linkPart{Text: text[last:]})
+	}
+	return out
+}
+
+// caseSurveyView is the survey card of the case page.
+type caseSurveyView struct {
+	desk.Survey
+	Reopened bool // the rating was at or below the policy's reopen score
 }
