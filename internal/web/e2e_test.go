@@ -127,21 +127,24 @@ func (b *headless) noConsoleErrors() {
 	}
 }
 
-// flashSays waits for the one-time message a form post leaves and for the
-// page after the redirect to have run its scripts: the page then moves the
-// focus to the message, and keys typed before that would land elsewhere
-// (on a loaded machine the flash is parsed well before the scripts run).
+// flashSays waits for the one-time message a form post leaves, which also
+// tells that the page after the redirect has loaded.
 func flashSays(text string) chromedp.Action[chromedp.Void] {
-	return waitJS(fmt.Sprintf(`document.readyState === "complete" && (document.querySelector(".flash") || {textContent: ""}).textContent.includes(%q)`, text))
+	return waitJS(fmt.Sprintf(`(document.querySelector(".flash") || {textContent: ""}).textContent.includes(%q)`, text))
 }
 
-// waitJS waits until a JavaScript expression is true, also across a
-// navigation (when evaluating fails for a moment).
+// waitJS waits until a JavaScript expression is true on a page that has
+// run its scripts, also across a navigation (when evaluating fails for a
+// moment). Waiting for the scripts matters: a page moves the focus on load
+// (to its message, a field in error), and on a loaded machine the elements
+// an expression looks for are parsed well before that; keys typed in
+// between land elsewhere.
 func waitJS(expr string) chromedp.Action[chromedp.Void] {
+	ready := `document.readyState === "complete" && (` + expr + `)`
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		deadline := time.Now().Add(10 * time.Second)
 		for {
-			if ok, err := chromedp.Evaluate[bool](expr)(ctx, t); err == nil && ok {
+			if ok, err := chromedp.Evaluate[bool](ready)(ctx, t); err == nil && ok {
 				return nil
 			}
 			if time.Now().After(deadline) {
