@@ -84,6 +84,16 @@ func TestBrowserCasePageOneScreen(t *testing.T) {
 	if l.PageHeight > l.Viewport+1 {
 		t.Errorf("the page is %d px tall at a %d px viewport: not one screen", l.PageHeight, l.Viewport)
 	}
+	// While replying the page stays one screen: the coach's findings scroll
+	// in the composer's column, the conversation stays in view.
+	b.do("reply with the coach",
+		retry(chromedp.SendKeys(chromedp.ID("reply-text"), "calm down, as I already said we will fix it soon")),
+		chromedp.WaitVisible(chromedp.CSS("#coach .findings")),
+		viewShot("case-coach-1440x900"),
+	)
+	if l := measureCase(b); l.PageHeight > l.Viewport+1 || !l.LatestSeen {
+		t.Errorf("with the coach's findings the page is %d px tall (viewport %d), latest message visible %v", l.PageHeight, l.Viewport, l.LatestSeen)
+	}
 	b.noConsoleErrors()
 }
 
