@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -420,4 +421,59 @@ func TestBrowserSurveyOutcomeOnTheCase(t *testing.T) {
 		t.Errorf("the check-in cleared the open concerns: %q", concerns)
 	}
 	b.noConsoleErrors()
+}
+
+// TestBrowserAccessibilityWorkspace runs axe-core (see
+// TestBrowserAccessibility) on what this workspace adds: the case page with
+// a popover open and a refused goodwill form, and the saved replies page
+// with a refused form.
+func TestBrowserAccessibilityWorkspace(t *testing.T) {
+	path := os.Getenv("CALMDESK_AXE_JS")
+	if path == "" {
+		t.Skip("set CALMDESK_AXE_JS to axe.min.js to run the accessibility checks")
+	}
+	axe, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _, pw := deskWithDemo(t)
+	b := newBrowser(t)
+	b.signIn(base, "sam@demo.calmdesk", pw["sam@demo.calmdesk"])
+	check := func(page string) {
+		t.Helper()
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](string(axe)+";true")); err != nil {
+			t.Fatal(err)
+		}
+		out, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: ["wcag2a", "wcag2aa"]}).then(r =>
+			r.violations.map(v => v.id + ": " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")))`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range out {
+			t.Errorf("%s: %s", page, v)
+		}
+	}
+	b.do("case with the escalation popover",
+		chromedp.EmulateViewport(1440, 900),
+		chromedp.Navigate(base+"/cases/1"),
+		chromedp.WaitVisible(chromedp.ID("escalate-open")),
+		chromedp.Click(chromedp.ID("escalate-open")),
+		chromedp.WaitVisible(chromedp.ID("esc-reason")),
+	)
+	check("case with the escalation popover")
+	b.do("refused goodwill",
+		chromedp.Click(chromedp.ID("goodwill-open")),
+		retry(chromedp.SendKeys(chromedp.ID("gw-amount"), "abc")),
+		chromedp.Click(chromedp.ID("offer-goodwill")),
+		waitJS(`!!document.querySelector("#gw-amount-err")`),
+	)
+	check("case with a refused goodwill offer")
+	b.do("saved replies refused",
+		chromedp.Navigate(base+"/saved-replies"),
+		retry(chromedp.SendKeys(chromedp.ID("new-title"), "x")),
+		retry(chromedp.SendKeys(chromedp.ID("new-body"), "Hi {{nope}}")),
+		chromedp.Click(chromedp.ID("save-new")),
+		waitJS(`!!document.querySelector("#new-body-err")`),
+	)
+	check("saved replies with a refused form")
 }
