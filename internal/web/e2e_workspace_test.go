@@ -329,7 +329,7 @@ func TestBrowserKeyboardOnTheCase(t *testing.T) {
 		waitJS(`!!document.querySelector(".confirm button[name=confirm], .flash")`),
 	)
 	if eval[bool](b, `!!document.querySelector(".confirm button[name=confirm]")`) {
-		b.do("confirm", chromedp.Click(chromedp.CSS(".confirm button[name=confirm]")), flashSays("Reply sent"))
+		b.do("confirm", retry(chromedp.Click(chromedp.CSS(".confirm button[name=confirm]"))), flashSays("Reply sent"))
 	}
 	if flash := b.text(".flash"); !strings.Contains(flash, "Reply sent") {
 		t.Errorf("after Ctrl+Enter the flash is %q", flash)
