@@ -264,11 +264,11 @@ func TestBrowserGoodwillErrorsInPlace(t *testing.T) {
 	// $60 and $40 wait for approval (above an agent's $15); a supervisor's
 	// limit is $50, with the $12.50 already approved on the case.
 	b.do("two large offers",
-		chromedp.Click(chromedp.ID("goodwill-open")),
+		retry(chromedp.Click(chromedp.ID("goodwill-open"))),
 		retry(chromedp.SendKeys(chromedp.ID("gw-amount"), "60")),
 		chromedp.Click(chromedp.ID("offer-goodwill")),
 		flashSays("supervisor"),
-		chromedp.Click(chromedp.ID("goodwill-open")),
+		retry(chromedp.Click(chromedp.ID("goodwill-open"))),
 		retry(chromedp.SendKeys(chromedp.ID("gw-amount"), "40")),
 		chromedp.Click(chromedp.ID("offer-goodwill")),
 		flashSays("40.00"),
