@@ -100,6 +100,7 @@ func (p *propertyRun) seed(d *desk.Desk) {
 		"This is the third time I write. You charged me twice for order 4471. Fix it NOW!!!",
 		"Where is my parcel? Order 1207 was due Monday.",
 		"The blender from order 880 arrived broken.",
+		"Could you tell me when my order 512 ships?", // its status is set (the escalate probe escalates the first)
 	} {
 		res, err := d.Ingest(ctx, desk.InboundMessage{CustomerEmail: fmt.Sprintf("customer%d@example.com", i), CustomerName: "Dana Reyes",
 			Subject: "Order trouble", Text: text, Channel: "email", ExternalID: fmt.Sprintf("<seed-%d@example.com>", i)})
@@ -148,6 +149,7 @@ func (p *propertyRun) seed(d *desk.Desk) {
 	p.ids["/api/v1/cases/{id}"] = caseID
 	p.ids["/api/v1/cases/{id}/resolve"] = caseID + 1
 	p.ids["/api/v1/cases/{id}/deescalate"] = caseID + 2
+	p.ids["/api/v1/cases/{id}/status"] = caseID + 3
 	p.ids["/api/v1/commitments/{id}"] = commitmentID(first)
 	p.ids["/api/v1/commitments/{id}/cancel"] = commitmentID(second)
 	p.ids["/api/v1/goodwill/{id}"] = int64(gw1["id"].(float64))

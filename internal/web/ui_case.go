@@ -36,6 +36,7 @@ type caseView struct {
 	Saved        []desk.SavedReply // saved replies the agent can insert
 	GoodwillForm *goodwillForm     // a refused offer, shown in place
 	Surveys      []caseSurveyView  // the follow-up surveys sent, with their answers
+	MailOff      bool              // an email case on a desk that does not email replies
 	History      []desk.CustomerCase
 	EventsURL    string
 	// Issue 12 (insights): the resolve form with its lesson learned, and
@@ -160,6 +161,7 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 	if d.AssigneeID != nil {
 		v.Assignee = names[*d.AssigneeID]
 	}
+	v.MailOff = d.Channel == "email" && !s.desk.EmailsReplies()
 	v.Can.Reply, v.Can.Escalate, v.Can.Resolve = u.Can(desk.PermCasesReply), u.Can(desk.PermCasesEscalate), u.Can(desk.PermCasesResolve)
 	v.Can.Assign, v.Can.Deescalate = u.Can(desk.PermCasesAssign), u.Can(desk.PermCasesEscalate) && d.Status == desk.StatusEscalated
 	if v.Can.Assign {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,6 +41,27 @@ func TestFormsKeepInputAndSayWhatIsWrong(t *testing.T) {
 			if strings.Contains(page, "json:") || strings.Contains(page, "Go struct") {
 				t.Errorf("%s: the page shows a decoder's message", tc.name)
 			}
+		}
+	})
+}
+
+// Without outbound mail the case page says replies are stored but not
+// emailed, and the settings say the channel is not configured.
+func TestMailNotConfiguredIsSaid(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		api, d := newServer(t, db, desk.RoleAdmin)
+		if d.EmailsReplies() {
+			t.Fatal("the test desk has an outbox")
+		}
+		sam := addAgent(t, d, api.base)
+		_, body := sam.do("POST", "/api/v1/messages", danaMessage)
+		b := signedInBrowser(t, api.base, "admin@calmdesk.test")
+		_, page := fetch(t, b, "GET", api.base+"/cases/"+strconv.Itoa(int(body["case_id"].(float64))), nil)
+		if !strings.Contains(page, `id="mail-off"`) || !strings.Contains(page, "not emailed") {
+			t.Error("the case page does not say replies are not emailed")
+		}
+		if _, page := fetch(t, b, "GET", api.base+"/settings", nil); !strings.Contains(page, "<strong>not configured</strong>: replies are stored but not emailed") {
+			t.Error("the settings do not say outbound email is not configured")
 		}
 	})
 }

@@ -22,6 +22,8 @@ type goodwillView struct {
 	desk.Goodwill
 	CaseSubject string
 	RequestedBy string
+	AboveLimit  bool  // above the viewer's approval limit: needs an admin
+	Limit       int64 // the viewer's limit, in cents
 }
 
 func (s *Server) goodwillPanel(r *http.Request, u desk.User, caseID int64, names map[int64]string) (goodwillPanel, error) {

@@ -29,6 +29,8 @@ type settingsView struct {
 	AssignmentModes []string
 	// The add-person form as typed, with its errors, after a refusal.
 	NewUser newUserForm
+	// Whether replies on email cases are emailed (outbound mail configured).
+	EmailsReplies bool
 }
 
 // newUserForm is the settings page's add-person form.
@@ -88,7 +90,7 @@ func (s *Server) renderSettingsView(w http.ResponseWriter, r *http.Request, u de
 		Roles:         []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleTrainee},
 		CategoryModel: model, Categories: cats,
 		Basics: *basics, WeekDays: weekDays, LimitRoles: limitRoles, AssignmentModes: assignmentModes,
-		NewUser: nu,
+		NewUser: nu, EmailsReplies: s.desk.EmailsReplies(),
 	})
 	return nil
 }

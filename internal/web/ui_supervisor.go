@@ -42,8 +42,15 @@ func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User)
 	if err != nil {
 		return err
 	}
+	pol, err := s.desk.Policy(ctx)
+	if err != nil {
+		return err
+	}
+	limit := pol.Goodwill.Limits[string(u.Role)]
 	for _, g := range pending {
-		v.Pending = append(v.Pending, goodwillView{Goodwill: g, RequestedBy: names[g.RequestedBy]})
+		// Above this approver's own limit: they see it needs someone higher
+		// instead of an Approve button that can only be refused.
+		v.Pending = append(v.Pending, goodwillView{Goodwill: g, RequestedBy: names[g.RequestedBy], AboveLimit: g.AmountCents > limit, Limit: limit})
 	}
 	esc, err := s.desk.Cases(ctx, desk.CaseQuery{Status: desk.StatusEscalated, Limit: 25})
 	if err != nil {

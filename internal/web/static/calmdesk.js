@@ -362,6 +362,10 @@
     var d = ev.target;
     if (!d.classList || !d.classList.contains("pop") || !d.open) return;
     $all("details.pop[open]").forEach(function (o) { if (o !== d) o.open = false; });
+    // Into the form, unless the person is already in one of its fields
+    // (typing fast after the click: their keys must not move).
+    var active = document.activeElement;
+    if (d.contains(active) && active.tagName !== "SUMMARY") return;
     var first = $("textarea, input:not([type=hidden]), select", d);
     if (first) first.focus();
   }, true);
