@@ -217,7 +217,7 @@ func (d *Desk) CaseEncoded(ctx context.Context, id int64) (CaseDetail, error) {
 }
 
 func (d *Desk) caseDetail(ctx context.Context, id int64, decode bool) (CaseDetail, error) {
-	db := d.db.Read()
+	db := &d.prepared
 	c, err := scanCase(db.QueryRowContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE c.id = $1`, id))
 	if d.skipUnreadable(ctx, err) {
 		err = nil // show what can be read: the agent can still answer the customer
