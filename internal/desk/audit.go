@@ -47,6 +47,8 @@ var auditActions = []string{
 	"lesson.noted",
 	"training.scenario_drafted", "training.scenario_edited", "training.scenario_published", "training.scenario_retired",
 	"training.assigned", "training.pass_mark_set",
+	// the agent's workspace (issue 16)
+	"case.status_changed",
 }
 
 // AuditActions lists the actions the audit log records: the names a

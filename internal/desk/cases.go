@@ -18,6 +18,7 @@ const (
 	StatusNew       Status = "new"
 	StatusOpen      Status = "open"
 	StatusPending   Status = "pending"
+	StatusOnHold    Status = "on_hold" // waiting on a third party: SLA clocks paused
 	StatusEscalated Status = "escalated"
 	StatusResolved  Status = "resolved"
 	StatusClosed    Status = "closed"
@@ -26,7 +27,7 @@ const (
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
 	switch s {
-	case StatusNew, StatusOpen, StatusPending, StatusEscalated, StatusResolved, StatusClosed:
+	case StatusNew, StatusOpen, StatusPending, StatusOnHold, StatusEscalated, StatusResolved, StatusClosed:
 		return true
 	}
 	return false
@@ -89,6 +90,7 @@ type Case struct {
 	EscalationReason   string     `json:"escalation_reason,omitempty"`
 	ResolvedAt         *time.Time `json:"resolved_at"`
 	ClosedAt           *time.Time `json:"closed_at"`
+	SLAPausedAt        *time.Time `json:"sla_paused_at"` // on hold since: the SLA clocks are paused
 }
 
 // Direction says who a message is from: the customer, an agent, or an
@@ -131,7 +133,7 @@ type Message struct {
 const caseColumns = `c.id, c.subject, c.status, c.priority, c.assignee_id, c.category, c.tags, c.channel,
 	c.anger_first, c.anger_latest, c.anger_peak, c.signals, c.inbound_count, c.outbound_count,
 	c.created_at, c.updated_at, c.last_inbound_at, c.first_response_due_at, c.resolution_due_at,
-	c.first_responded_at, c.escalated_at, c.escalation_reason, c.resolved_at, c.closed_at, c.acknowledge_first,
+	c.first_responded_at, c.escalated_at, c.escalation_reason, c.resolved_at, c.closed_at, c.acknowledge_first, c.sla_paused_at,
 	cu.id, cu.email, cu.name, cu.tier, cu.value_cents, cu.time_zone, cu.contact_count,
 	cu.first_contact_at, cu.last_contact_at`
 
@@ -145,11 +147,11 @@ func scanCase(r rowScanner) (Case, error) {
 	var c Case
 	var assignee sql.NullInt64
 	var tags, signals string
-	var created, updated, lastIn, frDue, resDue, frAt, escAt, resAt, closedAt, firstContact, lastContact timeColumn
+	var created, updated, lastIn, frDue, resDue, frAt, escAt, resAt, closedAt, paused, firstContact, lastContact timeColumn
 	cu := &c.Customer
 	err := r.Scan(&c.ID, &c.Subject, &c.Status, &c.Priority, &assignee, &c.Category, &tags, &c.Channel,
 		&c.Anger.First, &c.Anger.Latest, &c.Anger.Peak, &signals, &c.InboundCount, &c.OutboundCount,
-		&created, &updated, &lastIn, &frDue, &resDue, &frAt, &escAt, &c.EscalationReason, &resAt, &closedAt, &c.AcknowledgeFirst,
+		&created, &updated, &lastIn, &frDue, &resDue, &frAt, &escAt, &c.EscalationReason, &resAt, &closedAt, &c.AcknowledgeFirst, &paused,
 		&cu.ID, &cu.Email, &cu.Name, &cu.Tier, &cu.ValueCents, &cu.TimeZone, &cu.ContactCount,
 		&firstContact, &lastContact)
 	if err != nil {
@@ -169,6 +171,7 @@ func scanCase(r rowScanner) (Case, error) {
 	c.EscalatedAt = escAt.ptr()
 	c.ResolvedAt = resAt.ptr()
 	c.ClosedAt = closedAt.ptr()
+	c.SLAPausedAt = paused.ptr()
 	cu.FirstContactAt, cu.LastContactAt = firstContact.Time, lastContact.Time
 	for _, col := range []struct {
 		name string
@@ -176,7 +179,7 @@ func scanCase(r rowScanner) (Case, error) {
 	}{
 		{"created_at", &created}, {"updated_at", &updated}, {"last_inbound_at", &lastIn},
 		{"first_response_due_at", &frDue}, {"resolution_due_at", &resDue}, {"first_responded_at", &frAt},
-		{"escalated_at", &escAt}, {"resolved_at", &resAt}, {"closed_at", &closedAt},
+		{"escalated_at", &escAt}, {"resolved_at", &resAt}, {"closed_at", &closedAt}, {"sla_paused_at", &paused},
 		{"customers.first_contact_at", &firstContact}, {"customers.last_contact_at", &lastContact},
 	} {
 		if col.t.bad != nil {

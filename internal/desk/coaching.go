@@ -138,7 +138,7 @@ func unansweredReadings(msgs []Message) []analyze.Reading {
 	var out []analyze.Reading
 	for _, m := range msgs {
 		switch {
-		case m.Direction == Outbound:
+		case m.Direction == Outbound && !m.Automatic(): // a check-in answers nothing
 			out = nil
 		case m.Direction == Inbound && m.Reading != nil:
 			out = append(out, *m.Reading)

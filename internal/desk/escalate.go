@@ -90,6 +90,11 @@ func escalateTx(ctx context.Context, tx *sql.Tx, caseID int64, actor Actor, rule
 	if err != nil {
 		return fmt.Errorf("escalate: load promises: %w", err)
 	}
+	if c.Status == StatusOnHold { // the hold ends: the SLA clocks run again
+		if err := resumeSLA(ctx, tx, caseID, now); err != nil {
+			return err
+		}
+	}
 	summary := handoffSummary(c, msgs, promises, reason, now)
 	if _, err := tx.ExecContext(ctx,
 		`INSERT INTO escalations (case_id, rule, reason, summary, by_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,

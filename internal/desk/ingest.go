@@ -347,8 +347,13 @@ func continueCase(ctx context.Context, tx *sql.Tx, caseID int64, state caseState
 	}
 	peak = max(peak, r.Anger)
 	newStatus := status
-	if status == StatusResolved || status == StatusPending {
+	if status == StatusResolved || status == StatusPending || status == StatusOnHold {
 		newStatus = StatusOpen
+	}
+	if status == StatusOnHold { // the customer wrote: the SLA clocks run again
+		if err := resumeSLA(ctx, tx, caseID, at); err != nil {
+			return fmt.Errorf("continue case %d: %w", caseID, err)
+		}
 	}
 	if status == StatusResolved {
 		if err := cancelSurveys(ctx, tx, caseID, at); err != nil {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/calmdesk/calmdesk/internal/calendar"
 )
 
 // Escalation records why a case went to the supervisors' queue.
@@ -40,36 +42,41 @@ func (d *Desk) ResolveWithLesson(ctx context.Context, actor Actor, caseID int64,
 	}
 	now := d.clock()
 	err = d.db.Tx(ctx, func(tx *sql.Tx) error {
-		status, err := caseStatus(ctx, tx, caseID)
-		if err != nil {
-			return err
+		if err := resolveTx(ctx, tx, policy, cal, actor, caseID, now); err != nil {
+			return err // a closed case cannot be resolved, nor take a lesson
 		}
-		switch status {
-		case StatusResolved:
-			return noteLesson(ctx, tx, now, actor, caseID, lesson)
-		case StatusClosed:
-			return conflictf("case %d is closed", caseID)
-		}
-		if err := noteLesson(ctx, tx, now, actor, caseID, lesson); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE cases SET status = 'resolved', resolved_at = $2, updated_at = $2 WHERE id = $1`, caseID, now); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE escalations SET ended_at = $2 WHERE case_id = $1 AND ended_at IS NULL`, caseID, now); err != nil {
-			return err
-		}
-		if err := scheduleSurvey(ctx, tx, caseID, policy, cal, now); err != nil {
-			return err
-		}
-		return audit(ctx, tx, now, actor, caseID, "case.resolved", map[string]any{"from": status})
+		return noteLesson(ctx, tx, now, actor, caseID, lesson)
 	})
 	if err != nil {
 		return Case{}, wrapOp(err, "resolve case %d", caseID)
 	}
 	return d.caseByID(ctx, caseID)
+}
+
+// resolveTx is Resolve inside the caller's transaction.
+func resolveTx(ctx context.Context, tx *sql.Tx, policy Policy, cal calendar.Calendar, actor Actor, caseID int64, now time.Time) error {
+	status, err := caseStatus(ctx, tx, caseID)
+	if err != nil {
+		return err
+	}
+	switch status {
+	case StatusResolved:
+		return nil
+	case StatusClosed:
+		return conflictf("case %d is closed", caseID)
+	}
+	if _, err := tx.ExecContext(ctx,
+		`UPDATE cases SET status = 'resolved', resolved_at = $2, updated_at = $2, sla_paused_at = NULL WHERE id = $1`, caseID, now); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx,
+		`UPDATE escalations SET ended_at = $2 WHERE case_id = $1 AND ended_at IS NULL`, caseID, now); err != nil {
+		return err
+	}
+	if err := scheduleSurvey(ctx, tx, caseID, policy, cal, now); err != nil {
+		return err
+	}
+	return audit(ctx, tx, now, actor, caseID, "case.resolved", map[string]any{"from": status})
 }
 
 func (d *Desk) caseByID(ctx context.Context, id int64) (Case, error) {

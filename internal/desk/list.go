@@ -35,7 +35,7 @@ type CasePage struct {
 // Cases returns cases hottest first.
 func (d *Desk) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	v := validator{}
-	v.check(q.Status == "" || q.Status.Valid(), "status", "must be one of new, open, pending, escalated, resolved, closed")
+	v.check(q.Status == "" || q.Status.Valid(), "status", "must be one of new, open, pending, on_hold, escalated, resolved, closed")
 	v.check(q.Limit >= 0 && q.Limit <= 100, "limit", "must be between 1 and 100")
 	afterPrio, afterID, cursorErr := decodeCursor(q.Cursor)
 	v.check(cursorErr == nil, "cursor", "is not a cursor this server issued")

@@ -89,7 +89,7 @@ func concernsOf(msgs []Message) []Concern {
 	out := []Concern{}
 	start := 0
 	for i, m := range msgs {
-		if m.Direction == Outbound {
+		if m.Direction == Outbound && !m.Automatic() { // a check-in answers nothing
 			start = i + 1
 		}
 	}
@@ -135,3 +135,8 @@ func (m Message) MarshalJSON() ([]byte, error) {
 	b = append(b, m.encodedReading...)
 	return append(b, '}'), nil
 }
+
+// Automatic reports whether the desk sent the message itself (the check-in
+// after resolution): an outbound message with no author. It answers none of
+// the customer's concerns.
+func (m Message) Automatic() bool { return m.Direction == Outbound && m.AuthorUserID == nil }

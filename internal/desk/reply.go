@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/calmdesk/calmdesk/internal/calendar"
 	"github.com/calmdesk/calmdesk/internal/coach"
 )
 
@@ -21,6 +22,11 @@ type ReplyInput struct {
 	CaseID int64
 	Text   string
 	Note   bool // internal note: never sent, never reviewed
+	// Then is the status the case takes with the message, in the same
+	// transaction: "" keeps it (a first reply opens a new case), pending
+	// (waiting for the customer), on_hold (waiting on a third party: SLA
+	// paused) or resolved (needs cases:resolve).
+	Then Status
 }
 
 // ReplyResult is a stored reply with the coach's review of it and the
@@ -43,8 +49,23 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResu
 	v.check(strings.TrimSpace(in.Text) != "", "text", "is required")
 	v.check(utf8.ValidString(in.Text), "text", "must be valid UTF-8")
 	v.check(len(in.Text) <= MaxReplyBytes, "text", fmt.Sprintf("must be at most %d bytes", MaxReplyBytes))
+	v.check(in.Then == "" || in.Then == StatusPending || in.Then == StatusOnHold || in.Then == StatusResolved || in.Then == StatusOpen,
+		"status", "must be open, pending, on_hold or resolved")
 	if err := v.err(); err != nil {
 		return ReplyResult{}, err
+	}
+	if in.Then == StatusResolved {
+		if err := require(author, PermCasesResolve); err != nil {
+			return ReplyResult{}, err
+		}
+	}
+	var policy Policy
+	var cal calendar.Calendar
+	if in.Then == StatusResolved {
+		var err error
+		if policy, cal, err = d.policyAndCalendar(ctx); err != nil {
+			return ReplyResult{}, err
+		}
 	}
 	now := d.clock()
 	res := ReplyResult{Promises: []Promise{}}
@@ -91,7 +112,10 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResu
 			return err
 		}
 		if m.Direction == Note {
-			return audit(ctx, tx, now, UserActor(author), in.CaseID, "note.added", map[string]any{"message_id": m.ID})
+			if err := audit(ctx, tx, now, UserActor(author), in.CaseID, "note.added", map[string]any{"message_id": m.ID}); err != nil {
+				return err
+			}
+			return d.replyThen(ctx, tx, policy, cal, author, in, now)
 		}
 		_, err = tx.ExecContext(ctx,
 			`UPDATE cases SET outbound_count = outbound_count + 1, updated_at = $2,
@@ -108,8 +132,11 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResu
 		if err := d.queueEmail(ctx, tx, m.ID, m.Channel); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, UserActor(author), in.CaseID, "reply.sent", map[string]any{
-			"message_id": m.ID, "score": res.Review.Score, "ready": res.Review.Ready, "commitments": len(res.Promises)})
+		if err := audit(ctx, tx, now, UserActor(author), in.CaseID, "reply.sent", map[string]any{
+			"message_id": m.ID, "score": res.Review.Score, "ready": res.Review.Ready, "commitments": len(res.Promises)}); err != nil {
+			return err
+		}
+		return d.replyThen(ctx, tx, policy, cal, author, in, now)
 	})
 	if err != nil {
 		return ReplyResult{}, wrapOp(err, "reply to case %d", in.CaseID)
@@ -119,6 +146,17 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResu
 	}
 	res.Message = m
 	return res, nil
+}
+
+// replyThen moves the case to the status asked for with a message.
+func (d *Desk) replyThen(ctx context.Context, tx *sql.Tx, policy Policy, cal calendar.Calendar, author User, in ReplyInput, now time.Time) error {
+	switch in.Then {
+	case "":
+		return nil
+	case StatusResolved:
+		return resolveTx(ctx, tx, policy, cal, UserActor(author), in.CaseID, now)
+	}
+	return setStatusTx(ctx, tx, UserActor(author), in.CaseID, in.Then, now)
 }
 
 // recordPromises turns the promises the coach found in a sent reply into

@@ -241,7 +241,7 @@ func (d *Desk) checkSLAs(ctx context.Context, policy Policy, now time.Time) (war
 		{"resolution", "resolution_due_at", "resolved_at"},
 	} {
 		ids, err := d.idsWhere(ctx, fmt.Sprintf(
-			`SELECT id FROM cases WHERE status NOT IN ('resolved', 'closed') AND %s IS NULL AND %s IS NOT NULL AND %s <= $1 ORDER BY %s`,
+			`SELECT id FROM cases WHERE status NOT IN ('resolved', 'closed', 'on_hold') AND %s IS NULL AND %s IS NOT NULL AND %s <= $1 ORDER BY %s`,
 			t.done, t.due, t.due, t.due), warnAt)
 		if err != nil {
 			return warnings, breaches, err
@@ -250,7 +250,8 @@ func (d *Desk) checkSLAs(ctx context.Context, policy Policy, now time.Time) (war
 			var due time.Time
 			var assignee sql.NullInt64
 			var status Status
-			err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT %s, assignee_id, status FROM cases WHERE id = $1 AND %s IS NULL`, t.due, t.done), id).
+			// On hold since the list was read: its clocks are paused.
+			err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT %s, assignee_id, status FROM cases WHERE id = $1 AND %s IS NULL AND status <> 'on_hold'`, t.due, t.done), id).
 				Scan(&due, &assignee, &status)
 			if errors.Is(err, sql.ErrNoRows) {
 				return nil

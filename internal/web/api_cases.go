@@ -115,13 +115,14 @@ func (s *Server) postReply(w http.ResponseWriter, r *http.Request, u desk.User) 
 		return err
 	}
 	var req struct {
-		Text string `json:"text"`
-		Note bool   `json:"note"`
+		Text   string      `json:"text"`
+		Note   bool        `json:"note"`
+		Status desk.Status `json:"status"` // the status the case takes with it
 	}
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	res, err := s.desk.Reply(r.Context(), u, desk.ReplyInput{CaseID: id, Text: req.Text, Note: req.Note})
+	res, err := s.desk.Reply(r.Context(), u, desk.ReplyInput{CaseID: id, Text: req.Text, Note: req.Note, Then: req.Status})
 	if err != nil {
 		return err
 	}

@@ -127,10 +127,12 @@ func (b *headless) noConsoleErrors() {
 	}
 }
 
-// flashSays waits for the one-time message a form post leaves, which also
-// tells that the page after the redirect has loaded.
+// flashSays waits for the one-time message a form post leaves and for the
+// page after the redirect to have run its scripts: the page then moves the
+// focus to the message, and keys typed before that would land elsewhere
+// (on a loaded machine the flash is parsed well before the scripts run).
 func flashSays(text string) chromedp.Action[chromedp.Void] {
-	return waitJS(fmt.Sprintf(`(document.querySelector(".flash") || {textContent: ""}).textContent.includes(%q)`, text))
+	return waitJS(fmt.Sprintf(`document.readyState === "complete" && (document.querySelector(".flash") || {textContent: ""}).textContent.includes(%q)`, text))
 }
 
 // waitJS waits until a JavaScript expression is true, also across a

@@ -33,6 +33,9 @@ var hugeString = strings.Repeat("angry customer ", 20_000) // 300,000 bytes
 
 func (p *propertyRun) probes(method, path string, op *apiOperation) []probe {
 	id := p.pathID(path)
+	if mid, ok := p.ids[method+" "+path]; ok { // one chosen for this method (a reply to delete, another to change)
+		id = mid
+	}
 	filled := pathParam.ReplaceAllString(path, strconv.FormatInt(id, 10))
 	if loc := pathParam.FindStringIndex(path); loc != nil && p.names[path[:loc[1]]] != "" {
 		filled = pathParam.ReplaceAllString(path, p.names[path[:loc[1]]])

@@ -184,6 +184,13 @@ func (p *propertyRun) seed(d *desk.Desk) {
 	}
 	p.names["/api/v1/training/scenarios/{id}"] = drafted["id"].(string)
 	p.names["/api/v1/training/pass-marks/{set}"] = "delivery"
+
+	// Saved replies: shared ones of the agent's, which the admin (who sends
+	// the valid requests) may change and delete; one for each.
+	for _, method := range []string{"PUT", "DELETE"} {
+		sr := post("/api/v1/saved-replies", map[string]any{"title": "Seed " + method, "body": "Hi {{first_name}}, I'm sorry about order {{order_number}}.", "shared": true}, http.StatusCreated)
+		p.ids[method+" /api/v1/saved-replies/{id}"] = int64(sr["id"].(float64))
+	}
 }
 
 // probe is one request the run sends.

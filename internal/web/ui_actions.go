@@ -21,6 +21,12 @@ func (s *Server) sendReply(w http.ResponseWriter, r *http.Request, u desk.User) 
 	}
 	text := replyText(r)
 	note := r.PostForm.Get("kind") == "note"
+	// "Send", "Send and set pending", "Send and resolve" are one form's
+	// buttons (name=then); "Send anyway" carries the first choice along.
+	then := r.PostForm.Get("then")
+	if r.PostForm.Get("confirm") == "1" {
+		then = r.PostForm.Get("confirm_then")
+	}
 	if strings.TrimSpace(text) == "" {
 		s.flash(r, "Write something first: the message is empty.")
 		http.Redirect(w, r, fmt.Sprintf("/cases/%d#reply", id), http.StatusSeeOther)
@@ -36,24 +42,36 @@ func (s *Server) sendReply(w http.ResponseWriter, r *http.Request, u desk.User) 
 			if err != nil {
 				return err
 			}
-			v.Compose = composeView{CaseID: id, Text: text, Confirm: errs}
+			v.Compose = composeView{CaseID: id, Text: text, Then: then, Confirm: errs}
 			s.render(w, r, http.StatusOK, "case.html", v)
 			return nil
 		}
 	}
-	res, err := s.desk.Reply(r.Context(), u, desk.ReplyInput{CaseID: id, Text: text, Note: note})
+	res, err := s.desk.Reply(r.Context(), u, desk.ReplyInput{CaseID: id, Text: text, Note: note, Then: desk.Status(then)})
 	if err != nil {
 		return err
 	}
+	msg := "Reply sent."
 	switch {
 	case note:
-		s.flash(r, "Note added.")
+		msg = "Note added."
 	case len(res.Promises) == 1:
-		s.flash(r, "Reply sent. 1 promise is now tracked.")
-	default:
-		s.flash(r, fmt.Sprintf("Reply sent. %d promises are now tracked.", len(res.Promises)))
+		msg = "Reply sent. 1 promise is now tracked."
+	case len(res.Promises) > 1:
+		msg = fmt.Sprintf("Reply sent. %d promises are now tracked.", len(res.Promises))
 	}
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d#m%d", id, res.Message.ID), http.StatusSeeOther)
+	if then == "" {
+		s.flash(r, msg)
+		http.Redirect(w, r, fmt.Sprintf("/cases/%d#m%d", id, res.Message.ID), http.StatusSeeOther)
+		return nil
+	}
+	// Sent with a status: the agent is done here for now; on to the inbox.
+	if then == string(desk.StatusResolved) {
+		s.flash(r, fmt.Sprintf("%s Case #%d resolved.", msg, id))
+	} else {
+		s.flash(r, fmt.Sprintf("%s Case #%d is %s.", msg, id, statusSentence(desk.Status(then))))
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }
 

@@ -16,24 +16,28 @@ import (
 // caseView is the data of the case page.
 type caseView struct {
 	chrome
-	Case        desk.CaseDetail
-	Level       string
-	TopSignal   string
-	Assignee    string
-	SLA         *clock
-	Timeline    []messageView
-	Chart       *chartView
-	Signals     []signalView
-	Checklist   []checkView
-	Promises    []trackedPromiseView
-	Escalations []escalationView
-	Goodwill    goodwillPanel
-	Compose     composeView
-	Can         struct{ Reply, Escalate, Resolve, Assign, Deescalate bool }
-	Staff       []desk.User // who the case can be assigned to
-	Categories  []string    // what the case can be filed under
-	History     []desk.CustomerCase
-	EventsURL   string
+	Case         desk.CaseDetail
+	Level        string
+	TopSignal    string
+	Assignee     string
+	SLA          *clock
+	Timeline     []messageView
+	Chart        *chartView
+	Signals      []signalView
+	Checklist    []checkView
+	Promises     []trackedPromiseView
+	Escalations  []escalationView
+	Goodwill     goodwillPanel
+	Compose      composeView
+	Can          struct{ Reply, Escalate, Resolve, Assign, Deescalate bool }
+	Staff        []desk.User       // who the case can be assigned to
+	Categories   []string          // what the case can be filed under
+	Statuses     []statusChoice    // what the agent can set; none when escalated or closed
+	Saved        []desk.SavedReply // saved replies the agent can insert
+	GoodwillForm *goodwillForm     // a refused offer, shown in place
+	Surveys      []caseSurveyView  // the follow-up surveys sent, with their answers
+	History      []desk.CustomerCase
+	EventsURL    string
 	// Issue 12 (insights): the resolve form with its lesson learned, and
 	// the resolved cases most like this one (ui_case_insights.go).
 	Resolve     resolveForm
@@ -48,6 +52,7 @@ type messageView struct {
 	Reading       *analyze.Reading
 	Segments      []segment
 	Correct       *correctionsView // what the person may say is wrong; nil when nothing
+	System        bool             // sent by the desk itself (the check-in): its links are links
 }
 
 // signalView is a signal with the customer's words that raised it.
@@ -77,6 +82,7 @@ type composeView struct {
 	CaseID  int64
 	Text    string
 	Note    bool
+	Then    string // the status asked for with the send the coach stopped
 	Confirm []coach.Finding
 }
 
@@ -167,6 +173,12 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 		if v.Categories, err = s.desk.Categories(r.Context()); err != nil {
 			return caseView{}, err
 		}
+		if d.Status != desk.StatusEscalated && d.Status != desk.StatusClosed {
+			v.Statuses = statusChoices(d.Case)
+		}
+		if v.Saved, err = s.desk.SavedReplies(r.Context(), u); err != nil {
+			return caseView{}, err
+		}
 	}
 	loc := customerLocation(d.Customer)
 	v.Timeline = timelineOf(d, names)
@@ -183,6 +195,16 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 			cv.Overdue = c.Status == "open" && c.DueAt.Before(now)
 		}
 		v.Promises = append(v.Promises, cv)
+	}
+	if pol, err := s.desk.Policy(r.Context()); err != nil {
+		return caseView{}, err
+	} else {
+		for _, sv := range d.Surveys {
+			if sv.Status == "scheduled" || sv.Status == "cancelled" {
+				continue
+			}
+			v.Surveys = append(v.Surveys, caseSurveyView{Survey: sv, Reopened: sv.Score != nil && *sv.Score <= pol.FollowUp.ReopenAtOrBelow})
+		}
 	}
 	if v.Goodwill, err = s.goodwillPanel(r, u, id, names); err != nil {
 		return caseView{}, err
@@ -219,6 +241,9 @@ func newMessageView(m desk.Message, cust desk.Customer, names map[int64]string) 
 	default:
 		if m.AuthorUserID != nil {
 			mv.Who = names[*m.AuthorUserID]
+		}
+		if m.Automatic() {
+			mv.Who, mv.System = "calmdesk", true
 		}
 	}
 	var marks []mark

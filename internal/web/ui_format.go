@@ -14,7 +14,10 @@ import (
 // uiFuncs are the template functions of the pages.
 func uiFuncs() template.FuncMap {
 	return template.FuncMap{
-		"level":     levelOf,
+		"level":          levelOf,
+		"statusWord":     statusWord,
+		"links":          links,
+		"savedReplyForm": savedReplyFormFunc, "savedReplyInput": savedReplyInputFunc,
 		"signal":    signalLabel,
 		"ago":       ago,
 		"stamp":     stamp,
@@ -24,6 +27,7 @@ func uiFuncs() template.FuncMap {
 		"ruleLabel": ruleLabel,
 		"derefTime": func(t *time.Time) time.Time { return *t },
 		"deref":     func(n *int64) int64 { return *n },
+		"deref32":   func(n *int) int { return *n },
 		"barWidth":  func(anger int) int { return max(0, min(100, anger)) * 60 / 100 }, // of the 60px gauge bar
 		"pct":       func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 	}
@@ -129,6 +133,9 @@ type clock struct {
 	Text  string // "due in 2h 5m", "overdue 45m"
 	Class string // sla-ok, sla-soon, sla-breached
 	What  string // "first reply", "resolution"
+	// Paused: the case is on hold and its clock stopped; At is the due
+	// time as it stood (it moves later when the hold ends).
+	Paused bool
 }
 
 // slaClock is the case's next service-level deadline, nil when none runs.
@@ -145,8 +152,12 @@ func slaClock(c desk.Case, now time.Time) *clock {
 	default:
 		return nil
 	}
-	left := due.Sub(now)
 	k := &clock{At: *due, What: what}
+	if c.Status == desk.StatusOnHold {
+		k.Text, k.Class, k.Paused = "paused (on hold)", "sla-paused", true
+		return k
+	}
+	left := due.Sub(now)
 	switch {
 	case left < 0:
 		k.Text, k.Class = "overdue "+humanDuration(left), "sla-breached"

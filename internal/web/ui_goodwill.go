@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -39,19 +40,48 @@ func (s *Server) goodwillPanel(r *http.Request, u desk.User, caseID int64, names
 	return gp, nil
 }
 
+// goodwillForm is what the case page's goodwill form holds after a refused
+// offer: the typed values and the errors by field, shown in place.
+type goodwillForm struct {
+	Kind, Amount, Reason string
+	Fields               map[string]string
+}
+
 // offerGoodwillForm records a gesture from the case page (POST /cases/{id}/goodwill).
+// A refused offer comes back on the case page with the form open, the
+// error next to the field and what was typed kept.
 func (s *Server) offerGoodwillForm(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	id, err := formPathID(w, r)
 	if err != nil {
 		return err
 	}
-	cents, err := parseCents(r.PostForm.Get("amount"))
-	if err != nil {
-		s.flash(r, "Goodwill not offered: the amount must look like 30 or 29.90.")
-		http.Redirect(w, r, fmt.Sprintf("/cases/%d", id), http.StatusSeeOther)
+	form := goodwillForm{Kind: r.PostForm.Get("kind"), Amount: r.PostForm.Get("amount"), Reason: r.PostForm.Get("reason")}
+	refuse := func(fields map[string]string) error {
+		v, err := s.caseView(r, u, id)
+		if err != nil {
+			return err
+		}
+		form.Fields = fields
+		v.GoodwillForm = &form
+		s.render(w, r, http.StatusUnprocessableEntity, "case.html", v)
 		return nil
 	}
-	g, err := s.desk.OfferGoodwill(r.Context(), u, desk.GoodwillInput{CaseID: id, Kind: r.PostForm.Get("kind"), AmountCents: cents, Reason: r.PostForm.Get("reason")})
+	cents, err := parseCents(form.Amount)
+	if err != nil {
+		return refuse(map[string]string{"amount": "must be an amount like 30, 29.90 or 29,90"})
+	}
+	g, err := s.desk.OfferGoodwill(r.Context(), u, desk.GoodwillInput{CaseID: id, Kind: form.Kind, AmountCents: cents, Reason: form.Reason})
+	var verr *desk.ValidationError
+	if errors.As(err, &verr) {
+		fields := map[string]string{}
+		for k, m := range verr.Fields {
+			if k == "amount_cents" {
+				k = "amount"
+			}
+			fields[k] = m
+		}
+		return refuse(fields)
+	}
 	if err != nil {
 		return err
 	}
@@ -73,6 +103,14 @@ func (s *Server) decideGoodwillForm(approve bool) func(w http.ResponseWriter, r 
 			return err
 		}
 		g, err := s.desk.DecideGoodwill(r.Context(), u, id, approve, r.PostForm.Get("note"))
+		var cerr *desk.ConflictError
+		if approve && errors.As(err, &cerr) && strings.Contains(cerr.Error(), "above your limit") {
+			// Above the approver's limit: it needs someone with a higher
+			// one, not an error page. The offer keeps waiting.
+			s.flash(r, fmt.Sprintf("Needs an admin: %s. The offer keeps waiting for someone with a higher limit.", strings.TrimPrefix(cerr.Error(), "conflict: ")))
+			http.Redirect(w, r, safeNext(r.PostForm.Get("back")), http.StatusSeeOther)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -100,7 +138,13 @@ func (s *Server) keepPromiseForm(w http.ResponseWriter, r *http.Request, u desk.
 
 // parseCents reads an amount such as "30", "29.9", "$1,250.00" into cents.
 func parseCents(s string) (int64, error) {
-	s = strings.NewReplacer("$", "", "€", "", "£", "", ",", "", " ", "").Replace(strings.TrimSpace(s))
+	s = strings.NewReplacer("$", "", "€", "", "£", "", " ", "").Replace(strings.TrimSpace(s))
+	// A comma is the decimal mark when one or two digits follow it and
+	// there is no point ("12,50"); otherwise it groups thousands ("1,250.00").
+	if i := strings.LastIndexByte(s, ','); i >= 0 && !strings.Contains(s, ".") && len(s)-i-1 <= 2 && len(s)-i-1 > 0 && strings.Count(s, ",") == 1 {
+		s = s[:i] + "." + s[i+1:]
+	}
+	s = strings.ReplaceAll(s, ",", "")
 	whole, frac, _ := strings.Cut(s, ".")
 	if len(frac) > 2 || whole == "" && frac == "" {
 		return 0, fmt.Errorf("bad amount %q", s)

@@ -28,7 +28,7 @@ var inboxViews = []struct{ ID, Label string }{
 	{"all", "All open"}, {"mine", "Mine"}, {"unassigned", "Unassigned"}, {"escalated", "Escalated"}, {"breaching", "Breaching SLA"},
 }
 
-var inboxStatuses = []desk.Status{desk.StatusNew, desk.StatusOpen, desk.StatusPending, desk.StatusEscalated, desk.StatusResolved, desk.StatusClosed}
+var inboxStatuses = []desk.Status{desk.StatusNew, desk.StatusOpen, desk.StatusPending, desk.StatusOnHold, desk.StatusEscalated, desk.StatusResolved, desk.StatusClosed}
 
 func parseInboxFilter(q url.Values) inboxFilter {
 	f := inboxFilter{View: q.Get("view"), Status: q.Get("status"), Category: q.Get("category"), Cursor: q.Get("cursor"), Search: strings.TrimSpace(q.Get("q"))}

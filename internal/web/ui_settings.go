@@ -27,6 +27,14 @@ type settingsView struct {
 	WeekDays        []string
 	LimitRoles      []desk.Role
 	AssignmentModes []string
+	// The add-person form as typed, with its errors, after a refusal.
+	NewUser newUserForm
+}
+
+// newUserForm is the settings page's add-person form.
+type newUserForm struct {
+	Name, Email, Role, Skills string
+	Fields                    map[string]string
 }
 
 // settingsPage lets an admin run the team without editing files: people and
@@ -42,6 +50,11 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, u desk.U
 // renderSettingsWith renders the settings page; policy "" shows the stored
 // policy, and basics nil the stored basics (else the form as typed).
 func (s *Server) renderSettingsWith(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string, basics *basicsView) error {
+	return s.renderSettingsView(w, r, u, status, policy, policyErr, basics, newUserForm{Role: string(desk.RoleAgent)})
+}
+
+// renderSettingsView is renderSettingsWith with the add-person form as typed.
+func (s *Server) renderSettingsView(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string, basics *basicsView, nu newUserForm) error {
 	p, err := s.desk.Policy(r.Context())
 	if err != nil {
 		return err
@@ -75,6 +88,7 @@ func (s *Server) renderSettingsWith(w http.ResponseWriter, r *http.Request, u de
 		Roles:         []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleTrainee},
 		CategoryModel: model, Categories: cats,
 		Basics: *basics, WeekDays: weekDays, LimitRoles: limitRoles, AssignmentModes: assignmentModes,
+		NewUser: nu,
 	})
 	return nil
 }
@@ -154,9 +168,9 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u desk.User) er
 	added, pw, err := s.desk.AddUser(r.Context(), desk.UserActor(u), desk.NewUser{Email: f.Get("email"), Name: f.Get("name"), Role: desk.Role(f.Get("role"))})
 	var verr *desk.ValidationError
 	if errors.As(err, &verr) {
-		s.flash(r, "Not added: "+verr.Error())
-		http.Redirect(w, r, "/settings", http.StatusSeeOther)
-		return nil
+		// Back to the form as typed, each error next to its field.
+		nu := newUserForm{Name: f.Get("name"), Email: f.Get("email"), Role: f.Get("role"), Skills: f.Get("skills"), Fields: verr.Fields}
+		return s.renderSettingsView(w, r, u, http.StatusUnprocessableEntity, "", "", nil, nu)
 	}
 	if err != nil {
 		return err

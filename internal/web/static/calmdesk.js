@@ -92,6 +92,7 @@
       case "o": if (inbox) openSelected(""); else return; break;
       case "r": if (inbox) openSelected("#reply"); else if (!goReply()) return; break;
       case "e": if (inbox) openSelected("#escalate"); else if (!goEscalate()) return; break;
+      case "s": if (inbox || !$("#saved-reply")) return; $("#saved-reply").focus(); break;
       case "g": pendingG = true; break;
       case "?": if (help) help.showModal(); break;
       default: return;
@@ -99,8 +100,12 @@
     ev.preventDefault();
   });
   function openFromHash() {
-    if (location.hash === "#reply") goReply();
-    if (location.hash === "#escalate") goEscalate();
+    // After the browser's own move to the fragment, which would take the
+    // focus back to the page.
+    setTimeout(function () {
+      if (location.hash === "#reply") goReply();
+      if (location.hash === "#escalate") goEscalate();
+    }, 0);
   }
 
   // ---- the coach ---------------------------------------------------------
@@ -307,7 +312,11 @@
     if (pane && !/^#m\d+$/.test(location.hash)) pane.scrollTop = pane.scrollHeight;
   }
   function focusFlash() {
-    var flash = $(".workspace #flash");
+    // A form that came back refused: the first field in error takes focus
+    // (its message is tied to it by aria-describedby), the typed text kept.
+    var bad = $("[aria-invalid=true]");
+    if (bad) { bad.focus(); return; }
+    var flash = $("#flash");
     if (flash && !location.hash) flash.focus({ preventScroll: true });
   }
   document.addEventListener("keydown", function (ev) {
@@ -317,6 +326,36 @@
       var s = $("summary", d);
       if (s && d.contains(ev.target)) s.focus();
     });
+  });
+  // Ctrl+Enter (Cmd+Enter on a Mac) in the reply box sends, as "Send" does.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter" || !(ev.ctrlKey || ev.metaKey) || ev.target.id !== "reply-text") return;
+    var send = $("#send");
+    if (!send) return;
+    ev.preventDefault();
+    if (send.form.requestSubmit) send.form.requestSubmit(send); else send.click();
+  });
+  // Saved replies: choosing one inserts it (htmx swaps the reply box), then
+  // the box takes focus with the caret at the end; gaps the case could not
+  // fill ([order number]) are said where the coach speaks.
+  document.addEventListener("change", function (ev) {
+    if (ev.target.id !== "saved-reply" || !ev.target.value || !window.htmx) return;
+    var b = $("#insert-saved");
+    if (b) window.htmx.trigger(b, "click");
+  });
+  var savedGaps = "";
+  document.addEventListener("savedReplyGaps", function (ev) { savedGaps = ev.detail && ev.detail.value || ""; });
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    var box = $("#reply-text"), rc = ev.detail.requestConfig, trig = rc && rc.elt;
+    if (box && trig && trig.id === "insert-saved") {
+      var pick = $("#saved-reply");
+      if (pick) pick.value = "";
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+      var st = $("#coach-status");
+      if (st && savedGaps) st.textContent = "Fill in what the case did not say: " + savedGaps.replace(/_/g, " ") + ".";
+      savedGaps = "";
+    }
   });
   // Opening one popover closes the others.
   document.addEventListener("toggle", function (ev) {

@@ -1,0 +1,19 @@
+-- +goose Up
+-- Saved replies (macros): an agent's own, or shared with the team. Each is
+-- reviewed by the coach when saved; coach_problems holds the error-level
+-- findings (JSON list of plain sentences), empty when it passes.
+CREATE TABLE saved_replies (
+    id             INTEGER PRIMARY KEY,
+    owner_id       INTEGER NOT NULL REFERENCES users (id),
+    title          TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    shared         INTEGER NOT NULL DEFAULT 0,
+    coach_problems TEXT NOT NULL DEFAULT '[]',
+    created_at     TIMESTAMP NOT NULL,
+    updated_at     TIMESTAMP NOT NULL,
+    UNIQUE (owner_id, title)
+);
+CREATE INDEX saved_replies_shared ON saved_replies (shared, title);
+
+-- +goose Down
+DROP TABLE saved_replies;
