@@ -123,6 +123,10 @@ type Message struct {
 	Delivery     string           `json:"delivery,omitempty"` // queued, retrying, sent, failed (outbound email)
 	DeliveryErr  string           `json:"delivery_error,omitempty"`
 	CreatedAt    time.Time        `json:"created_at"`
+
+	// encodedReading is the reading as stored, when Reading was not
+	// decoded (Desk.CaseEncoded); MarshalJSON writes it as "reading".
+	encodedReading json.RawMessage
 }
 
 // caseColumns selects a case joined with its customer, in scanCase's order.

@@ -36,6 +36,7 @@ type Desk struct {
 	log       *slog.Logger
 
 	corrections learnedCorrections // adjusters learned from people's corrections
+	prepared    preparedReads      // the case read's statements, prepared once
 }
 
 // Options configure a Desk. Zero values pick the production defaults.
@@ -59,6 +60,7 @@ var ErrNoPublicURL = errors.New("a survey is due but no public URL is configured
 // New returns a Desk on db.
 func New(db *store.DB, opt Options) *Desk {
 	d := &Desk{db: db, analyzer: opt.Analyzer, coach: opt.Coach, outbox: opt.Outbox, now: opt.Now, log: opt.Logger}
+	d.prepared = preparedReads{db: db.Read(), on: db.Engine == store.SQLite}
 	d.publicURL = strings.TrimRight(opt.PublicURL, "/")
 	if d.coach == nil {
 		d.coach = coach.New(nil)

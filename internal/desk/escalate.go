@@ -82,7 +82,7 @@ func escalateTx(ctx context.Context, tx *sql.Tx, caseID int64, actor Actor, rule
 
 		return fmt.Errorf("escalate: load case: %w", err)
 	}
-	msgs, err := caseMessages(ctx, tx, caseID)
+	msgs, err := caseMessages(ctx, tx, caseID, true)
 	if err != nil {
 		return fmt.Errorf("escalate: load messages: %w", err)
 	}

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -14,7 +15,13 @@ type Concern struct {
 	MessageID int64 `json:"message_id"`
 }
 
-func caseMessages(ctx context.Context, db querier, caseID int64) ([]Message, error) {
+// caseMessages reads a case's messages with their attachments. With decode
+// each reading is decoded into Message.Reading; without, it stays as stored
+// (Message.EncodedReading), for callers that only encode the answer again —
+// decoding and encoding it back was most of the cost of the API's case.
+// A reading the desk adjusted is decoded all the same: as stored it also
+// holds how it was adjusted, which the answer does not show.
+func caseMessages(ctx context.Context, db querier, caseID int64, decode bool) ([]Message, error) {
 	rows, err := db.QueryContext(ctx,
 		`SELECT id, case_id, direction, channel, author_user_id, customer_id, external_id, raw_text, clean_text, reading, review, created_at,
 		        delivery_status, delivery_error, html, entered_by
@@ -27,7 +34,8 @@ func caseMessages(ctx context.Context, db querier, caseID int64) ([]Message, err
 	for rows.Next() {
 		var m Message
 		var author, customer, enteredBy sql.NullInt64
-		var external, reading, review sql.NullString
+		var external, review sql.NullString
+		var reading []byte
 		if err := rows.Scan(&m.ID, &m.CaseID, &m.Direction, &m.Channel, &author, &customer, &external,
 			&m.RawText, &m.CleanText, &reading, &review, &m.CreatedAt, &m.Delivery, &m.DeliveryErr, &m.HTML, &enteredBy); err != nil {
 			return nil, err
@@ -42,11 +50,15 @@ func caseMessages(ctx context.Context, db querier, caseID int64) ([]Message, err
 			m.CustomerID = &customer.Int64
 		}
 		m.ExternalID = external.String
-		if reading.Valid {
+		switch {
+		case reading == nil:
+		case decode || bytes.Contains(reading, adjustedKey) || !json.Valid(reading):
 			var r analyze.Reading
-			if err := json.Unmarshal([]byte(reading.String), &r); err == nil {
+			if err := json.Unmarshal(reading, &r); err == nil {
 				m.Reading = &r
 			}
+		default:
+			m.encodedReading = reading
 		}
 		if review.Valid {
 			m.Review = json.RawMessage(review.String)
@@ -67,6 +79,10 @@ func caseMessages(ctx context.Context, db querier, caseID int64) ([]Message, err
 	return out, nil
 }
 
+// adjustedKey marks a stored reading the desk adjusted (storedReading).
+// Inside a string a quote is escaped, so text cannot match it.
+var adjustedKey = []byte(`"adjusted"`)
+
 // concernsOf lists the concerns of the customer's messages since the last
 // agent reply — the ones the next reply must answer.
 func concernsOf(msgs []Message) []Concern {
@@ -78,14 +94,46 @@ func concernsOf(msgs []Message) []Concern {
 		}
 	}
 	for _, m := range msgs[start:] {
-		if m.Direction != Inbound || m.Reading == nil {
+		if m.Direction != Inbound {
 			continue
 		}
-		for _, c := range m.Reading.Concerns {
+		for _, c := range m.concerns() {
 			out = append(out, Concern{Concern: c, MessageID: m.ID})
 		}
 	}
 	return out
+}
+
+// concerns returns the concerns of the message's reading, decoded or not.
+func (m Message) concerns() []analyze.Concern {
+	if m.Reading != nil {
+		return m.Reading.Concerns
+	}
+	if m.encodedReading == nil {
+		return nil
+	}
+	var r struct {
+		Concerns []analyze.Concern `json:"concerns"`
+	}
+	if json.Unmarshal(m.encodedReading, &r) != nil {
+		return nil
+	}
+	return r.Concerns
+}
+
+// MarshalJSON encodes the message; a reading left encoded (caseMessages
+// without decode) is written as stored, after the other fields: the
+// encoder checks a Marshaler's output once more anyway, so it is not
+// passed through a second encoder here.
+func (m Message) MarshalJSON() ([]byte, error) {
+	type plain Message
+	b, err := json.Marshal(plain(m))
+	if err != nil || m.Reading != nil || m.encodedReading == nil {
+		return b, err
+	}
+	b = append(b[:len(b)-1], `,"reading":`...)
+	b = append(b, m.encodedReading...)
+	return append(b, '}'), nil
 }
 
 // Automatic reports whether the desk sent the message itself (the check-in
