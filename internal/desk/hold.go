@@ -11,10 +11,6 @@ import (
 	"github.com/calmdesk/calmdesk/internal/calendar"
 )
 
-// settableStatuses are the statuses SetStatus moves a case to; resolving
-// and escalating have their own verbs (Resolve, Escalate).
-var settableStatuses = []Status{StatusOpen, StatusPending, StatusOnHold}
-
 // SetStatus moves a case to open, pending (waiting for the customer) or on
 // hold (waiting on a third party: its SLA clocks pause until the hold
 // ends, and then its due times move later by the business time it was on

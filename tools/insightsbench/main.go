@@ -221,8 +221,6 @@ var (
 	channels   = []string{"email", "chat", "web"}
 )
 
-type readings struct{ first, follow [][]byte }
-
 func read(a *analyze.Analyzer, text string) []byte {
 	r, err := a.Read(text)
 	if err != nil {
