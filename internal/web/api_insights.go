@@ -18,12 +18,15 @@ type insightsQuery struct {
 	ids    []int64
 }
 
+// errNoInsights answers every insights route of a server made without
+// insights (web.Config.Insights nil).
+var errNoInsights = &httpError{status: http.StatusServiceUnavailable, code: "unavailable", message: "Insights are not configured on this server."}
+
 // readInsightsQuery reads ?from=&to=&category=&agent=&channel=&tier=&figure=&ids=.
 func (s *Server) readInsightsQuery(r *http.Request) (*insights.Insights, insightsQuery, error) {
 	in := s.cfg.Insights
 	if in == nil {
-		return nil, insightsQuery{}, &httpError{status: http.StatusServiceUnavailable, code: "unavailable",
-			message: "Insights are not configured on this server."}
+		return nil, insightsQuery{}, errNoInsights
 	}
 	q := r.URL.Query()
 	p, err := insights.ParsePeriod(q.Get("from"), q.Get("to"), in.Now())

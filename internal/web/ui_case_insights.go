@@ -47,7 +47,7 @@ func (s *Server) similarCardFragment(w http.ResponseWriter, r *http.Request, u d
 		return err
 	}
 	if s.cfg.Insights == nil {
-		return &desk.NotFoundError{What: "similar cases"}
+		return errNoInsights
 	}
 	sim, err := s.cfg.Insights.Similar(r.Context(), u, id, 3)
 	if err != nil {
@@ -120,7 +120,7 @@ func (s *Server) caseSimilar(w http.ResponseWriter, r *http.Request, u desk.User
 		return err
 	}
 	if s.cfg.Insights == nil {
-		return &httpError{status: http.StatusServiceUnavailable, code: "unavailable", message: "Insights are not configured on this server."}
+		return errNoInsights
 	}
 	limit := 3
 	if v := r.URL.Query().Get("limit"); v != "" {
@@ -151,17 +151,23 @@ func lessonsQuery(r *http.Request) (insights.LessonQuery, error) {
 	return q, nil
 }
 
-// insightsLessonsAPI answers GET /api/v1/insights/lessons?q=&ids=.
-func (s *Server) insightsLessonsAPI(w http.ResponseWriter, r *http.Request, u desk.User) error {
-	in := s.cfg.Insights
-	if in == nil {
-		return &httpError{status: http.StatusServiceUnavailable, code: "unavailable", message: "Insights are not configured on this server."}
+// lessons finds the lessons the request asks for (?q=&ids=), for the API
+// and the page alike.
+func (s *Server) lessons(r *http.Request, u desk.User) ([]insights.LessonRow, insights.LessonQuery, error) {
+	if s.cfg.Insights == nil {
+		return nil, insights.LessonQuery{}, errNoInsights
 	}
 	q, err := lessonsQuery(r)
 	if err != nil {
-		return err
+		return nil, q, err
 	}
-	list, err := in.Lessons(r.Context(), u, q)
+	list, err := s.cfg.Insights.Lessons(r.Context(), u, q)
+	return list, q, err
+}
+
+// insightsLessonsAPI answers GET /api/v1/insights/lessons?q=&ids=.
+func (s *Server) insightsLessonsAPI(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	list, _, err := s.lessons(r, u)
 	if err != nil {
 		return err
 	}
@@ -179,15 +185,7 @@ type lessonsView struct {
 
 // insightsLessonsPage shows GET /insights/lessons?q=.
 func (s *Server) insightsLessonsPage(w http.ResponseWriter, r *http.Request, u desk.User) error {
-	in := s.cfg.Insights
-	if in == nil {
-		return &httpError{status: http.StatusServiceUnavailable, code: "unavailable", message: "Insights are not configured on this server."}
-	}
-	q, err := lessonsQuery(r)
-	if err != nil {
-		return err
-	}
-	list, err := in.Lessons(r.Context(), u, q)
+	list, q, err := s.lessons(r, u)
 	if err != nil {
 		return err
 	}

@@ -353,7 +353,7 @@ type digestView struct {
 func (s *Server) insightsDigest(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	in := s.cfg.Insights
 	if in == nil {
-		return &httpError{status: http.StatusServiceUnavailable, code: "unavailable", message: "Insights are not configured on this server."}
+		return errNoInsights
 	}
 	week := insights.WeekOf(in.Now()).Previous()
 	if v := r.URL.Query().Get("week"); v != "" {
