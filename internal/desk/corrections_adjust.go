@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // How often an instance looks for adjusters learned elsewhere.
@@ -140,7 +141,7 @@ func (d *Desk) adjustReading(ctx context.Context, text string, r analyze.Reading
 // added or removed. Each change adds a reason of kind "learned" that says
 // why, at the sentence most like the corrected messages.
 func applyAdjusters(model int64, adjusters []adjuster, text string, r analyze.Reading) (analyze.Reading, *ReadingAdjustment) {
-	clipped := Clip(text, maxLearnBytes)
+	clipped := textkit.Clip(text, maxLearnBytes)
 	adj := &ReadingAdjustment{Model: model, AngerRead: r.Anger, LevelRead: r.Level}
 	kinds := signalKinds(r)
 	var anger []*adjuster
@@ -261,7 +262,7 @@ func angerLevel(anger int) analyze.Level {
 // model finds most like the corrected messages, or the opening of the
 // text when the reading has no sentences.
 func mostLike(m *analyze.CategoryModel, text string, r analyze.Reading) (int, int) {
-	start, end, best := 0, len(Clip(text, 200)), -1.0
+	start, end, best := 0, len(textkit.Clip(text, 200)), -1.0
 	for i, s := range r.Sentences {
 		if i == 20 {
 			break

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // The desk learns from its agents' corrections of readings as it learns
@@ -437,7 +438,7 @@ func (d *Desk) correctionCandidates(ctx context.Context, corrected []int64) ([]r
 				continue
 			}
 			seen[id] = true
-			c := readMessage{id: id, text: Clip(text, maxLearnBytes), level: r.Level, read: r.Anger, signals: signalKinds(r.Reading)}
+			c := readMessage{id: id, text: textkit.Clip(text, maxLearnBytes), level: r.Level, read: r.Anger, signals: signalKinds(r.Reading)}
 			if a := r.Adjusted; a != nil {
 				c.read = a.AngerRead
 				for _, ap := range a.Applied {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // Goodwill is a gesture offered to a customer: a credit, refund, discount,
@@ -188,10 +190,10 @@ func (d *Desk) DecideGoodwill(ctx context.Context, u User, id int64, approve boo
 				money(g.AmountCents, g.Currency), g.CaseID, money(totals.approvedOnCase+g.AmountCents, g.Currency), money(limit, g.Currency))
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE goodwill SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5 WHERE id = $1 AND status = 'pending'`,
-			id, status, u.ID, now, Clip(note, 1000)); err != nil {
+			id, status, u.ID, now, textkit.Clip(note, 1000)); err != nil {
 			return err
 		}
-		g.Status, g.DecidedBy, g.DecidedAt, g.DecisionNote = status, &u.ID, &now, Clip(note, 1000)
+		g.Status, g.DecidedBy, g.DecidedAt, g.DecisionNote = status, &u.ID, &now, textkit.Clip(note, 1000)
 		if err := notify(ctx, tx, now, notification{UserID: g.RequestedBy, CaseID: g.CaseID, Kind: "goodwill_" + status,
 			Message: fmt.Sprintf("Case #%d: your %s of %s was %s by %s", g.CaseID, strings.ReplaceAll(g.Kind, "_", " "), money(g.AmountCents, g.Currency), status, u.Name)}); err != nil {
 			return err

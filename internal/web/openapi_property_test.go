@@ -22,6 +22,7 @@ import (
 	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/store"
 	"github.com/calmdesk/calmdesk/internal/store/storetest"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 	"github.com/calmdesk/calmdesk/internal/web"
 )
 
@@ -410,10 +411,4 @@ func (p *propertyRun) wrongMethod(path string) {
 	}
 }
 
-func clip(b []byte) string {
-	s := string(bytes.TrimSpace(b))
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
-}
+func clip(b []byte) string { return textkit.Shorten(string(bytes.TrimSpace(b)), 200) }
