@@ -1,13 +1,14 @@
-package analyze
+package textkit
 
 import (
+	"iter"
 	"slices"
 	"unicode"
 	"unicode/utf8"
 )
 
-// Function words of the languages a customer is most likely to write in
-// instead of English. Enough to tell them apart, not to read them.
+// Function words of the languages a customer or an agent is most likely to
+// write in instead of English. Enough to tell them apart, not to read them.
 var languages = [...]string{"en", "es", "fr", "de", "pt", "it", "nl"}
 
 var functionWords = func() map[uint64]int {
@@ -31,7 +32,7 @@ var functionWords = func() map[uint64]int {
 	} {
 		id := slices.Index(languages[:], lang)
 		for _, w := range words {
-			h := wordHash(w)
+			h := WordHash(w)
 			if old, taken := m[h]; !taken || id < old {
 				m[h] = id
 			}
@@ -40,10 +41,13 @@ var functionWords = func() map[uint64]int {
 	return m
 }()
 
-// detectLanguage guesses the language of text from its script and its
-// function words. Text in Latin script with no sign of another language
-// counts as English, so short English messages ("refund NOW") pass.
-func detectLanguage(text string, toks []token) string {
+// Language guesses the language of text from its script and its function
+// words: an ISO 639-1 code, or "und" for text without letters. Text in
+// Latin script with no sign of another language counts as English, so
+// short English messages ("refund NOW") pass. words yields the WordHash of
+// each word of text in order and whether it is a number (see
+// WordHashes); only the first 200 are read.
+func Language(text string, words iter.Seq2[uint64, bool]) string {
 	// ASCII letters are counted only when another script is present
 	// (most text is plain ASCII, skipped eight bytes at a time).
 	latin, other := 0, 0
@@ -84,8 +88,8 @@ func detectLanguage(text string, toks []token) string {
 			}
 		}
 	} else if latin == 0 {
-		for _, t := range toks {
-			if t.flags&tokNumber == 0 {
+		for _, number := range words {
+			if !number {
 				latin++ // a word with a letter, Latin (no other script is present)
 				break
 			}
@@ -105,8 +109,12 @@ func detectLanguage(text string, toks []token) string {
 	}
 	// Function words are frequent: the first 200 words are plenty.
 	var counts [len(languages)]int
-	for _, t := range toks[:min(len(toks), 200)] {
-		if lang, ok := functionWords[t.hash]; ok {
+	seen := 0
+	for h := range words {
+		if seen++; seen > 200 {
+			break
+		}
+		if lang, ok := functionWords[h]; ok {
 			counts[lang]++
 			if lang == 0 && counts[0] >= 12 {
 				break // plainly English
@@ -125,8 +133,28 @@ func detectLanguage(text string, toks []token) string {
 	return best
 }
 
+// WordHashes yields the hash of each word and whether it is a number, for
+// Language.
+func WordHashes(words []Word) iter.Seq2[uint64, bool] {
+	return func(yield func(uint64, bool) bool) {
+		for _, w := range words {
+			if !yield(w.Hash, w.Flags&WordNumber != 0) {
+				return
+			}
+		}
+	}
+}
+
 // scriptTables name a non-Latin script by the language most likely to use it.
 var scriptTables = map[string]*unicode.RangeTable{
 	"ru": unicode.Cyrillic, "el": unicode.Greek, "ar": unicode.Arabic, "he": unicode.Hebrew,
 	"zh": unicode.Han, "ja": unicode.Hiragana, "ko": unicode.Hangul, "hi": unicode.Devanagari, "th": unicode.Thai,
+}
+
+// word8 is the first eight bytes of s as one little-endian word (the
+// compiler makes it one load).
+func word8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
