@@ -40,8 +40,9 @@ type AppliedAdjustment struct {
 type adjuster struct {
 	kind      CorrectionKind
 	signal    string
-	messages  int     // corrected messages it learned from
-	threshold float64 // the confidence it acts at
+	messages  int             // corrected messages it learned from
+	threshold float64         // the confidence it acts at
+	levels    []analyze.Level // anger: the levels the engine read it acts on (nil: any it may move)
 	model     *analyze.CategoryModel
 }
 
@@ -110,7 +111,7 @@ func loadAdjusters(stored []storedAdjuster) ([]adjuster, error) {
 		if err != nil {
 			return nil, fmt.Errorf("adjuster %s: %w", adjusterKey(s.Correction, s.Signal), err)
 		}
-		out = append(out, adjuster{kind: s.Correction, signal: s.Signal, messages: s.Messages, threshold: s.Threshold, model: m})
+		out = append(out, adjuster{kind: s.Correction, signal: s.Signal, messages: s.Messages, threshold: s.Threshold, levels: s.Levels, model: m})
 	}
 	return out, nil
 }
@@ -160,6 +161,9 @@ func applyAdjusters(model int64, adjusters []adjuster, text string, r analyze.Re
 			applicable = !slices.Contains(kinds, a.signal)
 		case CorrectWrongSignal:
 			applicable = slices.Contains(kinds, a.signal) && !slices.Contains(neverDropped, a.signal)
+		}
+		if a.levels != nil && !slices.Contains(a.levels, r.Level) {
+			applicable = false // people corrected messages read at other levels
 		}
 		if !applicable {
 			continue
