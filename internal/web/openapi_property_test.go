@@ -194,6 +194,25 @@ func (p *propertyRun) seed(d *desk.Desk) {
 		sr := post("/api/v1/saved-replies", map[string]any{"title": "Seed " + method, "body": "Hi {{first_name}}, I'm sorry about order {{order_number}}.", "shared": true}, http.StatusCreated)
 		p.ids[method+" /api/v1/saved-replies/{id}"] = int64(sr["id"].(float64))
 	}
+
+	// People: one to edit, one to deactivate, one deactivated to bring
+	// back; none of them is a user whose token the run sends.
+	for _, who := range []string{"edit", "deactivate", "reactivate"} {
+		u, _, err := d.AddUser(ctx, desk.SystemActor, desk.NewUser{Email: who + "@people.test", Name: who, Role: desk.RoleAgent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/api/v1/users/{id}/" + who
+		if who == "edit" {
+			path = "/api/v1/users/{id}"
+		}
+		p.ids[path] = u.ID
+		if who == "reactivate" {
+			if status, out := admin.do("POST", fmt.Sprintf("/api/v1/users/%d/deactivate", u.ID), nil); status != http.StatusOK {
+				t.Fatalf("seed: deactivate: %d %v", status, out)
+			}
+		}
+	}
 }
 
 // probe is one request the run sends.

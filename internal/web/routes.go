@@ -78,6 +78,11 @@ func (s *Server) apiRoutes() []apiRoute {
 		// Issue 12: lessons learned and "resolved N like this".
 		{"GET /api/v1/insights/lessons", desk.PermInsightsRead, s.insightsLessonsAPI},
 		{"GET /api/v1/cases/{id}/similar", desk.PermCasesRead, s.caseSimilar},
+		// Issue 16, what was left: people; the inbox's views and bulk actions.
+		{"GET /api/v1/users", desk.PermUsersManage, s.listUsers},
+		{"PATCH /api/v1/users/{id}", desk.PermUsersManage, s.patchUser},
+		{"POST /api/v1/users/{id}/deactivate", desk.PermUsersManage, s.deactivateUser},
+		{"POST /api/v1/users/{id}/reactivate", desk.PermUsersManage, s.reactivateUser},
 	}
 }
 
@@ -137,6 +142,10 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /training/assignments", desk.PermTrainingManage, s.assignTrainingForm},
 		{"POST /training/pass-marks", desk.PermSettingsManage, s.passMarkForm},
 		{"GET /training/people/{id}", desk.PermTrainingManage, s.personProgressPage},
+		// Issue 16, what was left: people; the inbox's views and bulk actions.
+		{"POST /settings/users/{id}", desk.PermUsersManage, s.editUserForm},
+		{"POST /settings/users/{id}/deactivate", desk.PermUsersManage, s.deactivateUserForm},
+		{"POST /settings/users/{id}/reactivate", desk.PermUsersManage, s.reactivateUserForm},
 	}
 }
 

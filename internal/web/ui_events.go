@@ -173,13 +173,13 @@ func (s *Server) inboxChanges(r *http.Request, buf *bytes.Buffer, u desk.User, f
 	if err != nil {
 		return err
 	}
-	names, err := s.userNames(r.Context())
+	names, err := s.directory(r.Context())
 	if err != nil {
 		return err
 	}
 	now := s.desk.Now()
 	for _, c := range cases {
-		if !f.matches(c, u, now) {
+		if !f.matches(c, u, names, now) {
 			if err := writeEvent(buf, "remove", last, liveCase{ID: c.ID}); err != nil {
 				return err
 			}

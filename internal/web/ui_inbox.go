@@ -17,7 +17,7 @@ const inboxPageSize = 50
 
 // inboxFilter is what the agent asked the inbox to show, from the query string.
 type inboxFilter struct {
-	View     string // all, mine, unassigned, escalated, breaching
+	View     string // all, mine, unassigned, needs-owner, escalated, breaching
 	Status   string
 	Category string
 	Search   string
@@ -25,7 +25,7 @@ type inboxFilter struct {
 }
 
 var inboxViews = []struct{ ID, Label string }{
-	{"all", "All open"}, {"mine", "Mine"}, {"unassigned", "Unassigned"}, {"escalated", "Escalated"}, {"breaching", "Breaching SLA"},
+	{"all", "All open"}, {"mine", "Mine"}, {"unassigned", "Unassigned"}, {"needs-owner", "Needs a new owner"}, {"escalated", "Escalated"}, {"breaching", "Breaching SLA"},
 }
 
 var inboxStatuses = []desk.Status{desk.StatusNew, desk.StatusOpen, desk.StatusPending, desk.StatusOnHold, desk.StatusEscalated, desk.StatusResolved, desk.StatusClosed}
@@ -36,7 +36,7 @@ func parseInboxFilter(q url.Values) inboxFilter {
 		f.Search = ""
 	}
 	switch f.View {
-	case "mine", "unassigned", "escalated", "breaching":
+	case "mine", "unassigned", "needs-owner", "escalated", "breaching":
 	default:
 		f.View = "all"
 	}
@@ -56,6 +56,8 @@ func (f inboxFilter) query(u desk.User) desk.CaseQuery {
 		q.AssigneeID = u.ID
 	case "unassigned":
 		q.Unassigned = true
+	case "needs-owner":
+		q.AssigneeInactive = true
 	case "escalated":
 		q.Status = desk.StatusEscalated
 	}
@@ -91,7 +93,10 @@ func (f inboxFilter) ViewURL(view string) string {
 
 // matches reports whether case c belongs in the list this filter shows, so
 // a live update can add, move or remove its row.
-func (f inboxFilter) matches(c desk.Case, u desk.User, now time.Time) bool {
+func (f inboxFilter) matches(c desk.Case, u desk.User, people directory, now time.Time) bool {
+	if f.View == "needs-owner" && (c.AssigneeID == nil || !people[*c.AssigneeID].Disabled) {
+		return false
+	}
 	return f.query(u).Matches(c, now)
 }
 
@@ -108,7 +113,9 @@ type caseRow struct {
 	Level     string
 	TopSignal string
 	Assignee  string
-	SLA       *clock
+	// NeedsOwner: the assignee was deactivated and the case is not done.
+	NeedsOwner bool
+	SLA        *clock
 }
 
 // inboxView is the data of the inbox page.
@@ -138,7 +145,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) erro
 	if err != nil {
 		return err
 	}
-	names, err := s.userNames(r.Context())
+	names, err := s.directory(r.Context())
 	if err != nil {
 		return err
 	}
@@ -161,12 +168,32 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) erro
 	return nil
 }
 
-func newCaseRow(c desk.Case, names map[int64]string, now time.Time) caseRow {
+func newCaseRow(c desk.Case, people directory, now time.Time) caseRow {
 	row := caseRow{Case: c, Level: levelOf(c.Anger.Latest), TopSignal: topSignal(c), SLA: slaClock(c, now)}
 	if c.AssigneeID != nil {
-		row.Assignee = names[*c.AssigneeID]
+		who := people[*c.AssigneeID]
+		row.Assignee = who.Name
+		row.NeedsOwner = who.Disabled && c.Status != desk.StatusResolved && c.Status != desk.StatusClosed
 	}
 	return row
+}
+
+// directory is every user by id: names for assignee and author columns,
+// and who is deactivated (their open cases need a new owner).
+type directory map[int64]desk.User
+
+func (d directory) name(id int64) string { return d[id].Name }
+
+func (s *Server) directory(ctx context.Context) (directory, error) {
+	users, err := s.desk.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(directory, len(users))
+	for _, x := range users {
+		out[x.ID] = x
+	}
+	return out, nil
 }
 
 // userNames maps user ids to names for assignee and author columns.

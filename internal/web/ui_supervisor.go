@@ -33,7 +33,7 @@ type promiseRow struct {
 // the promises that are broken or due (GET /supervisor).
 func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	ctx := r.Context()
-	names, err := s.userNames(ctx)
+	names, err := s.directory(ctx)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User)
 	for _, g := range pending {
 		// Above this approver's own limit: they see it needs someone higher
 		// instead of an Approve button that can only be refused.
-		v.Pending = append(v.Pending, goodwillView{Goodwill: g, RequestedBy: names[g.RequestedBy], AboveLimit: g.AmountCents > limit, Limit: limit})
+		v.Pending = append(v.Pending, goodwillView{Goodwill: g, RequestedBy: names.name(g.RequestedBy), AboveLimit: g.AmountCents > limit, Limit: limit})
 	}
 	esc, err := s.desk.Cases(ctx, desk.CaseQuery{Status: desk.StatusEscalated, Limit: 25})
 	if err != nil {
@@ -73,7 +73,7 @@ func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User)
 		for _, c := range list {
 			pr := promiseRow{Promise: c, Overdue: c.DueAt != nil && c.DueAt.Before(now)}
 			if c.OwnerUserID != nil {
-				pr.Owner = names[*c.OwnerUserID]
+				pr.Owner = names.name(*c.OwnerUserID)
 			}
 			*into = append(*into, pr)
 		}

@@ -314,7 +314,7 @@
   function focusFlash() {
     // A form that came back refused: the first field in error takes focus
     // (its message is tied to it by aria-describedby), the typed text kept.
-    var bad = $("[aria-invalid=true]");
+    var bad = $("[aria-invalid=true]") || $("[data-autofocus]");
     if (bad) { bad.focus(); return; }
     var flash = $("#flash");
     if (flash && !location.hash) flash.focus({ preventScroll: true });
