@@ -74,9 +74,9 @@ func Language(text string, words iter.Seq2[uint64, bool]) string {
 			continue
 		}
 		other++
-		for name, tab := range scriptTables {
-			if unicode.Is(tab, r) {
-				scripts[name]++
+		for _, st := range scriptTables {
+			if unicode.Is(st.table, r) {
+				scripts[st.lang]++
 				break
 			}
 		}
@@ -104,6 +104,9 @@ func Language(text string, words iter.Seq2[uint64, bool]) string {
 			if c > n || c == n && name < best {
 				best, n = name, c
 			}
+		}
+		if best == "zh" && scripts["ja"] > 0 {
+			best = "ja" // Japanese writes kanji with kana; Chinese has no kana
 		}
 		return best
 	}
@@ -146,9 +149,13 @@ func WordHashes(words []Word) iter.Seq2[uint64, bool] {
 }
 
 // scriptTables name a non-Latin script by the language most likely to use it.
-var scriptTables = map[string]*unicode.RangeTable{
-	"ru": unicode.Cyrillic, "el": unicode.Greek, "ar": unicode.Arabic, "he": unicode.Hebrew,
-	"zh": unicode.Han, "ja": unicode.Hiragana, "ko": unicode.Hangul, "hi": unicode.Devanagari, "th": unicode.Thai,
+var scriptTables = []struct {
+	lang  string
+	table *unicode.RangeTable
+}{
+	{"ru", unicode.Cyrillic}, {"el", unicode.Greek}, {"ar", unicode.Arabic}, {"he", unicode.Hebrew},
+	{"zh", unicode.Han}, {"ja", unicode.Hiragana}, {"ja", unicode.Katakana}, {"ko", unicode.Hangul},
+	{"hi", unicode.Devanagari}, {"th", unicode.Thai},
 }
 
 // word8 is the first eight bytes of s as one little-endian word (the
