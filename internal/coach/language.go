@@ -15,6 +15,7 @@ func (c *Coach) language(reply string, toks []tok) (string, bool) {
 	if textkit.LooksLikeMarkup(text) {
 		text = textkit.BlankMarkup(text)
 	}
-	lang := textkit.Language(text, textkit.WordHashes(textkit.Words(text, nil)))
+	var buf [64]textkit.Word // a tweet's words without an allocation
+	lang := textkit.LanguageOfWords(text, textkit.Words(text, buf[:0]))
 	return lang, lang == "en"
 }

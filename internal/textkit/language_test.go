@@ -22,7 +22,7 @@ func TestLanguage(t *testing.T) {
 		{"My order from café Zürich never came", "en"},
 		{"order 注文 status please", "en"}, // mostly Latin letters
 	} {
-		if got := Language(tc.in, WordHashes(Words(tc.in, nil))); got != tc.want {
+		if got := LanguageOfWords(tc.in, Words(tc.in, nil)); got != tc.want {
 			t.Errorf("Language(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
