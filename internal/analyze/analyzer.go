@@ -129,7 +129,9 @@ func (a *Analyzer) readWith(text string, s *scratch) (Reading, error) {
 	s.toks = tokenize(work, s.toks[:0])
 	r := Reading{Level: Calm, Sentiment: "neutral", Emotions: make(map[string]float64, len(a.emo.labels)),
 		Labels: []string{}, Reasons: []Reason{}, Concerns: []Concern{}, Signals: []Signal{}, Sentences: []Sentence{}}
-	r.Language = textkit.Language(work, tokenHashes(s.toks))
+	r.Language = textkit.Language(work, len(s.toks), func(i int) (uint64, bool) {
+		return s.toks[i].hash, s.toks[i].flags&tokNumber != 0
+	})
 	if r.Language != "en" || len(s.toks) == 0 {
 		return r, nil
 	}

@@ -51,14 +51,3 @@ func tokenize(text string, toks []token) []token {
 	}
 	return toks
 }
-
-// tokenHashes yields the tokens' hashes for textkit.Language.
-func tokenHashes(toks []token) func(yield func(uint64, bool) bool) {
-	return func(yield func(uint64, bool) bool) {
-		for _, t := range toks {
-			if !yield(t.hash, t.flags&tokNumber != 0) {
-				return
-			}
-		}
-	}
-}

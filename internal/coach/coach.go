@@ -334,7 +334,7 @@ func (c *Coach) compile() error {
 		}
 	}
 	for w := range c.english {
-		c.m.mark(w, fEnglish|fStop)
+		c.m.mark(w, fStop)
 	}
 	for w, stop := range generic {
 		if stop {

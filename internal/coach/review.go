@@ -176,7 +176,7 @@ func (c *Coach) read(reply string, ctx Context) (*doc, Review, error) {
 		}
 		return nil, rv, nil
 	}
-	if lang, ok := c.language(toks); !ok {
+	if lang, ok := c.language(reply, toks); !ok {
 		rv.Language, rv.Supported, rv.Ready = lang, false, true
 		for _, id := range playbook.StepIDs {
 			rv.Steps = append(rv.Steps, Step{ID: id})

@@ -1,7 +1,6 @@
 package textkit
 
 import (
-	"iter"
 	"slices"
 	"unicode"
 	"unicode/utf8"
@@ -44,10 +43,11 @@ var functionWords = func() map[uint64]int {
 // Language guesses the language of text from its script and its function
 // words: an ISO 639-1 code, or "und" for text without letters. Text in
 // Latin script with no sign of another language counts as English, so
-// short English messages ("refund NOW") pass. words yields the WordHash of
-// each word of text in order and whether it is a number (see
-// WordHashes); only the first 200 are read.
-func Language(text string, words iter.Seq2[uint64, bool]) string {
+// short English messages ("refund NOW") pass. text has n words; word(i)
+// gives the WordHash of the i-th and whether it is a number (for words as
+// Words finds them, see LanguageOfWords); function words are looked for
+// among the first 200.
+func Language(text string, n int, word func(i int) (hash uint64, number bool)) string {
 	// ASCII letters are counted only when another script is present
 	// (most text is plain ASCII, skipped eight bytes at a time).
 	latin, other := 0, 0
@@ -74,9 +74,9 @@ func Language(text string, words iter.Seq2[uint64, bool]) string {
 			continue
 		}
 		other++
-		for name, tab := range scriptTables {
-			if unicode.Is(tab, r) {
-				scripts[name]++
+		for _, st := range scriptTables {
+			if unicode.Is(st.table, r) {
+				scripts[st.lang]++
 				break
 			}
 		}
@@ -88,8 +88,8 @@ func Language(text string, words iter.Seq2[uint64, bool]) string {
 			}
 		}
 	} else if latin == 0 {
-		for _, number := range words {
-			if !number {
+		for i := range n {
+			if _, number := word(i); !number {
 				latin++ // a word with a letter, Latin (no other script is present)
 				break
 			}
@@ -105,15 +105,15 @@ func Language(text string, words iter.Seq2[uint64, bool]) string {
 				best, n = name, c
 			}
 		}
+		if best == "zh" && scripts["ja"] > 0 {
+			best = "ja" // Japanese writes kanji with kana; Chinese has no kana
+		}
 		return best
 	}
 	// Function words are frequent: the first 200 words are plenty.
 	var counts [len(languages)]int
-	seen := 0
-	for h := range words {
-		if seen++; seen > 200 {
-			break
-		}
+	for i := range min(n, 200) {
+		h, _ := word(i)
 		if lang, ok := functionWords[h]; ok {
 			counts[lang]++
 			if lang == 0 && counts[0] >= 12 {
@@ -121,34 +121,33 @@ func Language(text string, words iter.Seq2[uint64, bool]) string {
 			}
 		}
 	}
-	best, n := "en", counts[0]
+	best, hits := "en", counts[0]
 	for i, c := range counts {
-		if c > n {
-			best, n = languages[i], c
+		if c > hits {
+			best, hits = languages[i], c
 		}
 	}
-	if best != "en" && n < 2 {
+	if best != "en" && hits < 2 {
 		return "en"
 	}
 	return best
 }
 
-// WordHashes yields the hash of each word and whether it is a number, for
-// Language.
-func WordHashes(words []Word) iter.Seq2[uint64, bool] {
-	return func(yield func(uint64, bool) bool) {
-		for _, w := range words {
-			if !yield(w.Hash, w.Flags&WordNumber != 0) {
-				return
-			}
-		}
-	}
+// LanguageOfWords is Language for text and its words as Words finds them.
+func LanguageOfWords(text string, words []Word) string {
+	return Language(text, len(words), func(i int) (uint64, bool) {
+		return words[i].Hash, words[i].Flags&WordNumber != 0
+	})
 }
 
 // scriptTables name a non-Latin script by the language most likely to use it.
-var scriptTables = map[string]*unicode.RangeTable{
-	"ru": unicode.Cyrillic, "el": unicode.Greek, "ar": unicode.Arabic, "he": unicode.Hebrew,
-	"zh": unicode.Han, "ja": unicode.Hiragana, "ko": unicode.Hangul, "hi": unicode.Devanagari, "th": unicode.Thai,
+var scriptTables = []struct {
+	lang  string
+	table *unicode.RangeTable
+}{
+	{"ru", unicode.Cyrillic}, {"el", unicode.Greek}, {"ar", unicode.Arabic}, {"he", unicode.Hebrew},
+	{"zh", unicode.Han}, {"ja", unicode.Hiragana}, {"ja", unicode.Katakana}, {"ko", unicode.Hangul},
+	{"hi", unicode.Devanagari}, {"th", unicode.Thai},
 }
 
 // word8 is the first eight bytes of s as one little-endian word (the

@@ -22,34 +22,8 @@ func TestLanguage(t *testing.T) {
 		{"My order from café Zürich never came", "en"},
 		{"order 注文 status please", "en"}, // mostly Latin letters
 	} {
-		if got := Language(tc.in, WordHashes(Words(tc.in, nil))); got != tc.want {
+		if got := LanguageOfWords(tc.in, Words(tc.in, nil)); got != tc.want {
 			t.Errorf("Language(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestBlankMarkup(t *testing.T) {
-	for _, tc := range []struct {
-		in    string
-		looks bool
-		want  string
-	}{
-		{"a < b and c > d", false, "a             d"}, // blanked only when it looks like markup
-		{"<p>Hi &amp; bye</p>", true, "   Hi       bye    "},
-		{"<p>one</p>\n<p>two</p>", true, "   one    \n   two    "},
-		{"x<script>var a = '<b>';</script>y", true, "x                               y"},
-		{"<b>unclosed", true, "   unclosed"},
-		{"tom & jerry; ok", false, "tom          ok"}, // an entity is & to ; within 10 bytes
-	} {
-		if got := LooksLikeMarkup(tc.in); got != tc.looks {
-			t.Errorf("LooksLikeMarkup(%q) = %v, want %v", tc.in, got, tc.looks)
-		}
-		got := BlankMarkup(tc.in)
-		if got != tc.want {
-			t.Errorf("BlankMarkup(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-		if len(got) != len(tc.in) {
-			t.Errorf("BlankMarkup(%q) changed the length", tc.in)
 		}
 	}
 }
