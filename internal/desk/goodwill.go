@@ -30,6 +30,10 @@ type Goodwill struct {
 	DecidedAt    *time.Time `json:"decided_at,omitempty"`
 	DecisionNote string     `json:"decision_note,omitempty"`
 	CreatedAt    time.Time  `json:"created_at"`
+	// WaitsFor is the role a pending gesture waits for (supervisor or
+	// admin; "" when above every approver's limit), where it is known: on
+	// the answer to an offer and in GoodwillToApprove.
+	WaitsFor Role `json:"waits_for,omitempty"`
 }
 
 // GoodwillInput is an offer of a gesture on a case.
@@ -105,8 +109,10 @@ func (d *Desk) OfferGoodwill(ctx context.Context, u User, in GoodwillInput) (Goo
 			return nil
 		}
 		gesture := fmt.Sprintf("a %s of %s", strings.ReplaceAll(g.Kind, "_", " "), money(g.AmountCents, g.Currency))
-		msg := fmt.Sprintf("Case #%d: %s asks to approve %s (it %s)", in.CaseID, u.Name, gesture, over)
-		if err := notify(ctx, tx, now, notification{Role: RoleSupervisor, CaseID: in.CaseID, Kind: "goodwill_approval", Message: msg}); err != nil {
+		// Asked of the role that may approve it: an offer above a
+		// supervisor's limit goes to the admins.
+		g.WaitsFor = approverFor(policy, totals.approvedOnCase, g.AmountCents)
+		if err := notify(ctx, tx, now, approvalNotice(policy, g, in.CaseID, u.Name, gesture, over, totals.approvedOnCase)); err != nil {
 			return err
 		}
 		if policy.Escalation.GoodwillAboveLimit && status != StatusEscalated {

@@ -81,3 +81,14 @@ func (s *Server) reactivateUser(w http.ResponseWriter, r *http.Request, u desk.U
 	writeJSON(w, http.StatusOK, got)
 	return nil
 }
+
+// goodwillApprovals is GET /api/v1/goodwill/approvals: the pending gestures
+// the caller may approve, and how many more wait for someone higher.
+func (s *Server) goodwillApprovals(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	a, err := s.desk.GoodwillToApprove(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}

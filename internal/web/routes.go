@@ -83,6 +83,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"PATCH /api/v1/users/{id}", desk.PermUsersManage, s.patchUser},
 		{"POST /api/v1/users/{id}/deactivate", desk.PermUsersManage, s.deactivateUser},
 		{"POST /api/v1/users/{id}/reactivate", desk.PermUsersManage, s.reactivateUser},
+		{"GET /api/v1/goodwill/approvals", desk.PermGoodwillApprove, s.goodwillApprovals},
 	}
 }
 
