@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	// Business hours are kept in the desk's time zone; a container image
 	// without /usr/share/zoneinfo must still know Europe/Lisbon.
@@ -16,11 +17,18 @@ import (
 )
 
 func main() {
+	if f := os.Getenv("CALMDESK_CPUPROFILE"); f != "" {
+		out, err := os.Create(f)
+		if err == nil && pprof.StartCPUProfile(out) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := cli.Run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "calmdesk:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

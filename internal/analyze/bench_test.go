@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -86,4 +87,68 @@ func BenchmarkNewLexicon(b *testing.B) {
 	for b.Loop() {
 		newLexicon()
 	}
+}
+
+// shortTexts are the customer tweets of the team's corpus (data/cs).
+func shortTexts(b *testing.B) ([]string, int) {
+	var texts []string
+	n := 0
+	for _, f := range []string{"a", "b", "c"} {
+		raw, err := os.ReadFile("../../data/cs/customers-" + f + ".jsonl")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for line := range strings.SplitSeq(strings.TrimSpace(string(raw)), "\n") {
+			var v struct{ Channel, Text string }
+			if err := json.Unmarshal([]byte(line), &v); err != nil {
+				b.Fatal(err)
+			}
+			if v.Channel == "tweet" {
+				texts = append(texts, v.Text)
+				n += len(v.Text)
+			}
+		}
+	}
+	return texts, n
+}
+
+// BenchmarkReadShort measures the full Reading on tweet-length text (the
+// short half of tools/bench-govader/wholeprocess.sh's mix).
+func BenchmarkReadShort(b *testing.B) {
+	texts, n := shortTexts(b)
+	a := Default()
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		for _, t := range texts {
+			if _, err := a.Read(t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	reportCPUThroughput(b, int64(n), start)
+}
+
+// BenchmarkReadEncode is BenchmarkRead with each Reading encoded as
+// `analyze --jsonl` writes it.
+func BenchmarkReadEncode(b *testing.B) {
+	texts, n := benchTexts(b)
+	a := Default()
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	var buf []byte
+	start := cpuTime()
+	for b.Loop() {
+		for _, t := range texts {
+			r, err := a.Read(t)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if buf, err = r.AppendJSON(buf[:0]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	reportCPUThroughput(b, int64(n), start)
 }

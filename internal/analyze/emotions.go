@@ -129,6 +129,11 @@ type scratch struct {
 	acc     []int32 // backing of the two accumulators of a Read
 	buf     []byte
 	grams   []uint32
+	// The emotion model's rows to add for a span (linearModel.span), and
+	// the working memory of a word's sums (linearModel.wordSums).
+	wrows, crows []uint32
+	acc2         []int32
+	wsum         []int16
 	// The reading model's inputs: dense features and n-grams, with each
 	// n-gram's row in the model (-1: unknown). wantInputs asks read for
 	// them without a reading model (training does).

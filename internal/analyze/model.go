@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"slices"
+	"sync/atomic"
+	"unsafe"
 )
 
 // linearModel is a set of one-vs-rest linear scorers over the features of
@@ -28,12 +30,14 @@ type linearModel struct {
 	// both ways (thresh holds the one in use).
 	stackOn                  []bool
 	threshPlatt, threshStack []float32
-	index                    []int32   // bucket -> row offset into rows, -1 when absent
-	rows                     []int8    // len(labels) weights per present bucket
-	vocab                    []string  // words whose sums are precomputed
-	words                    wordTable // hash -> precomputed sums
-	wsum                     []int16   // per vocab word: 2*len(labels) sums (word part, char part); at most 93 grams x 127 fit
-	wgrams                   []uint16  // per vocab word: number of char n-grams
+	index                    []int32         // bucket -> row offset into rows, -1 when absent
+	rows                     []int8          // len(labels) weights per present bucket
+	vocab                    []string        // words whose sums are precomputed
+	words                    wordTable       // hash -> precomputed sums
+	wsum                     []int16         // per vocab word: 2*len(labels) sums (word part, char part); at most 93 grams x 127 fit
+	wgrams                   []uint16        // per vocab word: number of char n-grams
+	wready                   []atomic.Uint32 // per vocab word: sumsAbsent, sumsFilling or sumsReady
+	rowBytes                 []byte          // rows as bytes, for addRows
 }
 
 // wordTable is an open-addressing map from word hash to vocab index.
@@ -95,36 +99,130 @@ func (m *linearModel) addRow(acc []int32, b uint32) {
 	}
 }
 
-// precompute builds the run-time tables: the per-word sums of the
-// vocabulary, on all cores. (A dense table of rows by bucket, 32 MB for the
-// emotion model, saved one memory access per n-gram — about 4% of a Read —
-// and cost ~90 ms of every start and 32 MB of memory; it is gone.)
+// addRows adds the weights of the buckets bs to acc: addRow for each, in
+// fewer instructions. Eight int8 weights are read as one word, offset by
+// 128 to unsigned bytes and spread into two words of four 16-bit lanes
+// (even and odd labels), so one addition adds four weights; the lanes
+// (at most 255 a row) are emptied into acc every 256 rows, before they
+// could overflow, less the 128s added. Integer sums: the result is
+// exactly addRow's.
+func (m *linearModel) addRows(acc []int32, bs []uint32) {
+	nl := len(acc)
+	if nl%8 != 0 || nl > 8*maxLaneWords || len(m.rowBytes) != len(m.rows) {
+		for _, b := range bs {
+			m.addRow(acc, b)
+		}
+		return
+	}
+	const bias, lanes = 0x8080808080808080, 0x00FF00FF00FF00FF
+	nw := nl / 8
+	var even, odd [maxLaneWords]uint64
+	rows, index := m.rowBytes, m.index
+	n := int32(0)
+	for _, b := range bs {
+		off := index[b]
+		if off < 0 {
+			continue
+		}
+		row := rows[off : int(off)+nl]
+		for k := range nw {
+			u := binary.LittleEndian.Uint64(row[8*k:]) ^ bias
+			even[k] += u & lanes
+			odd[k] += (u >> 8) & lanes
+		}
+		if n++; n == 256 {
+			emptyLanes(acc, &even, &odd, n)
+			n = 0
+		}
+	}
+	if n > 0 {
+		emptyLanes(acc, &even, &odd, n)
+	}
+}
+
+// maxLaneWords bounds addRows' lanes: 64 labels.
+const maxLaneWords = 8
+
+// emptyLanes adds the lanes' sums over n rows to acc and clears them.
+func emptyLanes(acc []int32, even, odd *[maxLaneWords]uint64, n int32) {
+	off := 128 * n
+	for k := range len(acc) / 8 {
+		e, o := even[k], odd[k]
+		a := acc[8*k : 8*k+8]
+		a[0] += int32(e&0xFFFF) - off
+		a[1] += int32(o&0xFFFF) - off
+		a[2] += int32(e>>16&0xFFFF) - off
+		a[3] += int32(o>>16&0xFFFF) - off
+		a[4] += int32(e>>32&0xFFFF) - off
+		a[5] += int32(o>>32&0xFFFF) - off
+		a[6] += int32(e>>48) - off
+		a[7] += int32(o>>48) - off
+		even[k], odd[k] = 0, 0
+	}
+}
+
+// precompute builds the run-time tables: the table from word hash to
+// vocabulary index, and room for each vocabulary word's sums (its word
+// row, and its char n-grams' rows), which wordSums fills on first use: a
+// process reading one message computes the few words it meets, not
+// 13,300 (that was most of the model's load time).
 func (m *linearModel) precompute() {
 	nl := len(m.labels)
 	m.words = newWordTable(len(m.vocab))
 	m.wsum = make([]int16, 2*nl*len(m.vocab))
 	m.wgrams = make([]uint16, len(m.vocab))
+	m.wready = make([]atomic.Uint32, len(m.vocab))
 	for i, w := range m.vocab {
 		m.words.put(wordHash(w), int32(i))
 	}
-	const chunk = 2048
-	parallel((len(m.vocab)+chunk-1)/chunk, func(c int) {
-		var grams []uint32
-		acc := make([]int32, 2*nl)
-		for i := c * chunk; i < min(len(m.vocab), (c+1)*chunk); i++ {
-			w := m.vocab[i]
-			clear(acc)
-			m.addRow(acc[:nl], wordBucket(wordHash(w), m.bits))
-			grams = charGrams([]byte(w), m.bits, grams[:0])
-			for _, g := range grams {
-				m.addRow(acc[nl:], g)
-			}
-			for k, v := range acc {
-				m.wsum[2*nl*i+k] = int16(v)
-			}
-			m.wgrams[i] = uint16(len(grams))
-		}
-	})
+	if len(m.rows) > 0 {
+		m.rowBytes = unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(m.rows))), len(m.rows))
+	} else {
+		m.rowBytes = nil
+	}
+}
+
+// States of a vocabulary word's sums.
+const (
+	sumsAbsent uint32 = iota
+	sumsFilling
+	sumsReady
+)
+
+// wordSums returns the sums of vocabulary word v (2*len(labels): the word
+// part, then the char part) and its number of char n-grams. The first
+// caller computes them into the shared table; a caller that finds another
+// goroutine filling it computes its own copy into s.wsum. The sums are a
+// function of the model alone, so every copy is the same.
+func (m *linearModel) wordSums(v int32, s *scratch) ([]int16, int) {
+	nl := len(m.labels)
+	st := &m.wready[v]
+	if st.Load() == sumsReady {
+		return m.wsum[2*nl*int(v) : 2*nl*(int(v)+1)], int(m.wgrams[v])
+	}
+	w := m.vocab[v]
+	acc := slices.Grow(s.acc2[:0], 2*nl)[:2*nl]
+	clear(acc)
+	m.addRow(acc[:nl], wordBucket(wordHash(w), m.bits))
+	s.grams = charGrams([]byte(w), m.bits, s.grams[:0])
+	m.addRows(acc[nl:], s.grams)
+	s.acc2 = acc
+	mine := st.CompareAndSwap(sumsAbsent, sumsFilling)
+	var out []int16
+	if mine {
+		out = m.wsum[2*nl*int(v) : 2*nl*(int(v)+1)]
+	} else {
+		out = slices.Grow(s.wsum[:0], 2*nl)[:2*nl]
+		s.wsum = out
+	}
+	for k, x := range acc {
+		out[k] = int16(x)
+	}
+	if mine {
+		m.wgrams[v] = uint16(len(s.grams))
+		st.Store(sumsReady)
+	}
+	return out, len(s.grams)
 }
 
 // prune drops the buckets whose weights are all within ±k quantisation
@@ -185,6 +283,8 @@ func (a *accumulator) add(o *accumulator) {
 // span adds the words toks[from:to] (one sentence) to acc.
 func (m *linearModel) span(text string, toks []token, from, to int, acc *accumulator, s *scratch) {
 	nl := len(m.labels)
+	// The rows to add are gathered first and added together (addRows).
+	wrows, crows := s.wrows[:0], s.crows[:0]
 	for i := from; i < to; i++ {
 		t := toks[i]
 		v := m.words.get(t.hash)
@@ -192,27 +292,28 @@ func (m *linearModel) span(text string, toks []token, from, to int, acc *accumul
 			s.vocab[i] = v // for the reasons, which name the weightiest words
 		}
 		if v >= 0 {
-			s := m.wsum[2*nl*int(v) : 2*nl*(int(v)+1)]
+			sums, grams := m.wordSums(v, s)
 			for l := 0; l < nl; l++ {
-				acc.w[l] += int32(s[l])
-				acc.c[l] += int32(s[nl+l])
+				acc.w[l] += int32(sums[l])
+				acc.c[l] += int32(sums[nl+l])
 			}
-			acc.nc += int(m.wgrams[v])
+			acc.nc += grams
 		} else {
-			m.addRow(acc.w, wordBucket(t.hash, m.bits))
+			wrows = append(wrows, wordBucket(t.hash, m.bits))
 			s.buf = lowerWord(text, t, s.buf)
-			s.grams = charGrams(s.buf, m.bits, s.grams[:0])
-			for _, g := range s.grams {
-				m.addRow(acc.c, g)
-			}
-			acc.nc += len(s.grams)
+			n := len(crows)
+			crows = charGrams(s.buf, m.bits, crows)
+			acc.nc += len(crows) - n
 		}
 		acc.nw++
 		if i > from {
-			m.addRow(acc.w, bigramBucket(toks[i-1].hash, t.hash, m.bits))
+			wrows = append(wrows, bigramBucket(toks[i-1].hash, t.hash, m.bits))
 			acc.nw++
 		}
 	}
+	m.addRows(acc.w, wrows)
+	m.addRows(acc.c, crows)
+	s.wrows, s.crows = wrows, crows
 }
 
 // decisions turns the sums of acc into decision values, one per label.

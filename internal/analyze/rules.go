@@ -263,7 +263,7 @@ func (a *Analyzer) modelWords(work, text string, s *scratch, msg *accumulator) [
 		if v < 0 {
 			continue
 		}
-		sums := m.wsum[2*nl*int(v):]
+		sums, _ := m.wordSums(v, s)
 		w := float64(m.scale[l]) * (float64(sums[l])*iw + float64(sums[nl+l])*ic)
 		if w < 0.3 {
 			continue

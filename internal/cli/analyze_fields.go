@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -18,15 +17,12 @@ type readingFields struct {
 	index []int    // the struct field of each
 }
 
-// readingFieldIndex maps each JSON name of analyze.Reading to its field.
+// readingFieldIndex maps each JSON name of analyze.Reading to its index
+// for analyze.Reading.AppendField.
 var readingFieldIndex = func() map[string]int {
 	out := map[string]int{}
-	t := reflect.TypeFor[analyze.Reading]()
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" {
-			out[name] = i
-		}
+	for i, name := range analyze.ReadingFields() {
+		out[name] = i
 	}
 	return out
 }()
@@ -65,7 +61,6 @@ func (f *readingFields) appendJSON(b []byte, id json.RawMessage, r *analyze.Read
 		b = append(b, `"id":`...)
 		b = append(b, id...)
 	}
-	v := reflect.ValueOf(r).Elem()
 	for k, name := range f.names {
 		if k > 0 || id != nil {
 			b = append(b, ',')
@@ -73,11 +68,10 @@ func (f *readingFields) appendJSON(b []byte, id json.RawMessage, r *analyze.Read
 		b = append(b, '"')
 		b = append(b, name...)
 		b = append(b, `":`...)
-		enc, err := json.Marshal(v.Field(f.index[k]).Interface())
-		if err != nil {
-			return nil, err
+		var err error
+		if b, err = r.AppendField(b, f.index[k]); err != nil {
+			return b, err
 		}
-		b = append(b, enc...)
 	}
 	return append(b, '}'), nil
 }
