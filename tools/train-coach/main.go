@@ -101,7 +101,7 @@ func main() {
 	workers := flag.Int("workers", 2, "labels trained at once")
 	cases := flag.String("cases", "internal/coach/testdata/corpus", "the coach's own test cases to train on too (empty: none)")
 	extra := flag.String("extra", "tools/train-coach/data", "a folder of more labelled replies (replies-*.jsonl) to train on (empty: none)")
-	devLabelList := flag.String("dev-labels", "greeting,empathy,apology,ownership,action,expectation,follow_up,thanks,concern_addressed,deflection,vague_timing,arguing,robotic", "labels whose thresholds may be chosen on the real development set")
+	devLabelList := flag.String("dev-labels", "greeting,empathy,apology,ownership,expectation,follow_up,thanks,concern_addressed,deflection,vague_timing,arguing,robotic", "labels whose thresholds may be chosen on the real development set")
 	requiredList := flag.String("rule-required", "non_apology", "labels asserted only where the rules assert them: the model may not add to them")
 	ruleList := flag.String("rule-sufficient", "deflection,blame,non_apology,vague_timing,minimizing,arguing,robotic", "labels the rules assert on their own: where a rule fires the model does not veto it")
 	devMin := flag.Int("dev-min", 15, "choose on the real development set the threshold of each label with at least this many positives there (0: all thresholds out of fold)")
