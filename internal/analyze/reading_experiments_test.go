@@ -101,6 +101,7 @@ func twoFold(p []float32, y []bool, half []int) float64 {
 // threshold chosen on the other half) the linear model's probability with
 // (default) gradient-boosted trees over its out-of-fold probabilities and
 // the dense inputs, (EXP_CHAR=1) a character n-gram linear model and its
+// mean with the linear one, (EXP_FT=1) a fastText-like network and its
 // mean with the linear one, (EXP_LIN=1 EXP_CALMW=w) the linear model with
 // calm complaints weighted w. Run by hand, about 20 s:
 //
@@ -173,6 +174,44 @@ func TestExpStack(t *testing.T) {
 			return nil, 0
 		}
 		return append(slices.Clone(p), in.dense...), p[labelAngry]
+	}
+	if os.Getenv("EXP_FT") != "" {
+		var feats [][]uint32
+		var dense [][]float32
+		for _, m := range train {
+			if slices.Contains(fit.Skipped, m.ID) {
+				continue
+			}
+			in, _ := base.inputsOf(m.Text)
+			feats, dense = append(feats, ftFeatures(in.grams, 18)), append(dense, in.dense)
+		}
+		for _, epochs := range []int{5, 10, 20} {
+			ft := trainFT(feats, dense, ys, 0x5eed, epochs)
+			x := make([]float32, ft.d+ft.nd)
+			hid := make([]float32, ft.h)
+			for _, set := range []struct {
+				name string
+				ms   []expMsg
+			}{{"held", held}, {"dev", dev}} {
+				var pl, pf, pm []float32
+				var y []bool
+				var half []int
+				for _, m := range set.ms {
+					_, p := rowOf(m.Text)
+					in, ok := base.inputsOf(m.Text)
+					var o float32
+					if ok {
+						o = ft.forward(ftFeatures(in.grams, 18), in.dense, x, hid)
+					}
+					q := 1 / (1 + float32(math.Exp(-float64(o))))
+					pl, pf, pm = append(pl, p), append(pf, q), append(pm, (p+q)/2)
+					y = append(y, m.Anger >= 1)
+					half = append(half, expHash(m.ID, 2))
+				}
+				fmt.Printf("fasttext epochs=%d %s: linear AUC %.3f F1 %.3f | ft AUC %.3f F1 %.3f | mean AUC %.3f F1 %.3f\n", epochs, set.name, auc(pl, y), twoFold(pl, y, half), auc(pf, y), twoFold(pf, y, half), auc(pm, y), twoFold(pm, y, half))
+			}
+		}
+		return
 	}
 	if os.Getenv("EXP_LIN") != "" {
 		for _, set := range []struct {
@@ -473,4 +512,148 @@ func trainBoost(x [][]float32, y []bool, w []float32, o boostOptions) *boosted {
 		b.trees = append(b.trees, tr)
 	}
 	return b
+}
+
+// ftModel is a fastText-like classifier for the experiment: hashed word
+// and character n-gram embeddings averaged, with the dense inputs, into
+// one tanh hidden layer and a logistic output.
+type ftModel struct {
+	bits      uint
+	d, h, nd  int
+	emb       []float32 // 2^bits × d
+	w1        []float32 // h × (d+nd)
+	b1, w2    []float32
+	b2        float32
+	hiddenBuf []float32
+}
+
+func ftFeatures(words []string, bits uint) []uint32 {
+	var out []uint32
+	mask := uint32(1)<<bits - 1
+	hash := func(s string) uint32 {
+		h := fnv.New32a()
+		h.Write([]byte(s))
+		return h.Sum32() & mask
+	}
+	for _, w := range words {
+		out = append(out, hash("w:"+w))
+		b := "<" + w + ">"
+		r := []rune(b)
+		for n := 3; n <= 5; n++ {
+			for i := 0; i+n <= len(r); i++ {
+				out = append(out, hash(string(r[i:i+n])))
+			}
+		}
+	}
+	return out
+}
+
+func (m *ftModel) forward(f []uint32, dense []float32, x, hid []float32) float32 {
+	clear(x)
+	if len(f) > 0 {
+		inv := 1 / float32(len(f))
+		for _, k := range f {
+			e := m.emb[int(k)*m.d : int(k+1)*m.d]
+			for j := range e {
+				x[j] += e[j] * inv
+			}
+		}
+	}
+	copy(x[m.d:], dense)
+	o := m.b2
+	for i := range m.h {
+		s := m.b1[i]
+		row := m.w1[i*len(x) : (i+1)*len(x)]
+		for j, v := range x {
+			s += row[j] * v
+		}
+		hid[i] = float32(math.Tanh(float64(s)))
+		o += m.w2[i] * hid[i]
+	}
+	return o
+}
+
+func trainFT(feats [][]uint32, dense [][]float32, y []bool, seed uint64, epochs int) *ftModel {
+	m := &ftModel{bits: 18, d: 24, h: 32, nd: len(dense[0])}
+	rng := newSplitMix(seed)
+	uni := func(a float32) float32 { return (float32(rng.next()%1_000_000)/1_000_000*2 - 1) * a }
+	m.emb = make([]float32, (1<<m.bits)*m.d)
+	for i := range m.emb {
+		m.emb[i] = uni(1 / float32(m.d))
+	}
+	in := m.d + m.nd
+	m.w1 = make([]float32, m.h*in)
+	for i := range m.w1 {
+		m.w1[i] = uni(float32(math.Sqrt(6 / float64(in+m.h))))
+	}
+	m.b1 = make([]float32, m.h)
+	m.w2 = make([]float32, m.h)
+	for i := range m.w2 {
+		m.w2[i] = uni(float32(math.Sqrt(6 / float64(m.h+1))))
+	}
+	pos := 0
+	for _, v := range y {
+		if v {
+			pos++
+		}
+	}
+	posW := float32(math.Sqrt(float64(len(y)-pos) / float64(pos)))
+	order := make([]int, len(y))
+	for i := range order {
+		order[i] = i
+	}
+	x := make([]float32, in)
+	hid := make([]float32, m.h)
+	gx := make([]float32, in)
+	steps, total := 0, epochs*len(y)
+	for range epochs {
+		for i := len(order) - 1; i > 0; i-- {
+			j := int(rng.next() % uint64(i+1))
+			order[i], order[j] = order[j], order[i]
+		}
+		for _, i := range order {
+			lr := 0.05 * (1 - float32(steps)/float32(total))
+			steps++
+			o := m.forward(feats[i], dense[i], x, hid)
+			p := 1 / (1 + float32(math.Exp(-float64(o))))
+			t, w := float32(0), float32(1)
+			if y[i] {
+				t, w = 1, posW
+			}
+			g := (p - t) * w
+			clear(gx)
+			for k := range m.h {
+				gh := g * m.w2[k] * (1 - hid[k]*hid[k])
+				m.w2[k] -= lr * g * hid[k]
+				row := m.w1[k*in : (k+1)*in]
+				for j := range row {
+					gx[j] += gh * row[j]
+					row[j] -= lr * gh * x[j]
+				}
+				m.b1[k] -= lr * gh
+			}
+			m.b2 -= lr * g
+			if f := feats[i]; len(f) > 0 {
+				inv := 1 / float32(len(f))
+				for _, k := range f {
+					e := m.emb[int(k)*m.d : int(k+1)*m.d]
+					for j := range e {
+						e[j] -= lr * gx[j] * inv * 10 // embeddings learn faster, as in fastText
+					}
+				}
+			}
+		}
+	}
+	return m
+}
+
+type splitMix struct{ s uint64 }
+
+func newSplitMix(seed uint64) *splitMix { return &splitMix{seed} }
+func (r *splitMix) next() uint64 {
+	r.s += 0x9e3779b97f4a7c15
+	z := r.s
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
 }
