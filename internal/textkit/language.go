@@ -53,9 +53,7 @@ func Language(text string, n int, word func(i int) (hash uint64, number bool)) s
 	latin, other := 0, 0
 	scripts := map[string]int{}
 	for i := 0; i < len(text); {
-		for i+8 <= len(text) && word8(text[i:i+8])&0x8080808080808080 == 0 {
-			i += 8
-		}
+		i = SkipASCIIBlocks(text, i)
 		if i >= len(text) {
 			break
 		}
@@ -148,6 +146,17 @@ var scriptTables = []struct {
 	{"ru", unicode.Cyrillic}, {"el", unicode.Greek}, {"ar", unicode.Arabic}, {"he", unicode.Hebrew},
 	{"zh", unicode.Han}, {"ja", unicode.Hiragana}, {"ja", unicode.Katakana}, {"ko", unicode.Hangul},
 	{"hi", unicode.Devanagari}, {"th", unicode.Thai},
+}
+
+// SkipASCIIBlocks skips plain ASCII from s[i] eight bytes at a time and
+// returns where it stopped: at the end of s, at an eight-byte block with a
+// non-ASCII byte, or among the last seven bytes. Scanners for non-ASCII
+// (scripts, emoji) go on from there byte by byte.
+func SkipASCIIBlocks(s string, i int) int {
+	for i+8 <= len(s) && word8(s[i:i+8])&0x8080808080808080 == 0 {
+		i += 8
+	}
+	return i
 }
 
 // word8 is the first eight bytes of s as one little-endian word (the

@@ -27,3 +27,23 @@ func TestLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestSkipASCIIBlocks(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		from int
+		want int
+	}{
+		{"", 0, 0},
+		{"short", 0, 0},                    // fewer than eight bytes: byte by byte
+		{"0123456789abcdef", 0, 16},        // all ASCII: to the end
+		{"0123456789abcdefXYZ", 0, 16},     // the last three go byte by byte
+		{"01234567é0123456789", 0, 8},      // stops at the block with é
+		{"0123é5670123456789abcdef", 0, 0}, // é in the first block
+		{"0123é5670123456789abcdef", 6, 22},
+	} {
+		if got := SkipASCIIBlocks(tc.in, tc.from); got != tc.want {
+			t.Errorf("SkipASCIIBlocks(%q, %d) = %d, want %d", tc.in, tc.from, got, tc.want)
+		}
+	}
+}
