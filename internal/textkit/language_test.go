@@ -1,6 +1,9 @@
 package textkit
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestLanguage(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -20,10 +23,18 @@ func TestLanguage(t *testing.T) {
 		{"주문한 상품이 아직 도착하지 않았습니다", "ko"},
 		{"Hola amigo", "en"}, // one function word is no proof
 		{"My order from café Zürich never came", "en"},
-		{"order 注文 status please", "en"}, // mostly Latin letters
+		{"order 注文 status please", "en"},         // mostly Latin letters
+		{strings.Repeat("1 ", 250) + "ok", "en"}, // a word with a letter after 200 numbers
+		{strings.Repeat("the ", 5) + strings.Repeat("x ", 200) + "y el la que es para por", "en"}, // only the first 200 words count
+		{strings.Repeat("y el que es para por ", 40) + "the the the", "es"},
 	} {
-		if got := LanguageOfWords(tc.in, Words(tc.in, nil)); got != tc.want {
+		ws := Words(tc.in, nil)
+		got := Language(tc.in, len(ws), func(i int) (uint64, bool) { return ws[i].Hash, ws[i].Flags&WordNumber != 0 })
+		if got != tc.want {
 			t.Errorf("Language(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if got := LanguageOfText(tc.in); got != tc.want {
+			t.Errorf("LanguageOfText(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
