@@ -15,7 +15,6 @@ func (c *Coach) language(reply string, toks []tok) (string, bool) {
 	if textkit.LooksLikeMarkup(text) {
 		text = textkit.BlankMarkup(text)
 	}
-	var buf [64]textkit.Word // a tweet's words without an allocation
-	lang := textkit.LanguageOfWords(text, textkit.Words(text, buf[:0]))
+	lang := textkit.LanguageOfText(text)
 	return lang, lang == "en"
 }

@@ -45,17 +45,53 @@ var functionWords = func() map[uint64]int {
 // Latin script with no sign of another language counts as English, so
 // short English messages ("refund NOW") pass. text has n words; word(i)
 // gives the WordHash of the i-th and whether it is a number (for words as
-// Words finds them, see LanguageOfWords); function words are looked for
-// among the first 200.
+// Words finds them; LanguageOfText finds them itself); function words are
+// looked for among the first 200.
 func Language(text string, n int, word func(i int) (hash uint64, number bool)) string {
+	lettered := func() bool {
+		for i := range n {
+			if _, number := word(i); !number {
+				return true
+			}
+		}
+		return false
+	}
+	return guess(text, min(n, maxFunctionWords), func(i int) uint64 { h, _ := word(i); return h }, lettered)
+}
+
+// maxFunctionWords is how many words the guess looks at for function words:
+// they are frequent, the first 200 words are plenty.
+const maxFunctionWords = 200
+
+// LanguageOfText is Language for text whose words are not at hand: it finds
+// them as Words would, without keeping them.
+func LanguageOfText(text string) string {
+	var hashes [maxFunctionWords]uint64
+	n, lettered := 0, false
+	for i := 0; ; {
+		w, ok := NextWord(text, i)
+		if !ok || n == len(hashes) && lettered {
+			break
+		}
+		i = int(w.End)
+		lettered = lettered || w.Flags&WordNumber == 0
+		if n < len(hashes) {
+			hashes[n] = w.Hash
+			n++
+		}
+	}
+	return guess(text, n, func(i int) uint64 { return hashes[i] }, func() bool { return lettered })
+}
+
+// guess is Language given the hashes of the first n words (at most
+// maxFunctionWords) and whether the text has a word with a letter.
+func guess(text string, n int, hash func(i int) uint64, lettered func() bool) string {
 	// ASCII letters are counted only when another script is present
 	// (most text is plain ASCII, skipped eight bytes at a time).
 	latin, other := 0, 0
 	scripts := map[string]int{}
 	for i := 0; i < len(text); {
-		for i+8 <= len(text) && word8(text[i:i+8])&0x8080808080808080 == 0 {
-			i += 8
-		}
+		i = SkipASCIIBlocks(text, i)
 		if i >= len(text) {
 			break
 		}
@@ -87,13 +123,8 @@ func Language(text string, n int, word func(i int) (hash uint64, number bool)) s
 				latin++
 			}
 		}
-	} else if latin == 0 {
-		for i := range n {
-			if _, number := word(i); !number {
-				latin++ // a word with a letter, Latin (no other script is present)
-				break
-			}
-		}
+	} else if latin == 0 && lettered() {
+		latin++ // a word with a letter, Latin (no other script is present)
 	}
 	if latin+other == 0 {
 		return "und"
@@ -110,11 +141,9 @@ func Language(text string, n int, word func(i int) (hash uint64, number bool)) s
 		}
 		return best
 	}
-	// Function words are frequent: the first 200 words are plenty.
 	var counts [len(languages)]int
-	for i := range min(n, 200) {
-		h, _ := word(i)
-		if lang, ok := functionWords[h]; ok {
+	for i := range n {
+		if lang, ok := functionWords[hash(i)]; ok {
 			counts[lang]++
 			if lang == 0 && counts[0] >= 12 {
 				break // plainly English
@@ -133,13 +162,6 @@ func Language(text string, n int, word func(i int) (hash uint64, number bool)) s
 	return best
 }
 
-// LanguageOfWords is Language for text and its words as Words finds them.
-func LanguageOfWords(text string, words []Word) string {
-	return Language(text, len(words), func(i int) (uint64, bool) {
-		return words[i].Hash, words[i].Flags&WordNumber != 0
-	})
-}
-
 // scriptTables name a non-Latin script by the language most likely to use it.
 var scriptTables = []struct {
 	lang  string
@@ -148,6 +170,17 @@ var scriptTables = []struct {
 	{"ru", unicode.Cyrillic}, {"el", unicode.Greek}, {"ar", unicode.Arabic}, {"he", unicode.Hebrew},
 	{"zh", unicode.Han}, {"ja", unicode.Hiragana}, {"ja", unicode.Katakana}, {"ko", unicode.Hangul},
 	{"hi", unicode.Devanagari}, {"th", unicode.Thai},
+}
+
+// SkipASCIIBlocks skips plain ASCII from s[i] eight bytes at a time and
+// returns where it stopped: at the end of s, at an eight-byte block with a
+// non-ASCII byte, or among the last seven bytes. Scanners for non-ASCII
+// (scripts, emoji) go on from there byte by byte.
+func SkipASCIIBlocks(s string, i int) int {
+	for i+8 <= len(s) && word8(s[i:i+8])&0x8080808080808080 == 0 {
+		i += 8
+	}
+	return i
 }
 
 // word8 is the first eight bytes of s as one little-endian word (the

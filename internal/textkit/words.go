@@ -1,6 +1,7 @@
 package textkit
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -42,6 +43,29 @@ func WordHash(w string) uint64 {
 		h = (h ^ uint64(c)) * FNVPrime
 	}
 	return h
+}
+
+// AppendLower appends the lower-case form of the word text[w.Start:w.End]
+// to dst: letters lower-cased, digits folded to '0' — the string whose
+// WordHash is w.Hash, with one exception kept as it is: a word that is ASCII
+// but for a ’ ("don’t" has WordASCII) keeps its ’, while its hash reads it
+// as '. The reading's models were trained on these forms.
+func (w Word) AppendLower(dst []byte, text string) []byte {
+	s := text[w.Start:w.End]
+	if w.Flags&WordASCII == 0 {
+		s = strings.ToLower(strings.ReplaceAll(s, "’", "'"))
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= '0' && c <= '9':
+			c = '0'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // IsWordByte reports an ASCII letter or digit.

@@ -62,9 +62,12 @@ func TestWordFlagsAndHash(t *testing.T) {
 	}
 	for i, w := range want {
 		got := ws[i]
-		if text[got.Start:got.End] != w.word || got.Flags != w.flags || got.Hash != WordHash(w.lower) {
+		if text[got.Start:got.End] != w.word || got.Flags != w.flags || got.Hash != WordHash(w.lower) || string(got.AppendLower(nil, text)) != w.lower {
 			t.Errorf("word %d = %q flags %05b, want %q flags %05b (hash of %q)", i, text[got.Start:got.End], got.Flags, w.word, w.flags, w.lower)
 		}
+	}
+	if w := Words("Don’t", nil)[0]; string(w.AppendLower(nil, "Don’t")) != "don’t" || w.Hash != WordHash("don't") {
+		t.Error("a ’ stays in the lower-case form of an otherwise ASCII word and hashes as '")
 	}
 	if WordHash("2nd") != WordHash("3nd") || WordHash("can't") != Words("CAN’T", nil)[0].Hash {
 		t.Error("WordHash folds digits and reads ’ as '")
@@ -84,6 +87,9 @@ func FuzzWords(f *testing.F) {
 			}
 			if utf8.ValidString(s) && (!utf8.RuneStart(s[w.Start]) || int(w.End) < len(s) && !utf8.RuneStart(s[w.End])) {
 				t.Fatalf("word %d [%d,%d) splits a character in %q", i, w.Start, w.End, s)
+			}
+			if lower := w.AppendLower(nil, s); utf8.ValidString(s) && !strings.Contains(s[w.Start:w.End], "’") && WordHash(string(lower)) != w.Hash {
+				t.Fatalf("word %d %q: lower-case form %q does not hash to the word's hash", i, s[w.Start:w.End], lower)
 			}
 			prev = w.End
 		}
