@@ -158,4 +158,3 @@ func (d *Desk) TypingOn(ctx context.Context, u User, caseID int64) ([]string, er
 	}
 	return out, rows.Err()
 }
-

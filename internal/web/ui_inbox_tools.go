@@ -215,4 +215,3 @@ func typingWords(names []string) string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " are replying…"
 }
-
