@@ -175,7 +175,9 @@ func (s *Server) publicRoutes(mux *http.ServeMux) []publicRoute {
 		{"GET /healthz", http.HandlerFunc(s.healthz)},
 		{"GET /readyz", http.HandlerFunc(s.readyz)},
 		{"GET /metrics", s.metrics.handler()},
-		{"GET /static/", staticFiles()},
+		{"GET /static/", serveStatic()},
+		{"GET /favicon.ico", favicon()},
+		{"/", http.HandlerFunc(s.notFoundPage)}, // what no route takes: the styled 404
 		{"GET /login", http.HandlerFunc(s.loginPage)},
 		{"POST /login", http.HandlerFunc(s.login)},
 		{"POST /logout", http.HandlerFunc(s.logout)},
