@@ -137,6 +137,10 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResu
 			"message_id": m.ID, "score": res.Review.Score, "ready": res.Review.Ready, "commitments": len(res.Promises)}); err != nil {
 			return err
 		}
+		// Sent: the others on the case no longer see them replying.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM case_typing WHERE case_id = $1 AND user_id = $2`, in.CaseID, author.ID); err != nil {
+			return err
+		}
 		return d.replyThen(ctx, tx, policy, cal, author, in, now)
 	})
 	if err != nil {

@@ -92,3 +92,24 @@ func (s *Server) goodwillApprovals(w http.ResponseWriter, r *http.Request, u des
 	writeJSON(w, http.StatusOK, a)
 	return nil
 }
+
+// bulkRequest is the body of POST /api/v1/bulk/cases.
+type bulkRequest struct {
+	CaseIDs []int64 `json:"case_ids"`
+	desk.BulkAction
+}
+
+// bulkCases is POST /api/v1/bulk/cases: one action on many cases, with a
+// result per case. The desk checks the action's own permission.
+func (s *Server) bulkCases(w http.ResponseWriter, r *http.Request, u desk.User) error {
+	var in bulkRequest
+	if err := s.decode(w, r, &in); err != nil {
+		return err
+	}
+	results, err := s.desk.Bulk(r.Context(), u, in.CaseIDs, in.BulkAction)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": results})
+	return nil
+}

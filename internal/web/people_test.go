@@ -201,3 +201,40 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+// TestBulkThroughTheAPI: one action on several cases answers per case (a
+// case that does not exist is one refused row, not a failed request); a
+// trainee is refused; an empty list is a clear 422.
+func TestBulkThroughTheAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		agent, d := newServer(t, db, desk.RoleAgent)
+		var ids []any
+		for i := range 2 {
+			msg := map[string]any{"customer": map[string]any{"email": fmt.Sprintf("c%d@example.com", i)}, "text": "Where is my parcel?", "channel": "email"}
+			status, body := agent.do("POST", "/api/v1/messages", msg)
+			if status != http.StatusCreated {
+				t.Fatalf("ingest: %d %v", status, body)
+			}
+			ids = append(ids, body["case_id"])
+		}
+		status, body := agent.do("POST", "/api/v1/bulk/cases", map[string]any{"case_ids": append(ids, 424242), "action": "category", "category": "shipping"})
+		if status != http.StatusOK {
+			t.Fatalf("bulk: %d %v", status, body)
+		}
+		results := body["results"].([]any)
+		if len(results) != 3 || results[0].(map[string]any)["ok"] != true || results[2].(map[string]any)["ok"] != false {
+			t.Errorf("results = %v", results)
+		}
+		c, _ := d.Case(context.Background(), int64(ids[0].(float64)))
+		if c.Category != "shipping" {
+			t.Errorf("category after bulk = %q", c.Category)
+		}
+		trainee := addUserClient(t, d, agent.base, desk.RoleTrainee)
+		if status, _ := trainee.do("POST", "/api/v1/bulk/cases", map[string]any{"case_ids": ids, "action": "resolve"}); status != http.StatusForbidden {
+			t.Errorf("trainee bulk resolve = %d, want 403", status)
+		}
+		if status, body := agent.do("POST", "/api/v1/bulk/cases", map[string]any{"case_ids": []any{}, "action": "resolve"}); status != http.StatusUnprocessableEntity {
+			t.Errorf("bulk of nothing = %d %v, want 422", status, body)
+		}
+	})
+}

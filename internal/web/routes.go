@@ -84,6 +84,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST /api/v1/users/{id}/deactivate", desk.PermUsersManage, s.deactivateUser},
 		{"POST /api/v1/users/{id}/reactivate", desk.PermUsersManage, s.reactivateUser},
 		{"GET /api/v1/goodwill/approvals", desk.PermGoodwillApprove, s.goodwillApprovals},
+		{"POST /api/v1/bulk/cases", desk.PermCasesRead, s.bulkCases}, // the desk checks each action's own permission
 	}
 }
 
@@ -147,6 +148,11 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /settings/users/{id}", desk.PermUsersManage, s.editUserForm},
 		{"POST /settings/users/{id}/deactivate", desk.PermUsersManage, s.deactivateUserForm},
 		{"POST /settings/users/{id}/reactivate", desk.PermUsersManage, s.reactivateUserForm},
+		{"POST /inbox/density", desk.PermCasesRead, s.densityForm},
+		{"POST /inbox/views", desk.PermCasesRead, s.saveViewForm},
+		{"POST /inbox/views/{id}/delete", desk.PermCasesRead, s.deleteViewForm},
+		{"POST /cases/bulk", desk.PermCasesRead, s.bulkForm}, // the desk checks each action's own permission
+		{"POST /cases/{id}/typing", desk.PermCasesReply, s.typingForm},
 	}
 }
 
@@ -169,7 +175,9 @@ func (s *Server) publicRoutes(mux *http.ServeMux) []publicRoute {
 		{"GET /healthz", http.HandlerFunc(s.healthz)},
 		{"GET /readyz", http.HandlerFunc(s.readyz)},
 		{"GET /metrics", s.metrics.handler()},
-		{"GET /static/", staticFiles()},
+		{"GET /static/", serveStatic()},
+		{"GET /favicon.ico", favicon()},
+		{"/", http.HandlerFunc(s.notFoundPage)}, // what no route takes: the styled 404
 		{"GET /login", http.HandlerFunc(s.loginPage)},
 		{"POST /login", http.HandlerFunc(s.login)},
 		{"POST /logout", http.HandlerFunc(s.logout)},

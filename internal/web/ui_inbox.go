@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -115,7 +117,11 @@ type caseRow struct {
 	Assignee  string
 	// NeedsOwner: the assignee was deactivated and the case is not done.
 	NeedsOwner bool
-	SLA        *clock
+	// Inbox: the inbox's own row, with a box to tick for bulk actions
+	// and the priority with its parts (Parts).
+	Inbox bool
+	Parts []desk.PriorityPart
+	SLA   *clock
 }
 
 // inboxView is the data of the inbox page.
@@ -129,6 +135,14 @@ type inboxView struct {
 	NextURL    string
 	FirstURL   string
 	EventsURL  string
+	// The inbox's tools: row density, bulk actions, saved views.
+	Dense      bool
+	Back       string // this page's address, to come back to after a form
+	Query      string // the filter as a query string, for "save this view"
+	Staff      []desk.User
+	Can        struct{ Assign, Resolve, Categorize bool }
+	SavedViews []savedViewLink
+	Bulk       *bulkView
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) error {
@@ -153,7 +167,24 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) erro
 	v := inboxView{chrome: s.chromeFor(r, u, "inbox"), Filter: f, Views: inboxViews, Statuses: inboxStatuses, Categories: categoryIDs(),
 		Rows: make([]caseRow, 0, len(page.Cases))}
 	for _, c := range page.Cases {
-		v.Rows = append(v.Rows, newCaseRow(c, names, now))
+		v.Rows = append(v.Rows, newInboxRow(c, names, now))
+	}
+	v.Dense, v.Back, v.Query, v.Bulk = dense(r), r.URL.RequestURI(), f.values(false).Encode(), s.popBulk(r)
+	v.Can.Assign, v.Can.Resolve, v.Can.Categorize = u.Can(desk.PermCasesAssign), u.Can(desk.PermCasesResolve), u.Can(desk.PermCasesReply)
+	if v.Can.Assign {
+		for _, x := range names {
+			if !x.Disabled && x.Can(desk.PermCasesReply) {
+				v.Staff = append(v.Staff, x)
+			}
+		}
+		slices.SortFunc(v.Staff, func(a, b desk.User) int { return cmp.Compare(a.Name, b.Name) })
+	}
+	views, err := s.desk.InboxViews(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	for _, sv := range views {
+		v.SavedViews = append(v.SavedViews, savedViewLink{InboxView: sv, URL: withQuery("/", urlValues(sv.Query)), Current: sv.Query == v.Query})
 	}
 	if page.NextCursor != "" {
 		next := f
@@ -175,6 +206,14 @@ func newCaseRow(c desk.Case, people directory, now time.Time) caseRow {
 		row.Assignee = who.Name
 		row.NeedsOwner = who.Disabled && c.Status != desk.StatusResolved && c.Status != desk.StatusClosed
 	}
+	return row
+}
+
+// newInboxRow is a row of the inbox itself: with a box to tick for bulk
+// actions and the priority explained.
+func newInboxRow(c desk.Case, people directory, now time.Time) caseRow {
+	row := newCaseRow(c, people, now)
+	row.Inbox, row.Parts = true, desk.PriorityParts(c)
 	return row
 }
 
