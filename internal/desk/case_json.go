@@ -49,23 +49,64 @@ func (c CaseDetail) AppendJSON(b []byte) ([]byte, error) {
 }
 
 // appendJSON appends m as the encoder writes it (MarshalJSON's output,
-// compacted and HTML-escaped).
+// compacted and HTML-escaped). The stored JSON of a message — its
+// reading when left encoded, its coach review — is spliced in after the
+// "text" member where the encoder puts a review, and at the end where
+// MarshalJSON puts a stored reading, rather than scanned by the encoder.
 func (m Message) appendJSON(b []byte) ([]byte, error) {
-	if m.Reading != nil || m.encodedReading == nil {
-		mb, err := json.Marshal(m)
+	type plain Message
+	p := plain(m)
+	if m.Reading != nil {
+		mb, err := json.Marshal(p)
 		return append(b, mb...), err
 	}
-	type plain Message
-	mb, err := json.Marshal(plain(m)) // compact and escaped: what the encoder makes of it
-	if err != nil {
-		return b, err
+	reading, review := m.encodedReading, m.Review
+	p.Review = nil
+	mb, err := json.Marshal(p)
+	if err != nil || (reading == nil && len(review) == 0) {
+		return append(b, mb...), err
 	}
+	if len(review) > 0 {
+		at := textMemberEnd(mb)
+		if at < 0 {
+			return b, errors.New("desk: encode message: no text member")
+		}
+		b = append(b, mb[:at]...)
+		b = append(b, `,"review":`...)
+		if b, err = appendCompactJSON(b, review); err != nil {
+			return b, err
+		}
+		mb = mb[at:]
+	}
+	if reading == nil {
+		return append(b, mb...), nil
+	}
+	// MarshalJSON writes a stored reading last.
 	b = append(b, mb[:len(mb)-1]...)
 	b = append(b, `,"reading":`...)
-	if b, err = appendCompactJSON(b, m.encodedReading); err != nil {
+	if b, err = appendCompactJSON(b, reading); err != nil {
 		return b, err
 	}
 	return append(b, '}'), nil
+}
+
+// textMemberEnd returns where the "text" member of an encoded message
+// ends: after its string's closing quote. (`"text":` cannot occur inside
+// a string, whose quotes are escaped, nor inside "raw_text".)
+func textMemberEnd(mb []byte) int {
+	i := bytes.Index(mb, []byte(`,"text":"`))
+	if i < 0 {
+		return -1
+	}
+	for j := i + len(`,"text":"`); j < len(mb); j++ {
+		switch mb[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return -1
 }
 
 // appendCompactJSON appends src, stored JSON, as encoding/json writes a

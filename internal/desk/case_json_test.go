@@ -52,6 +52,9 @@ func TestCaseAppendJSONIsTheEncoders(t *testing.T) {
 			}
 		}
 		check("as written")
+		if c, _ := d.CaseEncoded(ctx, res.CaseID); !bytes.Contains(encode(t, c), []byte(`"review":{`)) {
+			t.Fatal("the reply has no review: the test does not cover one")
+		}
 		// A stored reading with spaces between its members and HTML
 		// characters in a string (as another writer might have stored it).
 		err = db.Tx(ctx, func(tx *sql.Tx) error {
