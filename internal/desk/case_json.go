@@ -112,18 +112,49 @@ func textMemberEnd(mb []byte) int {
 // appendCompactJSON appends src, stored JSON, as encoding/json writes a
 // Marshaler's output: compacted, with <, >, &, U+2028 and U+2029 in
 // strings escaped. Text that needs neither (one pass over its bytes,
-// minding strings) is copied as it is.
+// minding strings) is copied as it is; other text is compacted and
+// escaped in one more pass. src is JSON the desk stored (or PostgreSQL's
+// JSONB gave back): it is not validated again.
 func appendCompactJSON(b, src []byte) ([]byte, error) {
+	if len(src) == 0 {
+		return b, errors.New("desk: encode: empty stored JSON")
+	}
 	if jsonIsCompactAndEscaped(src) {
 		return append(b, src...), nil
 	}
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, src); err != nil {
-		return b, err
+	inString := false
+	start := 0
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			case '<', '>', '&':
+				b = append(b, src[start:i]...)
+				b = append(b, '\\', 'u', '0', '0', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xF])
+				start = i + 1
+			case 0xE2:
+				if i+2 < len(src) && src[i+1] == 0x80 && (src[i+2] == 0xA8 || src[i+2] == 0xA9) {
+					b = append(b, src[start:i]...)
+					b = append(b, '\\', 'u', '2', '0', '2', "0123456789abcdef"[src[i+2]&0xF])
+					i += 2
+					start = i + 1
+				}
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case ' ', '\t', '\n', '\r':
+			b = append(b, src[start:i]...)
+			start = i + 1
+		}
 	}
-	var escaped bytes.Buffer
-	json.HTMLEscape(&escaped, compact.Bytes())
-	return append(b, escaped.Bytes()...), nil
+	return append(b, src[start:]...), nil
 }
 
 // jsonIsCompactAndEscaped reports that src has no whitespace outside its
