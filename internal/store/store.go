@@ -41,6 +41,7 @@ type DB struct {
 	Engine Engine
 	write  *sql.DB
 	read   *sql.DB
+	ckpt   *checkpointer // SQLite: the background checkpoints (checkpoint.go)
 }
 
 // DefaultURL is the embedded default: a SQLite file in the working directory.
@@ -83,7 +84,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	params.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + params.Encode()
 
-	write, err := sql.Open("sqlite", dsn)
+	// The writer leaves checkpoints to the background (checkpoint.go).
+	write, err := sql.Open("sqlite", dsn+"&_pragma="+url.QueryEscape(fmt.Sprintf("wal_autocheckpoint(%d)", walAutoCheckpointPages)))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -102,7 +104,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{Engine: SQLite, write: write, read: read}, nil
+	db := &DB{Engine: SQLite, write: write, read: read}
+	db.startCheckpoints()
+	return db, nil
 }
 
 func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
@@ -121,6 +125,7 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.stopCheckpoints()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

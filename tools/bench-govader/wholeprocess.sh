@@ -43,16 +43,27 @@ run() { # run NAME CMD...: appends "wall cpu maxrss_kb outbytes" to $tmp/NAME
 	read -r wall user sys rss <"$tmp/t"
 	echo "$wall $(echo "$user + $sys" | bc) $rss $(wc -c <"$tmp/out")" >>"$tmp/times-$name"
 }
+names="calmdesk govader"
+[ -n "${OLD:-}" ] && names="calmdesk old govader"
 for _ in $(seq "$rounds"); do
 	run calmdesk "$tmp/calmdesk" analyze --jsonl "$@"
+	[ -n "${OLD:-}" ] && cp "$tmp/out" "$tmp/out.new"
 	run govader "$tmp/govader-jsonl"
+	if [ -n "${OLD:-}" ]; then
+		run old "$OLD" analyze --jsonl "$@"
+		cmp -s "$tmp/out" "$tmp/out.new" || { echo "the old and new outputs differ" >&2; exit 1; }
+	fi
 done
 median() { sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-for name in calmdesk govader; do
+for name in $names; do
 	w=$(cut -d' ' -f1 "$tmp/times-$name" | median); c=$(cut -d' ' -f2 "$tmp/times-$name" | median)
 	m=$(cut -d' ' -f3 "$tmp/times-$name" | median); o=$(cut -d' ' -f4 "$tmp/times-$name" | median)
 	printf '%-9s wall %6.2f s  cpu %6.2f s  max rss %4d MB  output %5.1f MB\n' "$name" "$w" "$c" $((m / 1024)) "$(echo "$o / 1048576" | bc -l)"
 	eval "${name}_w=$w ${name}_c=$c"
 done
+if [ -n "${OLD:-}" ]; then
+	printf 'new against old: %.2fx the speed in wall time, %.2fx less CPU\n' \
+		"$(echo "$old_w / $calmdesk_w" | bc -l)" "$(echo "$old_c / $calmdesk_c" | bc -l)"
+fi
 printf 'calmdesk against govader: %.2fx the speed in wall time, %.2fx the CPU per byte\n' \
 	"$(echo "$govader_w / $calmdesk_w" | bc -l)" "$(echo "$calmdesk_c / $govader_c" | bc -l)"

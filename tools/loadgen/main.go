@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,6 +36,8 @@ func main() {
 	clients := flag.Int("c", 16, "concurrent clients")
 	total := flag.Int("n", 10000, "messages to send")
 	maxTime := flag.Duration("max", 2*time.Minute, "stop after this long even if fewer were sent")
+	rate := flag.Float64("rate", 0, "steady load: start this many messages per second in all (0: each client sends as fast as it is answered)")
+	slowest := flag.Int("slowest", 0, "print this many slowest requests, with when each started, to find what the tails line up with")
 	flag.Parse()
 	if *token == "" {
 		fmt.Fprintln(os.Stderr, "loadgen: -token is required")
@@ -44,6 +47,14 @@ func main() {
 	var next atomic.Int64
 	var failures atomic.Int64
 	latencies := make([][]time.Duration, *clients)
+	type sample struct{ at, took time.Duration }
+	samples := make([][]sample, *clients)
+	// With -rate, request i is due at start + i/rate: a client that falls
+	// behind sends at once (the latency then includes no queueing of ours).
+	var interval time.Duration
+	if *rate > 0 {
+		interval = time.Duration(float64(time.Second) / *rate)
+	}
 	deadline := time.Now().Add(*maxTime)
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *clients}}
 	start := time.Now()
@@ -56,6 +67,11 @@ func main() {
 				i := next.Add(1)
 				if i > int64(*total) || time.Now().After(deadline) {
 					return
+				}
+				if interval > 0 {
+					if wait := time.Until(start.Add(time.Duration(i-1) * interval)); wait > 0 {
+						time.Sleep(wait)
+					}
 				}
 				body, _ := json.Marshal(map[string]any{
 					"customer":    map[string]any{"email": fmt.Sprintf("customer%d@example.com", i%5000), "name": "Load Test"},
@@ -80,6 +96,7 @@ func main() {
 					continue
 				}
 				latencies[c] = append(latencies[c], time.Since(t0))
+				samples[c] = append(samples[c], sample{t0.Sub(start), time.Since(t0)})
 			}
 		}()
 	}
@@ -96,4 +113,16 @@ func main() {
 		len(all), failures.Load(), *clients, elapsed.Seconds(), float64(len(all))/elapsed.Seconds())
 	fmt.Printf("latency p50 %v  p90 %v  p99 %v  max %v\n",
 		pct(.50).Round(time.Microsecond), pct(.90).Round(time.Microsecond), pct(.99).Round(time.Microsecond), all[len(all)-1].Round(time.Microsecond))
+	over := func(d time.Duration) int {
+		return len(all) - sort.Search(len(all), func(i int) bool { return all[i] > d })
+	}
+	fmt.Printf("over 100 ms: %d, over 200 ms: %d, over 500 ms: %d, over 1 s: %d\n",
+		over(100*time.Millisecond), over(200*time.Millisecond), over(500*time.Millisecond), over(time.Second))
+	if *slowest > 0 {
+		s := slices.Concat(samples...)
+		slices.SortFunc(s, func(a, b sample) int { return int(b.took - a.took) })
+		for _, x := range s[:min(*slowest, len(s))] {
+			fmt.Printf("  %8.3fs into the run: %v\n", x.at.Seconds(), x.took.Round(time.Microsecond))
+		}
+	}
 }
