@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/store"
@@ -27,7 +28,18 @@ func main() {
 	cases := flag.Int("cases", 100000, "cases to generate")
 	messages := flag.Int("messages", 0, "messages in all (default 5 per case); customer messages and replies alternate")
 	days := flag.Int("days", 365, "days the cases are spread over")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile here")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx := context.Background()
 	db, err := store.Open(ctx, *dbURL)
 	if err != nil {

@@ -41,6 +41,7 @@ func main() {
 	runs := flag.Int("runs", 20, "timed runs of each query")
 	explain := flag.Bool("explain", false, "print the SQLite query plan of the case query")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the timed runs here")
+	only := flag.String("only", "", "time only the queries whose name holds this (e.g. problems)")
 	flag.Parse()
 	ctx := context.Background()
 	db, err := store.Open(ctx, *dbURL)
@@ -114,6 +115,9 @@ func main() {
 			return s.Resolved, err
 		}},
 	} {
+		if !strings.Contains(q.name, *only) {
+			continue
+		}
 		measure(q.name, *runs, q.run)
 	}
 }

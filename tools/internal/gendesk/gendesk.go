@@ -140,13 +140,15 @@ type batch struct {
 	args  []any
 	limit int
 	after []*batch // flushed first: the rows these rows name
-	mark  string   // "$" (PostgreSQL) or "?" (SQLite) before a parameter's number
+	mark  string   // "$" (PostgreSQL: $1, $2, …) or "?" (SQLite: ?, ?, …)
 }
 
 func newBatch(engine store.Engine, head, tail string, cols int) *batch {
 	mark := "$"
 	if engine == store.SQLite {
-		mark = "?" // ?NNN: the driver reads a large $NNN as a name
+		// Plain ?: the driver looks every named or numbered parameter up
+		// by name, in a time that grows with the number of parameters.
+		mark = "?"
 	}
 	return &batch{head: head, tail: tail, cols: cols, limit: max(1, 4000/cols), mark: mark}
 }
@@ -184,7 +186,11 @@ func (b *batch) flush(ctx context.Context, tx *sql.Tx) error {
 				q.WriteByte(',')
 			}
 			n++
-			fmt.Fprintf(&q, "%s%d", b.mark, n)
+			if b.mark == "?" {
+				q.WriteByte('?')
+			} else {
+				fmt.Fprintf(&q, "$%d", n)
+			}
 		}
 		q.WriteByte(')')
 	}

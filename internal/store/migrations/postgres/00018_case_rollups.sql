@@ -174,7 +174,41 @@ CREATE TRIGGER case_rollups_sync AFTER INSERT OR DELETE OR UPDATE OF case_id, st
 CREATE TRIGGER case_rollups_sync AFTER INSERT ON audit_events
     FOR EACH ROW WHEN (NEW.action = 'case.reopened' AND NEW.case_id IS NOT NULL) EXECUTE FUNCTION case_rollups_row_sync();
 
+-- A version per day (in 16 shards, so that concurrent writers rarely wait
+-- for one another on one row): bumped whenever a case_rollups row of that
+-- day (by created_at, UTC) is written or deleted. Insights keep each day's
+-- aggregate in memory and recompute a day only when its version has moved.
+CREATE TABLE rollup_day_versions (
+    day     DATE NOT NULL,
+    shard   INTEGER NOT NULL,  -- case_id % 16
+    version BIGINT NOT NULL,
+    PRIMARY KEY (day, shard)
+);
+INSERT INTO rollup_day_versions (day, shard, version)
+SELECT (created_at AT TIME ZONE 'UTC')::date, case_id % 16, 1 FROM case_rollups GROUP BY 1, 2;
+-- +goose StatementBegin
+CREATE FUNCTION rollup_day_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        INSERT INTO rollup_day_versions (day, shard, version) VALUES ((OLD.created_at AT TIME ZONE 'UTC')::date, OLD.case_id % 16, 1)
+            ON CONFLICT (day, shard) DO UPDATE SET version = rollup_day_versions.version + 1;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO rollup_day_versions (day, shard, version) VALUES ((NEW.created_at AT TIME ZONE 'UTC')::date, NEW.case_id % 16, 1)
+            ON CONFLICT (day, shard) DO UPDATE SET version = rollup_day_versions.version + 1;
+        RETURN NEW;
+    END IF;
+    RETURN OLD;
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER rollup_day_bump AFTER INSERT OR UPDATE OR DELETE ON case_rollups
+    FOR EACH ROW EXECUTE FUNCTION rollup_day_bump();
+
 -- +goose Down
+DROP TRIGGER rollup_day_bump ON case_rollups;
+DROP FUNCTION rollup_day_bump();
+DROP TABLE rollup_day_versions;
 DROP TRIGGER case_rollups_sync ON audit_events;
 DROP TRIGGER case_rollups_sync ON goodwill;
 DROP TRIGGER case_rollups_sync ON commitments;
