@@ -23,6 +23,16 @@ func (c *Coach) decideSteps(d *doc, sc *scores, steps map[string]Step) {
 		if id == playbook.StepExpectation && !rule.Done && len(d.times) == 0 {
 			on = false
 		}
+		// The playbook's apology words ("please accept our apologies", "we
+		// sincerely regret") are unambiguous once the self-undercutting
+		// forms are ruled out, and formal apologies are rare in the tweets
+		// the model learned from: it may not veto one unless it reads the
+		// reply as a non-apology.
+		if id == playbook.StepApology && rule.Done && !on {
+			if non, ok := c.model.on(sc, playbook.RuleNonApology, false); ok && !non {
+				on = true
+			}
+		}
 		switch {
 		case !ok:
 		case !on:
