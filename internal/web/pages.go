@@ -97,4 +97,3 @@ func signInAgain(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
 	}
 }
-
