@@ -2,13 +2,17 @@ package web_test
 
 import (
 	"compress/gzip"
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/store"
 	"github.com/calmdesk/calmdesk/internal/store/storetest"
 	"github.com/calmdesk/calmdesk/internal/web"
@@ -73,4 +77,35 @@ func TestStaticFilesCacheAndCompress(t *testing.T) {
 	if resp.Header.Get("Content-Encoding") != "gzip" {
 		t.Errorf("the login page is not gzipped: %v", resp.Header)
 	}
+}
+
+// TestCasePageListsPastConversations: the customer's other cases are
+// listed on the case page, each with a link, not only counted.
+func TestCasePageListsPastConversations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		api, d := newServer(t, db, desk.RoleAgent)
+		first := map[string]any{"customer": map[string]any{"email": "lee@example.com", "name": "Lee"}, "subject": "Router dead", "text": "My router is dead.", "channel": "email"}
+		_, a := api.do("POST", "/api/v1/messages", first)
+		if _, err := d.Resolve(context.Background(), desk.SystemActor, int64(a["case_id"].(float64))); err != nil {
+			t.Fatal(err)
+		}
+		second := map[string]any{"customer": map[string]any{"email": "lee@example.com"}, "subject": "Invoice wrong", "text": "The invoice is wrong.", "channel": "email"}
+		_, b := api.do("POST", "/api/v1/messages", second)
+		br := browser(t)
+		resp, err := br.PostForm(api.base+"/login", url.Values{"email": {"agent@calmdesk.test"}, "password": {"correct horse battery"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		resp, err = br.Get(fmt.Sprintf("%s/cases/%d", api.base, int64(b["case_id"].(float64))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		want := fmt.Sprintf(`<a href="/cases/%d">#%d Router dead</a>`, int64(a["case_id"].(float64)), int64(a["case_id"].(float64)))
+		if !strings.Contains(string(page), "1 past conversation") || !strings.Contains(string(page), want) {
+			t.Errorf("the case page does not list Lee's past conversation %s", want)
+		}
+	})
 }

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
 )
@@ -44,7 +46,34 @@ type notificationsView struct {
 
 type notificationView struct {
 	desk.Notification
-	New bool
+	New   bool
+	Title string // the kind in words: "SLA breach"
+	Rest  string // the message after its "Case #4", which the link says
+}
+
+// kindTitles name the notification kinds whose words titleCase gets wrong.
+var kindTitles = map[string]string{
+	"sla_breach": "SLA breach", "sla_warning": "SLA warning", "needs_owner": "Needs a new owner",
+	"goodwill_approval": "Goodwill to approve", "goodwill_approved": "Goodwill approved", "goodwill_declined": "Goodwill declined",
+}
+
+// newNotificationView words one notification for the page: its kind as a
+// title, and its message without the case number the link already says
+// (no "case #4: Case #4: …").
+func newNotificationView(n desk.Notification, isNew bool) notificationView {
+	v := notificationView{Notification: n, New: isNew, Title: kindTitles[n.Kind], Rest: n.Message}
+	if v.Title == "" {
+		v.Title = titleCase(n.Kind)
+	}
+	if n.CaseID != nil {
+		prefix := fmt.Sprintf("Case #%d", *n.CaseID)
+		if rest, ok := strings.CutPrefix(n.Message, prefix); ok && (strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, " ")) {
+			v.Rest = rest
+		} else {
+			v.Rest = ": " + n.Message
+		}
+	}
+	return v
 }
 
 // notificationsPage lists the user's newest notifications (GET /notifications)
@@ -57,7 +86,7 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request, u des
 	seen := s.sessions.GetInt64(r.Context(), notificationsSeenKey)
 	v := notificationsView{chrome: chrome{User: u, Current: "notifications", Flash: s.popFlash(r)}}
 	for _, n := range list {
-		v.Items = append(v.Items, notificationView{Notification: n, New: n.ID > seen && n.ReadAt == nil})
+		v.Items = append(v.Items, newNotificationView(n, n.ID > seen && n.ReadAt == nil))
 	}
 	if len(list) > 0 && list[0].ID > seen {
 		s.sessions.Put(r.Context(), notificationsSeenKey, list[0].ID)
