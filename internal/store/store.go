@@ -41,7 +41,6 @@ type DB struct {
 	Engine Engine
 	write  *sql.DB
 	read   *sql.DB
-	ckpt   *checkpointer // SQLite: the background checkpoints (checkpoint.go)
 }
 
 // DefaultURL is the embedded default: a SQLite file in the working directory.
@@ -110,8 +109,7 @@ func openSQLite(ctx context.Context, path string, o Options) (*DB, error) {
 	params.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + params.Encode()
 
-	// The writer leaves checkpoints to the background (checkpoint.go).
-	write, err := sql.Open("sqlite", dsn+"&_pragma="+url.QueryEscape(fmt.Sprintf("wal_autocheckpoint(%d)", walAutoCheckpointPages)))
+	write, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -133,9 +131,7 @@ func openSQLite(ctx context.Context, path string, o Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	db := &DB{Engine: SQLite, write: write, read: read}
-	db.startCheckpoints()
-	return db, nil
+	return &DB{Engine: SQLite, write: write, read: read}, nil
 }
 
 func openPostgres(ctx context.Context, rawURL string, o Options) (*DB, error) {
@@ -158,7 +154,6 @@ func openPostgres(ctx context.Context, rawURL string, o Options) (*DB, error) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
-	db.stopCheckpoints()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
