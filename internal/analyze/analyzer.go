@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // MaxTextBytes is the longest text Read accepts. Customer messages are far
@@ -121,62 +123,21 @@ func (a *Analyzer) readWith(text string, s *scratch) (Reading, error) {
 		return Reading{}, ErrEmpty
 	}
 	work := text
-	if looksLikeHTML(text) {
-		work = blankMarkup(text)
+	if textkit.LooksLikeMarkup(text) {
+		work = textkit.BlankMarkup(text)
 	}
 	s.toks = tokenize(work, s.toks[:0])
 	r := Reading{Level: Calm, Sentiment: "neutral", Emotions: make(map[string]float64, len(a.emo.labels)),
 		Labels: []string{}, Reasons: []Reason{}, Concerns: []Concern{}, Signals: []Signal{}, Sentences: []Sentence{}}
-	r.Language = detectLanguage(work, s.toks)
+	r.Language = textkit.Language(work, len(s.toks), func(i int) (uint64, bool) {
+		return s.toks[i].hash, s.toks[i].flags&tokNumber != 0
+	})
 	if r.Language != "en" || len(s.toks) == 0 {
 		return r, nil
 	}
 	r.Supported = true
 	a.read(work, text, s, &r)
 	return r, nil
-}
-
-// looksLikeHTML reports markup worth blanking: a tag-like "<x" and a ">".
-func looksLikeHTML(text string) bool {
-	i := strings.IndexByte(text, '<')
-	return i >= 0 && i+1 < len(text) && (isWordByte(text[i+1]) || text[i+1] == '/' || text[i+1] == '!') && strings.IndexByte(text[i:], '>') > 0
-}
-
-// blankMarkup replaces tags, script and style bodies and character entities
-// with spaces, so offsets into the result are offsets into text.
-func blankMarkup(text string) string {
-	b := []byte(text)
-	lower := strings.ToLower(text)
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '<':
-			end := strings.IndexByte(text[i:], '>')
-			if end < 0 {
-				return string(b)
-			}
-			end += i
-			for _, body := range []string{"<script", "<style"} {
-				if strings.HasPrefix(lower[i:], body) {
-					if c := strings.Index(lower[i:], "</"+body[1:]); c > 0 {
-						end = i + c + strings.IndexByte(lower[i+c:], '>')
-					}
-				}
-			}
-			for j := i; j <= end && j < len(b); j++ {
-				if b[j] != '\n' {
-					b[j] = ' '
-				}
-			}
-			i = end
-		case '&':
-			if e := strings.IndexByte(text[i:min(len(text), i+10)], ';'); e > 1 {
-				for j := i; j <= i+e; j++ {
-					b[j] = ' '
-				}
-			}
-		}
-	}
-	return string(b)
 }
 
 // calibrate maps a probability to 0-100 so that the label's threshold t

@@ -1,6 +1,10 @@
 package analyze
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
+)
 
 // mood is what an emoji says about its writer, for the rules.
 type mood uint8
@@ -34,9 +38,7 @@ type emojiAt struct {
 func findEmoji(text string, out []emojiAt) []emojiAt {
 	for i := 0; i < len(text); {
 		// Eight ASCII bytes at a time: most text has no emoji at all.
-		for i+8 <= len(text) && word8(text[i:i+8])&0x8080808080808080 == 0 {
-			i += 8
-		}
+		i = textkit.SkipASCIIBlocks(text, i)
 		if i >= len(text) {
 			break
 		}
@@ -52,12 +54,4 @@ func findEmoji(text string, out []emojiAt) []emojiAt {
 		i += n
 	}
 	return out
-}
-
-// word8 is the first eight bytes of s as one little-endian word (the
-// compiler makes it one load).
-func word8(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }

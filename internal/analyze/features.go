@@ -4,7 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strings"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // The emotion and category models are linear over three feature groups, each
@@ -45,22 +46,7 @@ func bigramBucket(h1, h2 uint64, bits uint) uint32 {
 
 // lowerWord writes the lower-cased word of t, digits folded to '0', to buf.
 func lowerWord(text string, t token, buf []byte) []byte {
-	buf = buf[:0]
-	w := text[t.start:t.end]
-	if t.flags&tokASCII == 0 {
-		w = strings.ToLower(strings.ReplaceAll(w, "’", "'"))
-	}
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		switch {
-		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
-		case c >= '0' && c <= '9':
-			c = '0'
-		}
-		buf = append(buf, c)
-	}
-	return buf
+	return textkit.Word{Start: t.start, End: t.end, Flags: t.flags}.AppendLower(buf[:0], text)
 }
 
 // charGrams appends the char n-gram buckets of a lower-cased word.

@@ -84,6 +84,9 @@ func (lx *lexicon) addHints() {
 		"in charge",
 		"responsible",
 		"higher up",
+		// "need corporate involved", "passing this to head office".
+		"corporate",
+		"head office",
 	)
 	lx.add(hint(SignalLegalThreat),
 		"legal|legally|law|laws|lawyer|lawyers|solicitor|solicitors|attorney|attorneys|court|courts|sue|suing|sued|lawsuit|litigation|tribunal|judge|claim|claims|rights|breach|negligence|negligent|liable|liability|statutory|illegal|unlawful|lba",

@@ -305,6 +305,11 @@ func (c *Coach) compile() error {
 	for _, name := range []string{"commitment_first_person", "commitment_other", "commitment_except", "action_frames"} {
 		errs = append(errs, c.addCues(ownVocab, name, pb.Vocabulary[name]))
 	}
+	// signal_* lists are evidence for the reply model only ("cue:vocab:"
+	// features): wordings of real support replies that lean towards a
+	// label (short empathy, sending the customer elsewhere, policy, polite
+	// corrections, cheer, templates) but decide nothing on their own.
+	errs = append(errs, c.addSignalCues()...)
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
@@ -334,7 +339,7 @@ func (c *Coach) compile() error {
 		}
 	}
 	for w := range c.english {
-		c.m.mark(w, fEnglish|fStop)
+		c.m.mark(w, fStop)
 	}
 	for w, stop := range generic {
 		if stop {

@@ -17,6 +17,12 @@ func (c *Coach) decideSteps(d *doc, sc *scores, steps map[string]Step) {
 	for _, id := range modelSteps {
 		rule := steps[id]
 		on, ok := c.model.on(sc, id, rule.Done)
+		// An expectation names a time: with none in the reply the model's
+		// word evidence ("I will refund the $59.90") is a promise without
+		// one, which the agent should be asked to date, not a tick.
+		if id == playbook.StepExpectation && !rule.Done && len(d.times) == 0 {
+			on = false
+		}
 		switch {
 		case !ok:
 		case !on:

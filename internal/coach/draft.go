@@ -8,6 +8,7 @@ import (
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/playbook"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // Draft writes a reply that follows the method: greeting by name, the
@@ -105,11 +106,11 @@ func (c *Coach) draft(ctx Context, cat *playbook.Category, quote bool) string {
 			switch {
 			case k == "feeling" || k == kindThreat:
 			case k == "question" && text != "":
-				questions = append(questions, clip(strings.TrimRight(text, "?!. ")+"?", 160))
+				questions = append(questions, textkit.Shorten(strings.TrimRight(text, "?!. ")+"?", 160))
 			case para != "" && statement(para) && (k != "request" || strings.HasPrefix(para, "you ")):
 				acks = append(acks, para)
 			case quote && text != "" && k != "request" && para == "":
-				first = append(first, fmt.Sprintf("You wrote: \u201c%s\u201d — I have read it carefully.", clip(strings.TrimRight(text, ".!? "), 160)))
+				first = append(first, fmt.Sprintf("You wrote: \u201c%s\u201d — I have read it carefully.", textkit.Shorten(strings.TrimRight(text, ".!? "), 160)))
 			}
 		}
 	}

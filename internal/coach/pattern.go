@@ -114,8 +114,7 @@ type matcher struct {
 
 // Word flags set by the coach and copied onto tokens by annotate.
 const (
-	fEnglish uint8 = 1 << iota // an English function word
-	fStop                      // says nothing about a concern
+	fStop    uint8 = 1 << iota // says nothing about a concern
 	fTime                      // may start a time expression
 	fConcept                   // maps to a concept
 )

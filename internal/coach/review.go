@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/calmdesk/calmdesk/internal/playbook"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // doc is a reply being reviewed: its tokens, sentences, pattern matches and
@@ -175,7 +176,7 @@ func (c *Coach) read(reply string, ctx Context) (*doc, Review, error) {
 		}
 		return nil, rv, nil
 	}
-	if lang, ok := c.language(toks); !ok {
+	if lang, ok := c.language(reply, toks); !ok {
 		rv.Language, rv.Supported, rv.Ready = lang, false, true
 		for _, id := range playbook.StepIDs {
 			rv.Steps = append(rv.Steps, Step{ID: id})
@@ -966,8 +967,8 @@ func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found
 			if what == "" {
 				what = cn.Text
 			}
-			if f := add(playbook.RuleIgnoredConcern, false, 0, 0, fmt.Sprintf("The reply does not answer: %q. %s", clip(what, 120), c.ruleByID[playbook.RuleIgnoredConcern].Message)); f != nil && cn.Paraphrase != "" {
-				f.Hint = fmt.Sprintf("%s: \"I understand that %s.\"", hintRepeatBack, clip(cn.Paraphrase, 160))
+			if f := add(playbook.RuleIgnoredConcern, false, 0, 0, fmt.Sprintf("The reply does not answer: %q. %s", textkit.Shorten(what, 120), c.ruleByID[playbook.RuleIgnoredConcern].Message)); f != nil && cn.Paraphrase != "" {
+				f.Hint = fmt.Sprintf("%s: \"I understand that %s.\"", hintRepeatBack, textkit.Shorten(cn.Paraphrase, 160))
 				f.Suggestion = f.Hint
 				// Repeating a request back does not grant it: only other
 				// concerns are answered by an echo.
@@ -1009,16 +1010,3 @@ func (c *Coach) missing(d *doc, steps map[string]Step, concerns []Concern, found
 	}
 	return out
 }
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !isRuneStart(s[n]) {
-		n--
-	}
-	// Written onto the last word: a detached "…" reads as a blank to fill.
-	return strings.TrimRight(s[:n], " \t\n") + "…"
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

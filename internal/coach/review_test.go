@@ -314,6 +314,13 @@ func TestBadInput(t *testing.T) {
 		{"german", "Hallo Herr Müller, es tut uns leid, dass die Lieferung nicht angekommen ist. Wir werden das Geld zurückzahlen.", nil, "de"},
 		{"russian", "Здравствуйте, мы приносим извинения за задержку заказа.", nil, "ru"},
 		{"japanese", "ご迷惑をおかけして申し訳ございません。返金いたします。", nil, "ja"},
+		// Kanji with a little kana is Japanese, not Chinese; a German or
+		// Spanish reply that opens "Hi" or names a product in English is
+		// still German or Spanish (the coach used to read these as zh/en).
+		{"japanese, mostly kanji", "ご注文の商品は本日発送済です。", nil, "ja"},
+		{"german with hi", "Hi, das ist so nicht richtig, aber wir kümmern uns in Kürze darum. Gruß", nil, "de"},
+		{"spanish with a product name", "@ana_r Por favor sigue el enlace del Smart TV Box para el reembolso, gracias.", nil, "es"},
+		{"katakana", "アマゾンカスタマーサービス", nil, "ja"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // Token kinds.
@@ -103,7 +105,7 @@ func expand(dst []string, w string) []string {
 // and unknown punctuation separate words, HTML tags and entities are skipped.
 func tokenize(s string) []tok {
 	toks := make([]tok, 0, len(s)/4+16)
-	html := looksLikeHTML(s)
+	html := textkit.LooksLikeMarkup(s)
 	para := int32(0)
 	var words []string
 	bound := func(start, end, excl int) {
@@ -213,7 +215,7 @@ func tokenize(s string) []tok {
 				i++
 				continue
 			case html && c == '<':
-				if end, name, ok := htmlTag(s, i); ok {
+				if end, name, ok := textkit.Tag(s, i); ok {
 					if blockTags[name] {
 						bound(i, end, 0)
 						if name == "p" || name == "br" && len(toks) > 0 {
@@ -224,7 +226,7 @@ func tokenize(s string) []tok {
 					continue
 				}
 			case html && c == '&':
-				if end, ok := htmlEntity(s, i); ok {
+				if end, ok := textkit.Entity(s, i); ok {
 					i = end
 					continue
 				}
@@ -294,7 +296,7 @@ func tokenize(s string) []tok {
 				continue
 			case r == '&' && html && letters > 0:
 				// I&rsquo;m: an apostrophe written as an entity.
-				if end, ok := htmlEntity(s, i); ok && apostropheEntity(s[i:end]) && end < len(s) && isWordByte(s[end]) {
+				if end, ok := textkit.Entity(s, i); ok && textkit.ApostropheEntity(s[i:end]) && end < len(s) && isWordByte(s[end]) {
 					i = end
 					entity = true
 					continue
@@ -310,7 +312,7 @@ func tokenize(s string) []tok {
 		}
 		raw := s[start:i]
 		if entity {
-			raw = replaceApostropheEntities(raw)
+			raw = textkit.ReplaceApostropheEntities(raw)
 		}
 		if (raw == "re" || raw == "Re" || raw == "RE") && i+1 < len(s) && s[i] == '-' && isWordByte(s[i+1]) {
 			// "re-issued" reads as "issued": the prefix changes nothing the
@@ -368,59 +370,6 @@ func lowerASCII(s string) string {
 	return s
 }
 
-// looksLikeHTML is true when the reply contains a tag.
-func looksLikeHTML(s string) bool {
-	for i := strings.IndexByte(s, '<'); i >= 0 && i+1 < len(s); {
-		if _, _, ok := htmlTag(s, i); ok {
-			return true
-		}
-		j := strings.IndexByte(s[i+1:], '<')
-		if j < 0 {
-			return false
-		}
-		i += 1 + j
-	}
-	return false
-}
-
-// htmlTag recognises a tag starting at s[i] == '<' and returns where it ends
-// and its lower-cased name.
-func htmlTag(s string, i int) (end int, name string, ok bool) {
-	j := i + 1
-	if j < len(s) && (s[j] == '/' || s[j] == '!') {
-		j++
-	}
-	k := j
-	for k < len(s) && (s[k] >= 'a' && s[k] <= 'z' || s[k] >= 'A' && s[k] <= 'Z' || s[k] >= '0' && s[k] <= '9' || s[k] == '-') {
-		k++
-	}
-	if k == j && !(j > i+1 && s[j-1] == '!') {
-		return 0, "", false
-	}
-	limit := min(len(s), i+2000)
-	if k >= limit {
-		return 0, "", false // a "tag" too long to be one
-	}
-	name = strings.ToLower(s[j:k])
-	gt := strings.IndexByte(s[k:limit], '>')
-	if gt < 0 {
-		return 0, "", false
-	}
-	return k + gt + 1, name, true
-}
-
-// htmlEntity recognises &name; or &#123; at s[i].
-func htmlEntity(s string, i int) (end int, ok bool) {
-	j := i + 1
-	for j < len(s) && j < i+10 && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z' || s[j] >= '0' && s[j] <= '9' || s[j] == '#') {
-		j++
-	}
-	if j < len(s) && s[j] == ';' && j > i+1 {
-		return j + 1, true
-	}
-	return 0, false
-}
-
 // sentence is a run of toks between boundaries.
 type sentence struct {
 	from, to   int // token indices [from, to)
@@ -446,22 +395,6 @@ func sentences(toks []tok) []sentence {
 		from = i + 1
 	}
 	return out
-}
-
-// apostropheEntity reports whether an HTML entity stands for an apostrophe.
-func apostropheEntity(e string) bool {
-	switch strings.ToLower(e) {
-	case "&rsquo;", "&#39;", "&apos;", "&#8217;", "&#x27;", "&#x2019;":
-		return true
-	}
-	return false
-}
-
-func replaceApostropheEntities(w string) string {
-	for _, e := range []string{"&rsquo;", "&#39;", "&apos;", "&#8217;", "&#x27;", "&#x2019;"} {
-		w = strings.ReplaceAll(w, e, "'")
-	}
-	return w
 }
 
 // quoteHeader reports whether a line starts the quoted history of a mail

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // Limits on what a message may carry besides its text.
@@ -44,7 +46,7 @@ func storeAttachments(ctx context.Context, tx *sql.Tx, messageID int64, atts []A
 	for _, a := range atts {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO attachments (message_id, filename, content_type, content_id, inline, size, data, omitted) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			messageID, a.Filename, a.ContentType, Clip(a.ContentID, 255), a.Inline, a.Size, a.Data, Clip(a.Omitted, 255)); err != nil {
+			messageID, a.Filename, a.ContentType, textkit.Clip(a.ContentID, 255), a.Inline, a.Size, a.Data, textkit.Clip(a.Omitted, 255)); err != nil {
 			return fmt.Errorf("store attachment: %w", err)
 		}
 	}

@@ -49,6 +49,7 @@ var auditActions = []string{
 	"training.assigned", "training.pass_mark_set",
 	// the agent's workspace (issue 16)
 	"case.status_changed",
+	"user.role_changed", "user.deactivated", "user.reactivated",
 }
 
 // AuditActions lists the actions the audit log records: the names a

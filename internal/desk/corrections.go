@@ -14,6 +14,7 @@ import (
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
 	"github.com/calmdesk/calmdesk/internal/coach"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // Agents and supervisors say, in one click, where a reading or a coach
@@ -194,7 +195,7 @@ func (d *Desk) Correct(ctx context.Context, u User, messageID int64, in Correcti
 		if promise != "" && promise != "kept" && promise != "cancelled" {
 			note := "not a promise, said " + u.Name
 			if _, err := tx.ExecContext(ctx, `UPDATE commitments SET status = 'cancelled', note = $2, closed_at = $3 WHERE id = $1`,
-				c.PromiseID, Clip(note, 1000), now); err != nil {
+				c.PromiseID, textkit.Clip(note, 1000), now); err != nil {
 				return err
 			}
 			return audit(ctx, tx, now, UserActor(u), c.CaseID, "promise.cancelled",
@@ -259,7 +260,7 @@ func correctable(ctx context.Context, tx *sql.Tx, c *Correction) (json.RawMessag
 			}
 			shown["signal"] = c.Signal
 			if words != "" {
-				shown["text"] = Clip(words, 300)
+				shown["text"] = textkit.Clip(words, 300)
 			}
 		}
 		b, _ := json.Marshal(shown)
@@ -272,7 +273,7 @@ func correctable(ctx context.Context, tx *sql.Tx, c *Correction) (json.RawMessag
 	if c.Kind == CorrectNotFinding {
 		for _, f := range rv.Findings {
 			if f.Rule == c.Rule {
-				b, _ := json.Marshal(map[string]any{"rule": f.Rule, "severity": f.Severity, "text": Clip(f.Text, 300)})
+				b, _ := json.Marshal(map[string]any{"rule": f.Rule, "severity": f.Severity, "text": textkit.Clip(f.Text, 300)})
 				return b, "", nil
 			}
 		}
@@ -296,7 +297,7 @@ func correctable(ctx context.Context, tx *sql.Tx, c *Correction) (json.RawMessag
 		return nil, "", invalid("commitment_id", "is not a promise of this reply")
 	}
 	p := promises[i]
-	b, _ := json.Marshal(map[string]any{"action": p.Action, "quote": Clip(p.Quote, 300), "status": p.Status})
+	b, _ := json.Marshal(map[string]any{"action": p.Action, "quote": textkit.Clip(p.Quote, 300), "status": p.Status})
 	return b, p.Status, nil
 }
 

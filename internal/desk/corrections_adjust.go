@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // How often an instance looks for adjusters learned elsewhere.
@@ -39,8 +40,9 @@ type AppliedAdjustment struct {
 type adjuster struct {
 	kind      CorrectionKind
 	signal    string
-	messages  int     // corrected messages it learned from
-	threshold float64 // the confidence it acts at
+	messages  int             // corrected messages it learned from
+	threshold float64         // the confidence it acts at
+	levels    []analyze.Level // anger: the levels the engine read it acts on (nil: any it may move)
 	model     *analyze.CategoryModel
 }
 
@@ -109,7 +111,7 @@ func loadAdjusters(stored []storedAdjuster) ([]adjuster, error) {
 		if err != nil {
 			return nil, fmt.Errorf("adjuster %s: %w", adjusterKey(s.Correction, s.Signal), err)
 		}
-		out = append(out, adjuster{kind: s.Correction, signal: s.Signal, messages: s.Messages, threshold: s.Threshold, model: m})
+		out = append(out, adjuster{kind: s.Correction, signal: s.Signal, messages: s.Messages, threshold: s.Threshold, levels: s.Levels, model: m})
 	}
 	return out, nil
 }
@@ -140,7 +142,7 @@ func (d *Desk) adjustReading(ctx context.Context, text string, r analyze.Reading
 // added or removed. Each change adds a reason of kind "learned" that says
 // why, at the sentence most like the corrected messages.
 func applyAdjusters(model int64, adjusters []adjuster, text string, r analyze.Reading) (analyze.Reading, *ReadingAdjustment) {
-	clipped := Clip(text, maxLearnBytes)
+	clipped := textkit.Clip(text, maxLearnBytes)
 	adj := &ReadingAdjustment{Model: model, AngerRead: r.Anger, LevelRead: r.Level}
 	kinds := signalKinds(r)
 	var anger []*adjuster
@@ -159,6 +161,9 @@ func applyAdjusters(model int64, adjusters []adjuster, text string, r analyze.Re
 			applicable = !slices.Contains(kinds, a.signal)
 		case CorrectWrongSignal:
 			applicable = slices.Contains(kinds, a.signal) && !slices.Contains(neverDropped, a.signal)
+		}
+		if a.levels != nil && !slices.Contains(a.levels, r.Level) {
+			applicable = false // people corrected messages read at other levels
 		}
 		if !applicable {
 			continue
@@ -261,7 +266,7 @@ func angerLevel(anger int) analyze.Level {
 // model finds most like the corrected messages, or the opening of the
 // text when the reading has no sentences.
 func mostLike(m *analyze.CategoryModel, text string, r analyze.Reading) (int, int) {
-	start, end, best := 0, len(Clip(text, 200)), -1.0
+	start, end, best := 0, len(textkit.Clip(text, 200)), -1.0
 	for i, s := range r.Sentences {
 		if i == 20 {
 			break

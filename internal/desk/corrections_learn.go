@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // The desk learns from its agents' corrections of readings as it learns
@@ -102,8 +103,14 @@ type AdjusterInfo struct {
 	// and the mean with the adjustment out of fold.
 	AngerBefore float64 `json:"anger_before,omitempty"`
 	AngerAfter  float64 `json:"anger_after,omitempty"`
-	Applies     bool    `json:"applies"`
-	Why         string  `json:"why,omitempty"` // why it does not apply
+	// Levels are, for anger, the levels the engine read that it learned
+	// at and acts on: from calm up to the highest level people said was
+	// too low ("angrier"), or from the lowest they said was too high
+	// ("not angry") up. A message read annoyed agrees with people who
+	// said calm ones should read annoyed; it is no counter-example.
+	Levels  []analyze.Level `json:"levels,omitempty"`
+	Applies bool            `json:"applies"`
+	Why     string          `json:"why,omitempty"` // why it does not apply
 }
 
 func (a AdjusterInfo) key() string { return adjusterKey(a.Correction, a.Signal) }
@@ -133,11 +140,12 @@ type CorrectionLearning struct {
 
 // storedAdjuster is one adjuster in correction_models.models.
 type storedAdjuster struct {
-	Correction CorrectionKind `json:"correction"`
-	Signal     string         `json:"signal,omitempty"`
-	Messages   int            `json:"messages"`
-	Threshold  float64        `json:"threshold"`
-	Model      []byte         `json:"model"` // analyze.CategoryModel.Save
+	Correction CorrectionKind  `json:"correction"`
+	Signal     string          `json:"signal,omitempty"`
+	Messages   int             `json:"messages"`
+	Threshold  float64         `json:"threshold"`
+	Levels     []analyze.Level `json:"levels,omitempty"` // anger: the levels it acts on (none stored: all it may move)
+	Model      []byte          `json:"model"`            // analyze.CategoryModel.Save
 }
 
 // LearnCorrections learns the desk's adjustment of readings from what
@@ -189,7 +197,7 @@ func (d *Desk) LearnCorrections(ctx context.Context) (CorrectionLearning, error)
 		}
 		info.Adjusters = append(info.Adjusters, a)
 		if model != nil {
-			stored = append(stored, storedAdjuster{Correction: a.Correction, Signal: a.Signal, Messages: a.Messages, Threshold: a.Threshold, Model: model})
+			stored = append(stored, storedAdjuster{Correction: a.Correction, Signal: a.Signal, Messages: a.Messages, Threshold: a.Threshold, Levels: a.Levels, Model: model})
 		}
 	}
 	summary, _ := json.Marshal(info.Adjusters)
@@ -437,7 +445,7 @@ func (d *Desk) correctionCandidates(ctx context.Context, corrected []int64) ([]r
 				continue
 			}
 			seen[id] = true
-			c := readMessage{id: id, text: Clip(text, maxLearnBytes), level: r.Level, read: r.Anger, signals: signalKinds(r.Reading)}
+			c := readMessage{id: id, text: textkit.Clip(text, maxLearnBytes), level: r.Level, read: r.Anger, signals: signalKinds(r.Reading)}
 			if a := r.Adjusted; a != nil {
 				c.read = a.AngerRead
 				for _, ap := range a.Applied {
@@ -523,12 +531,18 @@ func learnAdjuster(g *correctionGroup, all []*correctionGroup, msgs []readMessag
 		isPos[id] = true
 	}
 	var pos, neg []readMessage
+	for _, c := range msgs {
+		if isPos[c.id] {
+			pos = append(pos, c)
+		}
+	}
+	a.Levels = angerSpan(g.kind, pos)
 	eligible := 0 // uncorrected messages it could change, kept or not
 	for _, c := range msgs {
 		switch {
 		case isPos[c.id]:
-			pos = append(pos, c)
 		case !g.eligible(c) || (slices.Contains(c.adjusted, g.key()) && !contrary[c.id]):
+		case a.Levels != nil && !slices.Contains(a.Levels, angerLevel(c.read)):
 		default:
 			eligible++
 			if len(neg) < min(maxUncorrected, uncorrectedPerCorrected*len(g.messages)) {
@@ -638,6 +652,28 @@ func learnAdjuster(g *correctionGroup, all []*correctionGroup, msgs []readMessag
 		return a, nil, fmt.Errorf("desk: save adjuster %s: %w", g.key(), err)
 	}
 	return a, blob.Bytes(), nil
+}
+
+// angerLevels are the levels in order.
+var angerLevels = []analyze.Level{analyze.Calm, analyze.Annoyed, analyze.Angry, analyze.Furious}
+
+// angerSpan is, for an anger correction, the levels the engine read that
+// an adjuster learned from messages people corrected (read as corrected)
+// learns at and acts on: "angrier" from calm up to the highest level
+// among them, "not angry" from the lowest up to furious. Nil for signals.
+func angerSpan(k CorrectionKind, corrected []readMessage) []analyze.Level {
+	if len(corrected) == 0 || (k != CorrectAngrier && k != CorrectNotAngry) {
+		return nil
+	}
+	lo, hi := len(angerLevels)-1, 0
+	for _, c := range corrected {
+		i := slices.Index(angerLevels, angerLevel(c.read))
+		lo, hi = min(lo, i), max(hi, i)
+	}
+	if k == CorrectAngrier {
+		return slices.Clone(angerLevels[:min(hi+1, len(angerLevels)-1)]) // never furious: it cannot go higher
+	}
+	return slices.Clone(angerLevels[max(lo, 1):]) // never calm: it cannot go lower
 }
 
 func trainAdjuster(examples []analyze.Example) (*analyze.CategoryModel, error) {

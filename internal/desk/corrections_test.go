@@ -65,6 +65,12 @@ var newDeadpan = []string{
 	"Fantastic, charged again for the router I returned in March. Really sharp accounting, well done.",
 	"Delighted to hear the fault is 'with the network team' for the sixth week running. Truly gripping saga.",
 	"Marvellous, the hub reboots itself every hour now. Really keeps me on my toes.",
+	"Wonderful, the technician confirmed the fault and then closed the ticket. Truly a masterclass.",
+	"Lovely, my paperless bill arrived on paper, twice. Really committed to the planet.",
+	"Great, the 'instant' top-up took three days to appear. Really living in the future there.",
+	"Fantastic, the helpline hold music has become my evening soundtrack. Truly unforgettable.",
+	"Superb, the speed boost you sold me made no difference whatsoever. Well done, honestly.",
+	"Delighted that my account now lists a phone I have never owned. Really creative bookkeeping.",
 }
 
 // everyday is the rest of the desk's mail: requests, plain complaints
@@ -154,12 +160,14 @@ func learnedReason(r analyze.Reading) *analyze.Reason {
 	return nil
 }
 
-// TestAgentsTeachTheDeskTheirCustomersAnger: after two agents mark a
-// dozen deadpan messages "angrier than shown", new messages in that style
-// read annoyed and say why, unrelated ones read as before, and every
-// correction is in the audit log.
+// TestAgentsTeachTheDeskTheirCustomersAnger: after two agents mark the
+// deadpan messages the engine reads calm "angrier than shown", new
+// messages in that style (other wordings) that the engine reads calm read
+// annoyed and say why, those it already reads annoyed stay where they are
+// (people said calm ones should read annoyed, not that annoyed ones
+// should read angry), unrelated ones read as before, and every correction
+// is in the audit log.
 func TestAgentsTeachTheDeskTheirCustomersAnger(t *testing.T) {
-	t.Skip("the learned reading now reads 10 of the 36 deadpan messages right by itself; the 26 left are too few and too varied for the adjuster's 40% bar: the set needs rewriting for the new engine (TestAgentsTeachTheDeskAMissedSignal still proves learning)")
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		c := &corrDesk{t: t, d: newDesk(t, db)}
@@ -196,7 +204,13 @@ func TestAgentsTeachTheDeskTheirCustomersAnger(t *testing.T) {
 				angrier = &got.Model.Adjusters[i]
 			}
 		}
-		if angrier == nil || !angrier.Applies || angrier.Messages != len(deadpan) || angrier.People != 2 || !angrier.Measured {
+		// The engine reads a good share of the style right by itself; the
+		// rest, read calm, is what the agents corrected.
+		if len(corrections) < len(deadpan)/2 {
+			t.Fatalf("only %d of %d deadpan messages read calm: the set no longer tests learning", len(corrections), len(deadpan))
+		}
+		if angrier == nil || !angrier.Applies || angrier.Messages != len(corrections) || angrier.People != 2 || !angrier.Measured ||
+			!slices.Equal(angrier.Levels, []analyze.Level{analyze.Calm}) {
 			t.Fatalf("angrier adjuster = %+v", angrier)
 		}
 		if angrier.Agreement < 0.4 || angrier.FalseRate > 0.05 || angrier.Precision < 0.8 || angrier.AngerBefore >= 50 || angrier.AngerAfter <= angrier.AngerBefore {
@@ -211,12 +225,19 @@ func TestAgentsTeachTheDeskTheirCustomersAnger(t *testing.T) {
 		// others read as the engine reads them.
 		other := &corrDesk{t: t, d: newDesk(t, db), n: 1000}
 		for _, cd := range []*corrDesk{c, other} {
-			raised := 0
+			raised, calm := 0, 0
 			for _, text := range newDeadpan {
 				engine, _ := testAnalyzer.Read(text)
 				res := cd.ingest(text)
 				r := res.Reading
 				why := learnedReason(r)
+				if engine.Level != analyze.Calm {
+					if why != nil || r.Anger != engine.Anger {
+						t.Errorf("%q, read %s (%d) by the engine, moved to %d: people corrected calm readings only", text, engine.Level, engine.Anger, r.Anger)
+					}
+					continue
+				}
+				calm++
 				if why == nil {
 					if r.Anger != engine.Anger {
 						t.Errorf("%q reads %d with no learned reason; the engine %d", text, r.Anger, engine.Anger)
@@ -230,7 +251,7 @@ func TestAgentsTeachTheDeskTheirCustomersAnger(t *testing.T) {
 					t.Errorf("%q reads %s (%d); the engine %s (%d), so it should read %s", text, r.Level, r.Anger, engine.Level, engine.Anger, want)
 				}
 				if prefix := fmt.Sprintf("agents corrected %d similar messages as angrier than shown: read %d (%s), raised to %d (%s)",
-					len(deadpan), engine.Anger, engine.Level, r.Anger, r.Level); why.Text != prefix || why.Weight != float64(r.Anger-engine.Anger) {
+					len(corrections), engine.Anger, engine.Level, r.Anger, r.Level); why.Text != prefix || why.Weight != float64(r.Anger-engine.Anger) {
 					t.Errorf("reason = %+v, want %q", why, prefix)
 				}
 				if why.Start < 0 || why.End > len(text) || why.Start >= why.End {
@@ -255,8 +276,9 @@ func TestAgentsTeachTheDeskTheirCustomersAnger(t *testing.T) {
 					t.Errorf("message.received = %s", events[i].Detail)
 				}
 			}
-			if raised < len(newDeadpan)/2 {
-				t.Errorf("%d of %d new messages in the style read angrier; want at least half", raised, len(newDeadpan))
+			t.Logf("%d of the %d new messages in the style read calm by the engine; %d of them raised", calm, len(newDeadpan), raised)
+			if calm < 4 || raised < (calm+1)/2 {
+				t.Errorf("%d of the %d new messages in the style read calm by the engine read angrier; want at least half of at least 4", raised, calm)
 			}
 		}
 		for _, text := range unrelated {
@@ -301,7 +323,7 @@ func TestAgentsTeachTheDeskTheirCustomersAnger(t *testing.T) {
 			t.Errorf("%d corrections audited (want %d), %d corrections.learned (want 1)", len(audited), len(corrections), learned)
 		}
 		list, err := c.d.Corrections(ctx, desk.CorrectionQuery{Kind: desk.CorrectAngrier})
-		if err != nil || len(list) != len(deadpan) || list[0].ID < list[1].ID || list[0].Note != "sarcasm" {
+		if err != nil || len(list) != len(corrections) || list[0].ID < list[1].ID || list[0].Note != "sarcasm" {
 			t.Errorf("Corrections = %d rows, %v", len(list), err)
 		}
 		if again, err := c.d.LearnCorrections(ctx); err != nil || again.Trained || !strings.Contains(again.Skipped, "since the last model") {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // WebhookDelivery is one attempt to post an event to a webhook.
@@ -24,7 +26,7 @@ func (d *Desk) RecordWebhookDelivery(ctx context.Context, w WebhookDelivery) err
 	return d.db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx,
 			`INSERT INTO webhook_deliveries (url, event_id, event, status_code, error, at, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			Clip(w.URL, 2000), w.EventID, w.Event, w.StatusCode, Clip(w.Error, 1000), w.At.UTC(), w.DurationMS)
+			textkit.Clip(w.URL, 2000), w.EventID, w.Event, w.StatusCode, textkit.Clip(w.Error, 1000), w.At.UTC(), w.DurationMS)
 		return err
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // MaxReasonBytes caps an escalation reason.
@@ -65,7 +66,7 @@ func (d *Desk) Deescalate(ctx context.Context, actor Actor, caseID int64, note s
 		if _, err := tx.ExecContext(ctx, `UPDATE escalations SET ended_at = $2 WHERE case_id = $1 AND ended_at IS NULL`, caseID, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, actor, caseID, "case.deescalated", map[string]any{"note": Clip(note, 500)})
+		return audit(ctx, tx, now, actor, caseID, "case.deescalated", map[string]any{"note": textkit.Clip(note, 500)})
 	})
 	if err != nil {
 		return Case{}, wrapOp(err, "de-escalate case %d", caseID)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // Goodwill is a gesture offered to a customer: a credit, refund, discount,
@@ -28,6 +30,10 @@ type Goodwill struct {
 	DecidedAt    *time.Time `json:"decided_at,omitempty"`
 	DecisionNote string     `json:"decision_note,omitempty"`
 	CreatedAt    time.Time  `json:"created_at"`
+	// WaitsFor is the role a pending gesture waits for (supervisor or
+	// admin; "" when above every approver's limit), where it is known: on
+	// the answer to an offer and in GoodwillToApprove.
+	WaitsFor Role `json:"waits_for,omitempty"`
 }
 
 // GoodwillInput is an offer of a gesture on a case.
@@ -103,8 +109,10 @@ func (d *Desk) OfferGoodwill(ctx context.Context, u User, in GoodwillInput) (Goo
 			return nil
 		}
 		gesture := fmt.Sprintf("a %s of %s", strings.ReplaceAll(g.Kind, "_", " "), money(g.AmountCents, g.Currency))
-		msg := fmt.Sprintf("Case #%d: %s asks to approve %s (it %s)", in.CaseID, u.Name, gesture, over)
-		if err := notify(ctx, tx, now, notification{Role: RoleSupervisor, CaseID: in.CaseID, Kind: "goodwill_approval", Message: msg}); err != nil {
+		// Asked of the role that may approve it: an offer above a
+		// supervisor's limit goes to the admins.
+		g.WaitsFor = approverFor(policy, totals.approvedOnCase, g.AmountCents)
+		if err := notify(ctx, tx, now, approvalNotice(policy, g, in.CaseID, u.Name, gesture, over, totals.approvedOnCase)); err != nil {
 			return err
 		}
 		if policy.Escalation.GoodwillAboveLimit && status != StatusEscalated {
@@ -188,10 +196,10 @@ func (d *Desk) DecideGoodwill(ctx context.Context, u User, id int64, approve boo
 				money(g.AmountCents, g.Currency), g.CaseID, money(totals.approvedOnCase+g.AmountCents, g.Currency), money(limit, g.Currency))
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE goodwill SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5 WHERE id = $1 AND status = 'pending'`,
-			id, status, u.ID, now, Clip(note, 1000)); err != nil {
+			id, status, u.ID, now, textkit.Clip(note, 1000)); err != nil {
 			return err
 		}
-		g.Status, g.DecidedBy, g.DecidedAt, g.DecisionNote = status, &u.ID, &now, Clip(note, 1000)
+		g.Status, g.DecidedBy, g.DecidedAt, g.DecisionNote = status, &u.ID, &now, textkit.Clip(note, 1000)
 		if err := notify(ctx, tx, now, notification{UserID: g.RequestedBy, CaseID: g.CaseID, Kind: "goodwill_" + status,
 			Message: fmt.Sprintf("Case #%d: your %s of %s was %s by %s", g.CaseID, strings.ReplaceAll(g.Kind, "_", " "), money(g.AmountCents, g.Currency), status, u.Name)}); err != nil {
 			return err

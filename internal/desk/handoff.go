@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // signalWords says each escalation signal the way a supervisor would.
@@ -86,14 +87,14 @@ func handoffSummary(c Case, msgs []Message, promises []Promise, reason string, n
 			if para == "" {
 				para = "(no paraphrase)"
 			}
-			fmt.Fprintf(&b, "  - %q → %s\n", clipWords(cc.Text, 160), para)
+			fmt.Fprintf(&b, "  - %q → %s\n", textkit.ClipWords(cc.Text, 160), para)
 		}
 	}
 
 	if replies == 0 {
 		b.WriteString("Tried so far: nothing yet — no reply has been sent.\n")
 	} else {
-		fmt.Fprintf(&b, "Tried so far: %d reply(ies); the last said: %q\n", replies, clipWords(lastReply, 240))
+		fmt.Fprintf(&b, "Tried so far: %d reply(ies); the last said: %q\n", replies, textkit.ClipWords(lastReply, 240))
 	}
 	open := 0
 	for _, p := range promises {
@@ -136,17 +137,4 @@ func plural(n int, unit string) string {
 		return "1 " + unit
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
-}
-
-// clipWords shortens s to about n bytes at a word boundary.
-func clipWords(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= n {
-		return s
-	}
-	cut := Clip(s, n)
-	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
-		cut = cut[:i]
-	}
-	return cut + "…"
 }

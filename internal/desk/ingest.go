@@ -15,6 +15,7 @@ import (
 	"github.com/calmdesk/calmdesk/internal/calendar"
 	"github.com/calmdesk/calmdesk/internal/coach"
 	"github.com/calmdesk/calmdesk/internal/store"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // Limits on inbound content. Raw text may be a whole email with its quoted
@@ -400,14 +401,7 @@ func firstLine(s string, limit int) string {
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i]
 	}
-	if len(s) <= limit {
-		return s
-	}
-	cut := limit
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strings.TrimSpace(s[:cut]) + "…"
+	return textkit.Shorten(s, limit)
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

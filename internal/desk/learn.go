@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/analyze"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // The desk learns its categories from its agents: every case a person
@@ -260,7 +261,7 @@ func (d *Desk) categoryExamples(ctx context.Context) ([]analyze.Example, int64, 
 		if err := rows.Scan(&ex.Category, &ex.Text); err != nil {
 			return nil, 0, fmt.Errorf("desk: category examples: %w", err)
 		}
-		ex.Text = Clip(ex.Text, maxLearnBytes)
+		ex.Text = textkit.Clip(ex.Text, maxLearnBytes)
 		out = append(out, ex)
 	}
 	if err := rows.Err(); err != nil {

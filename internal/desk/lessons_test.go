@@ -108,3 +108,34 @@ func TestResolveWithLesson(t *testing.T) {
 		}
 	})
 }
+
+// TestResolveChecksThePermissionInTheDesk: Resolve (with or without a
+// lesson) checks cases:resolve itself, not only at the route: a trainee's
+// resolve is refused and changes nothing; the system may resolve.
+func TestResolveChecksThePermissionInTheDesk(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		d := newDesk(t, db)
+		trainee := mustUser(t, d, "tia@calmdesk.test", desk.RoleTrainee)
+		res, err := d.Ingest(ctx, dana)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, lesson := range []string{"", "Caused by the outage."} {
+			_, err := d.ResolveWithLesson(ctx, desk.UserActor(trainee), res.CaseID, lesson)
+			var forbidden *desk.ForbiddenError
+			if !errors.As(err, &forbidden) || forbidden.Permission != desk.PermCasesResolve {
+				t.Errorf("lesson %q: err = %v, want forbidden (cases:resolve)", lesson, err)
+			}
+		}
+		if c, err := d.Case(ctx, res.CaseID); err != nil || c.Status == desk.StatusResolved {
+			t.Fatalf("a refused resolve resolved the case: %v %v", c.Status, err)
+		}
+		if ls, _ := d.CaseLessons(ctx, res.CaseID); len(ls) != 0 {
+			t.Fatalf("a refused resolve kept its lesson: %+v", ls)
+		}
+		if _, err := d.Resolve(ctx, desk.SystemActor, res.CaseID); err != nil {
+			t.Fatalf("the system's resolve: %v", err)
+		}
+	})
+}

@@ -42,6 +42,9 @@ func (d *Desk) ResolveWithLesson(ctx context.Context, actor Actor, caseID int64,
 	}
 	now := d.clock()
 	err = d.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := actorMay(ctx, tx, actor, PermCasesResolve); err != nil {
+			return err // checked here, not only at the route
+		}
 		if err := resolveTx(ctx, tx, policy, cal, actor, caseID, now); err != nil {
 			return err // a closed case cannot be resolved, nor take a lesson
 		}

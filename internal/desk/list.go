@@ -19,11 +19,14 @@ type CaseQuery struct {
 	Status     Status // empty: every status except closed
 	AssigneeID int64  // 0: anyone
 	Unassigned bool
-	Category   string
-	Search     string // words in the subject or the customer's name or email, or a case number ("#42")
-	Breaching  bool   // only cases past an SLA target (first response or resolution)
-	Limit      int    // default 25, at most 100
-	Cursor     string // from the previous page's NextCursor
+	// AssigneeInactive: only cases whose assignee was deactivated, which
+	// need a new owner.
+	AssigneeInactive bool
+	Category         string
+	Search           string // words in the subject or the customer's name or email, or a case number ("#42")
+	Breaching        bool   // only cases past an SLA target (first response or resolution)
+	Limit            int    // default 25, at most 100
+	Cursor           string // from the previous page's NextCursor
 }
 
 // CasePage is one page of cases.
@@ -62,6 +65,9 @@ func (d *Desk) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	}
 	if q.Unassigned {
 		where = append(where, "c.assignee_id IS NULL")
+	}
+	if q.AssigneeInactive {
+		where = append(where, "c.assignee_id IN (SELECT id FROM users WHERE disabled_at IS NOT NULL)")
 	}
 	if q.Category != "" {
 		where = append(where, "c.category = "+arg(q.Category))
@@ -138,6 +144,8 @@ func (q CaseQuery) Matches(c Case, now time.Time) bool {
 	case q.AssigneeID != 0 && (c.AssigneeID == nil || *c.AssigneeID != q.AssigneeID):
 		return false
 	case q.Unassigned && c.AssigneeID != nil:
+		return false
+	case q.AssigneeInactive && c.AssigneeID == nil: // the caller knows who is inactive
 		return false
 	case q.Category != "" && c.Category != q.Category:
 		return false

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // RecordLoginFailure notes a failed sign-in for rate limiting.
@@ -12,7 +14,7 @@ func (d *Desk) RecordLoginFailure(ctx context.Context, email, ip string) error {
 	now := d.clock()
 	return d.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)`,
-			Clip(normaliseEmail(email), 254), Clip(ip, 64), now); err != nil {
+			textkit.Clip(normaliseEmail(email), 254), textkit.Clip(ip, 64), now); err != nil {
 			return fmt.Errorf("desk: record login failure: %w", err)
 		}
 		// Old failures only slow the count down; forget them as we go.

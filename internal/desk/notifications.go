@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // Notification tells a user (or everyone in a role) that something needs them.
@@ -28,7 +30,7 @@ type notification struct {
 func notify(ctx context.Context, tx *sql.Tx, now time.Time, n notification) error {
 	_, err := tx.ExecContext(ctx,
 		`INSERT INTO notifications (user_id, role, case_id, kind, message, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		nullID(n.UserID), string(n.Role), nullID(n.CaseID), n.Kind, Clip(n.Message, 1000), now)
+		nullID(n.UserID), string(n.Role), nullID(n.CaseID), n.Kind, textkit.Clip(n.Message, 1000), now)
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}

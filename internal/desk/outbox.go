@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // Outbox sends messages to customers in the background. QueueTx is called
@@ -119,14 +121,14 @@ func (d *Desk) MarkRetrying(ctx context.Context, messageID int64, reason string,
 		err := tx.QueryRowContext(ctx,
 			`UPDATE messages SET delivery_status = 'retrying', delivery_error = $2
 			  WHERE id = $1 AND delivery_status IN ('queued', 'retrying') RETURNING case_id, author_user_id`,
-			messageID, Clip(reason, 1000)).Scan(&caseID, &author)
+			messageID, textkit.Clip(reason, 1000)).Scan(&caseID, &author)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !tell) {
 			return nil // sent or failed meanwhile, or nobody to tell yet
 		}
 		if err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("Case #%d: an email to the customer is not delivered yet; calmdesk keeps trying. The mail server said: %s", caseID, clipWords(reason, 200))
+		msg := fmt.Sprintf("Case #%d: an email to the customer is not delivered yet; calmdesk keeps trying. The mail server said: %s", caseID, textkit.ClipWords(reason, 200))
 		n := notification{UserID: author.Int64, CaseID: caseID, Kind: "mail_retrying", Message: msg}
 		if !author.Valid {
 			n.Role = RoleSupervisor
@@ -134,7 +136,7 @@ func (d *Desk) MarkRetrying(ctx context.Context, messageID int64, reason string,
 		if err := notify(ctx, tx, now, n); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, SystemActor, caseID, "mail.retrying", map[string]any{"message_id": messageID, "reason": Clip(reason, 500)})
+		return audit(ctx, tx, now, SystemActor, caseID, "mail.retrying", map[string]any{"message_id": messageID, "reason": textkit.Clip(reason, 500)})
 	})
 }
 
@@ -148,14 +150,14 @@ func (d *Desk) MarkUndeliverable(ctx context.Context, messageID int64, reason st
 		var author sql.NullInt64
 		err := tx.QueryRowContext(ctx,
 			`UPDATE messages SET delivery_status = 'failed', delivery_error = $2 WHERE id = $1 RETURNING case_id, author_user_id`,
-			messageID, Clip(reason, 1000)).Scan(&caseID, &author)
+			messageID, textkit.Clip(reason, 1000)).Scan(&caseID, &author)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("message")
 		}
 		if err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("Case #%d: an email to the customer could not be delivered: %s", caseID, clipWords(reason, 200))
+		msg := fmt.Sprintf("Case #%d: an email to the customer could not be delivered: %s", caseID, textkit.ClipWords(reason, 200))
 		n := notification{UserID: author.Int64, CaseID: caseID, Kind: "mail_failed", Message: msg}
 		if !author.Valid {
 			n.Role = RoleSupervisor
@@ -163,6 +165,6 @@ func (d *Desk) MarkUndeliverable(ctx context.Context, messageID int64, reason st
 		if err := notify(ctx, tx, now, n); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, SystemActor, caseID, "mail.failed", map[string]any{"message_id": messageID, "reason": Clip(reason, 500)})
+		return audit(ctx, tx, now, SystemActor, caseID, "mail.failed", map[string]any{"message_id": messageID, "reason": textkit.Clip(reason, 500)})
 	})
 }

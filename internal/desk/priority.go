@@ -1,6 +1,10 @@
 package desk
 
-import "github.com/calmdesk/calmdesk/internal/analyze"
+import (
+	"fmt"
+
+	"github.com/calmdesk/calmdesk/internal/analyze"
+)
 
 // SignalBrokenPromise is the signal the desk itself raises on a case when a
 // promise to its customer passes its due time unkept; the other signal kinds
@@ -25,7 +29,25 @@ var escalationSignals = map[string]bool{
 // clamped to 0-100. Waiting time and SLA time left join the formula with
 // the sweep, which re-ranks waiting cases as time passes (see urgency).
 func Priority(latestAnger, peakAnger int, signals []string, tier string) int {
-	p := 0.7*float64(latestAnger) + 0.3*float64(peakAnger)
+	p := 0
+	for _, part := range priorityParts(latestAnger, peakAnger, signals, tier) {
+		p += part.Points
+	}
+	return min(100, max(0, p))
+}
+
+// PriorityPart is one reason a case ranks where it does, with its points.
+type PriorityPart struct {
+	Label  string `json:"label"`
+	Points int    `json:"points"`
+}
+
+// priorityParts is Priority term by term. Only the anger term is a
+// fraction; rounding it alone gives the same sum as rounding the total,
+// since every other term is whole.
+func priorityParts(latestAnger, peakAnger int, signals []string, tier string) []PriorityPart {
+	parts := []PriorityPart{{fmt.Sprintf("anger: 0.7 × latest %d + 0.3 × peak %d", latestAnger, peakAnger),
+		int(0.7*float64(latestAnger) + 0.3*float64(peakAnger) + 0.5)}}
 	var escalation, waited, risk, broken bool
 	for _, s := range signals {
 		switch {
@@ -40,24 +62,47 @@ func Priority(latestAnger, peakAnger int, signals []string, tier string) int {
 		}
 	}
 	if escalation {
-		p += 15
+		parts = append(parts, PriorityPart{"an escalation signal (manager, legal, regulator, chargeback, public, safety)", 15})
 	}
 	if waited {
-		p += 8
+		parts = append(parts, PriorityPart{"repeat contact or a long wait", 8})
 	}
 	if risk {
-		p += 5
+		parts = append(parts, PriorityPart{"churn threat or a vulnerable customer", 5})
 	}
 	if broken {
-		p += 20
+		parts = append(parts, PriorityPart{"a promise to this customer was broken", 20})
 	}
 	switch tier {
 	case TierGold:
-		p += 5
+		parts = append(parts, PriorityPart{"gold tier", 5})
 	case TierPlatinum, TierVIP:
-		p += 10
+		parts = append(parts, PriorityPart{tier + " tier", 10})
 	}
-	return min(100, max(0, int(p+0.5)))
+	return parts
+}
+
+// PriorityParts explains a case's stored priority: the parts Priority
+// adds from the reading, signals and tier, and what the sweep added for
+// time (waiting, an SLA target near or missed) as the rest, or what the
+// cap at 100 took off.
+func PriorityParts(c Case) []PriorityPart {
+	parts := priorityParts(c.Anger.Latest, c.Anger.Peak, c.Signals, c.Customer.Tier)
+	sum := 0
+	for _, p := range parts {
+		sum += p.Points
+	}
+	switch rest := c.Priority - sum; {
+	case rest > 0:
+		parts = append(parts, PriorityPart{"time: waiting and the SLA target (near or missed)", rest})
+	case rest < 0 && c.Priority == 100:
+		parts = append(parts, PriorityPart{"capped at 100", rest})
+	case rest < 0:
+		// Re-read since it was ranked (a correction, a changed tier): the
+		// stored rank is older than these parts.
+		parts = append(parts, PriorityPart{"ranked before the latest change", rest})
+	}
+	return parts
 }
 
 // targetFor picks the first target whose category matches and whose

@@ -12,6 +12,7 @@ import (
 
 	"github.com/calmdesk/calmdesk/internal/calendar"
 	"github.com/calmdesk/calmdesk/internal/coach"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // MaxReplyBytes caps an agent's reply or note.
@@ -136,6 +137,10 @@ func (d *Desk) Reply(ctx context.Context, author User, in ReplyInput) (ReplyResu
 			"message_id": m.ID, "score": res.Review.Score, "ready": res.Review.Ready, "commitments": len(res.Promises)}); err != nil {
 			return err
 		}
+		// Sent: the others on the case no longer see them replying.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM case_typing WHERE case_id = $1 AND user_id = $2`, in.CaseID, author.ID); err != nil {
+			return err
+		}
 		return d.replyThen(ctx, tx, policy, cal, author, in, now)
 	})
 	if err != nil {
@@ -178,7 +183,7 @@ func recordPromises(ctx context.Context, tx *sql.Tx, m Message, author User, rev
 		err := tx.QueryRowContext(ctx,
 			`INSERT INTO commitments (case_id, message_id, owner_user_id, action, amount, quote, due_at, vague, status, created_at)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9) RETURNING id`,
-			m.CaseID, m.ID, author.ID, Clip(c.Action, 500), Clip(c.Amount, 100), Clip(quote, 1000), due, c.Vague, now).Scan(&rec.ID)
+			m.CaseID, m.ID, author.ID, textkit.Clip(c.Action, 500), textkit.Clip(c.Amount, 100), textkit.Clip(quote, 1000), due, c.Vague, now).Scan(&rec.ID)
 		if err != nil {
 			return nil, fmt.Errorf("record commitment: %w", err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/calmdesk/calmdesk/internal/coach"
 	"github.com/calmdesk/calmdesk/internal/playbook"
 	"github.com/calmdesk/calmdesk/internal/store"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // SavedReply is a reply an agent keeps to insert again (a macro): their
@@ -295,7 +296,7 @@ func (d *Desk) saveSavedReply(ctx context.Context, u User, id int64, in SavedRep
 			return err
 		}
 		if in.Shared && len(problems) > 0 {
-			msg := fmt.Sprintf("Your shared saved reply “%s” fails the coach: %s. The team sees it flagged until you fix it.", Clip(title, 80), strings.Join(problems, "; "))
+			msg := fmt.Sprintf("Your shared saved reply “%s” fails the coach: %s. The team sees it flagged until you fix it.", textkit.Clip(title, 80), strings.Join(problems, "; "))
 			if err := notify(ctx, tx, now, notification{UserID: owner.ID, Kind: "saved_reply_flagged", Message: msg}); err != nil {
 				return err
 			}

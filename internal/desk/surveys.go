@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/calmdesk/calmdesk/internal/calendar"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // Survey is the satisfaction survey sent after a case is resolved.
@@ -288,7 +289,7 @@ func (d *Desk) AnswerSurvey(ctx context.Context, token string, score int, commen
 		}
 		msg := fmt.Sprintf("Case #%d: the customer rated us %d/5", caseID, score)
 		if comment != "" {
-			msg += ": " + clipWords(comment, 200)
+			msg += ": " + textkit.ClipWords(comment, 200)
 		}
 		var assignee sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT assignee_id FROM cases WHERE id = $1`, caseID).Scan(&assignee); err != nil {

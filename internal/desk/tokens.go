@@ -54,7 +54,7 @@ func (d *Desk) UserByToken(ctx context.Context, secret string) (User, error) {
 	}
 	sum := sha256.Sum256([]byte(secret))
 	row := d.db.Read().QueryRowContext(ctx,
-		`SELECT u.id, u.email, u.name, u.role, u.created_at, u.disabled_at, u.skills, u.password_hash
+		`SELECT u.id, u.email, u.name, u.role, u.created_at, u.disabled_at, u.skills, u.password_hash, u.session_epoch
 		   FROM api_tokens t JOIN users u ON u.id = t.user_id
 		  WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, sum[:])
 	u, err := scanUser(row)

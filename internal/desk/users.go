@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -35,7 +36,13 @@ type User struct {
 // matches, so changing a password signs out every other session.
 func (u User) SessionStamp() string { return u.stamp }
 
-func passwordStamp(hash string) string {
+// passwordStamp fingerprints the password hash and the session epoch,
+// which deactivation moves on (epoch 0 gives the stamp of before epochs
+// existed, so no session ended when they were introduced).
+func passwordStamp(hash string, epoch int64) string {
+	if epoch != 0 {
+		hash += "\x00" + strconv.FormatInt(epoch, 10)
+	}
 	sum := sha256.Sum256([]byte(hash))
 	return hex.EncodeToString(sum[:8])
 }
@@ -78,7 +85,7 @@ func (d *Desk) AddUser(ctx context.Context, actor Actor, in NewUser) (User, stri
 	if err != nil {
 		return User{}, "", fmt.Errorf("desk: hash password: %w", err)
 	}
-	u := User{Email: in.Email, Name: in.Name, Role: in.Role, CreatedAt: d.clock(), Skills: []string{}, stamp: passwordStamp(string(hash))}
+	u := User{Email: in.Email, Name: in.Name, Role: in.Role, CreatedAt: d.clock(), Skills: []string{}, stamp: passwordStamp(string(hash), 0)}
 	err = d.db.Tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
 			`INSERT INTO users (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
@@ -184,9 +191,10 @@ func (d *Desk) Authenticate(ctx context.Context, email, password string) (User, 
 	var u User
 	var hash string
 	var disabled sql.NullTime
+	var epoch int64
 	err := d.db.Read().QueryRowContext(ctx,
-		`SELECT id, email, name, role, created_at, disabled_at, password_hash FROM users WHERE email = $1`,
-		normaliseEmail(email)).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &disabled, &hash)
+		`SELECT id, email, name, role, created_at, disabled_at, password_hash, session_epoch FROM users WHERE email = $1`,
+		normaliseEmail(email)).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &disabled, &hash, &epoch)
 	if errors.Is(err, sql.ErrNoRows) {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return User{}, ErrUnauthenticated
@@ -197,11 +205,11 @@ func (d *Desk) Authenticate(ctx context.Context, email, password string) (User, 
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || disabled.Valid || hash == "" {
 		return User{}, ErrUnauthenticated
 	}
-	u.stamp = passwordStamp(hash)
+	u.stamp = passwordStamp(hash, epoch)
 	return u, nil
 }
 
-const userColumns = `id, email, name, role, created_at, disabled_at, skills, password_hash`
+const userColumns = `id, email, name, role, created_at, disabled_at, skills, password_hash, session_epoch`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -209,10 +217,11 @@ func scanUser(r rowScanner) (User, error) {
 	var u User
 	var disabled sql.NullTime
 	var skills, hash string
-	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &disabled, &skills, &hash); err != nil {
+	var epoch int64
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &disabled, &skills, &hash, &epoch); err != nil {
 		return User{}, err
 	}
-	u.stamp = passwordStamp(hash)
+	u.stamp = passwordStamp(hash, epoch)
 	u.Disabled = disabled.Valid
 	u.Skills = decodeStrings(skills)
 	return u, nil

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // Digest is the week in review for supervisors: the figures against the
@@ -146,7 +148,7 @@ func (in *Insights) NotifyDigest(ctx context.Context) (bool, error) {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (role, kind, message, created_at) VALUES ('supervisor', $3, $1, $2)`,
-			clip(msg, 1000), now, DigestKind); err != nil {
+			textkit.Clip(msg, 1000), now, DigestKind); err != nil {
 			return err
 		}
 		sent = true

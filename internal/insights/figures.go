@@ -63,8 +63,9 @@ type Summary struct {
 	Previous Figures `json:"previous"`
 }
 
-// Summary computes the figures for p and its previous period.
-func (in *Insights) Summary(ctx context.Context, p Period, f Filter) (Summary, error) {
+// summaryFull computes the figures for p and its previous period from
+// every row of their cases: the reference the rollups are held to.
+func (in *Insights) summaryFull(ctx context.Context, p Period, f Filter) (Summary, error) {
 	now := in.Now()
 	cur, err := in.loadFor(ctx, p.Start(), p.End(), f, needFigures)
 	if err != nil {
@@ -213,13 +214,21 @@ func figuresOf(p Period, cases []*caseFacts, now time.Time) Figures {
 		}
 		f.GoodwillSpentCents += d.goodwill
 	}
+	f.MedianTimeToCalmMinutes, f.P90TimeToCalmMinutes = quantile(calm, 0.5), quantile(calm, 0.9)
+	f.MedianFirstResponseMinutes = quantile(first, 0.5)
+	f.MedianResolutionMinutes = quantile(res, 0.5)
+	f.finish(scoreSum)
+	return f
+}
+
+// finish computes the rates from the counts (and the sum of the survey
+// scores), for figuresOf and the rollups alike.
+func (f *Figures) finish(scoreSum int) {
 	f.AngryShare = rate(f.AngryCases, f.Cases)
 	f.DeescalationRate = rate(f.DeescalatedCases, f.AngryCases)
-	f.MedianTimeToCalmMinutes, f.P90TimeToCalmMinutes = quantile(calm, 0.5), quantile(calm, 0.9)
 	f.FirstResponseSLARate = rate(f.FirstResponseMet, f.FirstResponseDue)
-	f.MedianFirstResponseMinutes = quantile(first, 0.5)
 	f.ResolutionSLARate = rate(f.ResolutionMet, f.ResolutionDue)
-	f.MedianResolutionMinutes = quantile(res, 0.5)
+	f.CSATAverage = nil
 	if f.CSATResponses > 0 {
 		v := round(float64(scoreSum) / float64(f.CSATResponses))
 		f.CSATAverage = &v
@@ -229,7 +238,6 @@ func figuresOf(p Period, cases []*caseFacts, now time.Time) Figures {
 	f.EscalationRate = rate(f.EscalatedCases, f.Cases)
 	f.RepeatContactRate = rate(f.RepeatContactCases, f.Cases)
 	f.ReopenRate = rate(f.ReopenedCases, f.Cases)
-	return f
 }
 
 func minutes(d time.Duration) float64 { return round(d.Minutes()) }

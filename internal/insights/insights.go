@@ -17,8 +17,9 @@ import (
 
 // Insights runs the queries against one desk database.
 type Insights struct {
-	db  *store.DB
-	now func() time.Time
+	db    *store.DB
+	now   func() time.Time
+	cache *dayCache // day aggregates of the rollups, by slice
 }
 
 // Options configure Insights; zero values pick the production defaults.
@@ -28,7 +29,7 @@ type Options struct {
 
 // New returns Insights over db.
 func New(db *store.DB, opt Options) *Insights {
-	in := &Insights{db: db, now: opt.Now}
+	in := &Insights{db: db, now: opt.Now, cache: &dayCache{slices: map[Filter]*sliceDays{}}}
 	if in.now == nil {
 		in.now = time.Now
 	}

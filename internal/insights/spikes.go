@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // spikeQuiet is how long a problem's spike stays announced: it is told
@@ -58,7 +59,7 @@ func (in *Insights) NotifySpikes(ctx context.Context) ([]Spike, error) {
 			}
 			msg := fmt.Sprintf("Spike: %q — %d cases in the last 7 days (usually %.1f). See %s", pr.Label, pr.Count, pr.Baseline, s.Link)
 			if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (role, kind, message, created_at) VALUES ('supervisor', 'insights.spike', $1, $2)`,
-				clip(msg, 1000), now); err != nil {
+				textkit.Clip(msg, 1000), now); err != nil {
 				return err
 			}
 			announced = true
@@ -80,14 +81,4 @@ func spikeLink(p Period, pr Problem) string {
 		ids[i] = fmt.Sprint(id)
 	}
 	return "/insights/cases?from=" + p.From.Format(time.DateOnly) + "&to=" + p.To.Format(time.DateOnly) + "&ids=" + strings.Join(ids, ",")
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

@@ -1,11 +1,13 @@
 package insights
 
-import "context"
+import (
+	"context"
+	"sort"
+)
 
-// Trend is the figures of a period bucket by bucket: by day for periods
-// of up to 31 days, else by week (Monday to Sunday; the first and last
-// weeks are clipped to the period).
-func (in *Insights) Trend(ctx context.Context, p Period, f Filter) ([]Figures, error) {
+// trendFull is Trend computed from every row of the period's cases: the
+// reference the rollups are held to.
+func (in *Insights) trendFull(ctx context.Context, p Period, f Filter) ([]Figures, error) {
 	now := in.Now()
 	cases, err := in.loadFor(ctx, p.Start(), p.End(), f, needFigures)
 	if err != nil {
@@ -13,11 +15,8 @@ func (in *Insights) Trend(ctx context.Context, p Period, f Filter) ([]Figures, e
 	}
 	buckets := Buckets(p)
 	groups := make([][]*caseFacts, len(buckets))
-	i := 0
-	for _, c := range cases { // cases come oldest first
-		for i < len(buckets)-1 && !c.CreatedAt.Before(buckets[i].End()) {
-			i++
-		}
+	for _, c := range cases { // by id, which is not always by time (an import, a clock set back)
+		i := sort.Search(len(buckets)-1, func(i int) bool { return c.CreatedAt.Before(buckets[i].End()) })
 		groups[i] = append(groups[i], c)
 	}
 	out := make([]Figures, len(buckets))

@@ -1,11 +1,16 @@
-// Package textkit holds the small text helpers every package of calmdesk
-// needs the same way: cutting text to a size without splitting a character.
-// (The engines' tokenizers stay with their engines: analyze and coach read
-// text differently on purpose.)
+// Package textkit is calmdesk's one text toolkit: what every package and
+// both engines (analyze reads customers, coach reads replies) need the same
+// way. Pick by meaning:
+//
+//   - Clip: cut to a byte size for storage; nothing added.
+//   - Shorten: cut for people to read, "…" written onto the last word.
+//   - ClipWords: cut at a word boundary with spaces folded, for one-line
+//     summaries in notes and notifications.
 package textkit
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -25,12 +30,13 @@ func Clip(s string, n int) string {
 }
 
 // Shorten is Clip with "…" added when something was cut, for text shown to
-// people.
+// people. The "…" is written onto the last word (trailing space dropped): a
+// detached "…" reads as a blank to fill in.
 func Shorten(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return Clip(s, n) + "…"
+	return strings.TrimRightFunc(Clip(s, n), unicode.IsSpace) + "…"
 }
 
 // ClipWords shortens s to about n bytes at a word boundary (spaces folded),

@@ -18,6 +18,8 @@ func TestClip(t *testing.T) {
 		{"日本語", 4, "日", "日…"},
 		{"日本語", 0, "", "…"},
 		{"abc", -1, "", "…"},
+		{"sorry for the wait", 6, "sorry ", "sorry…"}, // "…" onto the word, not detached
+		{"sorry\u00a0\t\nfor", 8, "sorry\u00a0\t", "sorry…"},
 	} {
 		if got := Clip(tc.in, tc.n); got != tc.clip {
 			t.Errorf("Clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.clip)

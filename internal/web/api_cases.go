@@ -74,10 +74,12 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u desk.User) 
 		query.AssigneeID = u.ID
 	case "none":
 		query.Unassigned = true
+	case "inactive":
+		query.AssigneeInactive = true
 	default:
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			fields["assignee"] = "must be me, none or a user id"
+			fields["assignee"] = "must be me, none, inactive or a user id"
 		}
 		query.AssigneeID = id
 	}

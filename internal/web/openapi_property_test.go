@@ -22,6 +22,7 @@ import (
 	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/store"
 	"github.com/calmdesk/calmdesk/internal/store/storetest"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 	"github.com/calmdesk/calmdesk/internal/web"
 )
 
@@ -192,6 +193,25 @@ func (p *propertyRun) seed(d *desk.Desk) {
 	for _, method := range []string{"PUT", "DELETE"} {
 		sr := post("/api/v1/saved-replies", map[string]any{"title": "Seed " + method, "body": "Hi {{first_name}}, I'm sorry about order {{order_number}}.", "shared": true}, http.StatusCreated)
 		p.ids[method+" /api/v1/saved-replies/{id}"] = int64(sr["id"].(float64))
+	}
+
+	// People: one to edit, one to deactivate, one deactivated to bring
+	// back; none of them is a user whose token the run sends.
+	for _, who := range []string{"edit", "deactivate", "reactivate"} {
+		u, _, err := d.AddUser(ctx, desk.SystemActor, desk.NewUser{Email: who + "@people.test", Name: who, Role: desk.RoleAgent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/api/v1/users/{id}/" + who
+		if who == "edit" {
+			path = "/api/v1/users/{id}"
+		}
+		p.ids[path] = u.ID
+		if who == "reactivate" {
+			if status, out := admin.do("POST", fmt.Sprintf("/api/v1/users/%d/deactivate", u.ID), nil); status != http.StatusOK {
+				t.Fatalf("seed: deactivate: %d %v", status, out)
+			}
+		}
 	}
 }
 
@@ -410,10 +430,4 @@ func (p *propertyRun) wrongMethod(path string) {
 	}
 }
 
-func clip(b []byte) string {
-	s := string(bytes.TrimSpace(b))
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
-}
+func clip(b []byte) string { return textkit.Shorten(string(bytes.TrimSpace(b)), 200) }

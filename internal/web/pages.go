@@ -63,7 +63,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		writeText(w, http.StatusInternalServerError, "internal error")
 		return
 	}
-	writeHTML(w, status, buf.Bytes())
+	writeHTML(w, r, status, buf.Bytes())
 }
 
 // page wraps a handler that needs a signed-in user; others go to /login.
@@ -98,7 +98,3 @@ func signInAgain(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func staticFiles() http.Handler {
-	sub, _ := fs.Sub(staticFS, "static")
-	return http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
-}

@@ -17,7 +17,7 @@ import (
 
 // formTemplate is the public contact form, standalone at /contact and
 // compact for an iframe at /contact/embed: no agent chrome, no script.
-var formTemplate = template.Must(template.ParseFS(templateFS, "templates/public_form.html"))
+var formTemplate = template.Must(template.New("public_form.html").Funcs(template.FuncMap{"asset": asset}).ParseFS(templateFS, "templates/public_form.html"))
 
 // Limits of the contact form, in characters a person sees.
 const (
@@ -61,7 +61,7 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, 
 		writeText(w, http.StatusInternalServerError, "internal error")
 		return
 	}
-	writeHTML(w, status, buf.Bytes())
+	writeHTML(w, r, status, buf.Bytes())
 }
 
 func (s *Server) contactPage(w http.ResponseWriter, r *http.Request) {

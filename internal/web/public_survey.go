@@ -12,7 +12,7 @@ import (
 
 // surveyTemplate is the customer-facing survey page: standalone, no agent
 // chrome, no script.
-var surveyTemplate = template.Must(template.ParseFS(templateFS, "templates/public_survey.html"))
+var surveyTemplate = template.Must(template.New("public_survey.html").Funcs(template.FuncMap{"asset": asset}).ParseFS(templateFS, "templates/public_survey.html"))
 
 type surveyView struct {
 	Page     desk.SurveyPage
@@ -33,7 +33,7 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token is in the URL
-	writeHTML(w, status, buf.Bytes())
+	writeHTML(w, r, status, buf.Bytes())
 }
 
 func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) {

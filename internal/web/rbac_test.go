@@ -23,6 +23,7 @@ var publicByDesign = []string{
 	"GET /login", "POST /login", "POST /logout",
 	"GET /survey/{token}", "POST /survey/{token}",
 	"GET /contact", "POST /contact", "GET /contact/embed", "POST /contact/embed",
+	"GET /favicon.ico", "/", // the icon, and the styled 404 for what no route takes
 }
 
 // handlerDecides are routes open to every signed-in user whose handler

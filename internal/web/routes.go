@@ -78,6 +78,13 @@ func (s *Server) apiRoutes() []apiRoute {
 		// Issue 12: lessons learned and "resolved N like this".
 		{"GET /api/v1/insights/lessons", desk.PermInsightsRead, s.insightsLessonsAPI},
 		{"GET /api/v1/cases/{id}/similar", desk.PermCasesRead, s.caseSimilar},
+		// Issue 16, what was left: people; the inbox's views and bulk actions.
+		{"GET /api/v1/users", desk.PermUsersManage, s.listUsers},
+		{"PATCH /api/v1/users/{id}", desk.PermUsersManage, s.patchUser},
+		{"POST /api/v1/users/{id}/deactivate", desk.PermUsersManage, s.deactivateUser},
+		{"POST /api/v1/users/{id}/reactivate", desk.PermUsersManage, s.reactivateUser},
+		{"GET /api/v1/goodwill/approvals", desk.PermGoodwillApprove, s.goodwillApprovals},
+		{"POST /api/v1/bulk/cases", desk.PermCasesRead, s.bulkCases}, // the desk checks each action's own permission
 	}
 }
 
@@ -137,6 +144,15 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /training/assignments", desk.PermTrainingManage, s.assignTrainingForm},
 		{"POST /training/pass-marks", desk.PermSettingsManage, s.passMarkForm},
 		{"GET /training/people/{id}", desk.PermTrainingManage, s.personProgressPage},
+		// Issue 16, what was left: people; the inbox's views and bulk actions.
+		{"POST /settings/users/{id}", desk.PermUsersManage, s.editUserForm},
+		{"POST /settings/users/{id}/deactivate", desk.PermUsersManage, s.deactivateUserForm},
+		{"POST /settings/users/{id}/reactivate", desk.PermUsersManage, s.reactivateUserForm},
+		{"POST /inbox/density", desk.PermCasesRead, s.densityForm},
+		{"POST /inbox/views", desk.PermCasesRead, s.saveViewForm},
+		{"POST /inbox/views/{id}/delete", desk.PermCasesRead, s.deleteViewForm},
+		{"POST /cases/bulk", desk.PermCasesRead, s.bulkForm}, // the desk checks each action's own permission
+		{"POST /cases/{id}/typing", desk.PermCasesReply, s.typingForm},
 	}
 }
 
@@ -159,7 +175,9 @@ func (s *Server) publicRoutes(mux *http.ServeMux) []publicRoute {
 		{"GET /healthz", http.HandlerFunc(s.healthz)},
 		{"GET /readyz", http.HandlerFunc(s.readyz)},
 		{"GET /metrics", s.metrics.handler()},
-		{"GET /static/", staticFiles()},
+		{"GET /static/", serveStatic()},
+		{"GET /favicon.ico", favicon()},
+		{"/", http.HandlerFunc(s.notFoundPage)}, // what no route takes: the styled 404
 		{"GET /login", http.HandlerFunc(s.loginPage)},
 		{"POST /login", http.HandlerFunc(s.login)},
 		{"POST /logout", http.HandlerFunc(s.logout)},

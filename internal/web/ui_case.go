@@ -20,6 +20,7 @@ type caseView struct {
 	Level        string
 	TopSignal    string
 	Assignee     string
+	NeedsOwner   bool // the assignee was deactivated
 	SLA          *clock
 	Timeline     []messageView
 	Chart        *chartView
@@ -160,6 +161,11 @@ func (s *Server) caseView(r *http.Request, u desk.User, id int64) (caseView, err
 	}
 	if d.AssigneeID != nil {
 		v.Assignee = names[*d.AssigneeID]
+		for _, x := range users {
+			if x.ID == *d.AssigneeID && x.Disabled && d.Status != desk.StatusResolved && d.Status != desk.StatusClosed {
+				v.NeedsOwner = true
+			}
+		}
 	}
 	v.MailOff = d.Channel == "email" && !s.desk.EmailsReplies()
 	v.Can.Reply, v.Can.Escalate, v.Can.Resolve = u.Can(desk.PermCasesReply), u.Can(desk.PermCasesEscalate), u.Can(desk.PermCasesResolve)

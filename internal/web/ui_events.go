@@ -80,6 +80,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) err
 	defer tick.Stop()
 	end := time.After(streamLifetime)
 	idle := 0
+	typing := "" // what the page was last told about who else is replying
 	gaps := desk.EventGaps{}
 	for {
 		select {
@@ -129,6 +130,23 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, u desk.User) err
 				}
 			}
 		}
+		// Who else is replying on this case ("Sam is replying…"), sent
+		// when it changes: on typing, on sending, and when it lapses.
+		if caseID != 0 && u.Can(desk.PermCasesReply) {
+			names, err := s.desk.TypingOn(ctx, u, caseID)
+			if err != nil {
+				if ctx.Err() == nil {
+					s.log.ErrorContext(ctx, "events: typing", "err", err)
+				}
+				return nil
+			}
+			if words := typingWords(names); words != typing {
+				typing = words
+				if err := writeEvent(&buf, "typing", last, map[string]string{"message": words}); err != nil {
+					return nil
+				}
+			}
+		}
 		if buf.Len() == 0 {
 			if idle++; idle < heartbeatEvery {
 				continue
@@ -173,20 +191,20 @@ func (s *Server) inboxChanges(r *http.Request, buf *bytes.Buffer, u desk.User, f
 	if err != nil {
 		return err
 	}
-	names, err := s.userNames(r.Context())
+	names, err := s.directory(r.Context())
 	if err != nil {
 		return err
 	}
 	now := s.desk.Now()
 	for _, c := range cases {
-		if !f.matches(c, u, now) {
+		if !f.matches(c, u, names, now) {
 			if err := writeEvent(buf, "remove", last, liveCase{ID: c.ID}); err != nil {
 				return err
 			}
 			continue
 		}
 		var row bytes.Buffer
-		if err := pages()["fragments"].ExecuteTemplate(&row, "caserow", newCaseRow(c, names, now)); err != nil {
+		if err := pages()["fragments"].ExecuteTemplate(&row, "caserow", newInboxRow(c, names, now)); err != nil {
 			return err
 		}
 		if err := writeEvent(buf, "case", last, liveCase{ID: c.ID, Priority: c.Priority, HTML: row.String()}); err != nil {

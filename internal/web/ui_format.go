@@ -15,6 +15,7 @@ import (
 func uiFuncs() template.FuncMap {
 	return template.FuncMap{
 		"level":          levelOf,
+		"asset":          asset,
 		"statusWord":     statusWord,
 		"links":          links,
 		"savedReplyForm": savedReplyFormFunc, "savedReplyInput": savedReplyInputFunc,

@@ -22,8 +22,6 @@ type goodwillView struct {
 	desk.Goodwill
 	CaseSubject string
 	RequestedBy string
-	AboveLimit  bool  // above the viewer's approval limit: needs an admin
-	Limit       int64 // the viewer's limit, in cents
 }
 
 func (s *Server) goodwillPanel(r *http.Request, u desk.User, caseID int64, names map[int64]string) (goodwillPanel, error) {
@@ -88,7 +86,14 @@ func (s *Server) offerGoodwillForm(w http.ResponseWriter, r *http.Request, u des
 		return err
 	}
 	if g.Status == "pending" {
-		s.flash(r, fmt.Sprintf("%s of %s %s goes past a limit (yours for this case, or the customer's): it waits for a supervisor's approval.", titleCase(g.Kind), money(g.AmountCents), g.Currency))
+		who := "a supervisor's approval"
+		switch g.WaitsFor {
+		case desk.RoleAdmin:
+			who = "an admin's approval (it is above a supervisor's limit); the admins have been told"
+		case "":
+			who = "an admin: it is above every approver's limit; the admins have been told"
+		}
+		s.flash(r, fmt.Sprintf("%s of %s %s goes past a limit (yours for this case, or the customer's): it waits for %s.", titleCase(g.Kind), money(g.AmountCents), g.Currency, who))
 	} else {
 		s.flash(r, fmt.Sprintf("%s of %s %s approved: tell the customer.", titleCase(g.Kind), money(g.AmountCents), g.Currency))
 	}

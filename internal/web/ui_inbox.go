@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,7 +19,7 @@ const inboxPageSize = 50
 
 // inboxFilter is what the agent asked the inbox to show, from the query string.
 type inboxFilter struct {
-	View     string // all, mine, unassigned, escalated, breaching
+	View     string // all, mine, unassigned, needs-owner, escalated, breaching
 	Status   string
 	Category string
 	Search   string
@@ -25,7 +27,7 @@ type inboxFilter struct {
 }
 
 var inboxViews = []struct{ ID, Label string }{
-	{"all", "All open"}, {"mine", "Mine"}, {"unassigned", "Unassigned"}, {"escalated", "Escalated"}, {"breaching", "Breaching SLA"},
+	{"all", "All open"}, {"mine", "Mine"}, {"unassigned", "Unassigned"}, {"needs-owner", "Needs a new owner"}, {"escalated", "Escalated"}, {"breaching", "Breaching SLA"},
 }
 
 var inboxStatuses = []desk.Status{desk.StatusNew, desk.StatusOpen, desk.StatusPending, desk.StatusOnHold, desk.StatusEscalated, desk.StatusResolved, desk.StatusClosed}
@@ -36,7 +38,7 @@ func parseInboxFilter(q url.Values) inboxFilter {
 		f.Search = ""
 	}
 	switch f.View {
-	case "mine", "unassigned", "escalated", "breaching":
+	case "mine", "unassigned", "needs-owner", "escalated", "breaching":
 	default:
 		f.View = "all"
 	}
@@ -56,6 +58,8 @@ func (f inboxFilter) query(u desk.User) desk.CaseQuery {
 		q.AssigneeID = u.ID
 	case "unassigned":
 		q.Unassigned = true
+	case "needs-owner":
+		q.AssigneeInactive = true
 	case "escalated":
 		q.Status = desk.StatusEscalated
 	}
@@ -91,7 +95,10 @@ func (f inboxFilter) ViewURL(view string) string {
 
 // matches reports whether case c belongs in the list this filter shows, so
 // a live update can add, move or remove its row.
-func (f inboxFilter) matches(c desk.Case, u desk.User, now time.Time) bool {
+func (f inboxFilter) matches(c desk.Case, u desk.User, people directory, now time.Time) bool {
+	if f.View == "needs-owner" && (c.AssigneeID == nil || !people[*c.AssigneeID].Disabled) {
+		return false
+	}
 	return f.query(u).Matches(c, now)
 }
 
@@ -108,7 +115,13 @@ type caseRow struct {
 	Level     string
 	TopSignal string
 	Assignee  string
-	SLA       *clock
+	// NeedsOwner: the assignee was deactivated and the case is not done.
+	NeedsOwner bool
+	// Inbox: the inbox's own row, with a box to tick for bulk actions
+	// and the priority with its parts (Parts).
+	Inbox bool
+	Parts []desk.PriorityPart
+	SLA   *clock
 }
 
 // inboxView is the data of the inbox page.
@@ -122,6 +135,14 @@ type inboxView struct {
 	NextURL    string
 	FirstURL   string
 	EventsURL  string
+	// The inbox's tools: row density, bulk actions, saved views.
+	Dense      bool
+	Back       string // this page's address, to come back to after a form
+	Query      string // the filter as a query string, for "save this view"
+	Staff      []desk.User
+	Can        struct{ Assign, Resolve, Categorize bool }
+	SavedViews []savedViewLink
+	Bulk       *bulkView
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) error {
@@ -138,7 +159,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) erro
 	if err != nil {
 		return err
 	}
-	names, err := s.userNames(r.Context())
+	names, err := s.directory(r.Context())
 	if err != nil {
 		return err
 	}
@@ -146,7 +167,24 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) erro
 	v := inboxView{chrome: s.chromeFor(r, u, "inbox"), Filter: f, Views: inboxViews, Statuses: inboxStatuses, Categories: categoryIDs(),
 		Rows: make([]caseRow, 0, len(page.Cases))}
 	for _, c := range page.Cases {
-		v.Rows = append(v.Rows, newCaseRow(c, names, now))
+		v.Rows = append(v.Rows, newInboxRow(c, names, now))
+	}
+	v.Dense, v.Back, v.Query, v.Bulk = dense(r), r.URL.RequestURI(), f.values(false).Encode(), s.popBulk(r)
+	v.Can.Assign, v.Can.Resolve, v.Can.Categorize = u.Can(desk.PermCasesAssign), u.Can(desk.PermCasesResolve), u.Can(desk.PermCasesReply)
+	if v.Can.Assign {
+		for _, x := range names {
+			if !x.Disabled && x.Can(desk.PermCasesReply) {
+				v.Staff = append(v.Staff, x)
+			}
+		}
+		slices.SortFunc(v.Staff, func(a, b desk.User) int { return cmp.Compare(a.Name, b.Name) })
+	}
+	views, err := s.desk.InboxViews(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	for _, sv := range views {
+		v.SavedViews = append(v.SavedViews, savedViewLink{InboxView: sv, URL: withQuery("/", urlValues(sv.Query)), Current: sv.Query == v.Query})
 	}
 	if page.NextCursor != "" {
 		next := f
@@ -161,12 +199,40 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, u desk.User) erro
 	return nil
 }
 
-func newCaseRow(c desk.Case, names map[int64]string, now time.Time) caseRow {
+func newCaseRow(c desk.Case, people directory, now time.Time) caseRow {
 	row := caseRow{Case: c, Level: levelOf(c.Anger.Latest), TopSignal: topSignal(c), SLA: slaClock(c, now)}
 	if c.AssigneeID != nil {
-		row.Assignee = names[*c.AssigneeID]
+		who := people[*c.AssigneeID]
+		row.Assignee = who.Name
+		row.NeedsOwner = who.Disabled && c.Status != desk.StatusResolved && c.Status != desk.StatusClosed
 	}
 	return row
+}
+
+// newInboxRow is a row of the inbox itself: with a box to tick for bulk
+// actions and the priority explained.
+func newInboxRow(c desk.Case, people directory, now time.Time) caseRow {
+	row := newCaseRow(c, people, now)
+	row.Inbox, row.Parts = true, desk.PriorityParts(c)
+	return row
+}
+
+// directory is every user by id: names for assignee and author columns,
+// and who is deactivated (their open cases need a new owner).
+type directory map[int64]desk.User
+
+func (d directory) name(id int64) string { return d[id].Name }
+
+func (s *Server) directory(ctx context.Context) (directory, error) {
+	users, err := s.desk.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(directory, len(users))
+	for _, x := range users {
+		out[x.ID] = x
+	}
+	return out, nil
 }
 
 // userNames maps user ids to names for assignee and author columns.

@@ -65,7 +65,7 @@ func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, name str
 		writeText(w, http.StatusInternalServerError, "internal error")
 		return
 	}
-	writeHTML(w, http.StatusOK, buf.Bytes())
+	writeHTML(w, r, http.StatusOK, buf.Bytes())
 }
 
 // flash keeps a one-time message across the redirect after a form post.

@@ -13,6 +13,7 @@ import (
 type settingsView struct {
 	chrome
 	Users       []desk.User
+	People      []personRow // Users with their open cases and a refused edit
 	Roles       []desk.Role
 	Policy      string
 	PolicyError string
@@ -52,11 +53,18 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, u desk.U
 // renderSettingsWith renders the settings page; policy "" shows the stored
 // policy, and basics nil the stored basics (else the form as typed).
 func (s *Server) renderSettingsWith(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string, basics *basicsView) error {
-	return s.renderSettingsView(w, r, u, status, policy, policyErr, basics, newUserForm{Role: string(desk.RoleAgent)})
+	return s.renderSettingsView(w, r, u, status, policy, policyErr, basics, newUserForm{Role: string(desk.RoleAgent)}, nil)
 }
 
-// renderSettingsView is renderSettingsWith with the add-person form as typed.
-func (s *Server) renderSettingsView(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string, basics *basicsView, nu newUserForm) error {
+// renderSettingsPeople renders the settings page with a refused edit of
+// one person shown in their row (422).
+func (s *Server) renderSettingsPeople(w http.ResponseWriter, r *http.Request, u desk.User, edit *personEdit) error {
+	return s.renderSettingsView(w, r, u, http.StatusUnprocessableEntity, "", "", nil, newUserForm{Role: string(desk.RoleAgent)}, edit)
+}
+
+// renderSettingsView is renderSettingsWith with the add-person form as
+// typed and a refused edit of a person (nil: none).
+func (s *Server) renderSettingsView(w http.ResponseWriter, r *http.Request, u desk.User, status int, policy, policyErr string, basics *basicsView, nu newUserForm, edit *personEdit) error {
 	p, err := s.desk.Policy(r.Context())
 	if err != nil {
 		return err
@@ -73,6 +81,10 @@ func (s *Server) renderSettingsView(w http.ResponseWriter, r *http.Request, u de
 	if err != nil {
 		return err
 	}
+	open, err := s.desk.OpenCaseCounts(r.Context())
+	if err != nil {
+		return err
+	}
 	model, err := s.desk.CategoryModel(r.Context())
 	if err != nil {
 		return err
@@ -86,7 +98,7 @@ func (s *Server) renderSettingsView(w http.ResponseWriter, r *http.Request, u de
 		return err
 	}
 	s.render(w, r, status, "settings.html", settingsView{Corrections: correctionLearningView{corrections},
-		chrome: s.chromeFor(r, u, "settings"), Users: users, Policy: policy, PolicyError: policyErr,
+		chrome: s.chromeFor(r, u, "settings"), Users: users, People: peopleRows(users, open, edit), Policy: policy, PolicyError: policyErr,
 		Roles:         []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleTrainee},
 		CategoryModel: model, Categories: cats,
 		Basics: *basics, WeekDays: weekDays, LimitRoles: limitRoles, AssignmentModes: assignmentModes,
@@ -172,7 +184,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u desk.User) er
 	if errors.As(err, &verr) {
 		// Back to the form as typed, each error next to its field.
 		nu := newUserForm{Name: f.Get("name"), Email: f.Get("email"), Role: f.Get("role"), Skills: f.Get("skills"), Fields: verr.Fields}
-		return s.renderSettingsView(w, r, u, http.StatusUnprocessableEntity, "", "", nil, nu)
+		return s.renderSettingsView(w, r, u, http.StatusUnprocessableEntity, "", "", nil, nu, nil)
 	}
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 type supervisorView struct {
 	chrome
 	Pending    []goodwillView
+	AboveLimit int // pending gestures above the viewer's limit, waiting for someone higher
 	Escalated  []caseRow
 	MoreEsc    bool
 	Stats      desk.PromiseStats
@@ -33,25 +34,21 @@ type promiseRow struct {
 // the promises that are broken or due (GET /supervisor).
 func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	ctx := r.Context()
-	names, err := s.userNames(ctx)
+	names, err := s.directory(ctx)
 	if err != nil {
 		return err
 	}
 	v := supervisorView{chrome: s.chromeFor(r, u, "supervisor")}
-	pending, err := s.desk.GoodwillOffers(ctx, desk.GoodwillQuery{Status: "pending"})
+	// Only what this approver may approve; what is above their limit
+	// waits for someone higher, and is counted so they know.
+	approvals, err := s.desk.GoodwillToApprove(ctx, u)
 	if err != nil {
 		return err
 	}
-	pol, err := s.desk.Policy(ctx)
-	if err != nil {
-		return err
+	for _, g := range approvals.Mine {
+		v.Pending = append(v.Pending, goodwillView{Goodwill: g, RequestedBy: names.name(g.RequestedBy)})
 	}
-	limit := pol.Goodwill.Limits[string(u.Role)]
-	for _, g := range pending {
-		// Above this approver's own limit: they see it needs someone higher
-		// instead of an Approve button that can only be refused.
-		v.Pending = append(v.Pending, goodwillView{Goodwill: g, RequestedBy: names[g.RequestedBy], AboveLimit: g.AmountCents > limit, Limit: limit})
-	}
+	v.AboveLimit = approvals.Above
 	esc, err := s.desk.Cases(ctx, desk.CaseQuery{Status: desk.StatusEscalated, Limit: 25})
 	if err != nil {
 		return err
@@ -73,7 +70,7 @@ func (s *Server) supervisor(w http.ResponseWriter, r *http.Request, u desk.User)
 		for _, c := range list {
 			pr := promiseRow{Promise: c, Overdue: c.DueAt != nil && c.DueAt.Before(now)}
 			if c.OwnerUserID != nil {
-				pr.Owner = names[*c.OwnerUserID]
+				pr.Owner = names.name(*c.OwnerUserID)
 			}
 			*into = append(*into, pr)
 		}

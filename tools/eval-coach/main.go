@@ -84,6 +84,27 @@ func main() {
 			}
 			fmt.Println()
 		}
+		// The first 606 labelled (round 0) and the 1,198 added later
+		// (round 2): the same reading, the second mostly without the
+		// coach's errors in view.
+		for _, r := range []int{0, 2} {
+			var p []map[string]bool
+			var g []replydata.Example
+			for i, e := range dev {
+				if e.Round == r {
+					p, g = append(p, pred[i]), append(g, e)
+				}
+			}
+			if len(g) == 0 {
+				continue
+			}
+			s := replydata.Score(p, g)
+			fmt.Printf("dev round %d (%d replies): macro-F1 13 labels %.3f, 16 labels %.3f;", r, len(g), s.Macro(replydata.Core), s.Macro(replydata.Labels))
+			for _, l := range replydata.Core {
+				fmt.Printf(" %s %.2f(%d)", l, s[l].F1(), s[l].TP+s[l].FN)
+			}
+			fmt.Println()
+		}
 		fmt.Println()
 		for _, l := range strings.Split(*showErrors, ",") {
 			if l == "" {

@@ -67,7 +67,8 @@ var devLabels = map[string]bool{}
 var caseWeight = 1.0
 
 // registerWeight weighs the replies in the register of support tweets
-// (tools/train-coach/data, ids rt-) and of data/cs/replies-c.jsonl (ids rc-)
+// (tools/train-coach/data, ids rt-) and of data/cs/replies-c.jsonl and
+// replies-d.jsonl (ids rc-, rd-)
 // in the loss (-register-weight).
 var registerWeight = 1.0
 
@@ -100,13 +101,13 @@ func main() {
 	workers := flag.Int("workers", 2, "labels trained at once")
 	cases := flag.String("cases", "internal/coach/testdata/corpus", "the coach's own test cases to train on too (empty: none)")
 	extra := flag.String("extra", "tools/train-coach/data", "a folder of more labelled replies (replies-*.jsonl) to train on (empty: none)")
-	devLabelList := flag.String("dev-labels", "greeting,empathy,apology,ownership,action,follow_up,thanks,concern_addressed,deflection,arguing,robotic", "labels whose thresholds may be chosen on the real development set")
+	devLabelList := flag.String("dev-labels", "greeting,empathy,apology,ownership,expectation,follow_up,thanks,concern_addressed,deflection,vague_timing,arguing,robotic", "labels whose thresholds may be chosen on the real development set")
 	requiredList := flag.String("rule-required", "non_apology", "labels asserted only where the rules assert them: the model may not add to them")
 	ruleList := flag.String("rule-sufficient", "deflection,blame,non_apology,vague_timing,minimizing,arguing,robotic", "labels the rules assert on their own: where a rule fires the model does not veto it")
 	devMin := flag.Int("dev-min", 15, "choose on the real development set the threshold of each label with at least this many positives there (0: all thresholds out of fold)")
 	flag.Float64Var(&pitfallBeta, "pitfall-beta", 1, "F-beta for the thresholds of the pitfalls the rules assert on their own")
 	flag.Float64Var(&caseWeight, "case-weight", 5, "weight of the coach's own test cases in the loss")
-	flag.Float64Var(&registerWeight, "register-weight", 3, "weight of the replies of -extra and of data/cs/replies-c.jsonl in the loss")
+	flag.Float64Var(&registerWeight, "register-weight", 3, "weight of the replies of -extra and of data/cs/replies-c.jsonl and replies-d.jsonl in the loss")
 	flag.Float64Var(&wholeValue, "whole", 1, "value of whole-reply features (experiment)")
 	betas := flag.String("beta", "minimizing=0.3", "label=beta,…: the F-beta a label's thresholds are chosen for, over -pitfall-beta")
 	posWeights := flag.String("pos-weight", "blame=3,minimizing=3,arguing=3,non_apology=3", "label=factor,…: the weight of a label's positives is multiplied by factor")
@@ -252,7 +253,7 @@ func featurize(c *coach.Coach, a *analyze.Analyzer, set []replydata.Example, bit
 		switch {
 		case strings.HasPrefix(e.ID, "case:"):
 			v.w = caseWeight
-		case strings.HasPrefix(e.ID, "rt-"), strings.HasPrefix(e.ID, "rc-"):
+		case strings.HasPrefix(e.ID, "rt-"), strings.HasPrefix(e.ID, "rc-"), strings.HasPrefix(e.ID, "rd-"):
 			v.w = registerWeight
 		}
 		for b := range counts {

@@ -277,6 +277,11 @@
       note.textContent = " (your draft is kept).";
       banner.appendChild(note);
     };
+    // Collision: who else is writing a reply on this case.
+    es.addEventListener("typing", function (ev) {
+      var t = $("#typing");
+      if (t) t.textContent = JSON.parse(ev.data).message || "";
+    });
     es.addEventListener("changed", function (ev) {
       var d = JSON.parse(ev.data);
       var old = $("ol.timeline", main);
@@ -314,7 +319,7 @@
   function focusFlash() {
     // A form that came back refused: the first field in error takes focus
     // (its message is tied to it by aria-describedby), the typed text kept.
-    var bad = $("[aria-invalid=true]");
+    var bad = $("[aria-invalid=true]") || $("[data-autofocus]");
     if (bad) { bad.focus(); return; }
     var flash = $("#flash");
     if (flash && !location.hash) flash.focus({ preventScroll: true });
@@ -370,7 +375,78 @@
     if (first) first.focus();
   }, true);
 
+  // ---- collision: tell the others on the case that this person is replying.
+  // A keystroke in the reply box reports at most every 4 s (the desk keeps
+  // it for 8 s); emptying the box or leaving the page says it stopped.
+  function typingReports(form) {
+    var url = form.getAttribute("action").replace(/\/reply$/, "/typing");
+    var lastSent = 0, active = false;
+    var send = function (stopped) {
+      var body = new URLSearchParams();
+      if (stopped) body.set("stopped", "1");
+      if (stopped && navigator.sendBeacon) { navigator.sendBeacon(url, body); return; }
+      fetch(url, { method: "POST", credentials: "same-origin", body: body }).catch(function () {});
+    };
+    document.addEventListener("input", function (ev) {
+      if (ev.target.id !== "reply-text" || !window.fetch) return;
+      if (!ev.target.value.trim()) {
+        if (active) { active = false; lastSent = 0; send(true); }
+        return;
+      }
+      var now = Date.now();
+      if (now - lastSent < 4000) return;
+      lastSent = now; active = true;
+      send(false);
+    });
+    window.addEventListener("pagehide", function () { if (active) send(true); });
+    form.addEventListener("submit", function () { active = false; });
+  }
+
+  // ---- the inbox's bulk actions: tick all, say how many are ticked, and
+  // show only the choice the picked action needs.
+  function bulkBar(form) {
+    var all = $("#pick-all"), action = $("#bulk-action"), count = $("#bulk-count");
+    var boxes = function () { return $all("#cases input[name=case]"); };
+    var update = function () {
+      var n = boxes().filter(function (b) { return b.checked; }).length;
+      if (count) count.textContent = n ? n + " selected" : "";
+      if (all) { all.checked = n > 0 && n === boxes().length; all.indeterminate = n > 0 && n < boxes().length; }
+      var a = action ? action.value : "";
+      var u = $("#bulk-user"), c = $("#bulk-category");
+      if (u) u.hidden = a !== "assign";
+      if (c) c.hidden = a !== "category";
+    };
+    if (all) all.addEventListener("change", function () {
+      boxes().forEach(function (b) { b.checked = all.checked; });
+      update();
+    });
+    document.addEventListener("change", function (ev) {
+      if (ev.target.name === "case" || ev.target === action) update();
+    });
+    form.addEventListener("submit", function (ev) {
+      if (!boxes().some(function (b) { return b.checked; })) {
+        ev.preventDefault();
+        if (count) count.textContent = "Tick the cases to change first.";
+      }
+    });
+    update();
+  }
+  // The priority's parts show on hover and focus (CSS); Escape hides them.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && document.activeElement && document.activeElement.classList.contains("prio-num")) {
+      document.activeElement.closest("td").classList.add("tip-off");
+    }
+  });
+  document.addEventListener("focusout", function (ev) {
+    var td = ev.target.closest && ev.target.closest("td.prio");
+    if (td) td.classList.remove("tip-off");
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    var replyForm = $("#reply-form");
+    if (replyForm) typingReports(replyForm);
+    var bulk = $("#bulk");
+    if (bulk) bulkBar(bulk);
     conversationToEnd();
     focusFlash();
     var table = $("#cases[data-events]");

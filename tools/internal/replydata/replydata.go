@@ -40,6 +40,10 @@ type Example struct {
 	Labels   map[string]bool
 	// Ctx, when set, is the reply's context; else Context reads Customer.
 	Ctx *coach.Context
+	// Round is the labelling round of a dev reply: 0 for the first 606
+	// labelled, 2 for the 1,198 added in December 2026 (the rest of the
+	// pool's replies to customer tweets).
+	Round int
 }
 
 // Context is the example's coach context.
@@ -140,6 +144,7 @@ type tweet struct {
 type devLine struct {
 	TweetID   string          `json:"tweet_id"`
 	InReplyTo string          `json:"in_reply_to"`
+	Round     int             `json:"round"`
 	Labels    map[string]bool `json:"labels"`
 }
 
@@ -168,7 +173,7 @@ func LoadDev(labelsPath, tweetsPath string) ([]Example, error) {
 		if !ok {
 			return fmt.Errorf("%s:%d: tweet %s not in %s", labelsPath, n, l.TweetID, tweetsPath)
 		}
-		out = append(out, Example{ID: l.TweetID, Channel: "tweet", Customer: texts[l.InReplyTo], Reply: reply, Labels: l.Labels})
+		out = append(out, Example{ID: l.TweetID, Channel: "tweet", Customer: texts[l.InReplyTo], Reply: reply, Labels: l.Labels, Round: l.Round})
 		return nil
 	})
 	return out, err
