@@ -160,3 +160,23 @@ func TestWorkflowCommands(t *testing.T) {
 		t.Errorf("sweep: %q %v", out, err)
 	}
 }
+
+// TestDBMaxConnsReachesTheStore: --db-max-conns and CALMDESK_DB_MAX_CONNS
+// set the pool's size; a size out of range is refused before anything runs.
+func TestDBMaxConnsReachesTheStore(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "pool.db")
+	var out, errOut bytes.Buffer
+	err := cli.Run(context.Background(), []string{"calmdesk", "--database-url", dbURL, "--db-max-conns", "-1", "migrate"}, nil, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "pool size -1") {
+		t.Fatalf("--db-max-conns -1: %v", err)
+	}
+	t.Setenv("CALMDESK_DB_MAX_CONNS", "20000")
+	err = cli.Run(context.Background(), []string{"calmdesk", "--database-url", dbURL, "migrate"}, nil, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "pool size 20000") {
+		t.Fatalf("CALMDESK_DB_MAX_CONNS=20000: %v", err)
+	}
+	t.Setenv("CALMDESK_DB_MAX_CONNS", "6")
+	if err := cli.Run(context.Background(), []string{"calmdesk", "--database-url", dbURL, "migrate"}, nil, &out, &errOut); err != nil {
+		t.Fatalf("CALMDESK_DB_MAX_CONNS=6: %v", err)
+	}
+}

@@ -22,6 +22,9 @@ import (
 // stand before or after the command's name.
 type Config struct {
 	DatabaseURL string
+	// DBMaxConns is the database connection pool's size (0: the default,
+	// store.DefaultMaxConns).
+	DBMaxConns int
 	// PublicURL is where customers reach the desk, for survey links and
 	// staff emails; empty when not configured.
 	PublicURL string
@@ -40,6 +43,8 @@ func globalFlags() []ucli.Flag {
 	return []ucli.Flag{
 		&ucli.StringFlag{Name: "database-url", Value: store.DefaultURL, Sources: env("CALMDESK_DATABASE_URL"),
 			Usage: "database: sqlite:PATH (embedded, the default) or postgres://user:pass@host/db"},
+		&ucli.IntFlag{Name: "db-max-conns", Sources: env("CALMDESK_DB_MAX_CONNS"),
+			Usage: "connections this instance may open to the database (PostgreSQL: keep instances × this under max_connections; SQLite: readers) (default: max(8, 4 × cores) on PostgreSQL)"},
 		&ucli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error", Sources: env("CALMDESK_LOG_LEVEL")},
 		&ucli.StringFlag{Name: "log-format", Value: "text", Usage: "text or json", Sources: env("CALMDESK_LOG_FORMAT")},
 		&ucli.StringFlag{Name: "public-url", Sources: env("CALMDESK_PUBLIC_URL"),
@@ -67,6 +72,7 @@ func configFrom(cmd *ucli.Command) (Config, error) {
 	}
 	return Config{
 		DatabaseURL:   cmd.String("database-url"),
+		DBMaxConns:    int(cmd.Int("db-max-conns")),
 		PublicURL:     strings.TrimRight(cmd.String("public-url"), "/"),
 		CategoryModel: cmd.String("category-model"),
 		Mail:          outMail,

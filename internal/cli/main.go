@@ -51,7 +51,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if m.DB, err = openDB(ctx, m.Config.DatabaseURL, log); err != nil {
+	if m.DB, err = openDB(ctx, m.Config.DatabaseURL, m.Config.DBMaxConns, log); err != nil {
 		return err
 	}
 	m.Insights = insights.New(m.DB, insights.Options{Now: m.Now})
@@ -116,7 +116,7 @@ func withDB(ctx context.Context, cmd *ucli.Command, fn func(db *store.DB) error)
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cmd.String("database-url"), log)
+	db, err := openDB(ctx, cmd.String("database-url"), int(cmd.Int("db-max-conns")), log)
 	if err != nil {
 		return err
 	}
@@ -125,8 +125,8 @@ func withDB(ctx context.Context, cmd *ucli.Command, fn func(db *store.DB) error)
 }
 
 // openDB opens and migrates the database at url.
-func openDB(ctx context.Context, url string, log *slog.Logger) (*store.DB, error) {
-	db, err := store.Open(ctx, url)
+func openDB(ctx context.Context, url string, maxConns int, log *slog.Logger) (*store.DB, error) {
+	db, err := store.OpenWith(ctx, url, store.Options{MaxConns: maxConns})
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,6 @@ type DB struct {
 	Engine Engine
 	write  *sql.DB
 	read   *sql.DB
-	ckpt   *checkpointer // SQLite: the background checkpoints (checkpoint.go)
 }
 
 // DefaultURL is the embedded default: a SQLite file in the working directory.
@@ -50,18 +49,44 @@ const DefaultURL = "sqlite:calmdesk.db"
 // Open connects to the database named by rawURL: "sqlite:PATH" (or a bare
 // path ending in .db) or "postgres://…". It does not migrate; call Migrate.
 func Open(ctx context.Context, rawURL string) (*DB, error) {
+	return OpenWith(ctx, rawURL, Options{})
+}
+
+// Options are the settings of an open database beyond its URL.
+type Options struct {
+	// MaxConns is the size of the connection pool: on PostgreSQL the
+	// instance's connections to the server, on SQLite the readers (there
+	// is one writer). 0 means DefaultMaxConns().
+	MaxConns int
+}
+
+// DefaultMaxConns is the pool size when none is set: max(8, 4 × cores)
+// on PostgreSQL (docs/performance.md has the budget against the
+// server's max_connections), max(4, 2 × cores) readers on SQLite.
+func DefaultMaxConns(e Engine) int {
+	if e == SQLite {
+		return max(4, runtime.GOMAXPROCS(0)*2)
+	}
+	return max(8, runtime.GOMAXPROCS(0)*4)
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
+	if o.MaxConns < 0 || o.MaxConns > 10000 {
+		return nil, fmt.Errorf("store: pool size %d: want 1 to 10000 connections (0: the default)", o.MaxConns)
+	}
 	switch {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		return openPostgres(ctx, rawURL)
+		return openPostgres(ctx, rawURL, o)
 	case strings.HasPrefix(rawURL, "sqlite:"):
-		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//"))
+		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//"), o)
 	case strings.HasSuffix(rawURL, ".db"):
-		return openSQLite(ctx, rawURL)
+		return openSQLite(ctx, rawURL, o)
 	}
 	return nil, fmt.Errorf("store: unsupported database URL %q (want sqlite:PATH or postgres://…)", redact(rawURL))
 }
 
-func openSQLite(ctx context.Context, path string) (*DB, error) {
+func openSQLite(ctx context.Context, path string, o Options) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("store: sqlite URL needs a file path, e.g. sqlite:calmdesk.db")
 	}
@@ -84,8 +109,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	params.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + params.Encode()
 
-	// The writer leaves checkpoints to the background (checkpoint.go).
-	write, err := sql.Open("sqlite", dsn+"&_pragma="+url.QueryEscape(fmt.Sprintf("wal_autocheckpoint(%d)", walAutoCheckpointPages)))
+	write, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -101,21 +125,26 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	n := max(4, runtime.GOMAXPROCS(0)*2)
+	n := o.MaxConns
+	if n == 0 {
+		n = DefaultMaxConns(SQLite)
+	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	db := &DB{Engine: SQLite, write: write, read: read}
-	db.startCheckpoints()
-	return db, nil
+	return &DB{Engine: SQLite, write: write, read: read}, nil
 }
 
-func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
+func openPostgres(ctx context.Context, rawURL string, o Options) (*DB, error) {
 	db, err := sql.Open("pgx", rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", redact(rawURL), err)
 	}
-	db.SetMaxOpenConns(max(8, runtime.GOMAXPROCS(0)*4))
-	db.SetMaxIdleConns(max(8, runtime.GOMAXPROCS(0)*4))
+	n := o.MaxConns
+	if n == 0 {
+		n = DefaultMaxConns(Postgres)
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", redact(rawURL), err)
@@ -125,7 +154,6 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
-	db.stopCheckpoints()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
