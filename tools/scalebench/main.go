@@ -27,6 +27,7 @@ func main() {
 	dbURL := flag.String("db", "sqlite:/tmp/million/desk.db", "database URL of a generated desk")
 	runs := flag.Int("runs", 50, "timed runs of each operation")
 	sweep := flag.Bool("sweep", true, "time the sweep too (it writes: promises, SLA escalations)")
+	migrate := flag.Bool("migrate", true, "migrate the database first (false: measure it as it is)")
 	flag.Parse()
 	ctx := context.Background()
 	db, err := store.Open(ctx, *dbURL)
@@ -34,8 +35,10 @@ func main() {
 		fail(err)
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		fail(err)
+	if *migrate {
+		if _, err := db.Migrate(ctx); err != nil {
+			fail(err)
+		}
 	}
 	var n, maxID int64
 	if err := db.Read().QueryRowContext(ctx, `SELECT count(*), max(id) FROM cases`).Scan(&n, &maxID); err != nil {
