@@ -67,8 +67,10 @@ SELECT c.id AS case_id, c.created_at, c.customer_id, COALESCE(cu.tier, '') AS ti
        EXISTS (SELECT 1 FROM surveys s WHERE s.case_id = c.id AND s.sent_at IS NOT NULL) AS survey_sent,
        (SELECT s.score FROM surveys s WHERE s.case_id = c.id AND s.status = 'answered' AND s.score IS NOT NULL
          ORDER BY s.id DESC LIMIT 1) AS survey_score,
-       (SELECT count(*) FROM commitments k WHERE k.case_id = c.id AND k.due_at IS NOT NULL AND k.status IN ('kept', 'broken')) AS promises_due,
-       (SELECT count(*) FROM commitments k WHERE k.case_id = c.id AND k.due_at IS NOT NULL AND k.status = 'kept'
+       (SELECT count(*) FROM commitments k WHERE k.case_id = c.id AND k.due_at IS NOT NULL AND +k.status IN ('kept', 'broken')) AS promises_due,
+       -- +k.status: by the case's index, never by commitments_status_due, which
+       -- SQLite 3.49 picks otherwise and then reads every kept promise per case.
+       (SELECT count(*) FROM commitments k WHERE k.case_id = c.id AND k.due_at IS NOT NULL AND +k.status = 'kept'
            AND k.closed_at IS NOT NULL AND k.closed_at <= k.due_at) AS promises_kept,
        COALESCE((SELECT group_concat(r.rule, ';') FROM (SELECT DISTINCT e.rule FROM escalations e WHERE e.case_id = c.id ORDER BY e.rule) r), '') AS escalation_rules,
        EXISTS (SELECT 1 FROM cases p WHERE p.customer_id = c.customer_id AND p.created_at < c.created_at
