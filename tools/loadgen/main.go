@@ -37,6 +37,7 @@ func main() {
 	total := flag.Int("n", 10000, "messages to send")
 	maxTime := flag.Duration("max", 2*time.Minute, "stop after this long even if fewer were sent")
 	rate := flag.Float64("rate", 0, "steady load: start this many messages per second in all (0: each client sends as fast as it is answered)")
+	getCase := flag.Int64("get", 0, "instead of posting messages, read case `ID` (GET /api/v1/cases/ID), the load of a case page")
 	slowest := flag.Int("slowest", 0, "print this many slowest requests, with when each started, to find what the tails line up with")
 	flag.Parse()
 	if *token == "" {
@@ -81,6 +82,11 @@ func main() {
 					"external_id": fmt.Sprintf("loadgen-%s-%d", run, i),
 				})
 				req, _ := http.NewRequest("POST", *base+"/api/v1/messages", bytes.NewReader(body))
+				want := http.StatusCreated
+				if *getCase > 0 {
+					req, _ = http.NewRequest("GET", fmt.Sprintf("%s/api/v1/cases/%d", *base, *getCase), nil)
+					want = http.StatusOK
+				}
 				req.Header.Set("Authorization", "Bearer "+*token)
 				req.Header.Set("Content-Type", "application/json")
 				t0 := time.Now()
@@ -91,7 +97,7 @@ func main() {
 				}
 				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
-				if resp.StatusCode != http.StatusCreated {
+				if resp.StatusCode != want {
 					failures.Add(1)
 					continue
 				}
@@ -109,8 +115,12 @@ func main() {
 		os.Exit(1)
 	}
 	pct := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))] }
-	fmt.Printf("sent %d messages (%d failed) from %d clients in %.1fs: %.0f messages/s\n",
-		len(all), failures.Load(), *clients, elapsed.Seconds(), float64(len(all))/elapsed.Seconds())
+	what := "messages"
+	if *getCase > 0 {
+		what = "case reads"
+	}
+	fmt.Printf("sent %d %s (%d failed) from %d clients in %.1fs: %.0f/s\n",
+		len(all), what, failures.Load(), *clients, elapsed.Seconds(), float64(len(all))/elapsed.Seconds())
 	fmt.Printf("latency p50 %v  p90 %v  p99 %v  max %v\n",
 		pct(.50).Round(time.Microsecond), pct(.90).Round(time.Microsecond), pct(.99).Round(time.Microsecond), all[len(all)-1].Round(time.Microsecond))
 	over := func(d time.Duration) int {
