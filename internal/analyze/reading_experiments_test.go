@@ -518,13 +518,12 @@ func trainBoost(x [][]float32, y []bool, w []float32, o boostOptions) *boosted {
 // and character n-gram embeddings averaged, with the dense inputs, into
 // one tanh hidden layer and a logistic output.
 type ftModel struct {
-	bits      uint
-	d, h, nd  int
-	emb       []float32 // 2^bits × d
-	w1        []float32 // h × (d+nd)
-	b1, w2    []float32
-	b2        float32
-	hiddenBuf []float32
+	bits     uint
+	d, h, nd int
+	emb      []float32 // 2^bits × d
+	w1       []float32 // h × (d+nd)
+	b1, w2   []float32
+	b2       float32
 }
 
 func ftFeatures(words []string, bits uint) []uint32 {
