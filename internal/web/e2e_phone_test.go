@@ -13,7 +13,8 @@ import (
 
 // TestBrowserPhoneWidth: at 390×844 (a phone) no page scrolls sideways:
 // the document is no wider than the viewport, signed in as an admin (who
-// sees every page) and signed out.
+// sees every page) and signed out; with CALMDESK_AXE_JS each page is also
+// checked by axe-core, so every page has its WCAG 2 A/AA check.
 func TestBrowserPhoneWidth(t *testing.T) {
 	base, d, _ := deskWithDemo(t)
 	if _, _, err := d.AddUser(context.Background(), desk.SystemActor, desk.NewUser{Email: "ada@demo.calmdesk", Name: "Ada Admin", Role: desk.RoleAdmin, Password: "correct horse battery"}); err != nil {
@@ -28,6 +29,8 @@ func TestBrowserPhoneWidth(t *testing.T) {
 			wide := eval[string](b, `[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest(".sr, [hidden]") && !(e.parentElement.getBoundingClientRect().right > innerWidth + 1)).slice(0, 4).map(e => e.tagName + "." + e.className + "#" + e.id + "(" + Math.round(e.getBoundingClientRect().right) + ")").join(", ")`)
 			t.Errorf("%s at 390 px: document %d px wide, viewport %d (too wide: %s)", path, got[0], got[1], wide)
 		}
+		// Every page is checked by axe-core too (with CALMDESK_AXE_JS).
+		axeCheck(b, path+" at 390 px")
 	}
 	b.do("phone viewport", chromedp.EmulateViewport(390, 844))
 	for _, path := range []string{"/login", "/contact", "/no/such/page"} {
