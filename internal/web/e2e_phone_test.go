@@ -8,7 +8,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/calmdesk/calmdesk/internal/demo"
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/insights"
+	"github.com/calmdesk/calmdesk/internal/store"
+	"github.com/calmdesk/calmdesk/internal/web"
 )
 
 // TestBrowserPhoneWidth: at 390×844 (a phone) no page scrolls sideways:
@@ -16,7 +20,15 @@ import (
 // sees every page) and signed out; with CALMDESK_AXE_JS each page is also
 // checked by axe-core, so every page has its WCAG 2 A/AA check.
 func TestBrowserPhoneWidth(t *testing.T) {
-	base, d, _ := deskWithDemo(t)
+	// Served as serve --demo serves: insights on, the demo sign-ins on the
+	// sign-in page.
+	base, d, _ := deskWithDemoConfig(t, func(db *store.DB, res demo.Result) web.Config {
+		cfg := web.Config{Insights: insights.New(db, insights.Options{})}
+		for _, a := range res.Accounts {
+			cfg.DemoAccounts = append(cfg.DemoAccounts, web.DemoAccount{Email: a.Email, Name: a.Name, Role: a.Role, Password: a.Password})
+		}
+		return cfg
+	})
 	if _, _, err := d.AddUser(context.Background(), desk.SystemActor, desk.NewUser{Email: "ada@demo.calmdesk", Name: "Ada Admin", Role: desk.RoleAdmin, Password: "correct horse battery"}); err != nil {
 		t.Fatal(err)
 	}
@@ -35,6 +47,10 @@ func TestBrowserPhoneWidth(t *testing.T) {
 	b.do("phone viewport", chromedp.EmulateViewport(390, 844))
 	for _, path := range []string{"/login", "/contact", "/no/such/page"} {
 		check(path)
+	}
+	b.do("the demo sign-in page", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS(".demo-accounts")))
+	if txt := b.text(".demo-accounts"); !strings.Contains(txt, "sam@demo.calmdesk") {
+		t.Errorf("the demo sign-ins on the sign-in page: %q", txt)
 	}
 	b.do("sign in",
 		chromedp.Navigate(base+"/login"),
