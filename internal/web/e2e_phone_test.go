@@ -45,7 +45,7 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		axeCheck(b, path+" at 390 px")
 	}
 	b.do("phone viewport", chromedp.EmulateViewport(390, 844))
-	for _, path := range []string{"/login", "/contact", "/no/such/page"} {
+	for _, path := range []string{"/login", "/contact", "/contact/embed", "/no/such/page"} {
 		check(path)
 	}
 	b.do("the demo sign-in page", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS(".demo-accounts")))
@@ -63,6 +63,11 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		"/insights/lessons", "/insights/digest", "/settings", "/notifications", "/account", "/saved-replies", "/training", "/no/such/page"} {
 		check(path)
 	}
+	sam, err := d.UserByEmail(context.Background(), "sam@demo.calmdesk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(fmt.Sprintf("/training/people/%d", sam.ID))
 	b.do("a phone-width inbox", viewShot("inbox-390"))
 }
 
