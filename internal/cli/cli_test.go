@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -101,6 +102,22 @@ func TestNewcomerPath(t *testing.T) {
 	if !strings.Contains(errOut.String(), "demo agent") {
 		t.Errorf("serve --demo did not print the demo logins:\n%s", errOut.String())
 	}
+	// The sign-in page shows the same demo sign-ins, and they work.
+	var samPassword string
+	for _, line := range strings.Split(errOut.String(), "\n") {
+		if f := strings.Fields(line); len(f) == 5 && f[2] == "sam@demo.calmdesk" {
+			samPassword = f[4]
+		}
+	}
+	loginResp, err := http.Get("http://" + addr + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loginPage, _ := io.ReadAll(loginResp.Body)
+	loginResp.Body.Close()
+	if samPassword == "" || !strings.Contains(string(loginPage), "sam@demo.calmdesk") || !strings.Contains(string(loginPage), samPassword) {
+		t.Errorf("the demo sign-in page does not show Sam's printed password %q", samPassword)
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -121,6 +138,9 @@ func TestNewcomerPath(t *testing.T) {
 	_, again, err := run(t, "--database-url", db, "demo")
 	if err != nil || !strings.Contains(again, "0 new messages") {
 		t.Errorf("second demo load: %q %v", again, err)
+	}
+	if samPassword != "" && !strings.Contains(again, samPassword) {
+		t.Errorf("a second start does not print the demo sign-ins again: %q", again)
 	}
 }
 

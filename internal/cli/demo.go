@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 
 	ucli "github.com/urfave/cli/v3"
 
@@ -19,14 +20,32 @@ func demoCommand() *ucli.Command {
 }
 
 func loadDemo(ctx context.Context, cmd *ucli.Command, d *desk.Desk) error {
+	res, err := loadDemoData(ctx, cmd, d)
+	if err == nil {
+		printDemoAccounts(cmd.Root().ErrWriter, res.Accounts)
+	}
+	return err
+}
+
+func loadDemoData(ctx context.Context, cmd *ucli.Command, d *desk.Desk) (demo.Result, error) {
 	res, err := demo.Load(ctx, d)
 	if err != nil {
-		return fmt.Errorf("demo data: %w", err)
+		return res, fmt.Errorf("demo data: %w", err)
 	}
-	out := cmd.Root().ErrWriter
-	fmt.Fprintf(out, "Demo data: %d new messages on %d cases.\n", res.Messages, res.Cases)
-	for _, u := range res.NewUsers {
+	fmt.Fprintf(cmd.Root().ErrWriter, "Demo data: %d new messages on %d cases.\n", res.Messages, res.Cases)
+	return res, nil
+}
+
+// printDemoAccounts lists the demo sign-ins; serve --demo prints them on
+// every start, after the job queue's start-up lines, and shows them on the
+// sign-in page.
+func printDemoAccounts(out io.Writer, accounts []demo.NewUser) {
+	if len(accounts) == 0 {
+		return
+	}
+	fmt.Fprintln(out, "\nDemo sign-ins (also shown on the sign-in page while serving with --demo):")
+	for _, u := range accounts {
 		fmt.Fprintf(out, "  demo %-10s %-24s password %s\n", u.Role, u.Email, u.Password)
 	}
-	return nil
+	fmt.Fprintln(out)
 }

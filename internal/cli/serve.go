@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	ucli "github.com/urfave/cli/v3"
 
+	"github.com/calmdesk/calmdesk/internal/demo"
 	"github.com/calmdesk/calmdesk/internal/desk"
 	"github.com/calmdesk/calmdesk/internal/mail"
 	"github.com/calmdesk/calmdesk/internal/web"
@@ -71,9 +72,14 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 	if err := firstAdmin(ctx, cmd, d); err != nil {
 		return err
 	}
+	var demoAccounts []web.DemoAccount
+	var demoRes demo.Result
 	if cmd.Bool("demo") {
-		if err := loadDemo(ctx, cmd, d); err != nil {
+		if demoRes, err = loadDemoData(ctx, cmd, d); err != nil {
 			return err
+		}
+		for _, a := range demoRes.Accounts {
+			demoAccounts = append(demoAccounts, web.DemoAccount{Email: a.Email, Name: a.Name, Role: a.Role, Password: a.Password})
 		}
 	}
 	if err := m.StartJobs(ctx); err != nil {
@@ -92,6 +98,7 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 			TrustedProxies: proxies,
 			Insights:       m.Insights,
 			Collectors:     []prometheus.Collector{mailMetrics},
+			DemoAccounts:   demoAccounts,
 		}, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -104,6 +111,7 @@ func serve(ctx context.Context, cmd *ucli.Command) error {
 		return err
 	}
 	log.Info("calmdesk is serving", "url", "http://"+ln.Addr().String(), "database", m.DB.Engine, "version", Version)
+	printDemoAccounts(cmd.Root().ErrWriter, demoRes.Accounts)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

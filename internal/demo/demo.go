@@ -18,12 +18,24 @@ type Result struct {
 	Cases    int
 	Messages int
 	NewUsers []NewUser
+	// Accounts are every demo user whose demo password still signs in
+	// (one who changed it is left out), to be printed on each start and
+	// shown on the sign-in page of a desk served with --demo.
+	Accounts []NewUser
 }
 
-// NewUser is a demo user created by this load, with its generated password.
+// NewUser is a demo user with its generated password.
 type NewUser struct {
-	Email, Role, Password string
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Password string `json:"password"`
 }
+
+// accountsKey is the setting that keeps the demo users' passwords so that
+// each start can print them again. Demo data only: these accounts are
+// meant to be shown to anyone who opens the sign-in page.
+const accountsKey = "demo_accounts"
 
 type message struct {
 	id, email, name, tier, subject, text string
@@ -65,13 +77,32 @@ var messages = []message{
 func Load(ctx context.Context, d *desk.Desk) (Result, error) {
 	var res Result
 	var sam desk.User
+	var known []NewUser
+	if _, err := d.LoadSetting(ctx, accountsKey, &known); err != nil {
+		return res, err
+	}
+	stored := map[string]NewUser{}
+	for _, a := range known {
+		stored[a.Email] = a
+	}
+	changed := false
 	for _, nu := range users {
 		u, err := d.UserByEmail(ctx, nu.Email)
 		if errors.Is(err, desk.ErrNotFound) {
 			var pw string
 			u, pw, err = d.AddUser(ctx, desk.SystemActor, nu)
 			if err == nil {
-				res.NewUsers = append(res.NewUsers, NewUser{Email: u.Email, Role: string(u.Role), Password: pw})
+				a := NewUser{Email: u.Email, Name: u.Name, Role: string(u.Role), Password: pw}
+				res.NewUsers = append(res.NewUsers, a)
+				stored[u.Email], changed = a, true
+			}
+		} else if _, ok := stored[nu.Email]; !ok && err == nil {
+			// A demo desk from before the passwords were kept: give the
+			// user a new one, once, so it can be shown from now on.
+			var pw string
+			u, pw, err = d.ResetPassword(ctx, desk.SystemActor, nu.Email)
+			if err == nil {
+				stored[u.Email], changed = NewUser{Email: u.Email, Name: u.Name, Role: string(u.Role), Password: pw}, true
 			}
 		}
 		if err != nil {
@@ -79,6 +110,22 @@ func Load(ctx context.Context, d *desk.Desk) (Result, error) {
 		}
 		if u.Role == desk.RoleAgent {
 			sam = u
+		}
+		if a, ok := stored[u.Email]; ok {
+			if _, err := d.Authenticate(ctx, a.Email, a.Password); err == nil {
+				res.Accounts = append(res.Accounts, a)
+			}
+		}
+	}
+	if changed {
+		all := make([]NewUser, 0, len(stored))
+		for _, nu := range users {
+			if a, ok := stored[nu.Email]; ok {
+				all = append(all, a)
+			}
+		}
+		if err := d.SaveSetting(ctx, accountsKey, all); err != nil {
+			return res, err
 		}
 	}
 	now := time.Now()

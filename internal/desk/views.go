@@ -67,6 +67,9 @@ func (d *Desk) SaveInboxView(ctx context.Context, u User, name, query string) (I
 
 // InboxViews lists u's saved views by name.
 func (d *Desk) InboxViews(ctx context.Context, u User) ([]InboxView, error) {
+	if err := require(u, PermCasesRead); err != nil {
+		return nil, err
+	}
 	rows, err := d.db.Read().QueryContext(ctx,
 		`SELECT id, name, query, created_at FROM inbox_views WHERE user_id = $1 ORDER BY name, id`, u.ID)
 	if err != nil {
@@ -86,6 +89,9 @@ func (d *Desk) InboxViews(ctx context.Context, u User) ([]InboxView, error) {
 
 // DeleteInboxView deletes one of u's views; someone else's is not found.
 func (d *Desk) DeleteInboxView(ctx context.Context, u User, id int64) error {
+	if err := require(u, PermCasesRead); err != nil {
+		return err
+	}
 	err := d.db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM inbox_views WHERE id = $1 AND user_id = $2`, id, u.ID)
 		if err != nil {

@@ -146,7 +146,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Runner, error) {
 			&river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	client, err := river.NewClient(driverFor(db), &river.Config{
-		Logger:            cfg.Logger.With("component", "jobs"),
+		Logger:            slog.New(quietInfo{cfg.Logger.Handler()}).With("component", "jobs"),
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers:           workers,
 		PeriodicJobs:      periodic,

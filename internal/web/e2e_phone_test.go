@@ -8,14 +8,27 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/calmdesk/calmdesk/internal/demo"
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/insights"
+	"github.com/calmdesk/calmdesk/internal/store"
+	"github.com/calmdesk/calmdesk/internal/web"
 )
 
 // TestBrowserPhoneWidth: at 390×844 (a phone) no page scrolls sideways:
 // the document is no wider than the viewport, signed in as an admin (who
-// sees every page) and signed out.
+// sees every page) and signed out; with CALMDESK_AXE_JS each page is also
+// checked by axe-core, so every page has its WCAG 2 A/AA check.
 func TestBrowserPhoneWidth(t *testing.T) {
-	base, d, _ := deskWithDemo(t)
+	// Served as serve --demo serves: insights on, the demo sign-ins on the
+	// sign-in page.
+	base, d, _ := deskWithDemoConfig(t, func(db *store.DB, res demo.Result) web.Config {
+		cfg := web.Config{Insights: insights.New(db, insights.Options{})}
+		for _, a := range res.Accounts {
+			cfg.DemoAccounts = append(cfg.DemoAccounts, web.DemoAccount{Email: a.Email, Name: a.Name, Role: a.Role, Password: a.Password})
+		}
+		return cfg
+	})
 	if _, _, err := d.AddUser(context.Background(), desk.SystemActor, desk.NewUser{Email: "ada@demo.calmdesk", Name: "Ada Admin", Role: desk.RoleAdmin, Password: "correct horse battery"}); err != nil {
 		t.Fatal(err)
 	}
@@ -28,10 +41,16 @@ func TestBrowserPhoneWidth(t *testing.T) {
 			wide := eval[string](b, `[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest(".sr, [hidden]") && !(e.parentElement.getBoundingClientRect().right > innerWidth + 1)).slice(0, 4).map(e => e.tagName + "." + e.className + "#" + e.id + "(" + Math.round(e.getBoundingClientRect().right) + ")").join(", ")`)
 			t.Errorf("%s at 390 px: document %d px wide, viewport %d (too wide: %s)", path, got[0], got[1], wide)
 		}
+		// Every page is checked by axe-core too (with CALMDESK_AXE_JS).
+		axeCheck(b, path+" at 390 px")
 	}
 	b.do("phone viewport", chromedp.EmulateViewport(390, 844))
-	for _, path := range []string{"/login", "/contact", "/no/such/page"} {
+	for _, path := range []string{"/login", "/contact", "/contact/embed", "/no/such/page"} {
 		check(path)
+	}
+	b.do("the demo sign-in page", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS(".demo-accounts")))
+	if txt := b.text(".demo-accounts"); !strings.Contains(txt, "sam@demo.calmdesk") {
+		t.Errorf("the demo sign-ins on the sign-in page: %q", txt)
 	}
 	b.do("sign in",
 		chromedp.Navigate(base+"/login"),
@@ -44,6 +63,11 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		"/insights/lessons", "/insights/digest", "/settings", "/notifications", "/account", "/saved-replies", "/training", "/no/such/page"} {
 		check(path)
 	}
+	sam, err := d.UserByEmail(context.Background(), "sam@demo.calmdesk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(fmt.Sprintf("/training/people/%d", sam.ID))
 	b.do("a phone-width inbox", viewShot("inbox-390"))
 }
 

@@ -205,6 +205,13 @@ func saveShot(name string, shot chromedp.Action[[]byte]) chromedp.Action[chromed
 // returns its URL, the desk and the demo users' passwords by email.
 func deskWithDemo(t *testing.T) (string, *desk.Desk, map[string]string) {
 	t.Helper()
+	return deskWithDemoConfig(t, func(*store.DB, demo.Result) web.Config { return web.Config{} })
+}
+
+// deskWithDemoConfig is deskWithDemo with the server's Config made from
+// the database and what the demo loaded.
+func deskWithDemoConfig(t *testing.T, config func(*store.DB, demo.Result) web.Config) (string, *desk.Desk, map[string]string) {
+	t.Helper()
 	db := storetest.Open(t, store.SQLite)
 	d := desk.New(db, desk.Options{Analyzer: analyze.Default()})
 	res, err := demo.Load(context.Background(), d)
@@ -215,7 +222,7 @@ func deskWithDemo(t *testing.T) (string, *desk.Desk, map[string]string) {
 	for _, u := range res.NewUsers {
 		pw[u.Email] = u.Password
 	}
-	srv := httptest.NewServer(web.New(d, web.Config{}, nil))
+	srv := httptest.NewServer(web.New(d, config(db, res), nil))
 	t.Cleanup(srv.Close)
 	return srv.URL, d, pw
 }

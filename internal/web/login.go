@@ -20,6 +20,7 @@ type loginView struct {
 	Email string
 	Error string
 	Next  string
+	Demo  []DemoAccount // serve --demo only
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -27,7 +28,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login.html", loginView{Next: safeNext(r.URL.Query().Get("next"))})
+	s.render(w, r, http.StatusOK, "login.html", loginView{Next: safeNext(r.URL.Query().Get("next")), Demo: s.cfg.DemoAccounts})
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
@@ -36,7 +37,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
-	view := loginView{Email: email, Next: safeNext(r.PostForm.Get("next"))}
+	view := loginView{Email: email, Next: safeNext(r.PostForm.Get("next")), Demo: s.cfg.DemoAccounts}
 	blocked, err := s.guessesBlocked(w, r, email)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "login rate check failed", "err", err)

@@ -195,6 +195,13 @@ func (p *propertyRun) seed(d *desk.Desk) {
 		p.ids[method+" /api/v1/saved-replies/{id}"] = int64(sr["id"].(float64))
 	}
 
+	// An inbox view of the admin's own (the one who sends valid requests).
+	if status, v := admin.do("POST", "/api/v1/inbox-views", map[string]any{"name": "Seed", "query": "view=mine"}); status != http.StatusCreated {
+		t.Fatalf("seed: inbox view: %d %v", status, v)
+	} else {
+		p.ids["DELETE /api/v1/inbox-views/{id}"] = int64(v["id"].(float64))
+	}
+
 	// People: one to edit, one to deactivate, one deactivated to bring
 	// back; none of them is a user whose token the run sends.
 	for _, who := range []string{"edit", "deactivate", "reactivate"} {

@@ -85,6 +85,10 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"POST /api/v1/users/{id}/reactivate", desk.PermUsersManage, s.reactivateUser},
 		{"GET /api/v1/goodwill/approvals", desk.PermGoodwillApprove, s.goodwillApprovals},
 		{"POST /api/v1/bulk/cases", desk.PermCasesRead, s.bulkCases}, // the desk checks each action's own permission
+		// Issue 16: saved inbox views through the API (each person's own).
+		{"GET /api/v1/inbox-views", desk.PermCasesRead, s.listInboxViews},
+		{"POST /api/v1/inbox-views", desk.PermCasesRead, s.createInboxView},
+		{"DELETE /api/v1/inbox-views/{id}", desk.PermCasesRead, s.deleteInboxView},
 	}
 }
 

@@ -31,7 +31,12 @@ type Config struct {
 	// Collectors are counted on /metrics besides the web's own, e.g. the
 	// mail channel's (mail.Metrics).
 	Collectors []prometheus.Collector
+	// DemoAccounts are shown on the sign-in page; set only by serve --demo.
+	DemoAccounts []DemoAccount
 }
+
+// DemoAccount is a demo desk's sign-in, shown to whoever opens it.
+type DemoAccount struct{ Email, Name, Role, Password string }
 
 // Server is calmdesk's HTTP front.
 type Server struct {
