@@ -45,7 +45,7 @@ func start(t *testing.T, db *store.DB, now func() time.Time, cfg jobs.Config) *d
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second) // generous: -race on a busy 2-core machine is slow
+	deadline := time.Now().Add(120 * time.Second) // generous: -race on a busy 2-core machine is slow (a learning run once landed at 61 s)
 	for time.Now().Before(deadline) {
 		if cond() {
 			return

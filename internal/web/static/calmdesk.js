@@ -443,8 +443,10 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    // Only a case has others to tell; a training session's composer shares
+    // the form's id but has no one watching.
     var replyForm = $("#reply-form");
-    if (replyForm) typingReports(replyForm);
+    if (replyForm && /^\/cases\/\d+\/reply$/.test(replyForm.getAttribute("action") || "")) typingReports(replyForm);
     var bulk = $("#bulk");
     if (bulk) bulkBar(bulk);
     conversationToEnd();
