@@ -37,6 +37,7 @@ type Desk struct {
 
 	corrections learnedCorrections // adjusters learned from people's corrections
 	prepared    preparedReads      // the case read's statements, prepared once
+	answers     answerCache        // cases' encoded answers, by version (CaseAnswer)
 }
 
 // Options configure a Desk. Zero values pick the production defaults.
@@ -51,6 +52,10 @@ type Options struct {
 	Logger    *slog.Logger     // default slog.Default()
 	// Outbox emails replies on email cases; nil keeps them in the desk only.
 	Outbox Outbox
+	// CaseCacheBytes bounds the cases' encoded answers kept in memory
+	// (CaseAnswer); 0 means DefaultCaseCacheBytes, a negative value keeps
+	// none.
+	CaseCacheBytes int
 }
 
 // ErrNoPublicURL is the error of a sweep that has a survey to send and no
@@ -61,6 +66,10 @@ var ErrNoPublicURL = errors.New("a survey is due but no public URL is configured
 func New(db *store.DB, opt Options) *Desk {
 	d := &Desk{db: db, analyzer: opt.Analyzer, coach: opt.Coach, outbox: opt.Outbox, now: opt.Now, log: opt.Logger}
 	d.prepared = preparedReads{db: db.Read(), on: db.Engine == store.SQLite}
+	d.answers.max = max(opt.CaseCacheBytes, 0)
+	if opt.CaseCacheBytes == 0 {
+		d.answers.max = DefaultCaseCacheBytes
+	}
 	d.publicURL = strings.TrimRight(opt.PublicURL, "/")
 	if d.coach == nil {
 		d.coach = coach.New(nil)

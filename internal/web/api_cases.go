@@ -94,20 +94,21 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u desk.User) 
 	return nil
 }
 
-// getCase answers one case with its messages; readings are passed on as
-// stored, not decoded and encoded again. The answer carries an ETag (see
-// writeJSONTagged): a client that sends it back in If-None-Match gets 304
-// while nothing in the case has changed.
-func (s *Server) getCase(w http.ResponseWriter, r *http.Request, _ desk.User) error {
+// getCase answers one case with its messages; the desk checks the
+// caller's permission and keeps the encoded answer of an unchanged case
+// (desk.CaseAnswer). The answer carries an ETag (see writeTagged): a
+// client that sends it back in If-None-Match gets 304 while nothing in
+// the case has changed.
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	c, err := s.desk.CaseEncoded(r.Context(), id)
+	a, err := s.desk.CaseAnswer(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
-	writeJSONTagged(w, r, c)
+	writeTagged(w, r, a.Body, a.ETag)
 	return nil
 }
 

@@ -3,8 +3,6 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -32,40 +30,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-// writeJSONTagged answers 200 with v and an ETag computed from the encoded
-// answer itself (a SHA-256 of its bytes), or 304 with no body when the
-// request's If-None-Match already names that tag. Because the tag is the
-// answer's own hash, any change to anything in the answer changes it: a
-// stale 304 cannot happen, whichever write changed the case and on
-// whichever instance. It saves the bytes on the wire, not the reading.
-// The answer may be kept by the client (private, no-cache): it must ask
-// again each time, and a 304 tells it that what it kept is current.
-func writeJSONTagged(w http.ResponseWriter, r *http.Request, v any) {
-	buf := taggedBuffers.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= 1<<20 { // a rare huge answer is not kept
-			buf.Reset()
-			taggedBuffers.Put(buf)
-		}
-	}()
-	if a, ok := v.(jsonAppender); ok {
-		b, err := a.AppendJSON(buf.AvailableBuffer())
-		if err != nil {
-			writeJSON(w, http.StatusOK, v) // answers 500 in the envelope
-			return
-		}
-		buf.Write(b)
-		buf.WriteByte('\n')
-	} else {
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(true)
-		if err := enc.Encode(v); err != nil {
-			writeJSON(w, http.StatusOK, v) // answers 500 in the envelope
-			return
-		}
-	}
-	sum := sha256.Sum256(buf.Bytes())
-	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+// writeTagged answers 200 with an encoded JSON answer and its ETag, or
+// 304 with no body when the request's If-None-Match already names that
+// tag. The tag is the answer's own hash (desk.ETag), so any change to
+// anything in the answer changes it: a stale 304 cannot happen, whichever
+// write changed the case and on whichever instance. The answer may be kept
+// by the client (private, no-cache): it must ask again each time, and a
+// 304 tells it that what it kept is current.
+func writeTagged(w http.ResponseWriter, r *http.Request, body []byte, etag string) {
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "private, no-cache")
@@ -74,20 +46,10 @@ func writeJSONTagged(w http.ResponseWriter, r *http.Request, v any) {
 		return
 	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(body)
 }
-
-// jsonAppender is an answer that encodes itself, byte for byte as
-// encoding/json's Encoder would (desk.CaseDetail).
-type jsonAppender interface {
-	AppendJSON([]byte) ([]byte, error)
-}
-
-// taggedBuffers keeps writeJSONTagged's buffers: a case's answer is tens
-// of kilobytes, and growing a new buffer to that size for every request
-// was a tenth of the request's CPU.
-var taggedBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // etagMatches reports whether an If-None-Match header names etag, by the
 // weak comparison RFC 9110 asks for here ("*" matches any current answer).
