@@ -37,8 +37,10 @@ func getTagged(t *testing.T, base, token, path, etag string) (int, string, []byt
 }
 
 // TestGetCaseETag: the case's ETag changes with every write that changes
-// the answer (a reply, a customer message, a promise closed), and
-// If-None-Match answers 304 only while nothing has changed.
+// the answer (a reply, a customer message, a promise closed, writes made
+// by another instance on the same database while this one keeps the
+// encoded answer), If-None-Match answers 304 only while nothing has
+// changed, and a revoked token gets no answer, 304 or not.
 func TestGetCaseETag(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -108,8 +110,32 @@ func TestGetCaseETag(t *testing.T) {
 			t.Fatal(err)
 		}
 		current("after a promise closed")
+		// Another instance: its own desk on the same database. This
+		// server keeps the case's encoded answer; the case's version tells
+		// it the answer is no longer current.
+		other := testDesk(db)
+		if _, err := other.Escalate(ctx, desk.UserActor(agent), res.CaseID, "manual", "asks for a manager"); err != nil {
+			t.Fatal(err)
+		}
+		current("after an escalation on another instance")
+		if _, err := other.SetCategory(ctx, desk.UserActor(agent), res.CaseID, "billing"); err != nil {
+			t.Fatal(err)
+		}
+		current("after a category set on another instance")
+		if _, err := other.OfferGoodwill(ctx, agent, desk.GoodwillInput{CaseID: res.CaseID, Kind: "refund", AmountCents: 500, Reason: "twice charged"}); err != nil {
+			t.Fatal(err)
+		}
+		last := current("after goodwill offered on another instance")
 		if status, _, _ := getTagged(t, srv.URL, token, "/api/v1/cases/987654", first); status != http.StatusNotFound {
 			t.Fatalf("unknown case with If-None-Match = %d, want 404", status)
+		}
+		if err := other.RevokeToken(ctx, desk.SystemActor, token); err != nil {
+			t.Fatal(err)
+		}
+		for _, etag := range []string{"", last} {
+			if status, _, body := getTagged(t, srv.URL, token, path, etag); status != http.StatusUnauthorized {
+				t.Fatalf("revoked token, If-None-Match %q: GET = %d %s, want 401", etag, status, body)
+			}
 		}
 	})
 }
