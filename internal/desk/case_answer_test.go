@@ -90,8 +90,12 @@ func TestCaseAnswerFollowsEveryWrite(t *testing.T) {
 				_, err := writer.Resolve(ctx, desk.UserActor(agent), id)
 				return err
 			}},
-			{"customer row", func() error { return exec(`UPDATE customers SET name = 'Dana R.' WHERE email = 'dana.reyes@example.com'`) }},
-			{"message updated", func() error { return exec(`UPDATE messages SET clean_text = clean_text || '.' WHERE id = $1`, inboundID) }},
+			{"customer row", func() error {
+				return exec(`UPDATE customers SET name = 'Dana R.' WHERE email = 'dana.reyes@example.com'`)
+			}},
+			{"message updated", func() error {
+				return exec(`UPDATE messages SET clean_text = clean_text || '.' WHERE id = $1`, inboundID)
+			}},
 			{"attachment added", func() error {
 				return exec(`INSERT INTO attachments (message_id, filename, content_type, size) VALUES ($1, 'b.txt', 'text/plain', 1)`, inboundID)
 			}},
