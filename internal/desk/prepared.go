@@ -12,8 +12,9 @@ const maxPrepared = 64
 // preparedReads is a querier on the read pool that prepares each statement
 // once and runs it again from then on (database/sql prepares it anew on
 // each connection that runs it, once). For reads made on every request —
-// the case's seven queries: on SQLite, parsing and preparing them again on
-// each request was about an eighth of its CPU. Only fixed query texts go
+// the case's seven queries, the request's user by token or session: on
+// SQLite, parsing and preparing them again on each request was about an
+// eighth of a case read's CPU, and most of a kept answer's. Only fixed query texts go
 // through it; the cache is bounded all the same. Only on SQLite: pgx keeps
 // its own statement cache on each connection, and database/sql's prepared
 // statements on top of it cost more CPU than they save.

@@ -165,7 +165,7 @@ func (d *Desk) UserByEmail(ctx context.Context, email string) (User, error) {
 
 // User finds a user by id.
 func (d *Desk) User(ctx context.Context, id int64) (User, error) {
-	row := d.db.Read().QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
+	row := d.prepared.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id) // every page request's user
 	u, err := scanUser(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, notFound("user")
