@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sort"
 	"strings"
@@ -123,7 +124,30 @@ func (in *Insights) rolled(ctx context.Context, ps []Period, f Filter) ([]Figure
 	}
 	in.cache.mu.Unlock()
 
-	// Recompute the stale days, one query over each run of them.
+	// The stale days persisted under their current version need no
+	// recomputation: after a start, that is every day nobody wrote to.
+	if len(stale) > 0 {
+		stored, err := in.storedDays(ctx, f, stale[0].Format(time.DateOnly), stale[len(stale)-1].Format(time.DateOnly), versions)
+		if err != nil {
+			return nil, err
+		}
+		in.cache.mu.Lock()
+		rest := stale[:0]
+		for _, d := range stale {
+			k := d.Format(time.DateOnly)
+			if a := stored[k]; a != nil {
+				days[k], sd.days[k] = a, a
+			} else {
+				rest = append(rest, d)
+			}
+		}
+		in.cache.mu.Unlock()
+		stale = rest
+	}
+
+	// Recompute the others, one query over each run of them, and persist
+	// them for the next start.
+	computed := map[string]*dayAgg{}
 	for i := 0; i < len(stale); {
 		j := i + 1
 		for j < len(stale) && stale[j].Equal(stale[j-1].AddDate(0, 0, 1)) {
@@ -142,9 +166,14 @@ func (in *Insights) rolled(ctx context.Context, ps []Period, f Filter) ([]Figure
 			}
 			a.version = versions[k]
 			days[k], sd.days[k] = a, a
+			computed[k] = a
 		}
 		in.cache.mu.Unlock()
 		i = j
+	}
+	if err := in.storeDays(ctx, f, computed); err != nil {
+		// Only the next start pays: the figures are exact without it.
+		slog.Warn("insights: persisting day aggregates", "err", err)
 	}
 
 	out := make([]Figures, len(ps))
