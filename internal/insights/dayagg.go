@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -52,25 +53,28 @@ func (in *Insights) storedDays(ctx context.Context, f Filter, first, last string
 	return out, nil
 }
 
-// storeDays persists the aggregates of f, each under its version. A row
-// already stored under a newer version stays: a slower request that read
-// an older version must not replace it.
+// storeDays persists the aggregates of f, each under its version.
 func (in *Insights) storeDays(ctx context.Context, f Filter, days map[string]*dayAgg) error {
-	if len(days) == 0 {
+	versions, blobs := map[string]int64{}, map[string][]byte{}
+	for k, a := range days {
+		versions[k], blobs[k] = a.version, encodeDayAgg(a)
+	}
+	return in.storeBlobs(ctx, sliceKey(f), versions, blobs)
+}
+
+// storeBlobs persists the rows of one slice of rollup_day_aggs, each day
+// under its version. A row already stored under a newer version stays: a
+// slower request that read an older version must not replace it.
+func (in *Insights) storeBlobs(ctx context.Context, slice string, versions map[string]int64, blobs map[string][]byte) error {
+	if len(blobs) == 0 {
 		return nil
 	}
-	keys := make([]string, 0, len(days))
-	for k := range days {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys) // one lock order for concurrent writers
-	slice := sliceKey(f)
+	keys := slices.Sorted(maps.Keys(blobs)) // one lock order for concurrent writers
 	return in.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, k := range keys {
-			a := days[k]
 			if _, err := tx.ExecContext(ctx, `INSERT INTO rollup_day_aggs (slice, day, version, agg) VALUES ($1, $2, $3, $4)
 			  ON CONFLICT (slice, day) DO UPDATE SET version = excluded.version, agg = excluded.agg
-			  WHERE excluded.version > rollup_day_aggs.version`, slice, k, a.version, encodeDayAgg(a)); err != nil {
+			  WHERE excluded.version > rollup_day_aggs.version`, slice, k, versions[k], blobs[k]); err != nil {
 				return fmt.Errorf("insights: store day aggregate: %w", err)
 			}
 		}
@@ -91,11 +95,7 @@ func encodeDayAgg(a *dayAgg) []byte {
 		b = binary.AppendVarint(b, int64(n))
 	}
 	b = binary.AppendVarint(b, a.goodwill)
-	reasons := make([]string, 0, len(a.reasons))
-	for r := range a.reasons {
-		reasons = append(reasons, r)
-	}
-	slices.Sort(reasons)
+	reasons := slices.Sorted(maps.Keys(a.reasons))
 	b = binary.AppendUvarint(b, uint64(len(reasons)))
 	for _, r := range reasons {
 		b = binary.AppendUvarint(b, uint64(len(r)))

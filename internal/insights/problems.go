@@ -1,10 +1,14 @@
 package insights
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -32,14 +36,47 @@ const (
 )
 
 // Problems clusters the concerns of the customers whose cases opened in p
-// into problems, biggest first.
+// into problems, biggest first. It reads the days' concern signatures
+// (signatures.go), not the concerns' text.
 func (in *Insights) Problems(ctx context.Context, p Period, f Filter) ([]Problem, error) {
+	baseStart := p.Start().AddDate(0, 0, -7*baselineWeeks)
+	sigs, err := in.signatures(ctx, baseStart, p.End())
+	if err != nil {
+		return nil, err
+	}
+	sf, err := in.newSigFilter(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	var cur []doc
+	base := &sigBase{sf: sf, counts: map[string]int{}}
+	for d := baseStart; d.Before(p.End()); d = d.AddDate(0, 0, 1) {
+		sig := sigs[d.Format(time.DateOnly)]
+		if d.Before(p.Start()) {
+			base.add(sig)
+			continue
+		}
+		docs, err := sig.docsFor(sf)
+		if err != nil {
+			return nil, fmt.Errorf("insights: signature of %s: %w", d.Format(time.DateOnly), err)
+		}
+		cur = append(cur, docs...)
+	}
+	slices.SortFunc(cur, func(a, b doc) int { return cmp.Compare(a.caseID, b.caseID) })
+	scale := float64(p.Days()) / float64(7*baselineWeeks)
+	return cluster(cur, base, scale), nil
+}
+
+// problemsFull is Problems from the concerns' text, the reference the
+// signatures are tested against.
+func (in *Insights) problemsFull(ctx context.Context, p Period, f Filter) ([]Problem, error) {
 	baseStart := p.Start().AddDate(0, 0, -7*baselineWeeks)
 	cases, err := in.loadFor(ctx, baseStart, p.End(), f, needConcerns)
 	if err != nil {
 		return nil, err
 	}
-	var cur, base []doc
+	var cur []doc
+	base := docBase{}
 	for _, c := range cases {
 		d := docOf(c)
 		if len(d.terms) == 0 {
@@ -53,6 +90,99 @@ func (in *Insights) Problems(ctx context.Context, p Period, f Filter) ([]Problem
 	}
 	scale := float64(p.Days()) / float64(7*baselineWeeks)
 	return cluster(cur, base, scale), nil
+}
+
+// baseCounts answers what clustering asks of the cases before the period:
+// how many there are, how many use a term, and how many use any of a
+// problem's terms.
+type baseCounts interface {
+	docs() int
+	df(term string) int
+	using(terms []string) int
+}
+
+type docBase []doc
+
+func (b docBase) docs() int { return len(b) }
+
+func (b docBase) df(t string) int {
+	n := 0
+	for _, d := range b {
+		if d.terms[t] {
+			n++
+		}
+	}
+	return n
+}
+
+func (b docBase) using(terms []string) int {
+	n := 0
+	for _, d := range b {
+		for _, t := range terms {
+			if d.terms[t] {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// sigBase counts from the days' inverted indexes, without the words of
+// any case.
+type sigBase struct {
+	sf     sigFilter
+	n      int
+	counts map[string]int
+	days   []*daySig
+	terms  []map[string][]int32 // per day, each term's postings
+	pass   [][]bool             // per day, per case: passes the filter
+}
+
+func (b *sigBase) add(d *daySig) {
+	if d == nil {
+		return
+	}
+	pass := make([]bool, len(d.cases))
+	for i, c := range d.cases {
+		if pass[i] = b.sf.pass(d, c); pass[i] {
+			b.n++
+		}
+	}
+	terms := make(map[string][]int32, len(d.postings))
+	for k, l := range d.postings {
+		terms[d.dict[k]] = l
+		n := 0
+		for _, i := range l {
+			if pass[i] {
+				n++
+			}
+		}
+		if n > 0 {
+			b.counts[d.dict[k]] += n
+		}
+	}
+	b.days, b.terms, b.pass = append(b.days, d), append(b.terms, terms), append(b.pass, pass)
+}
+
+func (b *sigBase) docs() int { return b.n }
+
+func (b *sigBase) df(t string) int { return b.counts[t] }
+
+func (b *sigBase) using(terms []string) int {
+	n := 0
+	for di, d := range b.days {
+		seen := make([]bool, len(d.cases))
+		for _, t := range terms {
+			for _, i := range b.terms[di][t] {
+				if b.pass[di][i] && !seen[i] {
+					seen[i] = true
+					n++
+				}
+			}
+		}
+	}
+	return n
 }
 
 // doc is one case's concerns as terms.
@@ -147,15 +277,17 @@ func docOf(c *caseFacts) doc {
 // cases — seeds a problem with every unassigned case using it, which then
 // takes in the cases using a word almost only its own cases use. Each
 // case joins at most one problem; a problem needs two cases.
-func cluster(cur, base []doc, scale float64) []Problem {
-	all := len(cur) + len(base)
+func cluster(cur []doc, base baseCounts, scale float64) []Problem {
+	all := len(cur) + base.docs()
+	// Every term clustering weighs is a term of a current case.
 	dfAll := map[string]int{}
-	for _, ds := range [][]doc{cur, base} {
-		for _, d := range ds {
-			for t := range d.terms {
-				dfAll[t]++
-			}
+	for _, d := range cur {
+		for t := range d.terms {
+			dfAll[t]++
 		}
+	}
+	for t := range dfAll {
+		dfAll[t] += base.df(t)
 	}
 	idf := func(t string) float64 { return math.Log(float64(all+1) / float64(dfAll[t])) }
 	assigned := make([]bool, len(cur))
@@ -238,15 +370,7 @@ func cluster(cur, base []doc, scale float64) []Problem {
 		sort.Slice(p.CaseIDs, func(a, b int) bool { return p.CaseIDs[a] < p.CaseIDs[b] })
 		p.Category = topKey(cats)
 		p.Label = label(docs, seed)
-		for _, d := range base {
-			for _, t := range terms {
-				if d.terms[t] {
-					p.Baseline++
-					break
-				}
-			}
-		}
-		p.Baseline = round(p.Baseline * scale)
+		p.Baseline = round(float64(base.using(terms)) * scale)
 		p.Spike = p.Count >= SpikeMinCases && float64(p.Count) >= SpikeFactor*p.Baseline
 		out = append(out, p)
 	}

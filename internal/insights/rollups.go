@@ -74,24 +74,10 @@ func (in *Insights) rolled(ctx context.Context, ps []Period, f Filter) ([]Figure
 	start, end := ps[0].Start(), ps[len(ps)-1].End()
 	// Versions first, then the rows: a write committing in between leaves
 	// a newer aggregate under an older version, recomputed next time.
-	versions := map[string]int64{}
 	first, last := start.Format(time.DateOnly), end.AddDate(0, 0, -1).Format(time.DateOnly)
-	dayCol := "day"
-	if in.db.Engine == store.Postgres {
-		dayCol = "CAST(day AS TEXT)"
-	}
-	err := in.query(ctx, `SELECT `+dayCol+`, sum(version) FROM rollup_day_versions WHERE day >= $1 AND day <= $2 GROUP BY day`,
-		[]any{first, last}, func(rows *sql.Rows) error {
-			var day string
-			var v int64
-			if err := rows.Scan(&day, &v); err != nil {
-				return err
-			}
-			versions[day] = v
-			return nil
-		})
+	versions, err := in.dayVersions(ctx, first, last)
 	if err != nil {
-		return nil, fmt.Errorf("insights: day versions: %w", err)
+		return nil, err
 	}
 	in.cache.mu.Lock()
 	sd := in.cache.slices[f]

@@ -14,9 +14,9 @@ import (
 	"github.com/calmdesk/calmdesk/internal/store/storetest"
 )
 
-// sameFigures fails t unless the rollups (Summary, Trend) answer exactly
-// what the full computation from every row answers, for several periods
-// and slices: those of a fresh Insights (a start, which reads the day
+// sameFigures fails t unless the rollups (Summary, Trend) and the concern
+// signatures (Problems) answer exactly what the full computation from
+// every row answers, for several periods and slices: those of a fresh Insights (a start, which reads the day
 // aggregates persisted by earlier checks, some of them stale since) and
 // then those of the story's (its days kept in memory).
 func sameFigures(t *testing.T, s *story, when string) {
@@ -55,6 +55,17 @@ func sameFigures(t *testing.T, s *story, when string) {
 				}
 				if js(got) != js(want) {
 					t.Fatalf("%s, %s: summary %v %+v:\nrollups %s\nfull    %s", when, in.name, p, f, js(got), js(want))
+				}
+				gotP, err := in.in.Problems(ctx, p, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantP, err := s.in.ProblemsFull(ctx, p, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if js(gotP) != js(wantP) {
+					t.Fatalf("%s, %s: problems %v %+v:\nsignatures %s\nfull       %s", when, in.name, p, f, js(gotP), js(wantP))
 				}
 			}
 			got, err := in.in.Trend(ctx, p, insights.Filter{})
