@@ -16,3 +16,6 @@ func (in *Insights) TrendFull(ctx context.Context, p Period, f Filter) ([]Figure
 func (in *Insights) ProblemsFull(ctx context.Context, p Period, f Filter) ([]Problem, error) {
 	return in.problemsFull(ctx, p, f)
 }
+
+// SetSimilarPool bounds the cases Similar compares, as SimilarPool does.
+func (in *Insights) SetSimilarPool(n int) { in.similarPool = n }

@@ -192,6 +192,9 @@ type doc struct {
 	terms    map[string]bool // unigrams and bigrams
 	phrases  [][]string      // each concern's content words, in order
 	surface  map[string]map[string]int
+	// lazy, when set, gives phrases and surface (a stored signature
+	// decodes them only for the cases a label is made from).
+	lazy func() ([][]string, map[string]map[string]int)
 }
 
 // stopwords are words that name no problem: function words and the
@@ -280,29 +283,23 @@ func docOf(c *caseFacts) doc {
 func cluster(cur []doc, base baseCounts, scale float64) []Problem {
 	all := len(cur) + base.docs()
 	// Every term clustering weighs is a term of a current case.
-	dfAll := map[string]int{}
-	for _, d := range cur {
-		for t := range d.terms {
-			dfAll[t]++
-		}
-	}
-	for t := range dfAll {
-		dfAll[t] += base.df(t)
-	}
-	idf := func(t string) float64 { return math.Log(float64(all+1) / float64(dfAll[t])) }
 	assigned := make([]bool, len(cur))
 	rejected := map[string]bool{}
-	var out []Problem
-	for len(out) < maxProblems {
-		df := map[string]int{}
-		for i, d := range cur {
-			if assigned[i] {
-				continue
-			}
-			for t := range d.terms {
-				df[t]++
-			}
+	// df counts the unassigned cases using each term: counted once, then
+	// lowered as cases join problems (a rejected seed changes nothing).
+	df := map[string]int{}
+	for _, d := range cur {
+		for t := range d.terms {
+			df[t]++
 		}
+	}
+	var out []Problem
+	dfAll := make(map[string]int, len(df))
+	for t, n := range df {
+		dfAll[t] = n + base.df(t)
+	}
+	idf := func(t string) float64 { return math.Log(float64(all+1) / float64(dfAll[t])) }
+	for len(out) < maxProblems {
 		seed, best := "", 0.0
 		for t, n := range df {
 			if n < 2 || rejected[t] {
@@ -363,6 +360,9 @@ func cluster(cur []doc, base baseCounts, scale float64) []Problem {
 		var docs []doc
 		for _, i := range members {
 			assigned[i] = true
+			for t := range cur[i].terms {
+				df[t]--
+			}
 			p.CaseIDs = append(p.CaseIDs, cur[i].caseID)
 			cats[cur[i].category]++
 			docs = append(docs, cur[i])
@@ -404,6 +404,11 @@ func related(cur []doc, members []int, seed string) bool {
 // longest such run of words (up to four), then the next most shared words,
 // three words in all, each in the form customers wrote it most often.
 func label(docs []doc, seed string) string {
+	for i := range docs {
+		if docs[i].lazy != nil {
+			docs[i].phrases, docs[i].surface = docs[i].lazy()
+		}
+	}
 	df := map[string]int{}
 	for _, d := range docs {
 		seen := map[string]bool{}

@@ -320,12 +320,12 @@ func decodeDaySig(b []byte) (*daySig, error) {
 	return d, nil
 }
 
-// docs rebuilds the doc of each case that passes sf (terms from the
-// postings, phrases and spellings from the tail).
+// docsFor rebuilds the doc of each case that passes sf: its terms from
+// the postings; its phrases and spellings lazily, from the tail.
 func (d *daySig) docsFor(sf sigFilter) ([]doc, error) {
 	out := make([]doc, len(d.cases))
 	for i, c := range d.cases {
-		out[i] = doc{caseID: c.id, category: d.dict[c.category], terms: map[string]bool{}, surface: map[string]map[string]int{}}
+		out[i] = doc{caseID: c.id, category: d.dict[c.category], terms: map[string]bool{}}
 	}
 	for k, l := range d.postings {
 		t := d.dict[k]
@@ -333,25 +333,24 @@ func (d *daySig) docsFor(sf sigFilter) ([]doc, error) {
 			out[i].terms[t] = true
 		}
 	}
+	// One pass over the tail checks it and finds where each case starts.
 	nd := len(d.dict)
 	r := &sigReader{b: d.docs}
 	for i := range out {
+		at := d.docs[len(d.docs)-len(r.b):]
 		for range r.uvarint(len(r.b)) {
-			ph := make([]string, r.uvarint(len(r.b)))
-			for j := range ph {
-				ph[j] = d.dict[r.uvarint(nd-1)]
-			}
-			out[i].phrases = append(out[i].phrases, ph)
-		}
-		for range r.uvarint(len(r.b)) {
-			w := d.dict[r.uvarint(nd-1)]
-			forms := map[string]int{}
 			for range r.uvarint(len(r.b)) {
-				s := d.dict[r.uvarint(nd-1)]
-				forms[s] = r.uvarint(1 << 40)
+				r.uvarint(nd - 1)
 			}
-			out[i].surface[w] = forms
 		}
+		for range r.uvarint(len(r.b)) {
+			r.uvarint(nd - 1)
+			for range r.uvarint(len(r.b)) {
+				r.uvarint(nd - 1)
+				r.uvarint(1 << 40)
+			}
+		}
+		out[i].lazy = func() ([][]string, map[string]map[string]int) { return d.docAt(at) }
 	}
 	if r.bad || len(r.b) != 0 {
 		return nil, errDayAgg
@@ -363,4 +362,30 @@ func (d *daySig) docsFor(sf sigFilter) ([]doc, error) {
 		}
 	}
 	return kept, nil
+}
+
+// docAt decodes the phrases and spellings of the case starting at b (a
+// tail docsFor has checked).
+func (d *daySig) docAt(b []byte) ([][]string, map[string]map[string]int) {
+	r := &sigReader{b: b}
+	nd := len(d.dict)
+	var phrases [][]string
+	for range r.uvarint(len(r.b)) {
+		ph := make([]string, r.uvarint(len(r.b)))
+		for j := range ph {
+			ph[j] = d.dict[r.uvarint(nd-1)]
+		}
+		phrases = append(phrases, ph)
+	}
+	surface := map[string]map[string]int{}
+	for range r.uvarint(len(r.b)) {
+		w := d.dict[r.uvarint(nd-1)]
+		forms := map[string]int{}
+		for range r.uvarint(len(r.b)) {
+			s := d.dict[r.uvarint(nd-1)]
+			forms[s] = r.uvarint(1 << 40)
+		}
+		surface[w] = forms
+	}
+	return phrases, surface
 }
