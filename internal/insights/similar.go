@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/store"
 )
 
 // SimilarWindow is how far back the resolved cases compared with an open
@@ -27,10 +28,16 @@ const (
 // in one category's window).
 func (in *Insights) similarFrom(ctx context.Context, now time.Time, id int64, category string) (time.Time, error) {
 	from := now.Add(-SimilarWindow)
-	q := `SELECT created_at FROM cases WHERE created_at >= $1 AND created_at <= $2 AND id <> $3 AND status IN ('resolved', 'closed')`
+	// +status, +category: down the opening-time index on SQLite, never by
+	// the status index (it would read every resolved case and sort them).
+	plus := ""
+	if in.db.Engine == store.SQLite {
+		plus = "+"
+	}
+	q := `SELECT created_at FROM cases WHERE created_at >= $1 AND created_at <= $2 AND id <> $3 AND ` + plus + `status IN ('resolved', 'closed')`
 	args := []any{from, now, id}
 	if category != "" {
-		q += ` AND category = $4`
+		q += ` AND ` + plus + `category = $4`
 		args = append(args, category)
 	}
 	var at time.Time
