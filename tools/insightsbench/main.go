@@ -4,7 +4,9 @@
 // messages read by the real analyzer, replies reviewed by the real coach,
 // promises, surveys, escalations, reopens and goodwill, spread over a
 // year — then times the summary, the problems list and a 90-day
-// trend, and prints p50/p95 and the heap they used.
+// trend, and prints the first run, p50/p95, CPU per run, the heap they
+// used and the process's peak resident memory. With -cold every run is
+// on a new Insights, nothing in memory: the first request after a start.
 //
 //	go run ./tools/insightsbench -db sqlite:/tmp/insights/bench.db -cases 100000
 //
