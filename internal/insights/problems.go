@@ -409,13 +409,18 @@ func label(docs []doc, seed string) string {
 			docs[i].phrases, docs[i].surface = docs[i].lazy()
 		}
 	}
-	df := map[string]int{}
+	// Runs of words as arrays, not joined strings: a big problem has
+	// thousands of cases, each with dozens of runs.
+	df := map[ngram]int{}
+	seen := map[ngram]bool{}
 	for _, d := range docs {
-		seen := map[string]bool{}
+		clear(seen)
 		for _, ph := range d.phrases {
 			for n := 1; n <= 4; n++ {
 				for i := 0; i+n <= len(ph); i++ {
-					seen[strings.Join(ph[i:i+n], " ")] = true
+					g := ngram{n: n}
+					copy(g.w[:], ph[i:i+n])
+					seen[g] = true
 				}
 			}
 		}
@@ -424,13 +429,18 @@ func label(docs []doc, seed string) string {
 		}
 	}
 	best, bestScore := seed, -1.0
+	common := map[string]int{} // the single words at least half used
 	for g, n := range df {
 		if 2*n < len(docs) {
 			continue
 		}
-		score := float64(len(strings.Fields(g)))*10 + float64(n)/float64(len(docs))
-		if score > bestScore || (score == bestScore && g < best) {
-			best, bestScore = g, score
+		gs := strings.Join(g.w[:g.n], " ")
+		if g.n == 1 {
+			common[gs] = n
+		}
+		score := float64(g.n)*10 + float64(n)/float64(len(docs))
+		if score > bestScore || (score == bestScore && gs < best) {
+			best, bestScore = gs, score
 		}
 	}
 	parts := []string{best}
@@ -439,17 +449,23 @@ func label(docs []doc, seed string) string {
 		used[w] = true
 	}
 	var more []string
-	for g, n := range df {
-		if !strings.Contains(g, " ") && !used[g] && 2*n >= len(docs) {
+	for g := range common {
+		if !used[g] {
 			more = append(more, g)
 		}
 	}
 	sort.Slice(more, func(a, b int) bool {
-		if df[more[a]] != df[more[b]] {
-			return df[more[a]] > df[more[b]]
+		if common[more[a]] != common[more[b]] {
+			return common[more[a]] > common[more[b]]
 		}
 		return more[a] < more[b]
 	})
+	return spell(docs, parts, used, more)
+}
+
+// spell completes a label: parts (the longest run), then words of more
+// until three words in all, each spelled as customers wrote it most.
+func spell(docs []doc, parts []string, used map[string]bool, more []string) string {
 	for _, w := range more {
 		if len(used) >= 3 {
 			break
@@ -473,6 +489,12 @@ func label(docs []doc, seed string) string {
 		parts[i] = strings.Join(ws, " ")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// ngram is a run of up to four words.
+type ngram struct {
+	n int
+	w [4]string
 }
 
 func topKey(m map[string]int) string {
