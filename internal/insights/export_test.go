@@ -11,3 +11,11 @@ func (in *Insights) SummaryFull(ctx context.Context, p Period, f Filter) (Summar
 func (in *Insights) TrendFull(ctx context.Context, p Period, f Filter) ([]Figures, error) {
 	return in.trendFull(ctx, p, f)
 }
+
+// ProblemsFull is the problems list clustered from the concerns' text.
+func (in *Insights) ProblemsFull(ctx context.Context, p Period, f Filter) ([]Problem, error) {
+	return in.problemsFull(ctx, p, f)
+}
+
+// SetSimilarPool bounds the cases Similar compares, as SimilarPool does.
+func (in *Insights) SetSimilarPool(n int) { in.similarPool = n }

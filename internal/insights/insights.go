@@ -20,6 +20,8 @@ type Insights struct {
 	db    *store.DB
 	now   func() time.Time
 	cache *dayCache // day aggregates of the rollups, by slice
+
+	similarPool int // SimilarPool; tests make it small
 }
 
 // Options configure Insights; zero values pick the production defaults.
@@ -29,7 +31,8 @@ type Options struct {
 
 // New returns Insights over db.
 func New(db *store.DB, opt Options) *Insights {
-	in := &Insights{db: db, now: opt.Now, cache: &dayCache{slices: map[Filter]*sliceDays{}}}
+	in := &Insights{db: db, now: opt.Now, cache: &dayCache{slices: map[Filter]*sliceDays{}},
+		similarPool: SimilarPool}
 	if in.now == nil {
 		in.now = time.Now
 	}

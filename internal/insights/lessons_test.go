@@ -81,13 +81,30 @@ func TestSimilarCases(t *testing.T) {
 		if !strings.Contains(strings.Join(sim.Cases[0].Shared, " "), "WINTER24") {
 			t.Errorf("the closest case shares %v, want WINTER24 (as the customer wrote it)", sim.Cases[0].Shared)
 		}
-		if all, err := s.in.Similar(ctx, s.agent, open, insights.MaxSimilar); err != nil || len(all.Cases) != sim.Resolved {
+		all, err := s.in.Similar(ctx, s.agent, open, insights.MaxSimilar)
+		if err != nil || len(all.Cases) != sim.Resolved {
 			t.Errorf("with the largest limit %d cases (%v), want all %d", len(all.Cases), err, sim.Resolved)
 		} else if i := slices.IndexFunc(all.Cases, func(c insights.SimilarCase) bool { return c.CaseID == s.promoIDs[1] }); i >= 0 {
 			sawSteps = sawSteps || (all.Cases[i].Replies == 1 && len(all.Cases[i].Steps) > 0)
 		}
 		if !sawSteps {
 			t.Errorf("the case answered with a reply does not show its method steps")
+		}
+		// With room for the newest resolved cases only, the older ones are
+		// not compared: the newest of the promo cases is the one listed.
+		s.in.SetSimilarPool(1)
+		newest, err := s.in.Similar(ctx, s.agent, open, 5)
+		s.in.SetSimilarPool(insights.SimilarPool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var latest int64 // the newest resolved case (the story's have no category: any category)
+		if err := db.Read().QueryRowContext(ctx, `SELECT id FROM cases WHERE status IN ('resolved', 'closed') AND id <> $1
+		  ORDER BY created_at DESC LIMIT 1`, open).Scan(&latest); err != nil {
+			t.Fatal(err)
+		}
+		if newest.Resolved != 1 || len(newest.Cases) != 1 || newest.Cases[0].CaseID != latest {
+			t.Errorf("with a pool of 1: %d like this (%+v), want the newest, case %d", newest.Resolved, newest.Cases, latest)
 		}
 		// A case about something else: no promo case is like it.
 		other, err := s.in.Similar(ctx, s.agent, s.calmedID, 3)

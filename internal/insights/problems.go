@@ -1,10 +1,14 @@
 package insights
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -32,14 +36,47 @@ const (
 )
 
 // Problems clusters the concerns of the customers whose cases opened in p
-// into problems, biggest first.
+// into problems, biggest first. It reads the days' concern signatures
+// (signatures.go), not the concerns' text.
 func (in *Insights) Problems(ctx context.Context, p Period, f Filter) ([]Problem, error) {
+	baseStart := p.Start().AddDate(0, 0, -7*baselineWeeks)
+	sigs, err := in.signatures(ctx, baseStart, p.End())
+	if err != nil {
+		return nil, err
+	}
+	sf, err := in.newSigFilter(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	var cur []doc
+	base := &sigBase{sf: sf, counts: map[string]int{}}
+	for d := baseStart; d.Before(p.End()); d = d.AddDate(0, 0, 1) {
+		sig := sigs[d.Format(time.DateOnly)]
+		if d.Before(p.Start()) {
+			base.add(sig)
+			continue
+		}
+		docs, err := sig.docsFor(sf)
+		if err != nil {
+			return nil, fmt.Errorf("insights: signature of %s: %w", d.Format(time.DateOnly), err)
+		}
+		cur = append(cur, docs...)
+	}
+	slices.SortFunc(cur, func(a, b doc) int { return cmp.Compare(a.caseID, b.caseID) })
+	scale := float64(p.Days()) / float64(7*baselineWeeks)
+	return cluster(cur, base, scale), nil
+}
+
+// problemsFull is Problems from the concerns' text, the reference the
+// signatures are tested against.
+func (in *Insights) problemsFull(ctx context.Context, p Period, f Filter) ([]Problem, error) {
 	baseStart := p.Start().AddDate(0, 0, -7*baselineWeeks)
 	cases, err := in.loadFor(ctx, baseStart, p.End(), f, needConcerns)
 	if err != nil {
 		return nil, err
 	}
-	var cur, base []doc
+	var cur []doc
+	base := docBase{}
 	for _, c := range cases {
 		d := docOf(c)
 		if len(d.terms) == 0 {
@@ -55,6 +92,99 @@ func (in *Insights) Problems(ctx context.Context, p Period, f Filter) ([]Problem
 	return cluster(cur, base, scale), nil
 }
 
+// baseCounts answers what clustering asks of the cases before the period:
+// how many there are, how many use a term, and how many use any of a
+// problem's terms.
+type baseCounts interface {
+	docs() int
+	df(term string) int
+	using(terms []string) int
+}
+
+type docBase []doc
+
+func (b docBase) docs() int { return len(b) }
+
+func (b docBase) df(t string) int {
+	n := 0
+	for _, d := range b {
+		if d.terms[t] {
+			n++
+		}
+	}
+	return n
+}
+
+func (b docBase) using(terms []string) int {
+	n := 0
+	for _, d := range b {
+		for _, t := range terms {
+			if d.terms[t] {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// sigBase counts from the days' inverted indexes, without the words of
+// any case.
+type sigBase struct {
+	sf     sigFilter
+	n      int
+	counts map[string]int
+	days   []*daySig
+	terms  []map[string][]int32 // per day, each term's postings
+	pass   [][]bool             // per day, per case: passes the filter
+}
+
+func (b *sigBase) add(d *daySig) {
+	if d == nil {
+		return
+	}
+	pass := make([]bool, len(d.cases))
+	for i, c := range d.cases {
+		if pass[i] = b.sf.pass(d, c); pass[i] {
+			b.n++
+		}
+	}
+	terms := make(map[string][]int32, len(d.postings))
+	for k, l := range d.postings {
+		terms[d.dict[k]] = l
+		n := 0
+		for _, i := range l {
+			if pass[i] {
+				n++
+			}
+		}
+		if n > 0 {
+			b.counts[d.dict[k]] += n
+		}
+	}
+	b.days, b.terms, b.pass = append(b.days, d), append(b.terms, terms), append(b.pass, pass)
+}
+
+func (b *sigBase) docs() int { return b.n }
+
+func (b *sigBase) df(t string) int { return b.counts[t] }
+
+func (b *sigBase) using(terms []string) int {
+	n := 0
+	for di, d := range b.days {
+		seen := make([]bool, len(d.cases))
+		for _, t := range terms {
+			for _, i := range b.terms[di][t] {
+				if b.pass[di][i] && !seen[i] {
+					seen[i] = true
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
+
 // doc is one case's concerns as terms.
 type doc struct {
 	caseID   int64
@@ -62,6 +192,9 @@ type doc struct {
 	terms    map[string]bool // unigrams and bigrams
 	phrases  [][]string      // each concern's content words, in order
 	surface  map[string]map[string]int
+	// lazy, when set, gives phrases and surface (a stored signature
+	// decodes them only for the cases a label is made from).
+	lazy func() ([][]string, map[string]map[string]int)
 }
 
 // stopwords are words that name no problem: function words and the
@@ -147,30 +280,26 @@ func docOf(c *caseFacts) doc {
 // cases — seeds a problem with every unassigned case using it, which then
 // takes in the cases using a word almost only its own cases use. Each
 // case joins at most one problem; a problem needs two cases.
-func cluster(cur, base []doc, scale float64) []Problem {
-	all := len(cur) + len(base)
-	dfAll := map[string]int{}
-	for _, ds := range [][]doc{cur, base} {
-		for _, d := range ds {
-			for t := range d.terms {
-				dfAll[t]++
-			}
-		}
-	}
-	idf := func(t string) float64 { return math.Log(float64(all+1) / float64(dfAll[t])) }
+func cluster(cur []doc, base baseCounts, scale float64) []Problem {
+	all := len(cur) + base.docs()
+	// Every term clustering weighs is a term of a current case.
 	assigned := make([]bool, len(cur))
 	rejected := map[string]bool{}
-	var out []Problem
-	for len(out) < maxProblems {
-		df := map[string]int{}
-		for i, d := range cur {
-			if assigned[i] {
-				continue
-			}
-			for t := range d.terms {
-				df[t]++
-			}
+	// df counts the unassigned cases using each term: counted once, then
+	// lowered as cases join problems (a rejected seed changes nothing).
+	df := map[string]int{}
+	for _, d := range cur {
+		for t := range d.terms {
+			df[t]++
 		}
+	}
+	var out []Problem
+	dfAll := make(map[string]int, len(df))
+	for t, n := range df {
+		dfAll[t] = n + base.df(t)
+	}
+	idf := func(t string) float64 { return math.Log(float64(all+1) / float64(dfAll[t])) }
+	for len(out) < maxProblems {
 		seed, best := "", 0.0
 		for t, n := range df {
 			if n < 2 || rejected[t] {
@@ -231,6 +360,9 @@ func cluster(cur, base []doc, scale float64) []Problem {
 		var docs []doc
 		for _, i := range members {
 			assigned[i] = true
+			for t := range cur[i].terms {
+				df[t]--
+			}
 			p.CaseIDs = append(p.CaseIDs, cur[i].caseID)
 			cats[cur[i].category]++
 			docs = append(docs, cur[i])
@@ -238,15 +370,7 @@ func cluster(cur, base []doc, scale float64) []Problem {
 		sort.Slice(p.CaseIDs, func(a, b int) bool { return p.CaseIDs[a] < p.CaseIDs[b] })
 		p.Category = topKey(cats)
 		p.Label = label(docs, seed)
-		for _, d := range base {
-			for _, t := range terms {
-				if d.terms[t] {
-					p.Baseline++
-					break
-				}
-			}
-		}
-		p.Baseline = round(p.Baseline * scale)
+		p.Baseline = round(float64(base.using(terms)) * scale)
 		p.Spike = p.Count >= SpikeMinCases && float64(p.Count) >= SpikeFactor*p.Baseline
 		out = append(out, p)
 	}
@@ -280,13 +404,23 @@ func related(cur []doc, members []int, seed string) bool {
 // longest such run of words (up to four), then the next most shared words,
 // three words in all, each in the form customers wrote it most often.
 func label(docs []doc, seed string) string {
-	df := map[string]int{}
+	for i := range docs {
+		if docs[i].lazy != nil {
+			docs[i].phrases, docs[i].surface = docs[i].lazy()
+		}
+	}
+	// Runs of words as arrays, not joined strings: a big problem has
+	// thousands of cases, each with dozens of runs.
+	df := map[ngram]int{}
+	seen := map[ngram]bool{}
 	for _, d := range docs {
-		seen := map[string]bool{}
+		clear(seen)
 		for _, ph := range d.phrases {
 			for n := 1; n <= 4; n++ {
 				for i := 0; i+n <= len(ph); i++ {
-					seen[strings.Join(ph[i:i+n], " ")] = true
+					g := ngram{n: n}
+					copy(g.w[:], ph[i:i+n])
+					seen[g] = true
 				}
 			}
 		}
@@ -295,13 +429,18 @@ func label(docs []doc, seed string) string {
 		}
 	}
 	best, bestScore := seed, -1.0
+	common := map[string]int{} // the single words at least half used
 	for g, n := range df {
 		if 2*n < len(docs) {
 			continue
 		}
-		score := float64(len(strings.Fields(g)))*10 + float64(n)/float64(len(docs))
-		if score > bestScore || (score == bestScore && g < best) {
-			best, bestScore = g, score
+		gs := strings.Join(g.w[:g.n], " ")
+		if g.n == 1 {
+			common[gs] = n
+		}
+		score := float64(g.n)*10 + float64(n)/float64(len(docs))
+		if score > bestScore || (score == bestScore && gs < best) {
+			best, bestScore = gs, score
 		}
 	}
 	parts := []string{best}
@@ -310,17 +449,23 @@ func label(docs []doc, seed string) string {
 		used[w] = true
 	}
 	var more []string
-	for g, n := range df {
-		if !strings.Contains(g, " ") && !used[g] && 2*n >= len(docs) {
+	for g := range common {
+		if !used[g] {
 			more = append(more, g)
 		}
 	}
 	sort.Slice(more, func(a, b int) bool {
-		if df[more[a]] != df[more[b]] {
-			return df[more[a]] > df[more[b]]
+		if common[more[a]] != common[more[b]] {
+			return common[more[a]] > common[more[b]]
 		}
 		return more[a] < more[b]
 	})
+	return spell(docs, parts, used, more)
+}
+
+// spell completes a label: parts (the longest run), then words of more
+// until three words in all, each spelled as customers wrote it most.
+func spell(docs []doc, parts []string, used map[string]bool, more []string) string {
 	for _, w := range more {
 		if len(used) >= 3 {
 			break
@@ -344,6 +489,12 @@ func label(docs []doc, seed string) string {
 		parts[i] = strings.Join(ws, " ")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// ngram is a run of up to four words.
+type ngram struct {
+	n int
+	w [4]string
 }
 
 func topKey(m map[string]int) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sort"
 	"strings"
@@ -73,24 +74,10 @@ func (in *Insights) rolled(ctx context.Context, ps []Period, f Filter) ([]Figure
 	start, end := ps[0].Start(), ps[len(ps)-1].End()
 	// Versions first, then the rows: a write committing in between leaves
 	// a newer aggregate under an older version, recomputed next time.
-	versions := map[string]int64{}
 	first, last := start.Format(time.DateOnly), end.AddDate(0, 0, -1).Format(time.DateOnly)
-	dayCol := "day"
-	if in.db.Engine == store.Postgres {
-		dayCol = "CAST(day AS TEXT)"
-	}
-	err := in.query(ctx, `SELECT `+dayCol+`, sum(version) FROM rollup_day_versions WHERE day >= $1 AND day <= $2 GROUP BY day`,
-		[]any{first, last}, func(rows *sql.Rows) error {
-			var day string
-			var v int64
-			if err := rows.Scan(&day, &v); err != nil {
-				return err
-			}
-			versions[day] = v
-			return nil
-		})
+	versions, err := in.dayVersions(ctx, first, last)
 	if err != nil {
-		return nil, fmt.Errorf("insights: day versions: %w", err)
+		return nil, err
 	}
 	in.cache.mu.Lock()
 	sd := in.cache.slices[f]
@@ -123,7 +110,30 @@ func (in *Insights) rolled(ctx context.Context, ps []Period, f Filter) ([]Figure
 	}
 	in.cache.mu.Unlock()
 
-	// Recompute the stale days, one query over each run of them.
+	// The stale days persisted under their current version need no
+	// recomputation: after a start, that is every day nobody wrote to.
+	if len(stale) > 0 {
+		stored, err := in.storedDays(ctx, f, stale[0].Format(time.DateOnly), stale[len(stale)-1].Format(time.DateOnly), versions)
+		if err != nil {
+			return nil, err
+		}
+		in.cache.mu.Lock()
+		rest := stale[:0]
+		for _, d := range stale {
+			k := d.Format(time.DateOnly)
+			if a := stored[k]; a != nil {
+				days[k], sd.days[k] = a, a
+			} else {
+				rest = append(rest, d)
+			}
+		}
+		in.cache.mu.Unlock()
+		stale = rest
+	}
+
+	// Recompute the others, one query over each run of them, and persist
+	// them for the next start.
+	computed := map[string]*dayAgg{}
 	for i := 0; i < len(stale); {
 		j := i + 1
 		for j < len(stale) && stale[j].Equal(stale[j-1].AddDate(0, 0, 1)) {
@@ -142,9 +152,14 @@ func (in *Insights) rolled(ctx context.Context, ps []Period, f Filter) ([]Figure
 			}
 			a.version = versions[k]
 			days[k], sd.days[k] = a, a
+			computed[k] = a
 		}
 		in.cache.mu.Unlock()
 		i = j
+	}
+	if err := in.storeDays(ctx, f, computed); err != nil {
+		// Only the next start pays: the figures are exact without it.
+		slog.Warn("insights: persisting day aggregates", "err", err)
 	}
 
 	out := make([]Figures, len(ps))

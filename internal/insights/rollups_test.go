@@ -14,12 +14,15 @@ import (
 	"github.com/calmdesk/calmdesk/internal/store/storetest"
 )
 
-// sameFigures fails t unless the rollups (Summary, Trend) answer exactly
-// what the full computation from every row answers, for several periods
-// and slices.
+// sameFigures fails t unless the rollups (Summary, Trend) and the concern
+// signatures (Problems) answer exactly what the full computation from
+// every row answers, for several periods and slices: those of a fresh Insights (a start, which reads the day
+// aggregates persisted by earlier checks, some of them stale since) and
+// then those of the story's (its days kept in memory).
 func sameFigures(t *testing.T, s *story, when string) {
 	t.Helper()
 	ctx := context.Background()
+	started := insights.New(s.db, insights.Options{Now: s.clock.Now})
 	day := s.clock.Now().UTC().Truncate(24 * time.Hour)
 	periods := []insights.Period{
 		week,
@@ -36,30 +39,46 @@ func sameFigures(t *testing.T, s *story, when string) {
 		}
 		return string(b)
 	}
-	for _, p := range periods {
-		for _, f := range filters {
-			got, err := s.in.Summary(ctx, p, f)
+	for _, in := range []struct {
+		name string
+		in   *insights.Insights
+	}{{"after a start", started}, {"warm", s.in}} {
+		for _, p := range periods {
+			for _, f := range filters {
+				got, err := in.in.Summary(ctx, p, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := s.in.SummaryFull(ctx, p, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if js(got) != js(want) {
+					t.Fatalf("%s, %s: summary %v %+v:\nrollups %s\nfull    %s", when, in.name, p, f, js(got), js(want))
+				}
+				gotP, err := in.in.Problems(ctx, p, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantP, err := s.in.ProblemsFull(ctx, p, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if js(gotP) != js(wantP) {
+					t.Fatalf("%s, %s: problems %v %+v:\nsignatures %s\nfull       %s", when, in.name, p, f, js(gotP), js(wantP))
+				}
+			}
+			got, err := in.in.Trend(ctx, p, insights.Filter{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := s.in.SummaryFull(ctx, p, f)
+			want, err := s.in.TrendFull(ctx, p, insights.Filter{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if js(got) != js(want) {
-				t.Fatalf("%s: summary %v %+v:\nrollups %s\nfull    %s", when, p, f, js(got), js(want))
+				t.Fatalf("%s, %s: trend %v:\nrollups %s\nfull    %s", when, in.name, p, js(got), js(want))
 			}
-		}
-		got, err := s.in.Trend(ctx, p, insights.Filter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := s.in.TrendFull(ctx, p, insights.Filter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if js(got) != js(want) {
-			t.Fatalf("%s: trend %v:\nrollups %s\nfull    %s", when, p, js(got), js(want))
 		}
 	}
 }

@@ -11,11 +11,45 @@ import (
 	"time"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/store"
 )
 
 // SimilarWindow is how far back the resolved cases compared with an open
-// one go.
-const SimilarWindow = 180 * 24 * time.Hour
+// one go; SimilarPool bounds how many: the newest of them.
+const (
+	SimilarWindow = 180 * 24 * time.Hour
+	SimilarPool   = 5000
+)
+
+// similarFrom is the opening time of the oldest case compared with case
+// id: SimilarWindow before now, or later when more than SimilarPool
+// resolved cases of the category opened since — so that the work of one
+// answer stays bounded on a large desk (a million cases put some 60,000
+// in one category's window).
+func (in *Insights) similarFrom(ctx context.Context, now time.Time, id int64, category string) (time.Time, error) {
+	from := now.Add(-SimilarWindow)
+	// +status, +category: down the opening-time index on SQLite, never by
+	// the status index (it would read every resolved case and sort them).
+	plus := ""
+	if in.db.Engine == store.SQLite {
+		plus = "+"
+	}
+	q := `SELECT created_at FROM cases WHERE created_at >= $1 AND created_at <= $2 AND id <> $3 AND ` + plus + `status IN ('resolved', 'closed')`
+	args := []any{from, now, id}
+	if category != "" {
+		q += ` AND ` + plus + `category = $4`
+		args = append(args, category)
+	}
+	var at time.Time
+	err := in.db.Read().QueryRowContext(ctx, q+fmt.Sprintf(` ORDER BY created_at DESC LIMIT 1 OFFSET %d`, in.similarPool-1), args...).Scan(&at)
+	if err == sql.ErrNoRows {
+		return from, nil
+	}
+	if err != nil {
+		return from, fmt.Errorf("insights: similar pool: %w", err)
+	}
+	return at.UTC(), nil
+}
 
 // Similar is "resolved N like this" for one case: how many resolved cases
 // share its category and its customer's concerns, and the closest of them
@@ -57,7 +91,7 @@ type SimilarCase struct {
 const MaxSimilar = 10
 
 // Similar finds the resolved cases (resolved or closed, opened in the
-// SimilarWindow before now) most like case caseID: the same category (any
+// SimilarWindow before now, at most about the newest SimilarPool) most like case caseID: the same category (any
 // category when the case has none) and at least one concern word in
 // common, ranked by how rare the shared words are among those cases. It
 // needs cases:read.
@@ -95,7 +129,11 @@ func (in *Insights) Similar(ctx context.Context, u desk.User, caseID int64, limi
 	now := in.Now()
 	// The words of every compared case, and the rest of the facts only
 	// for the closest few.
-	pool, err := in.loadFor(ctx, now.Add(-SimilarWindow), now.Add(time.Microsecond), Filter{Category: category}, needConcerns)
+	from, err := in.similarFrom(ctx, now, caseID, category)
+	if err != nil {
+		return out, err
+	}
+	pool, err := in.loadFor(ctx, from, now.Add(time.Microsecond), Filter{Category: category}, needConcerns)
 	if err != nil {
 		return out, err
 	}

@@ -69,6 +69,7 @@ var otherMessages = []string{
 }
 
 type story struct {
+	db       *store.DB
 	d        *desk.Desk
 	in       *insights.Insights
 	clock    *clock
@@ -108,7 +109,7 @@ func tellStory(t *testing.T, db *store.DB) *story {
 	t.Helper()
 	ctx := context.Background()
 	c := &clock{now: monday.AddDate(0, 0, -21)}
-	s := &story{clock: c, d: desk.New(db, desk.Options{Analyzer: analyze.Default(), Now: c.Now, PublicURL: "https://desk.test"}),
+	s := &story{db: db, clock: c, d: desk.New(db, desk.Options{Analyzer: analyze.Default(), Now: c.Now, PublicURL: "https://desk.test"}),
 		in: insights.New(db, insights.Options{Now: c.Now})}
 	var err error
 	if s.agent, _, err = s.d.AddUser(ctx, desk.SystemActor, desk.NewUser{Email: "sam@desk.test", Name: "Sam", Role: desk.RoleAgent}); err != nil {
