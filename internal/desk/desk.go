@@ -37,6 +37,7 @@ type Desk struct {
 
 	corrections learnedCorrections // adjusters learned from people's corrections
 	prepared    preparedReads      // the case read's statements, prepared once
+	searchCap   int                // searchMatchCap; tests lower it to reach the common-term path
 }
 
 // Options configure a Desk. Zero values pick the production defaults.
@@ -62,6 +63,7 @@ func New(db *store.DB, opt Options) *Desk {
 	d := &Desk{db: db, analyzer: opt.Analyzer, coach: opt.Coach, outbox: opt.Outbox, now: opt.Now, log: opt.Logger}
 	d.prepared = preparedReads{db: db.Read(), on: db.Engine == store.SQLite}
 	d.publicURL = strings.TrimRight(opt.PublicURL, "/")
+	d.searchCap = searchMatchCap
 	if d.coach == nil {
 		d.coach = coach.New(nil)
 	}

@@ -73,16 +73,16 @@ func (d *Desk) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		where = append(where, "c.category = "+arg(q.Category))
 	}
 	if term := strings.TrimSpace(q.Search); term != "" {
-		if id, err := strconv.ParseInt(strings.TrimPrefix(term, "#"), 10, 64); err == nil {
-			where = append(where, "c.id = "+arg(id))
-		} else {
-			like := arg("%" + likeEscaper.Replace(strings.ToLower(term)) + "%")
-			where = append(where, fmt.Sprintf(`(LOWER(c.subject) LIKE %[1]s ESCAPE '\' OR LOWER(cu.email) LIKE %[1]s ESCAPE '\' OR LOWER(cu.name) LIKE %[1]s ESCAPE '\')`, like))
+		cond, err := d.searchFilter(ctx, term, arg)
+		if err != nil {
+			return CasePage{}, err
 		}
+		where = append(where, cond)
 	}
 	if q.Breaching {
-		now := arg(d.clock())
-		where = append(where, fmt.Sprintf(`c.status NOT IN ('resolved', 'closed') AND ((c.first_responded_at IS NULL AND c.first_response_due_at < %[1]s) OR c.resolution_due_at < %[1]s)`, now))
+		// sla_due_at is the earliest SLA deadline still pending (migration
+		// 00023), indexed hottest first over the cases that have one.
+		where = append(where, "c.sla_due_at < "+arg(d.clock()))
 	}
 	if q.Cursor != "" {
 		p, id := arg(afterPrio), arg(afterID)

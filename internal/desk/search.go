@@ -1,0 +1,88 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/store"
+)
+
+// searchMatchCap is how many matching cases a search collects from the
+// text index before it calls its term common. Up to the cap the list reads
+// just those cases; past it the list walks its usual order and keeps the
+// rows whose text holds the term, which finds a page within about
+// limit × cases / matches rows. Either way a search reads at most a few
+// thousand rows, however many cases the desk holds.
+const searchMatchCap = 2000
+
+// searchFilter returns the list's WHERE term for a search: a case number
+// ("42" or "#42"), or a substring of the subject or of the customer's
+// email or name, case-folded. arg binds a value and returns its
+// placeholder.
+func (d *Desk) searchFilter(ctx context.Context, term string, arg func(any) string) (string, error) {
+	if id, err := strconv.ParseInt(strings.TrimPrefix(term, "#"), 10, 64); err == nil {
+		return "c.id = " + arg(id), nil
+	}
+	term = strings.ToLower(term)
+	like := func() string {
+		p := arg("%" + likeEscaper.Replace(term) + "%")
+		return fmt.Sprintf(`(LOWER(c.subject) LIKE %[1]s ESCAPE '\' OR LOWER(cu.email) LIKE %[1]s ESCAPE '\' OR LOWER(cu.name) LIKE %[1]s ESCAPE '\')`, p)
+	}
+	// Trigrams need three characters; a shorter term matches too much
+	// to be worth an index anyway.
+	if utf8.RuneCountInString(term) < 3 {
+		return like(), nil
+	}
+	ids, err := d.searchMatches(ctx, term, d.searchCap+1)
+	if err != nil {
+		return "", err
+	}
+	if len(ids) > d.searchCap {
+		return like(), nil
+	}
+	if len(ids) == 0 {
+		return "1 = 0", nil
+	}
+	// The ids come from the database as integers: written inline they
+	// cost one parse, where thousands of placeholders would cost more.
+	var b strings.Builder
+	b.WriteString("c.id IN (")
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteByte(')')
+	return b.String(), nil
+}
+
+// searchMatches returns up to limit ids of the cases whose subject, or
+// whose customer's email or name, holds term (lower case, at least three
+// characters), from the engine's trigram index: FTS5 on SQLite, pg_trgm on
+// PostgreSQL (see migration 00023).
+func (d *Desk) searchMatches(ctx context.Context, term string, limit int) ([]int64, error) {
+	var query string
+	var pattern string
+	if d.db.Engine == store.SQLite {
+		// A quoted FTS5 string: its trigrams in a row, so a substring.
+		pattern = `"` + strings.ReplaceAll(term, `"`, `""`) + `"`
+		query = `SELECT rowid FROM cases_fts WHERE cases_fts MATCH $1
+			UNION SELECT c.id FROM customers_fts f JOIN cases c ON c.customer_id = f.rowid WHERE customers_fts MATCH $1
+			LIMIT $2`
+	} else {
+		pattern = "%" + likeEscaper.Replace(term) + "%"
+		query = `SELECT id FROM cases WHERE LOWER(subject) LIKE $1 ESCAPE '\'
+			UNION SELECT c.id FROM customers cu JOIN cases c ON c.customer_id = cu.id
+			 WHERE LOWER(cu.email) LIKE $1 ESCAPE '\' OR LOWER(cu.name) LIKE $1 ESCAPE '\'
+			LIMIT $2`
+	}
+	ids, err := d.queryIDs(ctx, query, pattern, limit)
+	if err != nil {
+		return nil, fmt.Errorf("desk: search cases: %w", err)
+	}
+	return ids, nil
+}
