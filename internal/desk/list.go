@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/store"
 )
 
 // CaseQuery filters and pages the case list. The order is hottest first
@@ -72,12 +74,16 @@ func (d *Desk) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	if q.Category != "" {
 		where = append(where, "c.category = "+arg(q.Category))
 	}
+	from := caseFrom
 	if term := strings.TrimSpace(q.Search); term != "" {
-		cond, err := d.searchFilter(ctx, term, arg)
+		cond, byID, err := d.searchFilter(ctx, term, arg)
 		if err != nil {
 			return CasePage{}, err
 		}
 		where = append(where, cond)
+		if byID && d.db.Engine == store.SQLite {
+			from = caseFromByID
+		}
 	}
 	if q.Breaching {
 		// sla_due_at is the earliest SLA deadline still pending (migration
@@ -88,7 +94,7 @@ func (d *Desk) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		p, id := arg(afterPrio), arg(afterID)
 		where = append(where, fmt.Sprintf("(c.priority < %s OR (c.priority = %s AND c.id < %s))", p, p, id))
 	}
-	query := `SELECT ` + caseColumns + caseFrom + ` WHERE ` + strings.Join(where, " AND ") +
+	query := `SELECT ` + caseColumns + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY c.priority DESC, c.id DESC LIMIT ` + arg(q.Limit+1)
 	rows, err := d.db.Read().QueryContext(ctx, query, args...)
 	if err != nil {
