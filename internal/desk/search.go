@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -80,16 +81,22 @@ func (d *Desk) searchMatches(ctx context.Context, term string, limit int) ([]int
 		// folded. (An AND of the trigrams, rechecked by LIKE, read each
 		// candidate's row and measured 3–4× slower at 1,000,000 cases.)
 		ids, err = d.queryIDs(ctx, `SELECT rowid FROM cases_fts WHERE cases_fts MATCH $1
-			UNION SELECT c.id FROM customers_fts f JOIN cases c ON c.customer_id = f.rowid WHERE customers_fts MATCH $1
+			UNION ALL SELECT c.id FROM customers_fts f JOIN cases c ON c.customer_id = f.rowid WHERE customers_fts MATCH $1
 			LIMIT $2`, `"`+strings.ReplaceAll(term, `"`, `""`)+`"`, limit)
 	} else {
 		ids, err = d.queryIDs(ctx, `SELECT id FROM cases WHERE LOWER(subject) LIKE $1 ESCAPE '\'
-			UNION SELECT c.id FROM customers cu JOIN cases c ON c.customer_id = cu.id
+			UNION ALL SELECT c.id FROM customers cu JOIN cases c ON c.customer_id = cu.id
 			 WHERE LOWER(cu.email) LIKE $1 ESCAPE '\' OR LOWER(cu.name) LIKE $1 ESCAPE '\'
 			LIMIT $2`, "%"+likeEscaper.Replace(term)+"%", limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("desk: search cases: %w", err)
 	}
-	return ids, nil
+	// UNION ALL, not UNION: a UNION gathers every match to drop the
+	// duplicates before LIMIT can stop it (246 against 48 ms for a common
+	// word at 100,000 cases on PostgreSQL). A case found twice is dropped
+	// here; it counted twice against the limit, which only makes a term a
+	// little sooner common.
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
 }
