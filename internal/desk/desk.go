@@ -38,6 +38,7 @@ type Desk struct {
 	corrections learnedCorrections // adjusters learned from people's corrections
 	prepared    preparedReads      // the case read's statements, prepared once
 	answers     answerCache        // cases' encoded answers, by version (CaseAnswer)
+	searchCap   int                // searchMatchCap; tests lower it to reach the common-term path
 }
 
 // Options configure a Desk. Zero values pick the production defaults.
@@ -71,6 +72,7 @@ func New(db *store.DB, opt Options) *Desk {
 		d.answers.max = DefaultCaseCacheBytes
 	}
 	d.publicURL = strings.TrimRight(opt.PublicURL, "/")
+	d.searchCap = searchMatchCap
 	if d.coach == nil {
 		d.coach = coach.New(nil)
 	}

@@ -435,6 +435,13 @@ func TestListCasesSearchAndBreaching(t *testing.T) {
 		}{
 			{desk.CaseQuery{Search: "PRIYA"}, 1},
 			{desk.CaseQuery{Search: "nair@example"}, 1},
+			{desk.CaseQuery{Search: "priya.nair@example.com"}, 1}, // a full address
+			{desk.CaseQuery{Search: "ya Na"}, 1},                  // across a space
+			{desk.CaseQuery{Search: "ai"}, 1},                     // too short for trigrams
+			{desk.CaseQuery{Search: "example.com"}, 2},
+			{desk.CaseQuery{Search: "DELIVERY"}, 1},
+			{desk.CaseQuery{Search: `"de`}, 0}, // a quote is text, not FTS syntax
+			{desk.CaseQuery{Search: "example.com", Status: desk.StatusResolved}, 0},
 			{desk.CaseQuery{Search: "100%_"}, 1},
 			{desk.CaseQuery{Search: "%"}, 1}, // a literal percent sign, not a wildcard
 			{desk.CaseQuery{Search: "#" + strconv.FormatInt(priya.CaseID, 10)}, 1},

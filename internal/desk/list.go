@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/store"
 )
 
 // CaseQuery filters and pages the case list. The order is hottest first
@@ -72,23 +74,27 @@ func (d *Desk) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	if q.Category != "" {
 		where = append(where, "c.category = "+arg(q.Category))
 	}
+	from := caseFrom
 	if term := strings.TrimSpace(q.Search); term != "" {
-		if id, err := strconv.ParseInt(strings.TrimPrefix(term, "#"), 10, 64); err == nil {
-			where = append(where, "c.id = "+arg(id))
-		} else {
-			like := arg("%" + likeEscaper.Replace(strings.ToLower(term)) + "%")
-			where = append(where, fmt.Sprintf(`(LOWER(c.subject) LIKE %[1]s ESCAPE '\' OR LOWER(cu.email) LIKE %[1]s ESCAPE '\' OR LOWER(cu.name) LIKE %[1]s ESCAPE '\')`, like))
+		cond, byID, err := d.searchFilter(ctx, term, arg)
+		if err != nil {
+			return CasePage{}, err
+		}
+		where = append(where, cond)
+		if byID && d.db.Engine == store.SQLite {
+			from = caseFromByID
 		}
 	}
 	if q.Breaching {
-		now := arg(d.clock())
-		where = append(where, fmt.Sprintf(`c.status NOT IN ('resolved', 'closed') AND ((c.first_responded_at IS NULL AND c.first_response_due_at < %[1]s) OR c.resolution_due_at < %[1]s)`, now))
+		// sla_due_at is the earliest SLA deadline still pending (migration
+		// 00023), indexed hottest first over the cases that have one.
+		where = append(where, "c.sla_due_at < "+arg(d.clock()))
 	}
 	if q.Cursor != "" {
 		p, id := arg(afterPrio), arg(afterID)
 		where = append(where, fmt.Sprintf("(c.priority < %s OR (c.priority = %s AND c.id < %s))", p, p, id))
 	}
-	query := `SELECT ` + caseColumns + caseFrom + ` WHERE ` + strings.Join(where, " AND ") +
+	query := `SELECT ` + caseColumns + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY c.priority DESC, c.id DESC LIMIT ` + arg(q.Limit+1)
 	rows, err := d.db.Read().QueryContext(ctx, query, args...)
 	if err != nil {

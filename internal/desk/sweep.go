@@ -59,7 +59,12 @@ func (d *Desk) Sweep(ctx context.Context) (SweepResult, error) {
 
 // idsWhere returns the ids a query selects (at most a batch per sweep).
 func (d *Desk) idsWhere(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := d.db.Read().QueryContext(ctx, query+" LIMIT 500", args...)
+	return d.queryIDs(ctx, query+" LIMIT 500", args...)
+}
+
+// queryIDs returns the ids a query of one integer column selects.
+func (d *Desk) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := d.db.Read().QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

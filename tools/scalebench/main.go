@@ -73,6 +73,10 @@ func main() {
 		{"list: breaching", desk.CaseQuery{Breaching: true}},
 		{"search: word", desk.CaseQuery{Search: "kettle"}},
 		{"search: customer email", desk.CaseQuery{Search: "c4711@bench.test"}},
+		{"search: part of an email", desk.CaseQuery{Search: "4711@bench"}},
+		{"search: no match", desk.CaseQuery{Search: "zebra crossing"}},
+		{"search: email, status resolved", desk.CaseQuery{Search: "c4711@bench.test", Status: desk.StatusResolved}},
+		{"search: word, breaching", desk.CaseQuery{Search: "kettle", Breaching: true}},
 		{"search: case number", desk.CaseQuery{Search: fmt.Sprintf("#%d", maxID/2)}},
 	}
 	for _, l := range lists {

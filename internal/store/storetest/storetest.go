@@ -78,6 +78,15 @@ func postgresSchema(t testing.TB) string {
 		t.Fatal(err)
 	}
 	defer admin.Close()
+	// pg_trgm (migration 00023) is installed once, in public, as a DBA
+	// would: created by a test's migration it would land in that test's
+	// schema and go with it, and two tests would race to create it.
+	if _, err := admin.Exec("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"); err != nil {
+		var n int
+		if admin.QueryRow("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'").Scan(&n); n == 0 {
+			t.Fatalf("create extension pg_trgm: %v", err)
+		}
+	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	schema := "t_" + hex.EncodeToString(b[:])
