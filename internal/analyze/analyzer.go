@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -77,11 +76,12 @@ func New(m *EmotionModel) *Analyzer {
 }
 
 var rulesAnalyzer = sync.OnceValue(func() *Analyzer {
-	m, err := LoadEmotionModel(bytes.NewReader(emotionModelBin))
+	// Read in place: LoadEmotionModel would copy the 8 MB.
+	m, err := parseLinearModel(emotionModelBin)
 	if err != nil {
 		panic("analyze: embedded emotion model: " + err.Error())
 	}
-	return New(m)
+	return New(&EmotionModel{m: m})
 })
 
 var defaultAnalyzer = sync.OnceValue(func() *Analyzer { return loadDefaultReading(rulesAnalyzer()) })

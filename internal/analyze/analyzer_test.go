@@ -324,8 +324,8 @@ func TestFastPathMatchesFeatures(t *testing.T) {
 			for _, f := range feats {
 				if f.Index >= 1<<m.bits {
 					d += m.cueW[l][f.Index-1<<m.bits] * f.Value
-				} else if off := m.index[f.Index]; off >= 0 {
-					d += float32(m.rows[int(off)+l]) * m.scale[l] * f.Value
+				} else if r := m.row(uint32(f.Index)); r >= 0 {
+					d += float32(int8(m.rowsNow()[int(r)*len(m.labels)+l])) * m.scale[l] * f.Value
 				}
 			}
 			dec[l] = d

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -30,14 +32,125 @@ type linearModel struct {
 	// both ways (thresh holds the one in use).
 	stackOn                  []bool
 	threshPlatt, threshStack []float32
-	index                    []int32         // bucket -> row offset into rows, -1 when absent
-	rows                     []int8          // len(labels) weights per present bucket
 	vocab                    []string        // words whose sums are precomputed
 	words                    wordTable       // hash -> precomputed sums
 	wsum                     []int16         // per vocab word: 2*len(labels) sums (word part, char part); at most 93 grams x 127 fit
 	wgrams                   []uint16        // per vocab word: number of char n-grams
 	wready                   []atomic.Uint32 // per vocab word: sumsAbsent, sumsFilling or sumsReady
-	rowBytes                 []byte          // rows as bytes, for addRows
+	weights
+}
+
+// weights are a linearModel's int8 weights: len(labels) per bucket that
+// has any (a row), the rows in bucket order. Training writes index and
+// rows; precompute turns them into the run-time form below. A loaded
+// model reads its weights where they lie, column by column as stored,
+// until enough rows have been read to repay laying them out row by row
+// (rowsNow): a process that reads one message reads a few hundred rows,
+// and transposing 7.8 MB cost more than the rest of its start-up.
+type weights struct {
+	index    []int32                // training form: bucket -> row offset into rows, -1 when absent
+	rows     []int8                 // training form
+	buckets  []bucketWord           // per 64 buckets: which have a row, and the number of rows before them
+	nl       int                    // weights a row
+	nrows    int                    // rows in all
+	cols     []byte                 // the rows column by column, read in place (nil when trained)
+	byRow    atomic.Pointer[[]byte] // the rows row by row, once laid out
+	gathered atomic.Int64           // rows read from cols so far
+	layout   sync.Once              // lays out byRow
+}
+
+// bucketWord says which of 64 buckets have a row. A bucket's row is the
+// number of rows before its word plus the set bits below it: 256 KB for
+// 2^20 buckets instead of a 4 MB table, and one cache line a lookup.
+type bucketWord struct {
+	has    uint64
+	before uint32
+}
+
+// row returns the row of bucket b, or -1 when it has none.
+func (w *weights) row(b uint32) int32 {
+	bw := &w.buckets[b>>6]
+	bit := uint64(1) << (b & 63)
+	if bw.has&bit == 0 {
+		return -1
+	}
+	return int32(bw.before) + int32(bits.OnesCount64(bw.has&(bit-1)))
+}
+
+// layoutAfter is how many rows are read from the columns before the rows
+// are laid out: laying out costs about what gathering ten thousand rows
+// column by column does, and a long run reads millions.
+const layoutAfter = 1 << 15
+
+// gather adds row r, read from the columns, to acc.
+func (w *weights) gather(acc []int32, r int32) {
+	n := w.nrows
+	for l := range acc {
+		acc[l] += int32(int8(w.cols[l*n+int(r)]))
+	}
+}
+
+// noteGathered counts rows read from the columns and lays the rows out
+// once there have been enough.
+func (w *weights) noteGathered(n int) {
+	if w.gathered.Add(int64(n)) >= layoutAfter {
+		w.rowsNow()
+	}
+}
+
+// rowsNow returns the rows row by row, laying them out from the columns
+// on the first call.
+func (w *weights) rowsNow() []byte {
+	w.layout.Do(func() {
+		if w.byRow.Load() != nil {
+			return
+		}
+		n, nl := w.nrows, w.nl
+		rows := make([]byte, n*nl)
+		// In blocks of 64 rows, so the block being written stays in
+		// the L1 cache while the columns are read in order.
+		const block = 64
+		for i0 := 0; i0 < n; i0 += block {
+			i1 := min(i0+block, n)
+			for l := range nl {
+				for k, v := range w.cols[l*n+i0 : l*n+i1] {
+					rows[(i0+k)*nl+l] = v
+				}
+			}
+		}
+		w.byRow.Store(&rows)
+	})
+	return *w.byRow.Load()
+}
+
+// setTrained turns the training form (index, rows) into the run-time
+// form, for nl labels and 2^nbits buckets.
+func (w *weights) setTrained(nl int, nbits uint) {
+	w.buckets = make([]bucketWord, (1<<nbits+63)/64)
+	w.nl, w.nrows = nl, 0
+	for b, off := range w.index {
+		if off >= 0 {
+			w.buckets[b>>6].has |= 1 << (b & 63)
+			w.nrows++
+		}
+	}
+	w.countBefore()
+	var rows []byte
+	if len(w.rows) > 0 {
+		rows = unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(w.rows))), len(w.rows))
+	}
+	w.byRow.Store(&rows)
+	w.cols = nil
+	w.index, w.rows = nil, nil
+}
+
+// countBefore fills each bucket word's count of the rows before it.
+func (w *weights) countBefore() {
+	n := uint32(0)
+	for i := range w.buckets {
+		w.buckets[i].before = n
+		n += uint32(bits.OnesCount64(w.buckets[i].has))
+	}
 }
 
 // wordTable is an open-addressing map from word hash to vocab index.
@@ -89,13 +202,19 @@ func (t *wordTable) get(h uint64) int32 {
 
 // addRow adds the weights of bucket b to acc.
 func (m *linearModel) addRow(acc []int32, b uint32) {
-	off := m.index[b]
-	if off < 0 {
+	r := m.row(b)
+	if r < 0 {
 		return
 	}
-	row := m.rows[off : int(off)+len(acc)]
+	p := m.byRow.Load()
+	if p == nil {
+		m.gather(acc, r)
+		m.noteGathered(1)
+		return
+	}
+	row := (*p)[int(r)*len(acc):][:len(acc)]
 	for l := range acc {
-		acc[l] += int32(row[l])
+		acc[l] += int32(int8(row[l]))
 	}
 }
 
@@ -108,7 +227,17 @@ func (m *linearModel) addRow(acc []int32, b uint32) {
 // exactly addRow's.
 func (m *linearModel) addRows(acc []int32, bs []uint32) {
 	nl := len(acc)
-	if nl%8 != 0 || nl > 8*maxLaneWords || len(m.rowBytes) != len(m.rows) {
+	p := m.byRow.Load()
+	if p == nil {
+		for _, b := range bs {
+			if r := m.row(b); r >= 0 {
+				m.gather(acc, r)
+			}
+		}
+		m.noteGathered(len(bs))
+		return
+	}
+	if nl%8 != 0 || nl > 8*maxLaneWords {
 		for _, b := range bs {
 			m.addRow(acc, b)
 		}
@@ -117,14 +246,14 @@ func (m *linearModel) addRows(acc []int32, bs []uint32) {
 	const bias, lanes = 0x8080808080808080, 0x00FF00FF00FF00FF
 	nw := nl / 8
 	var even, odd [maxLaneWords]uint64
-	rows, index := m.rowBytes, m.index
+	rows := *p
 	n := int32(0)
 	for _, b := range bs {
-		off := index[b]
-		if off < 0 {
+		r := m.row(b)
+		if r < 0 {
 			continue
 		}
-		row := rows[off : int(off)+nl]
+		row := rows[int(r)*nl:][:nl]
 		for k := range nw {
 			u := binary.LittleEndian.Uint64(row[8*k:]) ^ bias
 			even[k] += u & lanes
@@ -161,24 +290,23 @@ func emptyLanes(acc []int32, even, odd *[maxLaneWords]uint64, n int32) {
 	}
 }
 
-// precompute builds the run-time tables: the table from word hash to
-// vocabulary index, and room for each vocabulary word's sums (its word
-// row, and its char n-grams' rows), which wordSums fills on first use: a
-// process reading one message computes the few words it meets, not
-// 13,300 (that was most of the model's load time).
+// precompute builds the run-time tables: the weights' run-time form
+// when the model was trained, the table from word hash to vocabulary
+// index, and room for each vocabulary word's sums (its word row, and its
+// char n-grams' rows), which wordSums fills on first use: a process
+// reading one message computes the few words it meets, not 13,300 (that
+// was most of the model's load time).
 func (m *linearModel) precompute() {
 	nl := len(m.labels)
+	if m.index != nil {
+		m.setTrained(nl, m.bits)
+	}
 	m.words = newWordTable(len(m.vocab))
 	m.wsum = make([]int16, 2*nl*len(m.vocab))
 	m.wgrams = make([]uint16, len(m.vocab))
 	m.wready = make([]atomic.Uint32, len(m.vocab))
 	for i, w := range m.vocab {
 		m.words.put(wordHash(w), int32(i))
-	}
-	if len(m.rows) > 0 {
-		m.rowBytes = unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(m.rows))), len(m.rows))
-	} else {
-		m.rowBytes = nil
 	}
 }
 
@@ -229,24 +357,28 @@ func (m *linearModel) wordSums(v int32, s *scratch) ([]int16, int) {
 // steps: most buckets hold a rare n-gram's tiny weights.
 func (m *linearModel) prune(k int8) {
 	nl := len(m.labels)
-	rows := m.rows[:0:0]
-	for b, off := range m.index {
-		if off < 0 {
+	all := m.rowsNow()
+	index := make([]int32, 1<<m.bits)
+	var rows []int8
+	for b := range index {
+		index[b] = -1
+		r := m.row(uint32(b))
+		if r < 0 {
 			continue
 		}
-		row := m.rows[off : int(off)+nl]
+		row := all[int(r)*nl:][:nl]
 		keep := false
 		for _, v := range row {
-			keep = keep || v > k || v < -k
+			keep = keep || int8(v) > k || int8(v) < -k
 		}
-		if !keep {
-			m.index[b] = -1
-			continue
+		if keep {
+			index[b] = int32(len(rows))
+			for _, v := range row {
+				rows = append(rows, int8(v))
+			}
 		}
-		m.index[b] = int32(len(rows))
-		rows = append(rows, row...)
 	}
-	m.rows = rows
+	m.weights = weights{index: index, rows: rows}
 	m.precompute()
 }
 
@@ -459,22 +591,23 @@ func (m *linearModel) save(w io.Writer, compress bool) error {
 		}
 	}
 	nl := len(m.labels)
-	var present []uint32
-	for b, off := range m.index {
-		if off >= 0 {
-			present = append(present, uint32(b))
+	putU(uint64(m.nrows))
+	prev := uint32(0)
+	for b := range uint32(1 << m.bits) {
+		if m.row(b) >= 0 {
+			putU(uint64(b - prev))
+			prev = b
 		}
 	}
-	putU(uint64(len(present)))
-	prev := uint32(0)
-	for _, b := range present {
-		putU(uint64(b - prev))
-		prev = b
-	}
 	// Rows column by column: the same label's weights side by side compress better.
-	for l := 0; l < nl; l++ {
-		for _, b := range present {
-			bw.WriteByte(byte(m.rows[int(m.index[b])+l]))
+	if m.cols != nil {
+		bw.Write(m.cols)
+	} else {
+		rows := m.rowsNow()
+		for l := range nl {
+			for r := range m.nrows {
+				bw.WriteByte(rows[r*nl+l])
+			}
 		}
 	}
 	putU(uint64(len(m.vocab)))
@@ -503,131 +636,157 @@ func (m *linearModel) save(w io.Writer, compress bool) error {
 }
 
 // loadLinearModel reads a model written by save, compressed or not.
-func loadLinearModel(r io.Reader) (m *linearModel, err error) {
+func loadLinearModel(r io.Reader) (*linearModel, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
+	var in io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("analyze: read model: %w", err)
 		}
-		br = bufio.NewReaderSize(zr, 1<<16)
+		in = zr
 	}
-	var rerr error
-	getU := func() uint64 {
-		v, e := binary.ReadUvarint(br)
-		if e != nil && rerr == nil {
-			rerr = e
-		}
-		return v
+	data, err := io.ReadAll(in)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: read model: %w", err)
 	}
-	getS := func() string {
-		n := getU()
-		if rerr != nil || n > 1<<20 {
-			if rerr == nil {
-				rerr = errors.New("string too long")
-			}
-			return ""
-		}
-		b := make([]byte, n)
-		if _, e := io.ReadFull(br, b); e != nil && rerr == nil {
-			rerr = e
-		}
-		return string(b)
+	return parseLinearModel(data)
+}
+
+// modelReader reads the fields of a saved model from its bytes; the
+// first error sticks.
+type modelReader struct {
+	b   []byte
+	err error
+}
+
+func (d *modelReader) fail(what string) {
+	if d.err == nil {
+		d.err = errors.New(what)
 	}
-	getF := func() float32 {
-		var f float32
-		if e := binary.Read(br, binary.LittleEndian, &f); e != nil && rerr == nil {
-			rerr = e
-		}
-		return f
+}
+
+func (d *modelReader) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail("truncated or bad number")
+		return 0
 	}
-	if getS() != modelMagic {
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *modelReader) bytes(n uint64) []byte {
+	if n > uint64(len(d.b)) {
+		d.fail("unexpected EOF")
+		return nil
+	}
+	out := d.b[:n:n]
+	d.b = d.b[n:]
+	return out
+}
+
+// str returns a string that shares the model's bytes.
+func (d *modelReader) str() string {
+	n := d.uvarint()
+	if n > 1<<20 {
+		d.fail("string too long")
+		return ""
+	}
+	b := d.bytes(n)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+func (d *modelReader) f32() float32 {
+	b := d.bytes(4)
+	if b == nil {
+		return 0
+	}
+	return math.Float32frombits(binary.LittleEndian.Uint32(b))
+}
+
+// parseLinearModel reads a model written by save, uncompressed, from
+// data, which it keeps: the weights and the vocabulary are read in place
+// (the embedded model is never copied), so data must not change.
+func parseLinearModel(data []byte) (*linearModel, error) {
+	d := &modelReader{b: data}
+	if d.str() != modelMagic {
 		return nil, errors.New("analyze: read model: not a calmdesk model")
 	}
-	m = &linearModel{bits: uint(getU())}
-	nl := int(getU())
-	if rerr != nil || m.bits < 8 || m.bits > 24 || nl < 1 || nl > 4096 {
+	m := &linearModel{bits: uint(d.uvarint())}
+	nl := int(d.uvarint())
+	if d.err != nil || m.bits < 8 || m.bits > 24 || nl < 1 || nl > 4096 {
 		return nil, errors.New("analyze: read model: bad header")
 	}
 	for range nl {
-		m.labels = append(m.labels, getS())
-		m.scale = append(m.scale, getF())
-		m.bias = append(m.bias, getF())
-		m.plattA = append(m.plattA, getF())
-		m.plattB = append(m.plattB, getF())
-		m.thresh = append(m.thresh, getF())
+		m.labels = append(m.labels, d.str())
+		m.scale = append(m.scale, d.f32())
+		m.bias = append(m.bias, d.f32())
+		m.plattA = append(m.plattA, d.f32())
+		m.plattB = append(m.plattB, d.f32())
+		m.thresh = append(m.thresh, d.f32())
 		var c [numCues]float32
 		for k := range c {
-			c[k] = getF()
+			c[k] = d.f32()
 		}
 		m.cueW = append(m.cueW, c)
 	}
-	np := int(getU())
-	if rerr != nil || np > 1<<m.bits {
-		return nil, fmt.Errorf("analyze: read model: bad table (%v)", rerr)
+	np := d.uvarint()
+	if d.err != nil || np > 1<<m.bits {
+		return nil, fmt.Errorf("analyze: read model: bad table (%v)", d.err)
 	}
-	m.index = make([]int32, 1<<m.bits)
-	for i := range m.index {
-		m.index[i] = -1
-	}
-	present := make([]uint32, np)
-	prev := uint64(0)
-	for i := range present {
-		prev += getU()
-		if prev >= 1<<m.bits {
+	m.buckets = make([]bucketWord, (1<<m.bits)/64)
+	m.nl, m.nrows = nl, int(np)
+	b := uint64(0)
+	for i := range np {
+		step := d.uvarint()
+		b += step
+		if d.err != nil || b >= 1<<m.bits || (i > 0 && step == 0) {
 			return nil, errors.New("analyze: read model: bad bucket")
 		}
-		present[i] = uint32(prev)
-		m.index[prev] = int32(i * nl)
+		m.buckets[b>>6].has |= 1 << (b & 63)
 	}
-	m.rows = make([]int8, np*nl)
-	col := make([]byte, np)
-	for l := 0; l < nl; l++ {
-		if _, e := io.ReadFull(br, col); e != nil {
-			return nil, fmt.Errorf("analyze: read model: %w", e)
-		}
-		for i, v := range col {
-			m.rows[i*nl+l] = int8(v)
-		}
+	m.countBefore()
+	m.cols = d.bytes(np * uint64(nl))
+	if d.err != nil {
+		return nil, fmt.Errorf("analyze: read model: %w", d.err)
 	}
-	nv := int(getU())
-	if rerr != nil || nv > 1<<22 {
-		return nil, fmt.Errorf("analyze: read model: bad vocabulary (%v)", rerr)
+	nv := d.uvarint()
+	if d.err != nil || nv > 1<<22 {
+		return nil, fmt.Errorf("analyze: read model: bad vocabulary (%v)", d.err)
 	}
 	m.vocab = make([]string, nv)
 	for i := range m.vocab {
-		m.vocab[i] = getS()
-	}
-	// The second stage is optional and last; older files end before it.
-	ns64, err := binary.ReadUvarint(br)
-	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("analyze: read model: %w", err)
+		m.vocab[i] = d.str()
 	}
 	m.threshPlatt = slices.Clone(m.thresh)
 	m.threshStack = make([]float32, nl)
 	m.stackOn = make([]bool, nl)
-	if ns := int(ns64); ns > 0 {
-		if ns != nl {
+	// The second stage is optional and last; older files end before it.
+	if ns := 0; len(d.b) > 0 {
+		if ns = int(d.uvarint()); ns > 0 && ns != nl {
 			return nil, errors.New("analyze: read model: bad second stage")
 		}
-		m.stack = make([][]float32, nl)
+		if ns > 0 {
+			m.stack = make([][]float32, nl)
+		}
 		for l := range m.stack {
-			switch n := int(getU()); n {
+			switch n := int(d.uvarint()); n {
 			case 0:
 			case nl + 1, 2*nl + 1:
 				m.stack[l] = make([]float32, n)
 				for k := range m.stack[l] {
-					m.stack[l][k] = getF()
+					m.stack[l][k] = d.f32()
 				}
-				m.threshStack[l] = getF()
-				m.stackOn[l] = getU() == 1
+				m.threshStack[l] = d.f32()
+				m.stackOn[l] = d.uvarint() == 1
 			default:
 				return nil, errors.New("analyze: read model: bad second stage row")
 			}
 		}
 	}
-	if rerr != nil {
-		return nil, fmt.Errorf("analyze: read model: %w", rerr)
+	if d.err != nil {
+		return nil, fmt.Errorf("analyze: read model: %w", d.err)
 	}
 	m.useStack(func(l int) bool { return m.stackOn[l] })
 	m.precompute()

@@ -11,7 +11,11 @@ import (
 // TestAddRowsMatchesAddRow: the lane-wise sum is addRow's, exactly, for
 // runs shorter and longer than a lane's 256 rows, with absent buckets.
 func TestAddRowsMatchesAddRow(t *testing.T) {
-	m := Default().emo
+	m, err := parseLinearModel(emotionModelBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.rowsNow()
 	rng := rand.New(rand.NewPCG(1, 2))
 	nl := len(m.labels)
 	for _, n := range []int{0, 1, 7, 255, 256, 257, 1000, 3000} {
@@ -33,10 +37,11 @@ func TestAddRowsMatchesAddRow(t *testing.T) {
 	}
 	// Rows of extreme weights, many times: the lanes must not overflow.
 	var hot []uint32
-	for b, off := range m.index {
-		if off >= 0 && len(hot) < 4 {
-			row := m.rows[off : int(off)+nl]
-			if slices.Max(row) >= 120 || slices.Min(row) <= -120 {
+	rows := m.rowsNow()
+	for b := range uint32(1 << m.bits) {
+		if r := m.row(b); r >= 0 && len(hot) < 4 {
+			row := rows[int(r)*nl:][:nl]
+			if slices.ContainsFunc(row, func(v byte) bool { return int8(v) >= 120 || int8(v) <= -120 }) {
 				hot = append(hot, uint32(b))
 			}
 		}
@@ -96,5 +101,55 @@ func TestWordSumsOnDemand(t *testing.T) {
 	close(errs)
 	for w := range errs {
 		t.Errorf("sums of %q differ from the eager computation", w)
+	}
+}
+
+// TestWeightsInPlace: a model read in place gives, row by row from its
+// columns, the sums it gives once laid out, lays itself out after
+// layoutAfter rows, and saves to the very bytes it was read from, in
+// either form.
+func TestWeightsInPlace(t *testing.T) {
+	cols, err := parseLinearModel(emotionModelBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	laid, err := parseLinearModel(emotionModelBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	laid.rowsNow()
+	nl := len(cols.labels)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 50, 300} {
+		bs := make([]uint32, n)
+		for i := range bs {
+			bs[i] = uint32(rng.IntN(1 << cols.bits))
+		}
+		want, got, one := make([]int32, nl), make([]int32, nl), make([]int32, nl)
+		laid.addRows(want, bs)
+		cols.addRows(got, bs)
+		for _, b := range bs {
+			cols.addRow(one, b)
+		}
+		if !slices.Equal(got, want) || !slices.Equal(one, want) {
+			t.Fatalf("%d rows from the columns:\n got %v\n one by one %v\nwant %v", n, got, one, want)
+		}
+	}
+	if cols.byRow.Load() != nil {
+		t.Fatal("laid out after a few hundred rows")
+	}
+	for _, m := range []*linearModel{cols, laid} {
+		var b bytes.Buffer
+		if err := m.save(&b, false); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b.Bytes(), emotionModelBin) {
+			t.Fatalf("saved model (laid out: %v) differs from the one read", m == laid)
+		}
+	}
+	bs := make([]uint32, layoutAfter)
+	cols.addRows(make([]int32, nl), bs)
+	if cols.byRow.Load() == nil {
+		t.Fatalf("not laid out after %d rows", layoutAfter)
 	}
 }

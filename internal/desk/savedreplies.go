@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -64,13 +63,13 @@ var SavedReplyPlaceholders = []struct{ Name, Means string }{
 	{"due_in_N_business_days", "the date N business days from now on the desk's calendar, in the customer's time zone (due_in_3_business_days)"},
 }
 
-var placeholderRe = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_]+)\s*\}\}`)
-var dueRe = regexp.MustCompile(`^due_in_([0-9]{1,2})_business_days?$`)
+var placeholderRe = textkit.LazyRegexp(`\{\{\s*([A-Za-z0-9_]+)\s*\}\}`)
+var dueRe = textkit.LazyRegexp(`^due_in_([0-9]{1,2})_business_days?$`)
 
 // unknownPlaceholder names the first placeholder the body uses that does
 // not exist, or "".
 func unknownPlaceholder(body string) string {
-	for _, m := range placeholderRe.FindAllStringSubmatch(body, -1) {
+	for _, m := range placeholderRe().FindAllStringSubmatch(body, -1) {
 		name := m[1]
 		if n, ok := dueDays(name); ok {
 			if n < 1 || n > maxDueDays {
@@ -90,7 +89,7 @@ func unknownPlaceholder(body string) string {
 }
 
 func dueDays(name string) (int, bool) {
-	m := dueRe.FindStringSubmatch(name)
+	m := dueRe().FindStringSubmatch(name)
 	if m == nil {
 		return 0, false
 	}
@@ -110,8 +109,8 @@ type placeholderValues struct {
 // (no order number yet) becomes a bracketed gap the agent sees, and is
 // named in missing.
 func (v placeholderValues) fill(body string) (text string, missing []string) {
-	text = placeholderRe.ReplaceAllStringFunc(body, func(m string) string {
-		name := placeholderRe.FindStringSubmatch(m)[1]
+	text = placeholderRe().ReplaceAllStringFunc(body, func(m string) string {
+		name := placeholderRe().FindStringSubmatch(m)[1]
 		val := ""
 		switch name {
 		case "customer_name":

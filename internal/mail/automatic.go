@@ -1,21 +1,22 @@
 package mail
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // daemonSender matches the local parts of addresses that only machines
 // send from. postmaster is not one: it is a person's role address too.
-var daemonSender = regexp.MustCompile(`(?i)^(mailer-daemon|mail-daemon|mailerdaemon)(@|$)`)
+var daemonSender = textkit.LazyRegexp(`(?i)^(mailer-daemon|mail-daemon|mailerdaemon)(@|$)`)
 
 // postmasterSender matches postmaster addresses, a bounce only with a
 // bounce's subject.
-var postmasterSender = regexp.MustCompile(`(?i)^postmaster(@|$)`)
+var postmasterSender = textkit.LazyRegexp(`(?i)^postmaster(@|$)`)
 
 // autoSubject matches subjects of out-of-office replies and delivery
 // failures, used only as a last hint when no header says so.
-var autoSubject = regexp.MustCompile(`(?i)^(auto(matic)?[ -]?reply|out of (the )?office|abwesenheitsnotiz|réponse automatique|respuesta automática|undeliver(able|ed) mail|delivery status notification|mail delivery (failed|failure|subsystem))`)
+var autoSubject = textkit.LazyRegexp(`(?i)^(auto(matic)?[ -]?reply|out of (the )?office|abwesenheitsnotiz|réponse automatique|respuesta automática|undeliver(able|ed) mail|delivery status notification|mail delivery (failed|failure|subsystem))`)
 
 // automatic decides whether a message was sent by a machine, following
 // RFC 3834 (Auto-Submitted), RFC 3464 (delivery status notifications),
@@ -37,10 +38,10 @@ func automatic(h header, in *Inbound, report, tnefClass string) (AutoKind, strin
 	if v := h.get("X-Failed-Recipients"); v != "" {
 		return Bounce, "X-Failed-Recipients"
 	}
-	if daemonSender.MatchString(in.From.Email) {
+	if daemonSender().MatchString(in.From.Email) {
 		return Bounce, "sender " + in.From.Email
 	}
-	if postmasterSender.MatchString(in.From.Email) && autoSubject.MatchString(in.Subject) {
+	if postmasterSender().MatchString(in.From.Email) && autoSubject().MatchString(in.Subject) {
 		return Bounce, "sender " + in.From.Email + " and subject " + cleanLine(in.Subject, 60)
 	}
 	if v := strings.ToLower(strings.TrimSpace(h.get("Auto-Submitted"))); v != "" && v != "no" {
@@ -53,7 +54,7 @@ func automatic(h header, in *Inbound, report, tnefClass string) (AutoKind, strin
 		}
 		// Outlook puts X-Auto-Response-Suppress on ordinary mail too;
 		// only "All"/"OOF" on a message with an autoreply subject counts.
-		if key == "X-Auto-Response-Suppress" && !autoSubject.MatchString(in.Subject) {
+		if key == "X-Auto-Response-Suppress" && !autoSubject().MatchString(in.Subject) {
 			continue
 		}
 		return AutoReply, key + ": " + cleanLine(v, 60)
@@ -70,7 +71,7 @@ func automatic(h header, in *Inbound, report, tnefClass string) (AutoKind, strin
 	if h.get("List-Unsubscribe") != "" && h.get("List-Id") != "" {
 		return Bulk, "List-Id"
 	}
-	if h.get("Return-Path") == "<>" && autoSubject.MatchString(in.Subject) {
+	if h.get("Return-Path") == "<>" && autoSubject().MatchString(in.Subject) {
 		return AutoReply, "empty Return-Path and subject " + cleanLine(in.Subject, 60)
 	}
 	return NotAutomatic, ""

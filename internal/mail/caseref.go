@@ -2,13 +2,14 @@ package mail
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // caseToken matches the case token in a subject: "[#1234]".
-var caseToken = regexp.MustCompile(`\[#(\d{1,18})\]`)
+var caseToken = textkit.LazyRegexp(`\[#(\d{1,18})\]`)
 
 // CaseToken formats the token that ties mail to case id: "[#1234]".
 // Outbound subjects carry it so the customer's reply finds its case.
@@ -19,7 +20,7 @@ func CaseToken(id int64) string {
 // CaseRefFromSubject returns the case id of the first case token in
 // subject, and whether there was one.
 func CaseRefFromSubject(subject string) (int64, bool) {
-	m := caseToken.FindStringSubmatch(subject)
+	m := caseToken().FindStringSubmatch(subject)
 	if m == nil {
 		return 0, false
 	}
@@ -31,13 +32,13 @@ func CaseRefFromSubject(subject string) (int64, bool) {
 }
 
 // replyPrefix matches reply/forward prefixes mail clients add.
-var replyPrefix = regexp.MustCompile(`(?i)^\s*((re|aw|sv|vs|antw|fwd?|wg|tr|rv)\s*(\[\d+\])?\s*:\s*)+`)
+var replyPrefix = textkit.LazyRegexp(`(?i)^\s*((re|aw|sv|vs|antw|fwd?|wg|tr|rv)\s*(\[\d+\])?\s*:\s*)+`)
 
 // ReplySubject returns the subject of calmdesk's reply on case id to a
 // message with subject: "Re: " once and the case token once, at the end.
 func ReplySubject(subject string, id int64) string {
 	s := cleanLine(subject, 900)
-	s = replyPrefix.ReplaceAllString(caseToken.ReplaceAllString(s, ""), "")
+	s = replyPrefix().ReplaceAllString(caseToken().ReplaceAllString(s, ""), "")
 	return "Re: " + WithCaseToken(s, id)
 }
 
@@ -45,6 +46,6 @@ func ReplySubject(subject string, id int64) string {
 // tokens of other cases are removed, since the first token in a subject
 // decides the case.
 func WithCaseToken(subject string, id int64) string {
-	s := caseToken.ReplaceAllString(cleanLine(subject, 900), "")
+	s := caseToken().ReplaceAllString(cleanLine(subject, 900), "")
 	return strings.Join(strings.Fields(s+" "+CaseToken(id)), " ")
 }

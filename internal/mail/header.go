@@ -4,10 +4,11 @@ import (
 	"io"
 	"mime"
 	netmail "net/mail"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // headerDecoder decodes RFC 2047 encoded-words with every charset
@@ -34,7 +35,7 @@ func decodeHeaderText(v string) string {
 
 // encodedWord matches an RFC 2047 encoded-word, leniently: as mailers
 // write them, with spaces inside, glued to other text, or inside quotes.
-var encodedWord = regexp.MustCompile(`=\?([^?\s"]{1,75})\?([bBqQ])\?([^?]*)\?=`)
+var encodedWord = textkit.LazyRegexp(`=\?([^?\s"]{1,75})\?([bBqQ])\?([^?]*)\?=`)
 
 // decodeWords decodes the encoded-words in v and reads the bytes around
 // them as UTF-8, or Windows-1252 where they are not UTF-8 (raw 8-bit
@@ -48,7 +49,7 @@ func decodeWords(v string) string {
 	if !strings.Contains(v, "=?") {
 		return utf8OrWindows1252([]byte(v))
 	}
-	matches := encodedWord.FindAllStringSubmatchIndex(v, 200)
+	matches := encodedWord().FindAllStringSubmatchIndex(v, 200)
 	if matches == nil {
 		return utf8OrWindows1252([]byte(v))
 	}
@@ -154,10 +155,10 @@ func cleanLine(s string, max int) string {
 
 // looseAddress finds something shaped like an address in text that did not
 // parse as RFC 5322.
-var looseAddress = regexp.MustCompile(`[^\s<>"',;:()\[\]]+@[^\s<>"',;:()\[\]]+`)
+var looseAddress = textkit.LazyRegexp(`[^\s<>"',;:()\[\]]+@[^\s<>"',;:()\[\]]+`)
 
 // angleAddress finds addresses written in angle brackets.
-var angleAddress = regexp.MustCompile(`<([^\s<>"]+@[^\s<>"]+)>`)
+var angleAddress = textkit.LazyRegexp(`<([^\s<>"]+@[^\s<>"]+)>`)
 
 // parseAddresses reads an address-list header field leniently: a list that
 // does not parse still yields the addresses it visibly contains.
@@ -193,9 +194,9 @@ func parseAddressList(v string) []Address {
 	// What does not parse keeps the addresses it visibly holds, each with
 	// the words before it as its name: "Smith, Ana <ana@example.com>",
 	// "Bob <bob@x> Bobby <bobby@x>" (no comma), "Big Bug bb@bug.com".
-	found := angleAddress.FindAllStringSubmatchIndex(v, 100)
+	found := angleAddress().FindAllStringSubmatchIndex(v, 100)
 	if found == nil {
-		found = looseAddress.FindAllStringSubmatchIndex(v, 100)
+		found = looseAddress().FindAllStringSubmatchIndex(v, 100)
 		for i := range found {
 			found[i] = append(found[i], found[i][0], found[i][1])
 		}

@@ -1,11 +1,12 @@
 package mail
 
 import (
-	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // HTMLToText renders HTML as plain text for analysis and for clients that
@@ -100,13 +101,13 @@ func isParagraph(a atom.Atom) bool {
 }
 
 // quoteClass matches class/id values mail clients give the quoted history.
-var quoteClass = regexp.MustCompile(`(?i)gmail_quote|yahoo_quoted|moz-cite-prefix|divRplyFwdMsg|protonmail_quote|OutlookMessageHeader`)
+var quoteClass = textkit.LazyRegexp(`(?i)gmail_quote|yahoo_quoted|moz-cite-prefix|divRplyFwdMsg|protonmail_quote|OutlookMessageHeader`)
 
 func isQuoteContainer(z *html.Tokenizer) bool {
 	for {
 		k, v, more := z.TagAttr()
 		key := string(k)
-		if (key == "class" || key == "id" || key == "type") && (quoteClass.Match(v) || string(v) == "cite") {
+		if (key == "class" || key == "id" || key == "type") && (quoteClass().Match(v) || string(v) == "cite") {
 			return true
 		}
 		if !more {

@@ -3,11 +3,11 @@ package mail
 import (
 	"bytes"
 	"fmt"
-	"github.com/calmdesk/calmdesk/internal/textkit"
 	"mime"
 	"path"
-	"regexp"
 	"strings"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // walker visits the MIME tree of one message and fills an Inbound.
@@ -31,13 +31,13 @@ func (w *walker) empty() bool {
 }
 
 // boundaryLine finds the first MIME boundary delimiter line in a body.
-var boundaryLine = regexp.MustCompile(`(?m)^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*\r?$`)
+var boundaryLine = textkit.LazyRegexp(`(?m)^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*\r?$`)
 
 // recover is called when the MIME walk gave nothing readable: a multipart
 // body without a usable boundary is read with the boundary it actually
 // uses; anything else is shown as plain text as written.
 func (w *walker) recover(body []byte) {
-	if m := boundaryLine.FindSubmatch(body); m != nil {
+	if m := boundaryLine().FindSubmatch(body); m != nil {
 		if parts, found, _ := splitMultipart(body, string(m[1]), w.limits.MaxParts); found && len(parts) > 0 {
 			w.in.problem("multipart boundary not declared; read with %q", m[1])
 			for _, p := range parts {
@@ -118,7 +118,7 @@ func (w *walker) multipart(h header, body []byte, mediaType string, params map[s
 		parts, found, closed = splitMultipart(body, boundary, w.limits.MaxParts+1)
 	}
 	if !found {
-		m := boundaryLine.FindSubmatch(body)
+		m := boundaryLine().FindSubmatch(body)
 		if m == nil {
 			w.in.problem("%s without a boundary; read as text", mediaType)
 			return false
@@ -265,13 +265,13 @@ func (w *walker) decodeText(b []byte, charset string) string {
 }
 
 // htmlStart matches the start of an HTML document or fragment.
-var htmlStart = regexp.MustCompile(`(?i)^\s*<(!doctype html|html|head|body|p|div|table|br|b|font|span|h[1-6])[\s>/]`)
+var htmlStart = textkit.LazyRegexp(`(?i)^\s*<(!doctype html|html|head|body|p|div|table|br|b|font|span|h[1-6])[\s>/]`)
 
 // looksHTML reports whether body is HTML: it starts with a tag and closes
 // one.
 func looksHTML(body []byte) bool {
 	head := body[:min(len(body), 4096)]
-	return htmlStart.Match(head) && bytes.Contains(head, []byte("</"))
+	return htmlStart().Match(head) && bytes.Contains(head, []byte("</"))
 }
 
 // looksBinary reports whether data is not text: NUL bytes or other

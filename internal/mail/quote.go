@@ -1,8 +1,9 @@
 package mail
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // StripQuotes returns the new text of a reply: text without the quoted
@@ -52,23 +53,23 @@ func isQuoted(trimmed string) bool {
 // attribution lines: "On Tue, 3 Mar 2026 at 10:12, Ana <a@x> wrote:" and
 // its translations; Gmail wraps long ones over two or three lines.
 var (
-	attributionStart = regexp.MustCompile(`^(?i)(on|le|am|el|il|op|em|den|dne|w dniu)\s.{4,}`)
-	attributionEnd   = regexp.MustCompile(`(?i)(wrote|a écrit|schrieb|escribió|ha scritto|schreef|escreveu|skrev|napisał|написал[а]?)\s*(.{0,80})?:\s*$`)
+	attributionStart = textkit.LazyRegexp(`^(?i)(on|le|am|el|il|op|em|den|dne|w dniu)\s.{4,}`)
+	attributionEnd   = textkit.LazyRegexp(`(?i)(wrote|a écrit|schrieb|escribió|ha scritto|schreef|escreveu|skrev|napisał|написал[а]?)\s*(.{0,80})?:\s*$`)
 	// "2026-03-03 10:12 GMT+01:00 Ana <a@x>:" (Gmail in some locales)
-	dateAttribution = regexp.MustCompile(`^\d{4}-\d{2}-\d{2} .{0,60}<[^>]+@[^>]+>:\s*$`)
+	dateAttribution = textkit.LazyRegexp(`^\d{4}-\d{2}-\d{2} .{0,60}<[^>]+@[^>]+>:\s*$`)
 )
 
 // attributionLen returns how many lines (1-3) form an attribution line at
 // the start of lines, or 0.
 func attributionLen(lines []string) int {
 	first := strings.TrimSpace(lines[0])
-	if len(first) > 10 && first[0] >= '0' && first[0] <= '9' && dateAttribution.MatchString(first) {
+	if len(first) > 10 && first[0] >= '0' && first[0] <= '9' && dateAttribution().MatchString(first) {
 		return 1
 	}
 	if n := datedAttributionLen(lines); n > 0 {
 		return n
 	}
-	if !attributionStart.MatchString(first) {
+	if !attributionStart().MatchString(first) {
 		return 0
 	}
 	joined := ""
@@ -91,10 +92,10 @@ var attributionVerbs = []string{"wrote", "a écrit", "schrieb", "escribió", "ha
 
 var (
 	// attributionTime finds a time or a numeric date in an attribution.
-	attributionTime = regexp.MustCompile(`\b\d{1,2}:\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b`)
+	attributionTime = textkit.LazyRegexp(`\b\d{1,2}:\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b`)
 	// attributionTail is how a dated attribution ends: an address, or a
 	// verb, then the colon.
-	attributionTail = regexp.MustCompile(`(?i)(@[^\s<>]+>?|wrote|написал[а]?|пишет|napisał|schrieb|escribió|a écrit)\s*:\s*$`)
+	attributionTail = textkit.LazyRegexp(`(?i)(@[^\s<>]+>?|wrote|написал[а]?|пишет|napisał|schrieb|escribió|a écrit)\s*:\s*$`)
 )
 
 // datedAttributionLen recognises the attributions that start with a date
@@ -116,14 +117,14 @@ func datedAttributionLen(lines []string) int {
 			end = n
 		}
 	}
-	if end < 0 || !attributionTime.MatchString(lines[0]) { // an attribution starts with its date
+	if end < 0 || !attributionTime().MatchString(lines[0]) { // an attribution starts with its date
 		return 0
 	}
 	joined := ""
 	for _, l := range lines[:end+1] {
 		joined += " " + strings.TrimSpace(l)
 	}
-	if attributionTail.MatchString(joined) {
+	if attributionTail().MatchString(joined) {
 		return end + 1
 	}
 	return 0
@@ -135,7 +136,7 @@ func hasAttributionVerb(s string) bool {
 	tail := strings.ToLower(s[max(0, len(s)-160):])
 	for _, v := range attributionVerbs {
 		if strings.Contains(tail, v) {
-			return attributionEnd.MatchString(tail)
+			return attributionEnd().MatchString(tail)
 		}
 	}
 	return false
@@ -155,11 +156,11 @@ func quotedFollows(lines []string) bool {
 var (
 	// "-----Original Message-----", "----- Original Message -----" and
 	// translations; "________________________________" (Outlook's rule).
-	originalMessage = regexp.MustCompile(`(?i)^-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|исходное сообщение|oryginalna wiadomość|originalmeddelande|alkuperäinen viesti)\s*-{2,}$`)
+	originalMessage = textkit.LazyRegexp(`(?i)^-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|исходное сообщение|oryginalna wiadomość|originalmeddelande|alkuperäinen viesti)\s*-{2,}$`)
 	// Forwarded mail: the customer's note is above, the old mail below.
-	forwarded = regexp.MustCompile(`(?i)^(-{3,}\s*(forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado)\s*-{3,}|begin forwarded message:)$`)
+	forwarded = textkit.LazyRegexp(`(?i)^(-{3,}\s*(forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado)\s*-{3,}|begin forwarded message:)$`)
 	// "----------------------------" above a header block (Outlook, Lotus).
-	ruleLine = regexp.MustCompile(`^[-_]{10,}$`)
+	ruleLine = textkit.LazyRegexp(`^[-_]{10,}$`)
 )
 
 // headerKeys are the field names of the header blocks mail clients paste
@@ -213,15 +214,15 @@ func isHeaderBlock(lines []string) bool {
 // isHistoryStart reports whether lines begin pasted, unquoted history.
 func isHistoryStart(lines []string) bool {
 	first := strings.TrimSpace(lines[0])
-	if originalMessage.MatchString(first) || forwarded.MatchString(first) {
+	if originalMessage().MatchString(first) || forwarded().MatchString(first) {
 		return true
 	}
-	if ruleLine.MatchString(first) {
+	if ruleLine().MatchString(first) {
 		// A rule alone is also a decoration; require a header block, a
 		// carrier's footer or a list's after it, blank lines apart.
 		for i, l := range lines[1:min(len(lines), 4)] {
 			if l = strings.TrimSpace(l); l != "" {
-				return isHeaderBlock(lines[1+i:]) || mobileFooter.MatchString(l) || listFooter.MatchString(l)
+				return isHeaderBlock(lines[1+i:]) || mobileFooter().MatchString(l) || listFooter().MatchString(l)
 			}
 		}
 		return false
@@ -231,13 +232,13 @@ func isHistoryStart(lines []string) bool {
 
 // listFooter matches the first line of a mailing list's footer, as
 // Mailman writes it under a rule: "riak-users mailing list".
-var listFooter = regexp.MustCompile(`(?i)^\S+ mailing list$`)
+var listFooter = textkit.LazyRegexp(`(?i)^\S+ mailing list$`)
 
 // mobileFooter matches the footers phones and webmail apps append.
-var mobileFooter = regexp.MustCompile(`(?i)^(sent from my [\w-]+( [\w-]+){0,3}[.!]?$|sent via .{0,40}(text messaging|mobile|wireless|blackberry)|sent from (mail|outlook|yahoo mail|my mobile|samsung|proton ?mail)\b|get outlook for (ios|android)|sent from \w+ for (ios|android|windows)|envoyé de mon \w+|von meinem \w+ gesendet|enviado desde mi \w+|inviato da(l mio)? \w+)`)
+var mobileFooter = textkit.LazyRegexp(`(?i)^(sent from my [\w-]+( [\w-]+){0,3}[.!]?$|sent via .{0,40}(text messaging|mobile|wireless|blackberry)|sent from (mail|outlook|yahoo mail|my mobile|samsung|proton ?mail)\b|get outlook for (ios|android)|sent from \w+ for (ios|android|windows)|envoyé de mon \w+|von meinem \w+ gesendet|enviado desde mi \w+|inviato da(l mio)? \w+)`)
 
 func isSignatureStart(trimmed string) bool {
-	return trimmed == "--" || trimmed == "-- " || trimmed == "—" || mobileFooter.MatchString(trimmed)
+	return trimmed == "--" || trimmed == "-- " || trimmed == "—" || mobileFooter().MatchString(trimmed)
 }
 
 // collapseBlankLines joins lines, keeping at most one blank line in a row.

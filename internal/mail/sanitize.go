@@ -3,11 +3,12 @@ package mail
 import (
 	"html"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // htmlPolicy is bluemonday's user-generated-content policy (no scripts,
@@ -39,14 +40,14 @@ func SanitizeHTML(html string) string {
 
 // cidSrc matches the src of an inline image in SanitizeHTML's output,
 // which always double-quotes and escapes attribute values.
-var cidSrc = regexp.MustCompile(`src="cid:([^"]*)"`)
+var cidSrc = textkit.LazyRegexp(`src="cid:([^"]*)"`)
 
 // ResolveInlineImages points the cid: images of sanitised HTML at URLs
 // calmdesk serves: resolve maps a Content-ID (as in Attachment.ContentID)
 // to a URL, or reports false, in which case the image is left empty.
 func ResolveInlineImages(sanitized string, resolve func(contentID string) (url string, ok bool)) string {
-	return cidSrc.ReplaceAllStringFunc(sanitized, func(m string) string {
-		id := html.UnescapeString(cidSrc.FindStringSubmatch(m)[1])
+	return cidSrc().ReplaceAllStringFunc(sanitized, func(m string) string {
+		id := html.UnescapeString(cidSrc().FindStringSubmatch(m)[1])
 		if u, err := url.QueryUnescape(id); err == nil {
 			id = u
 		}

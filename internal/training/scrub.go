@@ -6,7 +6,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
+
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // Scrubber replaces personal data in text with consistent fakes: the same
@@ -75,84 +78,86 @@ func (s *Scrubber) FakeName(name string) string {
 }
 
 var (
-	reURL     = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"')\]]+`)
-	reEmail   = regexp.MustCompile(`(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b`)
-	reIBAN    = regexp.MustCompile(`\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b`)
-	reCard    = regexp.MustCompile(`\b\d(?:[ -]?\d){12,18}\b`)
-	rePhone   = regexp.MustCompile(`(?:\+|\b00)?\(?\d[\d \t().-]{5,}\d\b`)
-	reRef     = regexp.MustCompile(`(?i)\b(order|account|acct|reference|ref|invoice|booking|ticket|policy|claim|customer|membership|tracking|confirmation|contract|parcel|card|member|contact|lead|case|survey)(\s*(?:number|no\.?|num|id|#)?\s*[:#]?\s*)([A-Z0-9][A-Z0-9/-]{2,})`)
-	reHashNum = regexp.MustCompile(`#\s?\d{3,}\b`)
-	reLongNum = regexp.MustCompile(`\b\d{5,}\b|\b[A-Z]{1,4}-?\d{4,}[A-Z0-9]*\b`)
-	reStreet  = regexp.MustCompile(`\b\d{1,5}[A-Za-z]?,?\s+(?:(?:[NSEW]\.?){1,2}\s+|[A-Z][a-z']+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Close|Court|Ct|Place|Pl|Terrace|Crescent|Square|Sq|Gardens|Grove|Hill|Park|Row|Walk|Strasse|Straße|Rue)\b\.?`)
-	rePostUK  = regexp.MustCompile(`\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\b\d{5}-\d{4}\b`) // UK postcodes, US ZIP+4
-	reIntro   = regexp.MustCompile(`\b((?i:my name is|this is|i am|i'm|name:|regards,?|thanks,?|thank you,?|cheers,?|best,?|sincerely,?|hi|hello|dear|hey|ok|okay|no problem|welcome|night|morning|evening|congrats|congratulations))(,?[\s>]+)([A-Z][a-z'-]+(?:[ ][A-Z][a-z'-]+)?)`)
+	reURL     = textkit.LazyRegexp(`(?i)\b(?:https?://|www\.)[^\s<>"')\]]+`)
+	reEmail   = textkit.LazyRegexp(`(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b`)
+	reIBAN    = textkit.LazyRegexp(`\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b`)
+	reCard    = textkit.LazyRegexp(`\b\d(?:[ -]?\d){12,18}\b`)
+	rePhone   = textkit.LazyRegexp(`(?:\+|\b00)?\(?\d[\d \t().-]{5,}\d\b`)
+	reRef     = textkit.LazyRegexp(`(?i)\b(order|account|acct|reference|ref|invoice|booking|ticket|policy|claim|customer|membership|tracking|confirmation|contract|parcel|card|member|contact|lead|case|survey)(\s*(?:number|no\.?|num|id|#)?\s*[:#]?\s*)([A-Z0-9][A-Z0-9/-]{2,})`)
+	reHashNum = textkit.LazyRegexp(`#\s?\d{3,}\b`)
+	reLongNum = textkit.LazyRegexp(`\b\d{5,}\b|\b[A-Z]{1,4}-?\d{4,}[A-Z0-9]*\b`)
+	reStreet  = textkit.LazyRegexp(`\b\d{1,5}[A-Za-z]?,?\s+(?:(?:[NSEW]\.?){1,2}\s+|[A-Z][a-z']+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Close|Court|Ct|Place|Pl|Terrace|Crescent|Square|Sq|Gardens|Grove|Hill|Park|Row|Walk|Strasse|Straße|Rue)\b\.?`)
+	rePostUK  = textkit.LazyRegexp(`\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\b\d{5}-\d{4}\b`) // UK postcodes, US ZIP+4
+	reIntro   = textkit.LazyRegexp(`\b((?i:my name is|this is|i am|i'm|name:|regards,?|thanks,?|thank you,?|cheers,?|best,?|sincerely,?|hi|hello|dear|hey|ok|okay|no problem|welcome|night|morning|evening|congrats|congratulations))(,?[\s>]+)([A-Z][a-z'-]+(?:[ ][A-Z][a-z'-]+)?)`)
 )
 
 // Where a name stands without being introduced: cues learnt from real
 // support tweets and mail (data/pii), each a place only a name goes.
-var nameCues = []*regexp.Regexp{
-	// A sign-off after a marker, last on its line: "-Becky", "^Heather",
-	// "~Debs", "*JohnWard", "Thanks - Callum", "2/2^Corry", before any
-	// link or "2/2". Initials ("^AV", "-DG") are not names.
-	regexp.MustCompile(`(?m)(?:^|[\s\d/.!?:)])[-~^*]\s?([A-Z][a-z]+(?:[A-Z][a-z]+)?)[\s.!]*(?:https?://\S+\s*|\d/\d\s*)*$`),
-	// A lone capitalised word closing a message after its last sentence:
-	// "… and stock. Marc", "… having? Corey", ":) Rach".
-	regexp.MustCompile(`(?:[.!?)]|:\))\s+([A-Z][a-z]{2,})[\s.!]*(?:\p{So}\S*)?\s*$`),
-	// Someone addressed by name between a comma and the sentence's end:
-	// "for stopping by, Marc!", "this way, Maggie.".
-	regexp.MustCompile(`,\s+([A-Z][a-z]{2,})[.!?]`),
-	// Someone addressed first: "@116474 Matthew, I am …".
-	regexp.MustCompile(`^(?:@\w+\s+)*([A-Z][a-z]{2,}),\s`),
-	// Mail: the attribution of a quote, "On 9 Jan 2014, George Plymale wrote:".
-	regexp.MustCompile(`(?m)\bOn [^\n]{4,60}?,\s+"?([\p{Lu}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'.-]*){0,2})"?\s*(?:<[^>\n]*>\s*)?wrote:`),
-	// Mail headers quoted in a reply: "From: Alexander L [mailto:…", "To: Dan Le".
-	regexp.MustCompile(`(?m)^[>\s*]*(?:From|To|Cc|От|Кому):\*?\s+"?([\p{Lu}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'.-]*){0,2})"?\s*(?:[<\[]|$)`),
-	// A display name before an address: "Alexander L <a@…>", "bob <bob@…>", "defunkt<reply@…>".
-	regexp.MustCompile(`(?:^|[\s:"(])"?([\p{L}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'.-]*){0,2})"?\s*<[^<>@\s]+@`),
-}
+var nameCues = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		// A sign-off after a marker, last on its line: "-Becky", "^Heather",
+		// "~Debs", "*JohnWard", "Thanks - Callum", "2/2^Corry", before any
+		// link or "2/2". Initials ("^AV", "-DG") are not names.
+		regexp.MustCompile(`(?m)(?:^|[\s\d/.!?:)])[-~^*]\s?([A-Z][a-z]+(?:[A-Z][a-z]+)?)[\s.!]*(?:https?://\S+\s*|\d/\d\s*)*$`),
+		// A lone capitalised word closing a message after its last sentence:
+		// "… and stock. Marc", "… having? Corey", ":) Rach".
+		regexp.MustCompile(`(?:[.!?)]|:\))\s+([A-Z][a-z]{2,})[\s.!]*(?:\p{So}\S*)?\s*$`),
+		// Someone addressed by name between a comma and the sentence's end:
+		// "for stopping by, Marc!", "this way, Maggie.".
+		regexp.MustCompile(`,\s+([A-Z][a-z]{2,})[.!?]`),
+		// Someone addressed first: "@116474 Matthew, I am …".
+		regexp.MustCompile(`^(?:@\w+\s+)*([A-Z][a-z]{2,}),\s`),
+		// Mail: the attribution of a quote, "On 9 Jan 2014, George Plymale wrote:".
+		regexp.MustCompile(`(?m)\bOn [^\n]{4,60}?,\s+"?([\p{Lu}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'.-]*){0,2})"?\s*(?:<[^>\n]*>\s*)?wrote:`),
+		// Mail headers quoted in a reply: "From: Alexander L [mailto:…", "To: Dan Le".
+		regexp.MustCompile(`(?m)^[>\s*]*(?:From|To|Cc|От|Кому):\*?\s+"?([\p{Lu}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'.-]*){0,2})"?\s*(?:[<\[]|$)`),
+		// A display name before an address: "Alexander L <a@…>", "bob <bob@…>", "defunkt<reply@…>".
+		regexp.MustCompile(`(?:^|[\s:"(])"?([\p{L}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'.-]*){0,2})"?\s*<[^<>@\s]+@`),
+	}
+})
 
 // Scrub returns text with personal data replaced.
 func (s *Scrubber) Scrub(text string) string {
-	text = reURL.ReplaceAllStringFunc(text, func(m string) string {
+	text = reURL().ReplaceAllStringFunc(text, func(m string) string {
 		trimmed := strings.TrimRight(m, ".,;:!?")
 		return s.fake("url", trimmed, func(n int) string { return fmt.Sprintf("https://example.com/link-%d", n) }) + m[len(trimmed):]
 	})
-	text = reEmail.ReplaceAllStringFunc(text, func(m string) string {
+	text = reEmail().ReplaceAllStringFunc(text, func(m string) string {
 		return s.fake("email", m, func(n int) string { return fmt.Sprintf("person%d@example.net", n) })
 	})
-	text = reIBAN.ReplaceAllStringFunc(text, func(m string) string {
+	text = reIBAN().ReplaceAllStringFunc(text, func(m string) string {
 		if !hasDigits(m, 8) {
 			return m
 		}
 		return s.fake("iban", m, func(n int) string { return fmt.Sprintf("XX00 FAKE IBAN %04d", n) })
 	})
-	text = reCard.ReplaceAllStringFunc(text, func(m string) string {
+	text = reCard().ReplaceAllStringFunc(text, func(m string) string {
 		return s.fake("card", m, func(n int) string { return fmt.Sprintf("0000 0000 0000 %04d", n) })
 	})
-	text = reStreet.ReplaceAllStringFunc(text, func(m string) string {
+	text = reStreet().ReplaceAllStringFunc(text, func(m string) string {
 		return s.fake("street", m, func(n int) string { return fmt.Sprintf("%d Example Street", n) })
 	})
-	text = rePostUK.ReplaceAllStringFunc(text, func(m string) string {
+	text = rePostUK().ReplaceAllStringFunc(text, func(m string) string {
 		return s.fake("postcode", m, func(n int) string { return fmt.Sprintf("ZZ%d 9ZZ", n) })
 	})
-	text = reRef.ReplaceAllStringFunc(text, func(m string) string {
-		sub := reRef.FindStringSubmatch(m)
+	text = reRef().ReplaceAllStringFunc(text, func(m string) string {
+		sub := reRef().FindStringSubmatch(m)
 		if !hasDigits(sub[3], 1) || strings.HasPrefix(sub[3], "0000") {
 			return m
 		}
 		return sub[1] + sub[2] + s.fake("ref", sub[3], func(n int) string { return fmt.Sprintf("X%04d", 1000+n) })
 	})
-	text = reHashNum.ReplaceAllStringFunc(text, func(m string) string {
+	text = reHashNum().ReplaceAllStringFunc(text, func(m string) string {
 		return "#" + s.fake("ref", strings.TrimSpace(strings.TrimPrefix(m, "#")), func(n int) string { return fmt.Sprintf("X%04d", 1000+n) })
 	})
-	text = rePhone.ReplaceAllStringFunc(text, func(m string) string {
+	text = rePhone().ReplaceAllStringFunc(text, func(m string) string {
 		d := countDigits(m)
 		if d < 7 || d > 15 || looksLikeAmountOrDate(m) {
 			return m
 		}
 		return s.fake("phone", m, func(n int) string { return fmt.Sprintf("+00 000 000 %03d", n) })
 	})
-	text = reLongNum.ReplaceAllStringFunc(text, func(m string) string {
+	text = reLongNum().ReplaceAllStringFunc(text, func(m string) string {
 		if strings.HasPrefix(m, "X") || strings.HasPrefix(m, "ZZ") {
 			return m // already a fake
 		}
@@ -161,10 +166,10 @@ func (s *Scrubber) Scrub(text string) string {
 	// Names the scrubber was not told: after a greeting, an introduction
 	// or a sign-off. Learnt first, so "Jane Smith" and a later "Jane" get
 	// the same fake.
-	for _, sub := range reIntro.FindAllStringSubmatch(text, -1) {
+	for _, sub := range reIntro().FindAllStringSubmatch(text, -1) {
 		s.learn(sub[3])
 	}
-	for _, re := range nameCues {
+	for _, re := range nameCues() {
 		for _, sub := range re.FindAllStringSubmatch(text, -1) {
 			s.learn(sub[1])
 		}
@@ -253,6 +258,6 @@ func countDigits(s string) int {
 
 func hasDigits(s string, n int) bool { return countDigits(s) >= n }
 
-var reAmountOrDate = regexp.MustCompile(`^\d{1,3}(?:[.,]\d{3})*[.,]\d{2}$|^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$|^\d{1,2}[.:]\d{2}(?:\s*-\s*\d{1,2}[.:]\d{2})?$`)
+var reAmountOrDate = textkit.LazyRegexp(`^\d{1,3}(?:[.,]\d{3})*[.,]\d{2}$|^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$|^\d{1,2}[.:]\d{2}(?:\s*-\s*\d{1,2}[.:]\d{2})?$`)
 
-func looksLikeAmountOrDate(s string) bool { return reAmountOrDate.MatchString(strings.TrimSpace(s)) }
+func looksLikeAmountOrDate(s string) bool { return reAmountOrDate().MatchString(strings.TrimSpace(s)) }

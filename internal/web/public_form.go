@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/mail"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
@@ -17,7 +18,9 @@ import (
 
 // formTemplate is the public contact form, standalone at /contact and
 // compact for an iframe at /contact/embed: no agent chrome, no script.
-var formTemplate = template.Must(template.New("public_form.html").Funcs(template.FuncMap{"asset": asset}).ParseFS(templateFS, "templates/public_form.html"))
+var formTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("public_form.html").Funcs(template.FuncMap{"asset": asset}).ParseFS(templateFS, "templates/public_form.html"))
+})
 
 // Limits of the contact form, in characters a person sees.
 const (
@@ -56,7 +59,7 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, 
 		w.Header().Del("X-Frame-Options")
 	}
 	var buf bytes.Buffer
-	if err := formTemplate.Execute(&buf, v); err != nil {
+	if err := formTemplate().Execute(&buf, v); err != nil {
 		s.log.ErrorContext(r.Context(), "render contact form", "err", err)
 		writeText(w, http.StatusInternalServerError, "internal error")
 		return

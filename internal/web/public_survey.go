@@ -6,13 +6,16 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
 )
 
 // surveyTemplate is the customer-facing survey page: standalone, no agent
 // chrome, no script.
-var surveyTemplate = template.Must(template.New("public_survey.html").Funcs(template.FuncMap{"asset": asset}).ParseFS(templateFS, "templates/public_survey.html"))
+var surveyTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("public_survey.html").Funcs(template.FuncMap{"asset": asset}).ParseFS(templateFS, "templates/public_survey.html"))
+})
 
 type surveyView struct {
 	Page     desk.SurveyPage
@@ -27,7 +30,7 @@ type surveyView struct {
 func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int, v surveyView) {
 	v.Scores = []int{1, 2, 3, 4, 5}
 	var buf bytes.Buffer
-	if err := surveyTemplate.Execute(&buf, v); err != nil {
+	if err := surveyTemplate().Execute(&buf, v); err != nil {
 		s.log.ErrorContext(r.Context(), "render survey", "err", err)
 		writeText(w, http.StatusInternalServerError, "internal error")
 		return

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"sync"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
 )
 
 // emailFrame wraps an email's HTML for the sandboxed frame on the case page.
-var emailFrame = template.Must(template.New("email").Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Original email</title></head><body>{{.}}</body></html>`))
+var emailFrame = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("email").Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Original email</title></head><body>{{.}}</body></html>`))
+})
 
 // emailHTML serves a message's HTML part (GET /messages/{id}/html) for an
 // iframe on the case page. The HTML was sanitised when it arrived; the
@@ -33,6 +36,6 @@ func (s *Server) emailHTML(w http.ResponseWriter, r *http.Request, u desk.User) 
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "private, no-store")
 	// The stored HTML is already sanitised; template.HTML keeps it as markup.
-	_ = emailFrame.Execute(w, template.HTML(html))
+	_ = emailFrame().Execute(w, template.HTML(html))
 	return nil
 }

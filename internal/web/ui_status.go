@@ -3,10 +3,10 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/calmdesk/calmdesk/internal/desk"
+	"github.com/calmdesk/calmdesk/internal/textkit"
 )
 
 // statusWord is a case status as the pages say it ("on hold", not "on_hold").
@@ -96,7 +96,7 @@ func (s *Server) setCaseStatus(w http.ResponseWriter, r *http.Request, u desk.Us
 // linkPart is a piece of a system message's text: words, or a link.
 type linkPart struct{ Text, URL string }
 
-var urlRe = regexp.MustCompile(`https?://[^\s<>"]+`)
+var urlRe = textkit.LazyRegexp(`https?://[^\s<>"]+`)
 
 // links splits the desk's own message (the check-in) into text and links,
 // so its survey links can be clicked. Only the desk's messages go through
@@ -104,7 +104,7 @@ var urlRe = regexp.MustCompile(`https?://[^\s<>"]+`)
 func links(text string) []linkPart {
 	var out []linkPart
 	last := 0
-	for _, loc := range urlRe.FindAllStringIndex(text, -1) {
+	for _, loc := range urlRe().FindAllStringIndex(text, -1) {
 		if loc[0] > last {
 			out = append(out, linkPart{Text: text[last:loc[0]]})
 		}
