@@ -55,12 +55,14 @@ func main() {
 	slices.Sort(paths)
 	var items []doc
 	for _, p := range paths {
-		its, err := readCorpus(p, *only)
+		its, err := readCorpus(p)
 		if err != nil {
 			log.Fatal(err)
 		}
 		items = append(items, its...)
 	}
+	// Term weights come from every file, whatever -only audits, so a
+	// score does not depend on which items are audited.
 	idx := newIndex(dev, items)
 	flagged := 0
 	type stat struct {
@@ -70,6 +72,9 @@ func main() {
 	perFile := map[string]*stat{}
 	var order []string
 	for _, it := range items {
+		if !strings.HasPrefix(it.id, *only) {
+			continue
+		}
 		best, score := idx.nearest(it.terms)
 		st := perFile[it.file]
 		if st == nil {
@@ -218,7 +223,7 @@ func readDev(path string) ([]doc, error) {
 
 // readCorpus reads a corpus file's texts: "text" of a customer message,
 // "customer" and "reply" of a reply pair, each audited on its own.
-func readCorpus(path, only string) ([]doc, error) {
+func readCorpus(path string) ([]doc, error) {
 	file := strings.TrimSuffix(filepath.Base(path), ".jsonl")
 	var out []doc
 	err := eachLine(path, func(line []byte) error {
@@ -230,9 +235,6 @@ func readCorpus(path, only string) ([]doc, error) {
 		}
 		if err := json.Unmarshal(line, &it); err != nil {
 			return err
-		}
-		if !strings.HasPrefix(it.ID, only) {
-			return nil
 		}
 		for _, f := range []struct{ name, text string }{{"text", it.Text}, {"customer", it.Customer}, {"reply", it.Reply}} {
 			if f.text != "" {
