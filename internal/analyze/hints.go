@@ -176,10 +176,12 @@ func (lx *lexicon) addCounters() {
 		"crashing|freezing|glitching|lagging|buffering|flickering|overheating|disconnecting|beeping|suggesting * for|since",
 		"error|glitch|bug|crashes * for|since",
 		"bought|purchased|installed|upgraded|updated|redeemed|signed|joined * ago",
+		// Speed, not a wait: "it arrived in two days", "came within the hour".
+		"arrived|came|delivered|turned * in|within",
 	)
-	// Asking how to cancel, or having cancelled by mistake, threatens no one.
+	// Asking where to cancel, or having cancelled by mistake, threatens no one.
 	lx.add(counter(SignalChurnThreat),
-		"how|where * cancel|close|unsubscribe|delete",
+		"where * cancel|close|unsubscribe|delete",
 		"accidentally|mistakenly * cancelled|canceled|closed|deleted|unsubscribed",
 		"by mistake",
 	)
