@@ -207,7 +207,7 @@ func (a *Analyzer) read(work, text string, s *scratch, r *Reading) {
 	s.hints = s.hints[:0]
 	kept := s.matches[:0]
 	for _, mt := range s.matches {
-		if mt.p.tag.group == groupHint {
+		if mt.p.tag.group == groupHint || mt.p.tag.group == groupCounter {
 			s.hints = append(s.hints, mt)
 		} else {
 			kept = append(kept, mt)

@@ -33,6 +33,11 @@ func (lx *lexicon) addHints() {
 		"runaround|run-around|merry-go-round|fobbed|passed|pushed|sent",
 		"resend|resent|resubmitted|reopened|re-opened|reported|chased|chasing|nudging|bump|pinging",
 		"last|previous * agent|person|rep|chat|call|email|message|dm",
+		// A call that went nowhere: "couldn't get past your automated
+		// system", "they hung up on me", "customer service said …".
+		"automated|automatic * system|line|menu|message|voice|bot",
+		"hung|cut * up|off",
+		"service|support|care|centre|center|helpline * said|told|says|say|keeps|kept",
 	)
 	// (Durations alone are the rules' to read: "dies in 2 hours" is no wait.)
 	lx.add(hint(SignalLongWait),
@@ -44,6 +49,9 @@ func (lx *lexicon) addHints() {
 		// "pending for days", "#3hourslate", "delay repay claim in progress".
 		"pending|overdue|delayed|late|awaiting|outstanding|stuck|chasing",
 		"#count #unit|hrs|hr|mins|min * late|later|waiting|now|ago|without",
+		// Time spent on the company: "spent an hour on the phone", "20 min hold".
+		"spent|wasted|lost * hour|hours|hrs|morning|afternoon|evening|day|days|ages",
+		"#count min|mins|minute|minutes|hour|hours|hr|hrs * hold|wait|queue|queuing|phone|call",
 	)
 	lx.add(hint(SignalChurnThreat),
 		"leaving|switching|cancelling|canceling|quitting|ditching|terminating|done",
@@ -62,6 +70,9 @@ func (lx *lexicon) addHints() {
 		"porting|ported|port|pac|stac|unsubscribe|uninstall|uninstalling|uninstalled|deleting|deleted",
 		"taking * business|custom|money|taxis|cabs",
 		"so done",
+		// Churn stated as done: "moved over to …", "shopping elsewhere".
+		"moved|moving|switched|switching * over|elsewhere",
+		"looking|shopping * elsewhere|around|alternatives",
 	)
 	lx.add(hint(SignalPublicExposure),
 		"post|posting|posted|share|sharing|shared|write|writing|tweet|tweeting|blog|blogging|vlog|film|filming|publish|publishing * about|this|it|everywhere|online|publicly|review|reviews",
@@ -128,5 +139,57 @@ func (lx *lexicon) addHints() {
 		"hot water",
 		"#num years old",
 		"can't|cannot|unable|couldn't * walk|see|hear|read|drive|leave|afford|cope|manage",
+	)
+}
+
+// counterKinds are the kinds of counter-hints, in the order of the reading
+// model's "counter." features.
+var counterKinds = [...]string{SignalRepeatContact, SignalLongWait, SignalChurnThreat, "thread_reply"}
+
+// addCounters registers counter-hints: wordings that argue against a
+// signal the words around them suggest, read by the reading model only.
+// Real tweets say "tried it again, same error", "DM sent" and "crashing for
+// weeks" far more often than the corpus did, and the hints read them as a
+// repeat contact or a wait: a trainer does not. thread_reply marks an
+// answer inside a thread (a version number, "just did", "DM sent"), which
+// says little about anger.
+func (lx *lexicon) addCounters() {
+	counter := func(kind string) tag { return tag{group: groupCounter, name: kind} }
+	// The customer's own troubleshooting, a fault that recurs, an answer
+	// to the agent's request, a third party contacted: no contact chased.
+	lx.add(counter(SignalRepeatContact),
+		"restarted|rebooted|reinstalled|reinstall|restart|reboot|rebooting|restarting|reinstalling|uninstalled|unplugged|troubleshooting|troubleshot|resetting|downgraded|cleared|clearing|power-cycled",
+		"fresh|clean|factory * install|reinstall|reset|restore",
+		"tried|trying|tested * it|that|again|everything|both|another|other|different|incognito|safari|chrome|wifi",
+		"dm|dms|details|info|screenshot|screenshots|photo|photos|pics|pictures * sent|attached|provided|submitted|below|above",
+		"sent|dm'd|dmed|messaged * you|u * a|the|my * dm|message|pm|details|info",
+		"happened|happens|crashed|crashes|froze|freezes|dropped|disappeared|failed|glitched|broke|stopped|deleted|erased * again|twice|every",
+		"emailed|called|rang|phoned|contacted|messaged|asked * seller|bank|manufacturer|courier|restaurant|landlord|vendor|merchant|retailer|airport|insurer|dealer",
+	)
+	// How long a fault has lasted, a device's age, a customer's loyalty:
+	// no wait for the company.
+	lx.add(counter(SignalLongWait),
+		"member|customer|client|subscriber|loyal * since|for",
+		"been * customer|member|subscriber|using|with",
+		"years|months * old",
+		"getting|got|gotten * worse|slower",
+		"crashing|freezing|glitching|lagging|buffering|flickering|overheating|disconnecting|beeping|suggesting * for|since",
+		"error|glitch|bug|crashes * for|since",
+		"bought|purchased|installed|upgraded|updated|redeemed|signed|joined * ago",
+		// Speed, not a wait: "it arrived in two days", "came within the hour".
+		"arrived|came|delivered|turned * in|within",
+	)
+	// Asking where to cancel, or having cancelled by mistake, threatens no one.
+	lx.add(counter(SignalChurnThreat),
+		"where * cancel|close|unsubscribe|delete",
+		"accidentally|mistakenly * cancelled|canceled|closed|deleted|unsubscribed",
+		"by mistake",
+	)
+	lx.add(counter("thread_reply"),
+		"dm|dms|details|info|screenshot|screenshots|photo|photos|pics|pictures * sent|attached|provided|submitted|below|above",
+		"yes|yeah|yep|yup|nope * i|it|that|we * have|did|do|is|was|am|does|has",
+		"ios|android|windows|version|firmware|build * #num",
+		"iphone|ipad|macbook|pixel|galaxy|xbox|ps4|ps5|playstation * #num|pro|plus|max|mini|one|se",
+		"thanks|thank|thx|ty * for * reply|replying|response|responding|getting|looking|checking",
 	)
 }

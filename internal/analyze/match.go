@@ -61,6 +61,7 @@ const (
 	groupHedge             // wording that softens a complaint ("a bit", "no rush")
 	groupResolved          // the problem is put right ("all sorted", "thanks for fixing")
 	groupHint              // wording that may show a signal of kind name: a feature and span finder for the reading model, never a signal by itself
+	groupCounter           // wording that argues against a signal of kind name (the customer's own troubleshooting is no repeat contact): a feature for the reading model only
 )
 
 var (

@@ -220,6 +220,7 @@ func (lx *lexicon) addPatterns() {
 	)
 
 	lx.addHints()
+	lx.addCounters()
 
 	reason := func(kind string, w float64) tag { return tag{group: groupReason, name: kind, weight: w} }
 	lx.add(reason("sarcasm", 8),

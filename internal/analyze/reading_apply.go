@@ -215,7 +215,7 @@ func sentimentScore(n, q float64) float64 {
 func longestHint(kind string, s *scratch) (int, int, bool) {
 	best := -1
 	for i, mt := range s.hints {
-		if mt.p.tag.name == kind && (best < 0 || mt.to-mt.from > s.hints[best].to-s.hints[best].from) {
+		if mt.p.tag.group == groupHint && mt.p.tag.name == kind && (best < 0 || mt.to-mt.from > s.hints[best].to-s.hints[best].from) {
 			best = i
 		}
 	}

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -49,6 +50,7 @@ var denseNames = []string{
 	"hint.manager_request", "hint.legal_threat", "hint.regulator_complaint", "hint.chargeback",
 	"hint.public_exposure", "hint.churn_threat", "hint.repeat_contact", "hint.long_wait",
 	"hint.safety_issue", "hint.vulnerable_customer",
+	"counter.repeat_contact", "counter.long_wait", "counter.churn_threat", "counter.thread_reply",
 }
 
 // numDense is the number of dense features for an emotion model of nl labels.
@@ -125,7 +127,12 @@ func (v *ruleView) dense(out []float32) []float32 {
 		out = append(out, b(on))
 	}
 	var hints [len(signalKinds)]int
+	var counters [len(counterKinds)]int
 	for _, mt := range v.hints {
+		if mt.p.tag.group == groupCounter {
+			counters[slices.Index(counterKinds[:], mt.p.tag.name)]++
+			continue
+		}
 		hints[signalIndex(mt.p.tag.name)]++
 	}
 	for _, wi := range v.infos {
@@ -139,6 +146,9 @@ func (v *ruleView) dense(out []float32) []float32 {
 		}
 	}
 	for _, n := range hints {
+		out = append(out, n3(n))
+	}
+	for _, n := range counters {
 		out = append(out, n3(n))
 	}
 	return out
