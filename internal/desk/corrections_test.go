@@ -277,8 +277,11 @@ func TestAgentsTeachTheDeskTheirCustomersAnger(t *testing.T) {
 				}
 			}
 			t.Logf("%d of the %d new messages in the style read calm by the engine; %d of them raised", calm, len(newDeadpan), raised)
-			if calm < 4 || raised < (calm+1)/2 {
-				t.Errorf("%d of the %d new messages in the style read calm by the engine read angrier; want at least half of at least 4", raised, calm)
+			// New wordings are raised about as often as the out-of-fold
+			// measurement promised (its Agreement), give or take the noise
+			// of ten messages.
+			if calm < 4 || float64(raised)/float64(calm) < angrier.Agreement-0.15 {
+				t.Errorf("%d of the %d new messages in the style read calm by the engine read angrier; out of fold promised %.2f", raised, calm, angrier.Agreement)
 			}
 		}
 		for _, text := range unrelated {
