@@ -7,6 +7,7 @@ import (
 	htmltemplate "html/template"
 	"net/url"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 )
@@ -64,10 +65,10 @@ func renderDigestMail(d Digest, base string) (DigestEmail, error) {
 			{"CSAT average", avgWords(d.CSATAverage), avgWords(d.Previous.CSATAverage)},
 		}}
 	var text, html bytes.Buffer
-	if err := digestText.Execute(&text, data); err != nil {
+	if err := digestText().Execute(&text, data); err != nil {
 		return DigestEmail{}, fmt.Errorf("insights: digest mail: %w", err)
 	}
-	if err := digestHTML.Execute(&html, data); err != nil {
+	if err := digestHTML().Execute(&html, data); err != nil {
 		return DigestEmail{}, fmt.Errorf("insights: digest mail: %w", err)
 	}
 	subject := fmt.Sprintf("Weekly digest %s to %s: %d cases, de-escalated %s, promises kept %s", d.From, d.To, d.Cases,
@@ -98,7 +99,9 @@ func joinIDs(ids []int64, sep string) string {
 	return strings.Join(parts, sep)
 }
 
-var digestText = texttemplate.Must(texttemplate.New("text").Funcs(mailFuncs).Parse(`calmdesk weekly digest: {{.From}} to {{.To}}
+// The digest templates are parsed on first use, not at every command's start.
+var digestText = sync.OnceValue(func() *texttemplate.Template {
+	return texttemplate.Must(texttemplate.New("text").Funcs(mailFuncs).Parse(`calmdesk weekly digest: {{.From}} to {{.To}}
 {{.Link}}
 
 THE WEEK AGAINST THE WEEK BEFORE
@@ -122,8 +125,10 @@ LESSONS LEARNED
 {{end}}
 Search every lesson: {{.LessonsLink}}
 `))
+})
 
-var digestHTML = htmltemplate.Must(htmltemplate.New("html").Funcs(mailFuncs).Parse(`<!doctype html>
+var digestHTML = sync.OnceValue(func() *htmltemplate.Template {
+	return htmltemplate.Must(htmltemplate.New("html").Funcs(mailFuncs).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>calmdesk weekly digest</title></head>
 <body style="font-family: system-ui, sans-serif; color: #1d2733; max-width: 40em">
 <h1 style="font-size: 1.3em">Weekly digest: {{.From}} to {{.To}}</h1>
@@ -146,3 +151,4 @@ var digestHTML = htmltemplate.Must(htmltemplate.New("html").Funcs(mailFuncs).Par
 <p><a href="{{.LessonsLink}}">Search every lesson</a></p>
 </body></html>
 `))
+})

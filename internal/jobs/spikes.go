@@ -9,8 +9,8 @@ import (
 	"github.com/calmdesk/calmdesk/internal/insights"
 )
 
-// spikeArgs is the periodic job that tells supervisors about problems
-// spiking this week (insights.NotifySpikes) and, once a week, that the
+// spikeArgs is the periodic job that keeps the insights' stored day sums
+// filled (insights.Warm), tells supervisors about problems spiking this week (insights.NotifySpikes) and, once a week, that the
 // weekly digest is ready (insights.NotifyDigest).
 type spikeArgs struct{}
 
@@ -24,6 +24,9 @@ type spikeWorker struct {
 }
 
 func (w *spikeWorker) Work(ctx context.Context, _ *river.Job[spikeArgs]) error {
+	if err := w.insights.Warm(ctx); err != nil {
+		return err
+	}
 	told, err := w.insights.NotifySpikes(ctx)
 	for _, s := range told {
 		w.log.InfoContext(ctx, "problem spiking", "label", s.Label, "cases", s.Count, "baseline", s.Baseline)

@@ -6,7 +6,8 @@
 // year — then times the summary, the problems list and a 90-day
 // trend, and prints the first run, p50/p95, CPU per run, the heap they
 // used and the process's peak resident memory. With -cold every run is
-// on a new Insights, nothing in memory: the first request after a start.
+// on a new Insights, nothing in memory: the first request after a start;
+// -warm first fills the stored days as the periodic insights job does.
 //
 //	go run ./tools/insightsbench -db sqlite:/tmp/insights/bench.db -cases 100000
 //
@@ -45,6 +46,7 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the timed runs here")
 	only := flag.String("only", "", "time only the queries whose name holds this (e.g. problems)")
 	cold := flag.Bool("cold", false, "run every query on a new Insights, with nothing in memory: the first request after a start")
+	warmFirst := flag.Bool("warm", false, "first run Insights.Warm, as the periodic insights job does after a start, and print its time")
 	flag.Parse()
 	ctx := context.Background()
 	db, err := store.Open(ctx, *dbURL)
@@ -90,6 +92,13 @@ func main() {
 		have = *nCases
 	}
 	fmt.Printf("desk: %d cases, %d messages (%s)\n", have, msgs, db.Engine)
+	if *warmFirst {
+		t0, cpu0 := time.Now(), cpuTime()
+		if err := insights.New(db, insights.Options{Now: func() time.Time { return end }}).Warm(ctx); err != nil {
+			fail(err)
+		}
+		fmt.Printf("warm (%d days) %s, cpu %s\n", insights.WarmDays, time.Since(t0).Round(time.Millisecond), (cpuTime() - cpu0).Round(time.Millisecond))
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
