@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/calmdesk/calmdesk/internal/store"
 )
 
 // caseFacts is what the figures need to know about one case.
@@ -205,8 +207,15 @@ func (in *Insights) loadFor(ctx context.Context, start, end time.Time, f Filter,
 		return nil, fmt.Errorf("insights: reopens: %w", err)
 	}
 
+	// +status on SQLite: its planner otherwise walks every approved
+	// goodwill by the status index (231 ms for one case at 1,000,000)
+	// instead of the period's cases by their opening time.
+	status := "g.status"
+	if in.db.Engine == store.SQLite {
+		status = "+g.status"
+	}
 	err = in.query(ctx, `SELECT g.case_id, g.amount_cents FROM goodwill g JOIN`+joinCases("g.case_id")+`
-	  WHERE `+where+` AND g.status = 'approved'`, args, func(rows *sql.Rows) error {
+	  WHERE `+where+` AND `+status+` = 'approved'`, args, func(rows *sql.Rows) error {
 		var id, cents int64
 		if err := rows.Scan(&id, &cents); err != nil {
 			return err

@@ -19,7 +19,8 @@ import (
 type Insights struct {
 	db    *store.DB
 	now   func() time.Time
-	cache *dayCache // day aggregates of the rollups, by slice
+	cache *dayCache  // day aggregates of the rollups, by slice
+	pool  *poolCache // resolved cases' concern words, by category and day (Similar)
 
 	similarPool int // SimilarPool; tests make it small
 }
@@ -32,7 +33,7 @@ type Options struct {
 // New returns Insights over db.
 func New(db *store.DB, opt Options) *Insights {
 	in := &Insights{db: db, now: opt.Now, cache: &dayCache{slices: map[Filter]*sliceDays{}},
-		similarPool: SimilarPool}
+		pool: &poolCache{days: map[poolKey]*poolDay{}}, similarPool: SimilarPool}
 	if in.now == nil {
 		in.now = time.Now
 	}

@@ -90,6 +90,23 @@ func TestSimilarCases(t *testing.T) {
 		if !sawSteps {
 			t.Errorf("the case answered with a reply does not show its method steps")
 		}
+		// A case resolved since is counted at once by the same Insights (it
+		// keeps the resolved cases' words by day, under the day's version),
+		// and a case reopened is no longer.
+		before := all.Resolved
+		if _, err := s.d.Resolve(ctx, desk.UserActor(s.agent), s.promoIDs[9]); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := s.in.Similar(ctx, s.agent, open, insights.MaxSimilar); err != nil || again.Resolved != before+1 ||
+			!slices.ContainsFunc(again.Cases, func(c insights.SimilarCase) bool { return c.CaseID == s.promoIDs[9] }) {
+			t.Errorf("after resolving case %d: %d like this (%v), want %d with it", s.promoIDs[9], again.Resolved, err, before+1)
+		}
+		if _, err := s.d.SetStatus(ctx, s.agent, s.promoIDs[9], desk.StatusOpen); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := s.in.Similar(ctx, s.agent, open, insights.MaxSimilar); err != nil || again.Resolved != before {
+			t.Errorf("after case %d reopened: %d like this (%v), want %d", s.promoIDs[9], again.Resolved, err, before)
+		}
 		// With room for the newest resolved cases only, the older ones are
 		// not compared: the newest of the promo cases is the one listed.
 		s.in.SetSimilarPool(1)

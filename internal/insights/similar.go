@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -133,37 +134,34 @@ func (in *Insights) Similar(ctx context.Context, u desk.User, caseID int64, limi
 	if err != nil {
 		return out, err
 	}
-	pool, err := in.loadFor(ctx, from, now.Add(time.Microsecond), Filter{Category: category}, needConcerns)
+	pool, err := in.resolvedPool(ctx, category, from, now)
 	if err != nil {
 		return out, err
 	}
 	// Rarity of each word among the resolved cases compared.
-	var resolved []*caseFacts
-	var docs []doc
+	var resolved []poolDoc
 	df := map[string]int{}
-	for _, c := range pool {
-		if c.ID == caseID || (c.Status != string(desk.StatusResolved) && c.Status != string(desk.StatusClosed)) {
+	for _, d := range pool {
+		if d.id == caseID {
 			continue
 		}
-		d := docOf(c)
-		resolved = append(resolved, c)
-		docs = append(docs, d)
-		for t := range d.terms {
+		resolved = append(resolved, d)
+		for _, t := range d.terms {
 			df[t]++
 		}
 	}
 	type match struct {
-		c      *caseFacts
-		d      doc
-		score  float64
-		shared []string
+		id      int64
+		created time.Time
+		score   float64
+		shared  []string
 	}
 	var matches []match
 	n := float64(len(resolved) + 1)
-	for i, d := range docs {
-		m := match{c: resolved[i], d: d}
-		for t := range target.terms {
-			if !d.terms[t] {
+	for _, d := range resolved {
+		m := match{id: d.id, created: d.created}
+		for _, t := range d.terms {
+			if !target.terms[t] {
 				continue
 			}
 			m.score += math.Log(n / float64(df[t]))
@@ -181,7 +179,7 @@ func (in *Insights) Similar(ctx context.Context, u desk.User, caseID int64, limi
 		if matches[i].score != matches[j].score {
 			return matches[i].score > matches[j].score
 		}
-		return matches[i].c.ID > matches[j].c.ID // the more recent first
+		return matches[i].id > matches[j].id // the more recent first
 	})
 	if len(matches) > limit {
 		matches = matches[:limit]
@@ -191,27 +189,27 @@ func (in *Insights) Similar(ctx context.Context, u desk.User, caseID int64, limi
 	}
 	ids := make([]int64, len(matches))
 	for i, m := range matches {
-		ids[i] = m.c.ID
+		ids[i] = m.id
 	}
 	done, err := in.doneOn(ctx, ids)
 	if err != nil {
 		return out, err
 	}
-	for i, m := range matches {
-		full, err := in.load(ctx, m.c.CreatedAt, m.c.CreatedAt.Add(time.Microsecond), Filter{})
+	for _, m := range matches {
+		full, err := in.load(ctx, m.created, m.created.Add(time.Microsecond), Filter{})
 		if err != nil {
 			return out, err
 		}
-		for _, c := range full {
-			if c.ID == m.c.ID {
-				matches[i].c, m.c = c, c
-			}
+		i := slices.IndexFunc(full, func(c *caseFacts) bool { return c.ID == m.id })
+		if i < 0 {
+			continue // gone since the pool was read
 		}
-		dv := derive(m.c, now)
-		sc := SimilarCase{CaseID: m.c.ID, Category: m.c.Category, Status: m.c.Status, Score: round(m.score),
-			Shared: sharedWords(m.shared, df, target), GoodwillCents: m.c.Goodwill, PromisesDue: dv.promisesDue,
+		c := full[i]
+		dv := derive(c, now)
+		sc := SimilarCase{CaseID: c.ID, Category: c.Category, Status: c.Status, Score: round(m.score),
+			Shared: sharedWords(m.shared, df, target), GoodwillCents: c.Goodwill, PromisesDue: dv.promisesDue,
 			PromisesKept: dv.kept, Angry: dv.angry, TimeToCalmMinutes: dv.timeToCalm, ResolutionMinutes: dv.resolution}
-		w := done[m.c.ID]
+		w := done[c.ID]
 		sc.Subject, sc.Replies, sc.Steps, sc.GoodwillKinds, sc.Lesson = w.subject, w.replies, w.steps, w.goodwill, w.lesson
 		if sc.Steps == nil {
 			sc.Steps = []string{}
