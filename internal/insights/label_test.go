@@ -41,7 +41,8 @@ func TestLabelMatchesJoinedRuns(t *testing.T) {
 func labelReference(docs []doc, seed string) string {
 	for i := range docs {
 		if docs[i].lazy != nil {
-			docs[i].phrases, docs[i].surface = docs[i].lazy()
+			docs[i].phrases = docs[i].lazy()
+			docs[i].surface = docs[i].lazySurface(func(string) bool { return true })
 		}
 	}
 	df := map[string]int{}

@@ -192,9 +192,11 @@ type doc struct {
 	terms    map[string]bool // unigrams and bigrams
 	phrases  [][]string      // each concern's content words, in order
 	surface  map[string]map[string]int
-	// lazy, when set, gives phrases and surface (a stored signature
-	// decodes them only for the cases a label is made from).
-	lazy func() ([][]string, map[string]map[string]int)
+	// lazy, when set, gives phrases, and lazySurface the spellings of the
+	// words want accepts (a stored signature decodes them only for the
+	// cases a label is made from, and the spellings only of its words).
+	lazy        func() [][]string
+	lazySurface func(want func(string) bool) map[string]map[string]int
 }
 
 // stopwords are words that name no problem: function words and the
@@ -406,18 +408,34 @@ func related(cur []doc, members []int, seed string) bool {
 func label(docs []doc, seed string) string {
 	for i := range docs {
 		if docs[i].lazy != nil {
-			docs[i].phrases, docs[i].surface = docs[i].lazy()
+			docs[i].phrases = docs[i].lazy()
 		}
 	}
-	// Runs of words as arrays, not joined strings: a big problem has
-	// thousands of cases, each with dozens of runs.
+	// Only runs used by at least half the cases count, and a run can be
+	// only if each of its words is: count the words first, then the runs
+	// of those words alone (a big problem has thousands of cases, each
+	// with dozens of runs). Runs as arrays, not joined strings.
+	wordDF := map[string]int{}
+	seenWord := map[string]bool{}
+	for _, d := range docs {
+		clear(seenWord)
+		for _, ph := range d.phrases {
+			for _, w := range ph {
+				seenWord[w] = true
+			}
+		}
+		for w := range seenWord {
+			wordDF[w]++
+		}
+	}
+	frequent := func(w string) bool { return 2*wordDF[w] >= len(docs) }
 	df := map[ngram]int{}
 	seen := map[ngram]bool{}
 	for _, d := range docs {
 		clear(seen)
 		for _, ph := range d.phrases {
-			for n := 1; n <= 4; n++ {
-				for i := 0; i+n <= len(ph); i++ {
+			for i := range ph {
+				for n := 1; n <= 4 && i+n <= len(ph) && frequent(ph[i+n-1]); n++ {
 					g := ngram{n: n}
 					copy(g.w[:], ph[i:i+n])
 					seen[g] = true
@@ -472,6 +490,11 @@ func spell(docs []doc, parts []string, used map[string]bool, more []string) stri
 		}
 		used[w] = true
 		parts = append(parts, w)
+	}
+	for i := range docs {
+		if docs[i].lazySurface != nil {
+			docs[i].surface = docs[i].lazySurface(func(w string) bool { return used[w] })
+		}
 	}
 	for i, part := range parts {
 		ws := strings.Fields(part)

@@ -350,7 +350,11 @@ func (d *daySig) docsFor(sf sigFilter) ([]doc, error) {
 				r.uvarint(1 << 40)
 			}
 		}
-		out[i].lazy = func() ([][]string, map[string]map[string]int) { return d.docAt(at) }
+		out[i].lazy = func() [][]string { phrases, _ := d.phrasesAt(at); return phrases }
+		out[i].lazySurface = func(want func(string) bool) map[string]map[string]int {
+			_, rest := d.phrasesAt(at)
+			return d.surfaceAt(rest, want)
+		}
 	}
 	if r.bad || len(r.b) != 0 {
 		return nil, errDayAgg
@@ -364,9 +368,9 @@ func (d *daySig) docsFor(sf sigFilter) ([]doc, error) {
 	return kept, nil
 }
 
-// docAt decodes the phrases and spellings of the case starting at b (a
-// tail docsFor has checked).
-func (d *daySig) docAt(b []byte) ([][]string, map[string]map[string]int) {
+// phrasesAt decodes the phrases of the case starting at b (a tail docsFor
+// has checked) and returns them with the bytes after them, its spellings.
+func (d *daySig) phrasesAt(b []byte) ([][]string, []byte) {
 	r := &sigReader{b: b}
 	nd := len(d.dict)
 	var phrases [][]string
@@ -377,15 +381,30 @@ func (d *daySig) docAt(b []byte) ([][]string, map[string]map[string]int) {
 		}
 		phrases = append(phrases, ph)
 	}
+	return phrases, r.b
+}
+
+// surfaceAt decodes the spellings (phrasesAt's rest) of the words want
+// accepts, skipping the others.
+func (d *daySig) surfaceAt(b []byte, want func(string) bool) map[string]map[string]int {
+	r := &sigReader{b: b}
+	nd := len(d.dict)
 	surface := map[string]map[string]int{}
 	for range r.uvarint(len(r.b)) {
 		w := d.dict[r.uvarint(nd-1)]
-		forms := map[string]int{}
+		keep := want(w)
+		var forms map[string]int
+		if keep {
+			forms = map[string]int{}
+			surface[w] = forms
+		}
 		for range r.uvarint(len(r.b)) {
 			s := d.dict[r.uvarint(nd-1)]
-			forms[s] = r.uvarint(1 << 40)
+			n := r.uvarint(1 << 40)
+			if keep {
+				forms[s] = n
+			}
 		}
-		surface[w] = forms
 	}
-	return phrases, surface
+	return surface
 }
