@@ -32,9 +32,9 @@ var (
 	handleRe = regexp.MustCompile(`\.?@\w+`)
 	urlRe    = regexp.MustCompile(`https?://\S+`)
 	// Sign-offs: "^AB", "-Mike", "- Mike", "*JS", "~JS", "/AB" at the end.
-	signRe  = regexp.MustCompile(`(\s*(\^|\*|~|/|-|–|—)\s*[a-z]{1,12}\.?\s*)+$`)
+	signRe  = regexp.MustCompile(`(\s*(\^|\*|~|/|-|–|—)\s*\p{L}{1,12}\.?\s*)+$`)
 	numRe   = regexp.MustCompile(`\d+`)
-	nonWord = regexp.MustCompile(`[^a-z' ]+`)
+	nonWord = regexp.MustCompile(`[^\p{L}' ]+`)
 )
 
 // normalise reduces a reply to its template's words.
