@@ -12,16 +12,17 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log"
 	"math"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/calmdesk/calmdesk/tools/internal/replydata"
 )
 
 // labelOrder is the labels file's order, so output is stable.
@@ -76,12 +77,11 @@ func jaccard(a, b map[string]bool) float64 {
 }
 
 type reply struct {
-	id, in string
+	id     string
 	labels map[string]bool
 	norm   string
 	pairs  map[string]bool
 	vec    map[string]float64
-	group  int
 }
 
 func main() {
@@ -92,39 +92,18 @@ func main() {
 	members := flag.Bool("members", false, "print every group's member ids")
 	flag.Parse()
 
-	texts := map[string]string{}
-	if err := eachLine(*devPath, func(b []byte) error {
-		var raw struct {
-			ID   string `json:"tweet_id"`
-			Text string `json:"text"`
-		}
-		if err := json.Unmarshal(b, &raw); err != nil {
-			return err
-		}
-		texts[raw.ID] = raw.Text
-		return nil
-	}); err != nil {
-		if os.IsNotExist(err) {
-			fmt.Println("dev tweets absent:", *devPath)
-			return
-		}
+	dev, err := replydata.LoadDev(*labelsPath, *devPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		fmt.Println("dev set absent:", err)
+		return
+	}
+	if err != nil {
 		log.Fatal(err)
 	}
-	var rs []*reply
-	if err := eachLine(*labelsPath, func(b []byte) error {
-		var l struct {
-			ID     string          `json:"tweet_id"`
-			In     string          `json:"in_reply_to"`
-			Labels map[string]bool `json:"labels"`
-		}
-		if err := json.Unmarshal(b, &l); err != nil {
-			return err
-		}
-		n := normalise(texts[l.ID])
-		rs = append(rs, &reply{id: l.ID, in: l.In, labels: l.Labels, norm: n, pairs: bigrams(n)})
-		return nil
-	}); err != nil {
-		log.Fatal(err)
+	rs := make([]*reply, len(dev))
+	for i, e := range dev {
+		n := normalise(e.Reply)
+		rs[i] = &reply{id: e.ID, labels: e.Labels, norm: n, pairs: bigrams(n)}
 	}
 
 	// Union-find over exact-normalised duplicates, then near duplicates.
@@ -132,8 +111,7 @@ func main() {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -179,11 +157,8 @@ func main() {
 	fmt.Printf("replies %d; exact-normalised: %d groups, %d extra members; near pairs (not exact): jaccard>=%.2f %d, cosine>=%.2f %d\n",
 		len(rs), len(exactGroups), exactPairs, *minJac, jacPairs, *minCos, cosPairs)
 	fmt.Printf("groups after joining near duplicates: %d, %d members\n", len(groups), inGroups)
-	for gi, g := range groups {
-		for _, i := range g {
-			rs[i].group = gi + 1
-		}
-		if *members {
+	if *members {
+		for gi, g := range groups {
 			ids := make([]string, len(g))
 			for k, i := range g {
 				ids[k] = rs[i].id
@@ -280,26 +255,4 @@ func cosine(a, b map[string]float64) float64 {
 		s += x * b[t]
 	}
 	return s
-}
-
-// eachLine calls fn with every non-blank line of a file.
-func eachLine(path string, fn func([]byte) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 1<<24)
-	n := 0
-	for sc.Scan() {
-		n++
-		if len(strings.TrimSpace(sc.Text())) == 0 {
-			continue
-		}
-		if err := fn(sc.Bytes()); err != nil {
-			return fmt.Errorf("%s:%d: %w", path, n, err)
-		}
-	}
-	return sc.Err()
 }
