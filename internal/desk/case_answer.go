@@ -11,7 +11,7 @@ import (
 )
 
 // CaseAnswer is a case's API answer (GET /api/v1/cases/{id}): the
-// encoded CaseDetail and its ETag.
+// encoded CaseDetail, with the parts asked for, and its ETag.
 type CaseAnswer struct {
 	// Body is the answer as encoding/json's Encoder writes it, newline
 	// included. It may be shared with other callers: do not modify it.
@@ -32,7 +32,8 @@ const DefaultCaseCacheBytes = 32 << 20
 // answer is read from).
 type caseVersion struct{ caseV, customerV int64 }
 
-// CaseAnswer returns case id's encoded answer for u. The desk checks,
+// CaseAnswer returns case id's encoded answer for u, with the parts
+// asked for (AllCaseParts: the whole case). The desk checks,
 // in one small query, that u still holds cases:read (the user's row, not
 // the caller's copy of it: a role taken away or a user disabled stops
 // here at once) and reads the case's version. An answer encoded earlier
@@ -40,20 +41,21 @@ type caseVersion struct{ caseV, customerV int64 }
 // is read and encoded again. The version is read before the case, so a
 // kept answer is never older than its version: a write that lands
 // between the two reads is in the answer, and moves the version past it.
-func (d *Desk) CaseAnswer(ctx context.Context, u User, id int64) (CaseAnswer, error) {
+func (d *Desk) CaseAnswer(ctx context.Context, u User, id int64, parts CaseParts) (CaseAnswer, error) {
 	v, err := d.caseVersionFor(ctx, u, id)
 	if err != nil {
 		return CaseAnswer{}, err
 	}
-	if a, ok := d.answers.get(id, v); ok {
+	key := answerKey{id, parts}
+	if a, ok := d.answers.get(key, v); ok {
 		return a, nil
 	}
-	c, err := d.caseDetail(ctx, id, false)
+	c, err := d.caseDetail(ctx, id, readingEncoded, parts)
 	if err != nil {
 		return CaseAnswer{}, err
 	}
 	buf := answerBuffers.Get().(*[]byte)
-	b, err := c.AppendJSON((*buf)[:0])
+	b, err := c.appendParts((*buf)[:0], parts)
 	if err != nil {
 		return CaseAnswer{}, fmt.Errorf("desk: encode case %d: %w", id, err)
 	}
@@ -65,7 +67,7 @@ func (d *Desk) CaseAnswer(ctx context.Context, u User, id int64) (CaseAnswer, er
 		*buf = b
 		answerBuffers.Put(buf)
 	}
-	d.answers.put(id, v, a)
+	d.answers.put(key, v, a)
 	return a, nil
 }
 
@@ -103,6 +105,12 @@ func (d *Desk) caseVersionFor(ctx context.Context, u User, id int64) (caseVersio
 	return caseVersion{caseV.Int64, customerV.Int64}, nil
 }
 
+// answerKey names a kept answer: a case, and the parts it holds.
+type answerKey struct {
+	id    int64
+	parts CaseParts
+}
+
 // answerCache keeps the latest encoded answer of recently read cases, up
 // to a total size; past it, entries picked at random (Go's map order)
 // make room. Only an answer at the version the database holds now is
@@ -111,7 +119,7 @@ type answerCache struct {
 	mu    sync.RWMutex
 	max   int // bytes; 0 keeps nothing
 	size  int
-	cases map[int64]cachedAnswer
+	cases map[answerKey]cachedAnswer
 }
 
 type cachedAnswer struct {
@@ -123,29 +131,29 @@ type cachedAnswer struct {
 // roughly the map's and the tag's share.
 func entrySize(a CaseAnswer) int { return len(a.Body) + len(a.ETag) + 96 }
 
-func (c *answerCache) get(id int64, v caseVersion) (CaseAnswer, bool) {
+func (c *answerCache) get(key answerKey, v caseVersion) (CaseAnswer, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	e, ok := c.cases[id]
+	e, ok := c.cases[key]
 	if !ok || e.version != v {
 		return CaseAnswer{}, false
 	}
 	return e.answer, true
 }
 
-func (c *answerCache) put(id int64, v caseVersion, a CaseAnswer) {
+func (c *answerCache) put(key answerKey, v caseVersion, a CaseAnswer) {
 	n := entrySize(a)
 	if n > c.max/8 { // a huge answer would push out many others
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.cases[id]; ok {
+	if e, ok := c.cases[key]; ok {
 		if e.version.caseV >= v.caseV && e.version.customerV >= v.customerV {
 			return // a slower reader of an older version: keep the newer
 		}
 		c.size -= entrySize(e.answer)
-		delete(c.cases, id)
+		delete(c.cases, key)
 	}
 	for other, e := range c.cases {
 		if c.size+n <= c.max {
@@ -155,8 +163,8 @@ func (c *answerCache) put(id int64, v caseVersion, a CaseAnswer) {
 		delete(c.cases, other)
 	}
 	if c.cases == nil {
-		c.cases = map[int64]cachedAnswer{}
+		c.cases = map[answerKey]cachedAnswer{}
 	}
-	c.cases[id] = cachedAnswer{version: v, answer: a}
+	c.cases[key] = cachedAnswer{version: v, answer: a}
 	c.size += n
 }

@@ -123,7 +123,7 @@ func TestCaseAnswerFollowsEveryWrite(t *testing.T) {
 			}
 			return v
 		}
-		prev, err := reader.CaseAnswer(ctx, agent, id)
+		prev, err := reader.CaseAnswer(ctx, agent, id, desk.AllCaseParts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,7 +135,7 @@ func TestCaseAnswerFollowsEveryWrite(t *testing.T) {
 			if version() == before {
 				t.Errorf("%s: the case's version did not move (%v)", step.name, before)
 			}
-			got, err := reader.CaseAnswer(ctx, agent, id)
+			got, err := reader.CaseAnswer(ctx, agent, id, desk.AllCaseParts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,7 +168,7 @@ func TestCaseAnswerChecksTheUser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.CaseAnswer(ctx, agent, res.CaseID); err != nil {
+		if _, err := d.CaseAnswer(ctx, agent, res.CaseID, desk.AllCaseParts); err != nil {
 			t.Fatal(err)
 		}
 		exec := func(query string, args ...any) {
@@ -197,7 +197,7 @@ func TestCaseAnswerChecksTheUser(t *testing.T) {
 			}, agent, res.CaseID, func(err error) bool { return errors.As(err, &forbidden) }},
 		} {
 			tc.setup()
-			if _, err := d.CaseAnswer(ctx, tc.u, tc.id); !tc.want(err) {
+			if _, err := d.CaseAnswer(ctx, tc.u, tc.id, desk.AllCaseParts); !tc.want(err) {
 				t.Errorf("%s: CaseAnswer error = %v", tc.name, err)
 			}
 		}

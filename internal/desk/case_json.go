@@ -17,35 +17,65 @@ import (
 // escaped as encoding/json would when not (PostgreSQL's JSONB gives it
 // back with spaces).
 func (c CaseDetail) AppendJSON(b []byte) ([]byte, error) {
-	shell := c
-	shell.Messages = nil
-	head, err := json.Marshal(shell)
+	return c.appendParts(b, AllCaseParts)
+}
+
+// appendParts is AppendJSON with only the members of parts after the
+// case's own: the answer of GET /api/v1/cases/{id}?include=….
+func (c CaseDetail) appendParts(b []byte, parts CaseParts) ([]byte, error) {
+	head, err := json.Marshal(c.Case)
 	if err != nil {
 		return b, err
 	}
-	// "messages" is a member of the top-level object only (a key inside a
-	// string value would have its quotes escaped), and the first one.
-	const slot = `"messages":null`
-	i := bytes.Index(head, []byte(slot))
-	if i < 0 {
-		return b, errors.New("desk: encode case: no messages member")
-	}
-	b = append(b, head[:i+len(`"messages":`)]...)
-	if c.Messages == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for k := range c.Messages {
-			if k > 0 {
-				b = append(b, ',')
-			}
-			if b, err = c.Messages[k].appendJSON(b); err != nil {
-				return b, err
-			}
+	b = append(b, head[:len(head)-1]...) // the case's object, still open
+	if parts&PartMessages != 0 {
+		b = append(b, `,"messages":`...)
+		if b, err = appendMessages(b, c.Messages); err != nil {
+			return b, err
 		}
-		b = append(b, ']')
 	}
-	return append(b, head[i+len(slot):]...), nil
+	members := []struct {
+		name string
+		part CaseParts
+		v    any
+	}{
+		{"concerns", PartConcerns, c.Concerns},
+		{"escalations", PartEscalations, c.Escalations},
+		{"commitments", PartCommitments, c.Promises},
+		{"surveys", PartSurveys, c.Surveys},
+		{"goodwill", PartGoodwill, c.Goodwill},
+	}
+	for _, m := range members {
+		if parts&m.part == 0 {
+			continue
+		}
+		enc, err := json.Marshal(m.v)
+		if err != nil {
+			return b, err
+		}
+		b = append(b, ',', '"')
+		b = append(b, m.name...)
+		b = append(b, '"', ':')
+		b = append(b, enc...)
+	}
+	return append(b, '}'), nil
+}
+
+func appendMessages(b []byte, msgs []Message) ([]byte, error) {
+	if msgs == nil {
+		return append(b, "null"...), nil
+	}
+	b = append(b, '[')
+	for k := range msgs {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = msgs[k].appendJSON(b); err != nil {
+			return b, err
+		}
+	}
+	return append(b, ']'), nil
 }
 
 // appendJSON appends m as the encoder writes it (MarshalJSON's output,

@@ -100,7 +100,7 @@ func (d *Desk) coachContext(ctx context.Context, author User, caseID int64, cust
 	if err != nil {
 		return coach.Context{}, err
 	}
-	msgs, err := caseMessages(ctx, d.db.Read(), caseID, true)
+	msgs, err := caseMessages(ctx, d.db.Read(), caseID, readingDecoded)
 	if err != nil {
 		return coach.Context{}, wrapOp(err, "coach context for case %d", caseID)
 	}

@@ -83,7 +83,7 @@ func escalateTx(ctx context.Context, tx *sql.Tx, caseID int64, actor Actor, rule
 
 		return fmt.Errorf("escalate: load case: %w", err)
 	}
-	msgs, err := caseMessages(ctx, tx, caseID, true)
+	msgs, err := caseMessages(ctx, tx, caseID, readingDecoded)
 	if err != nil {
 		return fmt.Errorf("escalate: load messages: %w", err)
 	}

@@ -379,7 +379,7 @@ func continueCase(ctx context.Context, tx *sql.Tx, caseID int64, state caseState
 // venting wave (coach.VentingWave: three or more messages since the last
 // reply, most of them angry). The agent should acknowledge before solving.
 func ventingAfter(ctx context.Context, tx *sql.Tx, caseID int64, latest analyze.Reading) (bool, error) {
-	msgs, err := caseMessages(ctx, tx, caseID, true)
+	msgs, err := caseMessages(ctx, tx, caseID, readingDecoded)
 	if err != nil {
 		return false, err
 	}

@@ -220,17 +220,19 @@ type CaseDetail struct {
 // Case returns a case with its messages (and their readings), the
 // customer's concerns, escalations and promises.
 func (d *Desk) Case(ctx context.Context, id int64) (CaseDetail, error) {
-	return d.caseDetail(ctx, id, true)
+	return d.caseDetail(ctx, id, readingDecoded, AllCaseParts)
 }
 
 // CaseEncoded is Case for a caller that only encodes the case as JSON:
 // each message's reading stays as stored (Message.Reading is nil) and is
 // encoded as it was read, the same answer for a fraction of the work.
 func (d *Desk) CaseEncoded(ctx context.Context, id int64) (CaseDetail, error) {
-	return d.caseDetail(ctx, id, false)
+	return d.caseDetail(ctx, id, readingEncoded, AllCaseParts)
 }
 
-func (d *Desk) caseDetail(ctx context.Context, id int64, decode bool) (CaseDetail, error) {
+// caseDetail reads the case and the parts asked for, the readings in the
+// form asked for; a part left out is not read, and stays nil.
+func (d *Desk) caseDetail(ctx context.Context, id int64, form readingForm, parts CaseParts) (CaseDetail, error) {
 	db := &d.prepared
 	c, err := scanCase(db.QueryRowContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE c.id = $1`, id))
 	if d.skipUnreadable(ctx, err) {
@@ -243,21 +245,46 @@ func (d *Desk) caseDetail(ctx context.Context, id int64, decode bool) (CaseDetai
 		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
 	}
 	detail := CaseDetail{Case: c}
-	if detail.Messages, err = caseMessages(ctx, db, id, decode); err != nil {
-		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
+	wrap := func(err error) error { return fmt.Errorf("desk: get case %d: %w", id, err) }
+	if parts&(PartMessages|PartConcerns) != 0 {
+		if parts&(PartReadings|PartConcerns) == 0 {
+			form = readingOmitted
+		}
+		msgs, err := caseMessages(ctx, db, id, form)
+		if err != nil {
+			return CaseDetail{}, wrap(err)
+		}
+		if parts&PartConcerns != 0 {
+			detail.Concerns = concernsOf(msgs)
+		}
+		if parts&PartMessages != 0 {
+			if parts&PartReadings == 0 {
+				for i := range msgs {
+					msgs[i].Reading, msgs[i].encodedReading = nil, nil
+				}
+			}
+			detail.Messages = msgs
+		}
 	}
-	detail.Concerns = concernsOf(detail.Messages)
-	if detail.Escalations, err = caseEscalations(ctx, db, id); err != nil {
-		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
+	if parts&PartEscalations != 0 {
+		if detail.Escalations, err = caseEscalations(ctx, db, id); err != nil {
+			return CaseDetail{}, wrap(err)
+		}
 	}
-	if detail.Promises, err = listPromises(ctx, db, PromiseQuery{CaseID: id}); err != nil {
-		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
+	if parts&PartCommitments != 0 {
+		if detail.Promises, err = listPromises(ctx, db, PromiseQuery{CaseID: id}); err != nil {
+			return CaseDetail{}, wrap(err)
+		}
 	}
-	if detail.Surveys, err = caseSurveys(ctx, db, id); err != nil {
-		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
+	if parts&PartSurveys != 0 {
+		if detail.Surveys, err = caseSurveys(ctx, db, id); err != nil {
+			return CaseDetail{}, wrap(err)
+		}
 	}
-	if detail.Goodwill, err = listGoodwill(ctx, db, GoodwillQuery{CaseID: id}); err != nil {
-		return CaseDetail{}, fmt.Errorf("desk: get case %d: %w", id, err)
+	if parts&PartGoodwill != 0 {
+		if detail.Goodwill, err = listGoodwill(ctx, db, GoodwillQuery{CaseID: id}); err != nil {
+			return CaseDetail{}, wrap(err)
+		}
 	}
 	return detail, nil
 }

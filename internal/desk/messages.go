@@ -15,15 +15,31 @@ type Concern struct {
 	MessageID int64 `json:"message_id"`
 }
 
-// caseMessages reads a case's messages with their attachments. With decode
-// each reading is decoded into Message.Reading; without, it stays as stored
-// (Message.EncodedReading), for callers that only encode the answer again —
-// decoding and encoding it back was most of the cost of the API's case.
-// A reading the desk adjusted is decoded all the same: as stored it also
-// holds how it was adjusted, which the answer does not show.
-func caseMessages(ctx context.Context, db querier, caseID int64, decode bool) ([]Message, error) {
+// readingForm is how caseMessages gives each message's reading.
+type readingForm uint8
+
+const (
+	// readingDecoded decodes it into Message.Reading.
+	readingDecoded readingForm = iota
+	// readingEncoded leaves it as stored (Message.encodedReading), for
+	// callers that only encode the answer again: decoding and encoding it
+	// back was most of the cost of the API's case. A reading the desk
+	// adjusted is decoded all the same: as stored it also holds how it was
+	// adjusted, which the answer does not show.
+	readingEncoded
+	// readingOmitted does not read it (an answer without readings).
+	readingOmitted
+)
+
+// caseMessages reads a case's messages with their attachments, and their
+// readings in the form asked for.
+func caseMessages(ctx context.Context, db querier, caseID int64, form readingForm) ([]Message, error) {
+	reading := "reading"
+	if form == readingOmitted {
+		reading = "NULL"
+	}
 	rows, err := db.QueryContext(ctx,
-		`SELECT id, case_id, direction, channel, author_user_id, customer_id, external_id, raw_text, clean_text, reading, review, created_at,
+		`SELECT id, case_id, direction, channel, author_user_id, customer_id, external_id, raw_text, clean_text, `+reading+`, review, created_at,
 		        delivery_status, delivery_error, html, entered_by
 		   FROM messages WHERE case_id = $1 ORDER BY id`, caseID)
 	if err != nil {
@@ -52,7 +68,7 @@ func caseMessages(ctx context.Context, db querier, caseID int64, decode bool) ([
 		m.ExternalID = external.String
 		switch {
 		case reading == nil:
-		case decode || bytes.Contains(reading, adjustedKey) || !json.Valid(reading):
+		case form == readingDecoded || bytes.Contains(reading, adjustedKey) || !json.Valid(reading):
 			var r analyze.Reading
 			if err := json.Unmarshal(reading, &r); err == nil {
 				m.Reading = &r

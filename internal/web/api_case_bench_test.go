@@ -75,7 +75,8 @@ func cpuTime() time.Duration {
 // requests, so the desk answers from its kept encoded answer after one
 // small query; "200-uncached" and "304-uncached" run on a desk that keeps
 // none (Options.CaseCacheBytes -1): what a request costs just after a
-// write to the case.
+// write to the case. The "include=" runs ask for part of the case: the
+// thread without its readings, and the case alone.
 //
 //	go test ./internal/web -run '^$' -bench GetCase -benchmem -count 6
 func BenchmarkGetCase(b *testing.B) {
@@ -98,8 +99,8 @@ func BenchmarkGetCase(b *testing.B) {
 			id := seedConversation(b, d, agent)
 			cached := web.New(d, web.Config{}, slog.New(slog.DiscardHandler))
 			uncached := web.New(desk.New(db, desk.Options{Analyzer: analyze.Default(), CaseCacheBytes: -1}), web.Config{}, slog.New(slog.DiscardHandler))
-			get := func(h http.Handler, etag string) *httptest.ResponseRecorder {
-				req := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/api/v1/cases/%d", id), nil)
+			get := func(h http.Handler, query, etag string) *httptest.ResponseRecorder {
+				req := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/api/v1/cases/%d%s", id, query), nil)
 				req.Header.Set("Authorization", "Bearer "+token)
 				if etag != "" {
 					req.Header.Set("If-None-Match", etag)
@@ -108,25 +109,30 @@ func BenchmarkGetCase(b *testing.B) {
 				h.ServeHTTP(rec, req)
 				return rec
 			}
-			first := get(cached, "")
-			if first.Code != http.StatusOK {
-				b.Fatalf("get case = %d %s", first.Code, first.Body)
-			}
-			run := func(b *testing.B, h http.Handler, etag string, want int) {
+			run := func(b *testing.B, h http.Handler, query string, conditional bool) {
+				first := get(cached, query, "")
+				if first.Code != http.StatusOK {
+					b.Fatalf("get case%s = %d %s", query, first.Code, first.Body)
+				}
+				etag, want := "", http.StatusOK
+				if conditional {
+					etag, want = first.Header().Get("ETag"), http.StatusNotModified
+				}
 				start := cpuTime()
 				for b.Loop() {
-					if rec := get(h, etag); rec.Code != want {
+					if rec := get(h, query, etag); rec.Code != want {
 						b.Fatalf("get case = %d, want %d", rec.Code, want)
 					}
 				}
 				b.ReportMetric(float64((cpuTime()-start).Microseconds())/float64(b.N), "cpu-µs/op")
 				b.ReportMetric(float64(first.Body.Len()), "bytes/answer")
 			}
-			etag := first.Header().Get("ETag")
-			b.Run("200", func(b *testing.B) { run(b, cached, "", http.StatusOK) })
-			b.Run("304", func(b *testing.B) { run(b, cached, etag, http.StatusNotModified) })
-			b.Run("200-uncached", func(b *testing.B) { run(b, uncached, "", http.StatusOK) })
-			b.Run("304-uncached", func(b *testing.B) { run(b, uncached, etag, http.StatusNotModified) })
+			b.Run("200", func(b *testing.B) { run(b, cached, "", false) })
+			b.Run("304", func(b *testing.B) { run(b, cached, "", true) })
+			b.Run("200-uncached", func(b *testing.B) { run(b, uncached, "", false) })
+			b.Run("304-uncached", func(b *testing.B) { run(b, uncached, "", true) })
+			b.Run("200-uncached-include=messages", func(b *testing.B) { run(b, uncached, "?include=messages", false) })
+			b.Run("200-uncached-include=", func(b *testing.B) { run(b, uncached, "?include=", false) })
 		})
 	}
 }

@@ -96,15 +96,22 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u desk.User) 
 
 // getCase answers one case with its messages; the desk checks the
 // caller's permission and keeps the encoded answer of an unchanged case
-// (desk.CaseAnswer). The answer carries an ETag (see writeTagged): a
-// client that sends it back in If-None-Match gets 304 while nothing in
-// the case has changed.
+// (desk.CaseAnswer). ?include= names the parts wanted beyond the case
+// itself (desk.ParseCaseParts); without it, the whole case. The answer
+// carries an ETag (see writeTagged): a client that sends it back in
+// If-None-Match gets 304 while nothing in the case has changed.
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request, u desk.User) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	a, err := s.desk.CaseAnswer(r.Context(), u, id)
+	parts := desk.AllCaseParts
+	if q := r.URL.Query(); q.Has("include") {
+		if parts, err = desk.ParseCaseParts(q.Get("include")); err != nil {
+			return err
+		}
+	}
+	a, err := s.desk.CaseAnswer(r.Context(), u, id, parts)
 	if err != nil {
 		return err
 	}

@@ -184,6 +184,12 @@ func queryValue(v any) string {
 		return v
 	case nil:
 		return ""
+	case []any: // style form, explode false: the items comma-separated
+		items := make([]string, len(v))
+		for i, item := range v {
+			items[i] = queryValue(item)
+		}
+		return strings.Join(items, ",")
 	}
 	return fmt.Sprint(v)
 }

@@ -38,6 +38,7 @@ func main() {
 	maxTime := flag.Duration("max", 2*time.Minute, "stop after this long even if fewer were sent")
 	rate := flag.Float64("rate", 0, "steady load: start this many messages per second in all (0: each client sends as fast as it is answered)")
 	getCase := flag.Int64("get", 0, "instead of posting messages, read case `ID` (GET /api/v1/cases/ID), the load of a case page")
+	getQuery := flag.String("query", "", "with -get, the `QUERY` string of each read (e.g. include=messages)")
 	slowest := flag.Int("slowest", 0, "print this many slowest requests, with when each started, to find what the tails line up with")
 	flag.Parse()
 	if *token == "" {
@@ -84,7 +85,7 @@ func main() {
 				req, _ := http.NewRequest("POST", *base+"/api/v1/messages", bytes.NewReader(body))
 				want := http.StatusCreated
 				if *getCase > 0 {
-					req, _ = http.NewRequest("GET", fmt.Sprintf("%s/api/v1/cases/%d", *base, *getCase), nil)
+					req, _ = http.NewRequest("GET", fmt.Sprintf("%s/api/v1/cases/%d?%s", *base, *getCase, *getQuery), nil)
 					want = http.StatusOK
 				}
 				req.Header.Set("Authorization", "Bearer "+*token)
