@@ -20,18 +20,20 @@ type candidate struct {
 	exposed      bool // handled ExposureLimit hostile cases in a row, within the window
 }
 
-// autoAssign gives a new case to an agent by the policy: least loaded (or the
-// longest without a new case, for round robin) among agents whose skills
-// cover the category. An agent who just absorbed several hostile customers
-// in a row is passed over for the next hostile case and preferred for the
-// next calm one, so no one takes all the anger.
-func autoAssign(ctx context.Context, tx *sql.Tx, caseID int64, category string, anger int, p AssignmentPolicy, now time.Time) (int64, error) {
+// chooseAssignee picks the agent a new case goes to by the policy (0: no
+// one): least loaded (or the longest without a new case, for round robin)
+// among agents whose skills cover the category. An agent who just absorbed
+// several hostile customers in a row is passed over for the next hostile
+// case and preferred for the next calm one, so no one takes all the anger.
+// The case is opened with its assignee (openCase): assigning it with an
+// update after the insert recomputed the case's insight rollup a second
+// time, a fifth of an ingest.
+func chooseAssignee(ctx context.Context, tx *sql.Tx, category string, anger int, p AssignmentPolicy, now time.Time) (int64, error) {
 	if p.Mode == "off" {
 		return 0, nil
 	}
 	rows, err := tx.QueryContext(ctx,
-		`SELECT u.id, u.skills,
-		        (SELECT count(*) FROM cases c WHERE c.assignee_id = u.id AND c.status IN ('new', 'open', 'pending', 'escalated')),
+		`SELECT u.id, u.skills, u.open_cases, -- kept by triggers (migration 00024)
 		        (SELECT max(c.assigned_at) FROM cases c WHERE c.assignee_id = u.id)
 		   FROM users u WHERE u.role = 'agent' AND u.disabled_at IS NULL ORDER BY u.id`)
 	if err != nil {
@@ -70,11 +72,7 @@ func autoAssign(ctx context.Context, tx *sql.Tx, caseID int64, category string, 
 		}
 	}
 	// When every qualified agent is exposed, the best of them still takes it.
-	chosen := all[best]
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET assignee_id = $2, assigned_at = $3 WHERE id = $1`, caseID, chosen.id, now); err != nil {
-		return 0, err
-	}
-	return chosen.id, nil
+	return all[best].id, nil
 }
 
 // better reports whether a should get the case before b.

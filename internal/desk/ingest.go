@@ -169,9 +169,9 @@ func (d *Desk) Ingest(ctx context.Context, in InboundMessage) (IngestResult, err
 		kinds := signalKinds(reading)
 		if caseID == 0 {
 			res.NewCase = true
-			caseID, err = openCase(ctx, tx, in, cust, reading, kinds, at, policy.SLA, cal)
-			if err == nil {
-				_, err = autoAssign(ctx, tx, caseID, reading.Category, reading.Anger, policy.Assignment, now)
+			var assignee int64
+			if assignee, err = chooseAssignee(ctx, tx, reading.Category, reading.Anger, policy.Assignment, now); err == nil {
+				caseID, err = openCase(ctx, tx, in, cust, reading, kinds, at, policy.SLA, cal, assignee, now)
 			}
 		} else {
 			err = continueCase(ctx, tx, caseID, state, cust, reading, kinds, at)
@@ -309,7 +309,9 @@ func findCaseFor(ctx context.Context, tx *sql.Tx, in InboundMessage, customerID 
 	return id, st, nil
 }
 
-func openCase(ctx context.Context, tx *sql.Tx, in InboundMessage, cust Customer, r analyze.Reading, signals []string, at time.Time, sla SLAPolicy, cal calendar.Calendar) (int64, error) {
+// openCase inserts a new case, given to assignee (0: no one) at assignedAt.
+func openCase(ctx context.Context, tx *sql.Tx, in InboundMessage, cust Customer, r analyze.Reading, signals []string, at time.Time,
+	sla SLAPolicy, cal calendar.Calendar, assignee int64, assignedAt time.Time) (int64, error) {
 	prio := Priority(r.Anger, r.Anger, signals, cust.Tier)
 	target := sla.targetFor(prio, r.Category)
 	subject := in.Subject
@@ -319,10 +321,12 @@ func openCase(ctx context.Context, tx *sql.Tx, in InboundMessage, cust Customer,
 	var id int64
 	err := tx.QueryRowContext(ctx,
 		`INSERT INTO cases (customer_id, subject, status, priority, category, channel, anger_first, anger_latest, anger_peak,
-		                    signals, inbound_count, created_at, updated_at, last_inbound_at, first_response_due_at, resolution_due_at)
-		 VALUES ($1, $2, 'new', $3, $4, $5, $6, $6, $6, $7, 1, $8, $8, $8, $9, $10) RETURNING id`,
+		                    signals, inbound_count, created_at, updated_at, last_inbound_at, first_response_due_at, resolution_due_at,
+		                    assignee_id, assigned_at)
+		 VALUES ($1, $2, 'new', $3, $4, $5, $6, $6, $6, $7, 1, $8, $8, $8, $9, $10, $11, $12) RETURNING id`,
 		cust.ID, subject, prio, r.Category, in.Channel, r.Anger, encodeStrings(signals), at,
-		dueAfter(cal, at, target.FirstResponse.Duration), dueAfter(cal, at, target.Resolution.Duration)).Scan(&id)
+		dueAfter(cal, at, target.FirstResponse.Duration), dueAfter(cal, at, target.Resolution.Duration),
+		nullID(assignee), sql.NullTime{Time: assignedAt, Valid: assignee != 0}).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("open case: %w", err)
 	}
