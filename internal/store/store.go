@@ -109,10 +109,11 @@ func openSQLite(ctx context.Context, path string, o Options) (*DB, error) {
 	params.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + params.Encode()
 
-	write, err := sql.Open("sqlite", dsn)
+	connector, err := sqlite.NewConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	write := sql.OpenDB(keptStatements{connector})
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
