@@ -37,10 +37,28 @@ const (
 // DB is an open calmdesk database. On SQLite it keeps one writer connection
 // (SQLite allows one writer at a time; queuing in Go is cheaper than retrying
 // on SQLITE_BUSY) and a pool of readers; on PostgreSQL both are one pool.
+// Beside them, one connection answers Ping alone.
 type DB struct {
 	Engine Engine
 	write  *sql.DB
 	read   *sql.DB
+	probe  *sql.DB
+}
+
+// openProbe opens the one-connection pool Ping uses (connected on first
+// use). A readiness check that waited for a pool connection behind a busy
+// instance's queue timed out under load, and the proxy then took the
+// instance out of service: with one instance, an outage of its own
+// making (docs/performance.md, "Saturation"). Whether the database
+// answers is a question for a connection of its own.
+func openProbe(driverName, dsn string) (*sql.DB, error) {
+	probe, err := sql.Open(driverName, dsn)
+	if err != nil {
+		return nil, err
+	}
+	probe.SetMaxOpenConns(1)
+	probe.SetMaxIdleConns(1)
+	return probe, nil
 }
 
 // DefaultURL is the embedded default: a SQLite file in the working directory.
@@ -132,7 +150,13 @@ func openSQLite(ctx context.Context, path string, o Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{Engine: SQLite, write: write, read: read}, nil
+	probe, err := openProbe("sqlite", dsn)
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return &DB{Engine: SQLite, write: write, read: read, probe: probe}, nil
 }
 
 func openPostgres(ctx context.Context, rawURL string, o Options) (*DB, error) {
@@ -150,12 +174,17 @@ func openPostgres(ctx context.Context, rawURL string, o Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", redact(rawURL), err)
 	}
-	return &DB{Engine: Postgres, write: db, read: db}, nil
+	probe, err := openProbe("pgx", rawURL)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", redact(rawURL), err)
+	}
+	return &DB{Engine: Postgres, write: db, read: db, probe: probe}, nil
 }
 
 // Close closes every connection.
 func (db *DB) Close() error {
-	err := db.write.Close()
+	err := errors.Join(db.write.Close(), db.probe.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -165,8 +194,9 @@ func (db *DB) Close() error {
 // Read returns the pool for queries that do not write.
 func (db *DB) Read() *sql.DB { return db.read }
 
-// Ping checks that the database answers; /readyz uses it.
-func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+// Ping checks that the database answers, on a connection of its own so
+// that a busy pool does not make a live database look down; /readyz uses it.
+func (db *DB) Ping(ctx context.Context) error { return db.probe.PingContext(ctx) }
 
 // Tx runs fn in one write transaction: committed when fn returns nil, rolled
 // back otherwise (and on panic). Every domain operation goes through here.
@@ -195,12 +225,15 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 
 // ForUpdate is the clause that makes a SELECT lock the rows it reads until
 // the transaction ends, for a read-check-write that concurrent writers
-// must not interleave: " FOR UPDATE" on PostgreSQL. On SQLite it is empty:
-// a write transaction holds the database's one write lock from BEGIN
-// (_txlock=immediate), so nothing else can change the rows meanwhile.
+// must not interleave: " FOR NO KEY UPDATE" on PostgreSQL, the lock an
+// UPDATE takes. (FOR UPDATE would also wait on the key-share locks that
+// inserts referencing the row hold, and deadlock with them; see
+// migrations/postgres/00025.) On SQLite it is empty: a write transaction
+// holds the database's one write lock from BEGIN (_txlock=immediate), so
+// nothing else can change the rows meanwhile.
 func (db *DB) ForUpdate() string {
 	if db.Engine == Postgres {
-		return " FOR UPDATE"
+		return " FOR NO KEY UPDATE"
 	}
 	return ""
 }
